@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/screen-compliance/screen/engine"
+	"github.com/screen-compliance/screen/policies"
+	"github.com/screen-compliance/screen/record"
+)
+
+// Flag groups shared by scan, check and serve.
+
+func listFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringSliceFlag{Name: "list", Usage: "screen against this list `FILE` (UN XML, OFAC sdn.csv, own JSON/YAML/CSV, ...; repeatable) instead of the store", EnvVars: []string{"SCREEN_LIST"}},
+		&cli.StringFlag{Name: "store", Usage: "list store `DIR` (default: the user data dir)", EnvVars: []string{"SCREEN_STORE"}},
+	}
+}
+
+func policyFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringSliceFlag{Name: "policy", Aliases: []string{"p"}, Usage: "add Rego policies from `DIR` (repeatable)", EnvVars: []string{"SCREEN_POLICY"}},
+		&cli.StringSliceFlag{Name: "data", Aliases: []string{"d"}, Usage: "merge policy data from JSON/YAML `FILE` (thresholds, tables; repeatable)", EnvVars: []string{"SCREEN_DATA"}},
+		&cli.StringSliceFlag{Name: "disable-rule", Usage: "drop reasons of rule `ID` (repeatable; see `screen policy doc`)", EnvVars: []string{"SCREEN_DISABLE_RULE"}},
+		&cli.BoolFlag{Name: "builtin-policies", Value: true, Usage: "use the embedded policy bundle", EnvVars: []string{"SCREEN_BUILTIN_POLICIES"}},
+	}
+}
+
+func outputFlags(defaultFormat string) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: defaultFormat, Usage: "output `FORMAT`: table, json, jsonl, csv, xlsx, sarif, junit, github", EnvVars: []string{"SCREEN_FORMAT"}},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "write results to `PATH` (- = stdout)", EnvVars: []string{"SCREEN_OUTPUT"}},
+		&cli.BoolFlag{Name: "explain", Usage: "show per-feature scores of each match", EnvVars: []string{"SCREEN_EXPLAIN"}},
+	}
+}
+
+func failFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "fail-on", Value: record.Block, Usage: "exit 1 when a record is at or above `LEVEL`: review, block or none", EnvVars: []string{"SCREEN_FAIL_ON"}},
+		&cli.IntFlag{Name: "exit-code", Value: exitFindings, Usage: "exit `CODE` to use for findings", EnvVars: []string{"SCREEN_EXIT_CODE"}},
+		&cli.BoolFlag{Name: "no-fail", Usage: "always exit 0 when the run completes", EnvVars: []string{"SCREEN_NO_FAIL"}},
+	}
+}
+
+// failLevel parses --fail-on into a severity rank (-1 = never fail).
+func failLevel(c *cli.Context) (int, error) {
+	switch v := strings.ToLower(c.String("fail-on")); v {
+	case record.Review, record.Block:
+		return record.Severity(v), nil
+	case "none":
+		return -1, nil
+	default:
+		return 0, fmt.Errorf("--fail-on %q: want review, block or none", v)
+	}
+}
+
+// notices writes warnings and notices to stderr unless --quiet.
+type notices struct {
+	w     io.Writer
+	quiet bool
+}
+
+func newNotices(c *cli.Context) *notices {
+	return &notices{w: c.App.ErrWriter, quiet: c.Bool("quiet")}
+}
+
+func (n *notices) printf(format string, args ...any) {
+	if !n.quiet {
+		fmt.Fprintf(n.w, "screen: "+format+"\n", args...)
+	}
+}
+
+// policyOptions reads the policy flags.
+func policyOptions(c *cli.Context) policies.Options {
+	return policies.Options{
+		NoBuiltin: !c.Bool("builtin-policies"),
+		Dirs:      c.StringSlice("policy"),
+		DataFiles: c.StringSlice("data"),
+		Disabled:  c.StringSlice("disable-rule"),
+	}
+}
+
+// listSource chooses the lists: --list files, else the store when it has
+// lists, else the built-in sample (saying so on stderr).
+func listSource(c *cli.Context, n *notices) (engine.Option, error) {
+	if files := c.StringSlice("list"); len(files) > 0 {
+		return engine.WithListFiles(files...), nil
+	}
+	if opt, ok, err := storeSource(c); err != nil {
+		return nil, err
+	} else if ok {
+		return opt, nil
+	}
+	n.printf("using the built-in sample list (a curated sample of UN DPRK designations, not the full lists); load the official lists with `screen lists import FILE` or `--list FILE`")
+	return engine.WithBuiltinList(), nil
+}
+
+// newEngine builds the engine from the list and policy flags.
+func newEngine(ctx context.Context, c *cli.Context, n *notices) (*engine.Engine, error) {
+	src, err := listSource(c, n)
+	if err != nil {
+		return nil, err
+	}
+	logger := slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if c.Bool("quiet") {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return engine.New(ctx, src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(logger))
+}
+
+// openOutput opens -o (stdout for "-").
+func openOutput(c *cli.Context) (io.Writer, func() error, error) {
+	p := c.String("output")
+	if p == "" || p == "-" {
+		return c.App.Writer, func() error { return nil }, nil
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		return nil, nil, fmt.Errorf("output: %w", err)
+	}
+	return f, f.Close, nil
+}
+
+// useColor says whether table output may be coloured.
+func useColor(c *cli.Context, w io.Writer) bool {
+	if c.Bool("no-color") || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

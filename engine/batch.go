@@ -1,0 +1,93 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"io"
+	"runtime"
+	"sync"
+)
+
+// Next returns the next record to screen, or io.EOF at the end.
+type Next func() (Record, error)
+
+// Emit receives decisions in input order. Returning an error stops the batch.
+type Emit func(Decision) error
+
+// ScreenStream screens records from next with workers goroutines (0 = one
+// per CPU) and passes decisions to emit in input order. Memory stays bounded:
+// at most a few records per worker are in flight. It returns the first error
+// from next (other than io.EOF) or emit, or ctx's error. Record-level
+// problems do not stop the batch: they become "error" decisions.
+func (e *Engine) ScreenStream(ctx context.Context, workers int, next Next, emit Emit) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type job struct {
+		rec Record
+		out chan Decision
+	}
+	jobs := make(chan job, workers*4)
+	order := make(chan chan Decision, workers*4)
+
+	var readErr error
+	go func() {
+		defer close(jobs)
+		defer close(order)
+		for {
+			rec, err := next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				readErr = err
+				return
+			}
+			j := job{rec: rec, out: make(chan Decision, 1)}
+			select {
+			case jobs <- j:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case order <- j.out:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				d, _ := e.Screen(ctx, j.rec)
+				j.out <- d
+			}
+		}()
+	}
+
+	var emitErr error
+	for out := range order {
+		d := <-out
+		if emitErr == nil {
+			if err := emit(d); err != nil {
+				emitErr = err
+				cancel()
+			}
+		}
+	}
+	wg.Wait()
+	switch {
+	case emitErr != nil:
+		return emitErr
+	case readErr != nil:
+		return readErr
+	}
+	return ctx.Err()
+}

@@ -1,0 +1,437 @@
+// Package engine is screen's public Go API: it loads lists and policies,
+// screens records (parties, goods, route) and returns explained decisions.
+//
+//	e, err := engine.New(ctx, engine.WithBuiltinList())
+//	if err != nil { ... }
+//	defer e.Close()
+//	d, err := e.Screen(ctx, record.Record{Parties: []record.Party{{Role: "buyer", Name: "Korea Mining Dev. Trading Corp"}}})
+//
+// An Engine is safe for concurrent use. Reload swaps lists, index and
+// policies atomically: screens in flight finish on the snapshot they
+// started with, and a failed reload keeps the previous snapshot.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/screen-compliance/screen/country"
+	"github.com/screen-compliance/screen/goods"
+	"github.com/screen-compliance/screen/index"
+	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/names"
+	"github.com/screen-compliance/screen/policies"
+	"github.com/screen-compliance/screen/record"
+)
+
+// Version is the engine version written into every decision's provenance.
+const Version = "v0.1.0"
+
+// Record and Decision are the input and output of a screen.
+type (
+	Record   = record.Record
+	Decision = record.Decision
+)
+
+// ErrNoLists is returned by New and Reload when no list could be loaded.
+var ErrNoLists = errors.New("no sanctions lists loaded")
+
+// ErrClosed is returned by Screen after Close.
+var ErrClosed = errors.New("engine closed")
+
+// InputError says a record could not be read or screened as given.
+type InputError struct {
+	Source string
+	Row    int
+	Msg    string
+}
+
+func (e *InputError) Error() string {
+	return fmt.Sprintf("%s row %d: %s", e.Source, e.Row, e.Msg)
+}
+
+// PolicyError wraps a policy compile error (from New/Reload) or a runtime
+// error while evaluating one record.
+type PolicyError struct{ Err error }
+
+func (e *PolicyError) Error() string { return e.Err.Error() }
+func (e *PolicyError) Unwrap() error { return e.Err }
+
+// ListSource loads the lists a snapshot is built from. It is called by New
+// and by every Reload.
+type ListSource func(ctx context.Context) ([]*lists.List, error)
+
+type config struct {
+	sources    []ListSource
+	policy     policies.Options
+	logger     *slog.Logger
+	clock      func() time.Time
+	indexDir   string
+	maxMatches int
+	floor      float64 // overrides policy floor when > 0
+	goods      []goods.Catalog
+}
+
+// Option configures an Engine.
+type Option func(*config)
+
+// WithLists screens against lists already parsed.
+func WithLists(ls ...*lists.List) Option {
+	return func(c *config) {
+		c.sources = append(c.sources, func(context.Context) ([]*lists.List, error) { return ls, nil })
+	}
+}
+
+// WithListFiles loads list files (format detected) at New and at every Reload.
+func WithListFiles(paths ...string) Option {
+	return func(c *config) {
+		c.sources = append(c.sources, func(ctx context.Context) ([]*lists.List, error) {
+			out := make([]*lists.List, 0, len(paths))
+			for _, p := range paths {
+				l, err := lists.Load(ctx, p, "")
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, l)
+			}
+			return out, nil
+		})
+	}
+}
+
+// WithListSource adds a custom list source, such as a managed list store.
+func WithListSource(src ListSource) Option {
+	return func(c *config) { c.sources = append(c.sources, src) }
+}
+
+// WithBuiltinList screens against the sample list embedded in the binary.
+func WithBuiltinList() Option {
+	return func(c *config) {
+		c.sources = append(c.sources, func(context.Context) ([]*lists.List, error) {
+			l, err := lists.Builtin()
+			if err != nil {
+				return nil, err
+			}
+			return []*lists.List{l}, nil
+		})
+	}
+}
+
+// WithPolicy selects policies, data overrides and disabled rules.
+func WithPolicy(o policies.Options) Option { return func(c *config) { c.policy = o } }
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithClock sets the clock used for timestamps (tests pin it).
+func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
+
+// WithIndexDir keeps the Bleve index on disk in dir instead of in memory.
+func WithIndexDir(dir string) Option { return func(c *config) { c.indexDir = dir } }
+
+// WithMaxMatches caps the matches reported per party (default 5).
+func WithMaxMatches(n int) Option { return func(c *config) { c.maxMatches = n } }
+
+// WithMatchFloor overrides the policy data's match floor (the lowest score
+// passed to the policy). Thresholds normally live in policy data.
+func WithMatchFloor(f float64) Option { return func(c *config) { c.floor = f } }
+
+// WithGoodsCatalog extends the goods category catalog.
+func WithGoodsCatalog(cat goods.Catalog) Option {
+	return func(c *config) { c.goods = append(c.goods, cat) }
+}
+
+// snapshot is everything one screen needs; it is swapped whole on Reload.
+type snapshot struct {
+	lists    []lists.Metadata
+	versions map[string]string
+	index    *index.Index
+	policy   *policies.Policy
+	goods    *goods.Classifier
+	floor    float64
+	// mu is read-held by every screen using the snapshot; retire takes it
+	// for writing, so the index closes only after the last screen ends.
+	mu      sync.RWMutex
+	retired bool
+}
+
+// retire waits for the screens in flight on s, then closes its index.
+func (s *snapshot) retire() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.retired {
+		return nil
+	}
+	s.retired = true
+	return s.index.Close()
+}
+
+// Engine screens records. Create it with New.
+type Engine struct {
+	cfg    config
+	cur    atomic.Pointer[snapshot]
+	mu     sync.Mutex // serialises Reload and Close
+	closed atomic.Bool
+}
+
+// New loads lists, builds the index and prepares the policies. It fails with
+// ErrNoLists when no list source was given or none yields entities, and
+// with *PolicyError when the policies do not compile.
+func New(ctx context.Context, opts ...Option) (*Engine, error) {
+	e := &Engine{cfg: config{maxMatches: 5, clock: time.Now}}
+	for _, o := range opts {
+		o(&e.cfg)
+	}
+	if e.cfg.logger == nil {
+		e.cfg.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s, err := e.build(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.cur.Store(s)
+	return e, nil
+}
+
+func (e *Engine) build(ctx context.Context) (*snapshot, error) {
+	if len(e.cfg.sources) == 0 {
+		return nil, ErrNoLists
+	}
+	var all []*lists.List
+	for _, src := range e.cfg.sources {
+		ls, err := src(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load lists: %w", err)
+		}
+		all = append(all, ls...)
+	}
+	n := 0
+	for _, l := range all {
+		n += len(l.Entities)
+	}
+	if n == 0 {
+		return nil, ErrNoLists
+	}
+	pol, err := policies.Load(ctx, e.cfg.policy)
+	if err != nil {
+		return nil, &PolicyError{Err: err}
+	}
+	gc, err := goods.NewClassifier(ctx, e.cfg.goods...)
+	if err != nil {
+		return nil, fmt.Errorf("goods catalog: %w", err)
+	}
+	start := time.Now()
+	ix, err := index.Build(ctx, all, index.Options{Dir: e.cfg.indexDir})
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	e.cfg.logger.Debug("index built", "entities", n, "took", time.Since(start))
+	s := &snapshot{index: ix, policy: pol, goods: gc, versions: map[string]string{}, floor: pol.Match().Floor}
+	if e.cfg.floor > 0 {
+		s.floor = e.cfg.floor
+	}
+	for _, l := range all {
+		s.lists = append(s.lists, l.Meta)
+		s.versions[l.Meta.Name] = l.Meta.Version
+	}
+	return s, nil
+}
+
+// Reload rebuilds lists, index and policies off the hot path and swaps them
+// in atomically. On error the previous snapshot stays in use.
+func (e *Engine) Reload(ctx context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed.Load() {
+		return ErrClosed
+	}
+	s, err := e.build(ctx)
+	if err != nil {
+		e.cfg.logger.Warn("reload failed; keeping the previous lists and policies", "err", err)
+		return err
+	}
+	old := e.cur.Swap(s)
+	go old.retire()
+	e.cfg.logger.Info("reloaded", "lists", len(s.lists), "policy_sha256", s.policy.SHA256())
+	return nil
+}
+
+// Close releases the index. Screens after Close fail with ErrClosed.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed.Swap(true) {
+		return nil
+	}
+	return e.cur.Load().retire()
+}
+
+// acquire pins the current snapshot for one screen; release with
+// s.mu.RUnlock.
+func (e *Engine) acquire() (*snapshot, error) {
+	for {
+		if e.closed.Load() {
+			return nil, ErrClosed
+		}
+		s := e.cur.Load()
+		s.mu.RLock()
+		if !s.retired {
+			return s, nil
+		}
+		s.mu.RUnlock() // swapped out meanwhile: take the new one
+	}
+}
+
+// Lists describes the loaded lists.
+func (e *Engine) Lists() []lists.Metadata { return append([]lists.Metadata(nil), e.cur.Load().lists...) }
+
+// Policy returns the prepared policy in use.
+func (e *Engine) Policy() *policies.Policy { return e.cur.Load().policy }
+
+// Entity returns a listed entity by id.
+func (e *Engine) Entity(id string) (*lists.Entity, bool) { return e.cur.Load().index.Entity(id) }
+
+// Provenance returns the list versions, policy hash and engine version that
+// decisions are made with now.
+func (e *Engine) Provenance() record.Provenance { return e.cur.Load().provenance() }
+
+func (s *snapshot) provenance() record.Provenance {
+	return record.Provenance{Lists: s.versions, PolicySHA256: s.policy.SHA256(), Engine: Version}
+}
+
+// Screen screens one record. It always returns a usable Decision: a record
+// that cannot be screened yields decision "error" and err says why
+// (*InputError or *PolicyError). err is also set when ctx is done or the
+// engine is closed.
+func (e *Engine) Screen(ctx context.Context, rec Record) (Decision, error) {
+	s, err := e.acquire()
+	if err != nil {
+		return errorDecision(&rec, record.Provenance{Engine: Version}, err.Error()), err
+	}
+	defer s.mu.RUnlock()
+	return e.screen(ctx, s, &rec)
+}
+
+func recordID(rec *Record) string {
+	if rec.ID != "" {
+		return rec.ID
+	}
+	return fmt.Sprintf("row-%d", rec.Row)
+}
+
+func errorDecision(rec *Record, prov record.Provenance, msg string) Decision {
+	return Decision{
+		ID: recordID(rec), Source: rec.Source, Row: rec.Row, Decision: record.Error,
+		Reasons: []record.Reason{}, Matches: []record.Match{}, Goods: []record.Goods{},
+		Provenance: prov, Error: msg, Record: rec,
+	}
+}
+
+// policyInput is the document the policies see as input.
+type policyInput struct {
+	Record  *record.Record  `json:"record"`
+	Matches []record.Match  `json:"matches"`
+	Goods   []record.Goods  `json:"goods"`
+	Route   goods.RouteFacts `json:"route"`
+}
+
+func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision, error) {
+	prov := s.provenance()
+	if err := ctx.Err(); err != nil {
+		return errorDecision(rec, prov, err.Error()), err
+	}
+	if rec.Err != "" {
+		return errorDecision(rec, prov, rec.Err), &InputError{Source: rec.Source, Row: rec.Row, Msg: rec.Err}
+	}
+	if len(rec.Parties) == 0 && len(rec.Goods) == 0 {
+		msg := "nothing to screen: the row has no party name and no goods"
+		return errorDecision(rec, prov, msg), &InputError{Source: rec.Source, Row: rec.Row, Msg: msg}
+	}
+	matches, err := e.matchParties(ctx, s, rec)
+	if err != nil {
+		return errorDecision(rec, prov, err.Error()), err
+	}
+	gl := s.goods.Classify(rec)
+	if gl == nil {
+		gl = []record.Goods{}
+	}
+	in := policyInput{Record: rec, Matches: matches, Goods: gl, Route: goods.Route(rec)}
+	val, err := ast.InterfaceToValue(in)
+	if err != nil {
+		perr := &PolicyError{Err: fmt.Errorf("build policy input: %w", err)}
+		return errorDecision(rec, prov, perr.Error()), perr
+	}
+	reasons, err := s.policy.Evaluate(ctx, val)
+	if err != nil {
+		perr := &PolicyError{Err: err}
+		d := errorDecision(rec, prov, perr.Error())
+		d.Matches, d.Goods = matches, gl
+		return d, perr
+	}
+	if reasons == nil {
+		reasons = []record.Reason{}
+	}
+	for i := range reasons {
+		reasons[i].Fingerprint = fingerprint(rec, matches, gl, &reasons[i])
+	}
+	return Decision{
+		ID: recordID(rec), Source: rec.Source, Row: rec.Row, Decision: policies.Decide(reasons),
+		Reasons: reasons, Matches: matches, Goods: gl, Provenance: prov, Record: rec,
+	}, nil
+}
+
+// matchParties searches the index for every party and returns the matches at
+// or above the floor, best first.
+func (e *Engine) matchParties(ctx context.Context, s *snapshot, rec *Record) ([]record.Match, error) {
+	matches := []record.Match{}
+	for pi, p := range rec.Parties {
+		if p.Name == "" && p.IMO == "" && p.IDNumber == "" {
+			continue
+		}
+		q := names.Query{Name: p.Name, Kind: lists.Kind(p.Kind), Country: country.Code(p.Country), DOB: p.DOB}
+		if p.IMO != "" {
+			q.IDs = append(q.IDs, "IMO"+p.IMO)
+		}
+		if p.IDNumber != "" {
+			q.IDs = append(q.IDs, p.IDNumber)
+		}
+		hits, err := s.index.Search(ctx, q, index.SearchOptions{Limit: e.cfg.maxMatches, MinScore: s.floor})
+		if err != nil {
+			return nil, fmt.Errorf("search %s %q: %w", p.Role, p.Name, err)
+		}
+		for _, h := range hits {
+			programs := h.Entity.Programs
+			if programs == nil {
+				programs = []string{}
+			}
+			matches = append(matches, record.Match{
+				Role: p.Role, Party: pi, Query: p.Name, EntityID: h.Entity.ID, List: h.Entity.List,
+				Kind: string(h.Entity.Kind), Name: h.Entity.Name, MatchedName: h.MatchedName,
+				Score: round(h.Score), Programs: programs, Explanation: h.Explanation, Features: h.Features,
+			})
+		}
+	}
+	sort.SliceStable(matches, func(i, j int) bool {
+		a, b := matches[i], matches[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		if a.Party != b.Party {
+			return a.Party < b.Party
+		}
+		return a.EntityID < b.EntityID
+	})
+	return matches, nil
+}
+
+// round keeps scores to 4 decimals so reports are stable across platforms.
+func round(f float64) float64 { return float64(int64(f*10000+0.5)) / 10000 }

@@ -1,0 +1,13 @@
+package screen.rules.input_test
+
+import data.screen.rules.input as rules
+
+test_bad_hs_code_reviews if {
+	some r in rules.warn with input as {"goods": [{"line": 0, "hs": "28X8", "error": "hs_code \"28X8\": not a number"}]}
+	r.rule == "input.goods_unclassified"
+	r.evidence == ["goods[0]"]
+}
+
+test_good_line_is_silent if {
+	count(rules.warn) == 0 with input as {"goods": [{"line": 0, "hs": "281820", "categories": []}]}
+}

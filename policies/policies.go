@@ -1,0 +1,569 @@
+// Package policies loads, compiles and evaluates the Rego policies that turn
+// matches and goods categories into reasons, and from them a decision. The
+// default bundle is embedded; users add rules (-p), override data (-d) and
+// disable rules by id.
+//
+// Conventions: every rule family is a package screen.rules.<family> with
+// `deny contains r if {...}` (block) and `warn contains r if {...}` (review)
+// rules, each carrying # METADATA with title, description, related_resources
+// and custom.id, custom.severity, custom.citation. Rules build r with
+// data.screen.lib.reason(rego.metadata.rule(), msg, evidence).
+package policies
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"gopkg.in/yaml.v3"
+
+	"github.com/screen-compliance/screen/record"
+)
+
+//go:embed bundle
+var builtinBundle embed.FS
+
+// rulesRoot is the data path every rule family lives under.
+const rulesRoot = "data.screen.rules"
+
+// Options says which policies and data to load.
+type Options struct {
+	// NoBuiltin leaves out the embedded bundle (--builtin-policies=false).
+	NoBuiltin bool
+	// Dirs are user policy directories or files (-p); *.rego files are read
+	// recursively, *.json/*.yaml data files beside them are merged too.
+	Dirs []string
+	// DataFiles are JSON or YAML documents merged over the data (-d).
+	DataFiles []string
+	// Disabled lists rule ids (custom.id) whose reasons are dropped.
+	Disabled []string
+}
+
+// Rule is one policy rule as its METADATA describes it.
+type Rule struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description,omitempty"`
+	Severity    string   `json:"severity"`
+	Citation    string   `json:"citation,omitempty"`
+	Resources   []string `json:"related_resources,omitempty"`
+	Package     string   `json:"package"`
+	Location    string   `json:"location"`
+}
+
+// MatchParams are the name-match thresholds from policy data
+// (data.screen.params.match). The engine uses Floor to decide which
+// candidates to pass to the policy; the policy decides the rest.
+type MatchParams struct {
+	Floor  float64 `json:"floor"`
+	Review float64 `json:"review"`
+	Block  float64 `json:"block"`
+}
+
+// CompileError is a policy that could not be loaded or compiled. It names the
+// file and line.
+type CompileError struct {
+	Errs []string
+}
+
+func (e *CompileError) Error() string {
+	return "policy compile error: " + strings.Join(e.Errs, "; ")
+}
+
+// EvalError is a runtime error while evaluating the policy for one record.
+type EvalError struct{ Err error }
+
+func (e *EvalError) Error() string { return "policy evaluation: " + e.Err.Error() }
+func (e *EvalError) Unwrap() error { return e.Err }
+
+// Policy is a compiled, prepared policy bundle. It is safe for concurrent use.
+type Policy struct {
+	query    rego.PreparedEvalQuery
+	rules    map[string]Rule
+	disabled map[string]bool
+	sha      string
+	match    MatchParams
+}
+
+// source is one policy file.
+type source struct {
+	name string // display path
+	text []byte
+}
+
+// bundleSources reads policy and data files from opts.
+func bundleSources(opts Options) (modules []source, data map[string]any, err error) {
+	data = map[string]any{}
+	if !opts.NoBuiltin {
+		sub, err := fs.Sub(builtinBundle, "bundle")
+		if err != nil {
+			return nil, nil, err
+		}
+		if modules, err = readTree(sub, "builtin:", modules, data); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, dir := range opts.Dirs {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("policy %s: %w", dir, err)
+		}
+		if !st.IsDir() {
+			b, err := os.ReadFile(dir)
+			if err != nil {
+				return nil, nil, fmt.Errorf("policy %s: %w", dir, err)
+			}
+			if strings.HasSuffix(dir, ".rego") {
+				modules = append(modules, source{name: dir, text: b})
+				continue
+			}
+			if err := mergeDataFile(data, dir, b); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		if modules, err = readTree(os.DirFS(dir), dir+string(os.PathSeparator), modules, data); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, f := range opts.DataFiles {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, nil, fmt.Errorf("policy data %s: %w", f, err)
+		}
+		if err := mergeDataFile(data, f, b); err != nil {
+			return nil, nil, err
+		}
+	}
+	return modules, data, nil
+}
+
+// readTree collects *.rego files and merges data.json/data.yaml files found
+// in fsys. A data file at dir a/b/ is merged at data.a.b, as in OPA bundles.
+func readTree(fsys fs.FS, prefix string, modules []source, data map[string]any) ([]source, error) {
+	var paths []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read policies %s: %w", prefix, err)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		base := path.Base(p)
+		isData := base == "data.json" || base == "data.yaml" || base == "data.yml"
+		if !strings.HasSuffix(p, ".rego") && !isData {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, fmt.Errorf("read policy %s%s: %w", prefix, p, err)
+		}
+		if isData {
+			var doc map[string]any
+			if err := decodeData(prefix+p, b, &doc); err != nil {
+				return nil, err
+			}
+			dir := path.Dir(p)
+			if dir != "." {
+				for _, seg := range slices.Backward(strings.Split(dir, "/")) {
+					doc = map[string]any{seg: doc}
+				}
+			}
+			mergeInto(data, doc)
+			continue
+		}
+		modules = append(modules, source{name: prefix + p, text: b})
+	}
+	return modules, nil
+}
+
+func decodeData(name string, b []byte, out *map[string]any) error {
+	if strings.HasSuffix(name, ".json") {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		if err := dec.Decode(out); err != nil {
+			return fmt.Errorf("policy data %s: %w", name, err)
+		}
+		return nil
+	}
+	if err := yaml.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("policy data %s: %w", name, err)
+	}
+	return nil
+}
+
+func mergeDataFile(data map[string]any, name string, b []byte) error {
+	var doc map[string]any
+	if err := decodeData(name, b, &doc); err != nil {
+		return err
+	}
+	mergeInto(data, doc)
+	return nil
+}
+
+// mergeInto deep-merges src into dst: objects merge key by key, anything
+// else in src replaces what dst had.
+func mergeInto(dst, src map[string]any) {
+	for k, v := range src {
+		if sv, ok := v.(map[string]any); ok {
+			if dv, ok := dst[k].(map[string]any); ok {
+				mergeInto(dv, sv)
+				continue
+			}
+		}
+		dst[k] = v
+	}
+}
+
+// capabilities are OPA's built-ins minus everything that reaches outside the
+// process or makes evaluation non-deterministic.
+func capabilities() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	banned := map[string]bool{
+		"http.send": true, "net.lookup_ip_addr": true, "opa.runtime": true,
+		"time.now_ns": true, "rand.intn": true, "uuid.rfc4122": true, "trace": false,
+	}
+	kept := caps.Builtins[:0]
+	for _, b := range caps.Builtins {
+		if !banned[b.Name] {
+			kept = append(kept, b)
+		}
+	}
+	caps.Builtins = kept
+	return caps
+}
+
+func isTestFile(name string) bool { return strings.HasSuffix(name, "_test.rego") }
+
+// parse parses the given sources (Rego v1, annotations on).
+func parse(srcs []source) (map[string]*ast.Module, error) {
+	mods := make(map[string]*ast.Module, len(srcs))
+	var errs []string
+	for _, s := range srcs {
+		m, err := ast.ParseModuleWithOpts(s.name, string(s.text), ast.ParserOptions{
+			ProcessAnnotation: true,
+			RegoVersion:       ast.RegoV1,
+		})
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		mods[s.name] = m
+	}
+	if len(errs) > 0 {
+		return nil, &CompileError{Errs: errs}
+	}
+	return mods, nil
+}
+
+func compile(mods map[string]*ast.Module) (*ast.Compiler, error) {
+	c := ast.NewCompiler().
+		WithCapabilities(capabilities()).
+		WithEnablePrintStatements(false)
+	c.Compile(mods)
+	if c.Failed() {
+		errs := make([]string, 0, len(c.Errors))
+		for _, e := range c.Errors {
+			errs = append(errs, e.Error())
+		}
+		return nil, &CompileError{Errs: errs}
+	}
+	return c, nil
+}
+
+// Load reads, compiles and prepares the policies. A policy that does not
+// compile returns a *CompileError naming file and line.
+func Load(ctx context.Context, opts Options) (*Policy, error) {
+	srcs, data, err := bundleSources(opts)
+	if err != nil {
+		return nil, err
+	}
+	var evalSrcs []source
+	for _, s := range srcs {
+		if !isTestFile(s.name) {
+			evalSrcs = append(evalSrcs, s)
+		}
+	}
+	if len(evalSrcs) == 0 {
+		return nil, &CompileError{Errs: []string{"no policy files loaded (built-in policies disabled and no -p given)"}}
+	}
+	mods, err := parse(evalSrcs)
+	if err != nil {
+		return nil, err
+	}
+	compiler, err := compile(mods)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := ruleCatalog(compiler)
+	if err != nil {
+		return nil, err
+	}
+	p := &Policy{rules: rules, disabled: map[string]bool{}}
+	for _, id := range opts.Disabled {
+		if _, ok := rules[id]; !ok {
+			return nil, fmt.Errorf("--disable-rule %s: no such rule (see `screen policy doc`)", id)
+		}
+		p.disabled[id] = true
+	}
+	if p.match, err = matchParams(data); err != nil {
+		return nil, err
+	}
+	p.sha = digest(evalSrcs, data, opts.Disabled)
+	store := inmem.NewFromObject(data)
+	p.query, err = rego.New(
+		rego.Query(rulesRoot),
+		rego.Compiler(compiler),
+		rego.Store(store),
+		rego.StrictBuiltinErrors(true),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("prepare policy: %w", err)
+	}
+	return p, nil
+}
+
+func matchParams(data map[string]any) (MatchParams, error) {
+	var mp MatchParams
+	screen, _ := data["screen"].(map[string]any)
+	params, _ := screen["params"].(map[string]any)
+	m, ok := params["match"]
+	if !ok {
+		return mp, errors.New("policy data: data.screen.params.match (floor, review, block) is missing")
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return mp, fmt.Errorf("policy data screen.params.match: %w", err)
+	}
+	if err := json.Unmarshal(b, &mp); err != nil {
+		return mp, fmt.Errorf("policy data screen.params.match: %w", err)
+	}
+	if mp.Floor <= 0 || mp.Floor > mp.Review || mp.Review > mp.Block || mp.Block > 1 {
+		return mp, fmt.Errorf("policy data screen.params.match: need 0 < floor (%v) <= review (%v) <= block (%v) <= 1", mp.Floor, mp.Review, mp.Block)
+	}
+	return mp, nil
+}
+
+// digest hashes the policy sources, the merged data and the disabled rules.
+func digest(srcs []source, data map[string]any, disabled []string) string {
+	h := sha256.New()
+	sorted := slices.Clone(srcs)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].name < sorted[j].name })
+	for _, s := range sorted {
+		fmt.Fprintf(h, "module %s %d\n", s.name, len(s.text))
+		h.Write(s.text)
+	}
+	b, _ := json.Marshal(data) // map keys are sorted by encoding/json
+	h.Write([]byte("data\n"))
+	h.Write(b)
+	d := slices.Clone(disabled)
+	sort.Strings(d)
+	fmt.Fprintf(h, "\ndisabled %s\n", strings.Join(d, ","))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// ruleCatalog collects the METADATA of every deny/warn rule under
+// screen.rules and checks that each has an id, a title and a severity that
+// agrees with its rule name.
+func ruleCatalog(c *ast.Compiler) (map[string]Rule, error) {
+	rules := map[string]Rule{}
+	var errs []string
+	for _, m := range c.Modules {
+		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		if !strings.HasPrefix(pkg, "screen.rules.") {
+			continue
+		}
+		for _, r := range m.Rules {
+			name := r.Head.Name.String()
+			if len(r.Head.Reference) > 0 {
+				name = r.Head.Reference[0].String()
+			}
+			if name != "deny" && name != "warn" {
+				continue
+			}
+			loc := r.Location.String()
+			var a *ast.Annotations
+			for _, ann := range r.Annotations {
+				if ann.Scope == "rule" {
+					a = ann
+				}
+			}
+			if a == nil {
+				errs = append(errs, fmt.Sprintf("%s: %s rule has no # METADATA (title, custom.id, custom.severity)", loc, name))
+				continue
+			}
+			id, _ := a.Custom["id"].(string)
+			sev, _ := a.Custom["severity"].(string)
+			cit, _ := a.Custom["citation"].(string)
+			want := map[string]string{"deny": record.Block, "warn": record.Review}[name]
+			switch {
+			case id == "":
+				errs = append(errs, fmt.Sprintf("%s: METADATA lacks custom.id", loc))
+				continue
+			case a.Title == "":
+				errs = append(errs, fmt.Sprintf("%s: METADATA lacks title", loc))
+				continue
+			case sev != want:
+				errs = append(errs, fmt.Sprintf("%s: rule %s is a %s rule but custom.severity is %q (want %q)", loc, id, name, sev, want))
+				continue
+			}
+			if prev, dup := rules[id]; dup {
+				errs = append(errs, fmt.Sprintf("%s: rule id %s already used at %s", loc, id, prev.Location))
+				continue
+			}
+			var res []string
+			for _, rr := range a.RelatedResources {
+				s := rr.Ref.String()
+				if rr.Description != "" {
+					s = rr.Description + " <" + s + ">"
+				}
+				res = append(res, s)
+			}
+			rules[id] = Rule{
+				ID: id, Title: a.Title, Description: strings.TrimSpace(a.Description), Severity: sev,
+				Citation: cit, Resources: res, Package: pkg, Location: loc,
+			}
+		}
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return nil, &CompileError{Errs: errs}
+	}
+	return rules, nil
+}
+
+// Rules returns the rule catalog sorted by id.
+func (p *Policy) Rules() []Rule {
+	out := make([]Rule, 0, len(p.rules))
+	for _, r := range p.rules {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// SHA256 is the hex digest of the policy sources, data and disabled rules:
+// the policy_sha256 of every decision's provenance.
+func (p *Policy) SHA256() string { return p.sha }
+
+// Match returns the name-match thresholds from policy data.
+func (p *Policy) Match() MatchParams { return p.match }
+
+// Evaluate runs the policy on one input document and returns its reasons,
+// sorted most severe first, then by rule id, message and evidence. A runtime
+// error is returned as *EvalError.
+func (p *Policy) Evaluate(ctx context.Context, input ast.Value) ([]record.Reason, error) {
+	rs, err := p.query.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, &EvalError{Err: err}
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return nil, &EvalError{Err: fmt.Errorf("query %s returned %d results", rulesRoot, len(rs))}
+	}
+	families, ok := rs[0].Expressions[0].Value.(map[string]any)
+	if !ok {
+		return nil, &EvalError{Err: fmt.Errorf("%s is not an object", rulesRoot)}
+	}
+	var reasons []record.Reason
+	for fam, v := range families {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		for set, sev := range map[string]string{"deny": record.Block, "warn": record.Review} {
+			items, _ := obj[set].([]any)
+			for _, it := range items {
+				r, err := p.reason(fam, set, sev, it)
+				if err != nil {
+					return nil, &EvalError{Err: err}
+				}
+				if !p.disabled[r.Rule] {
+					reasons = append(reasons, r)
+				}
+			}
+		}
+	}
+	SortReasons(reasons)
+	return reasons, nil
+}
+
+func (p *Policy) reason(fam, set, sev string, it any) (record.Reason, error) {
+	m, ok := it.(map[string]any)
+	if !ok {
+		return record.Reason{}, fmt.Errorf("screen.rules.%s.%s produced %T, want an object built with data.screen.lib.reason", fam, set, it)
+	}
+	str := func(k string) string { s, _ := m[k].(string); return s }
+	r := record.Reason{Rule: str("rule"), Severity: sev, Title: str("title"), Message: str("msg"), Citation: str("citation")}
+	if r.Rule == "" {
+		return r, fmt.Errorf("screen.rules.%s.%s produced a reason without a rule id: %v", fam, set, m)
+	}
+	if meta, ok := p.rules[r.Rule]; ok {
+		if r.Title == "" {
+			r.Title = meta.Title
+		}
+		if r.Citation == "" {
+			r.Citation = meta.Citation
+		}
+	}
+	if r.Message == "" {
+		r.Message = r.Title
+	}
+	ev, _ := m["evidence"].([]any)
+	for _, e := range ev {
+		if s, ok := e.(string); ok {
+			r.Evidence = append(r.Evidence, s)
+		}
+	}
+	return r, nil
+}
+
+// SortReasons orders reasons most severe first, then by rule id, message and
+// evidence, so that output is deterministic.
+func SortReasons(rs []record.Reason) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if sa, sb := record.Severity(a.Severity), record.Severity(b.Severity); sa != sb {
+			return sa > sb
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		if a.Message != b.Message {
+			return a.Message < b.Message
+		}
+		return strings.Join(a.Evidence, ",") < strings.Join(b.Evidence, ",")
+	})
+}
+
+// Decide returns the most severe outcome among reasons, or clear when there
+// is none.
+func Decide(rs []record.Reason) string {
+	out := record.Clear
+	for _, r := range rs {
+		if record.Severity(r.Severity) > record.Severity(out) {
+			out = r.Severity
+		}
+	}
+	return out
+}
