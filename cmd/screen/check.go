@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -72,7 +73,7 @@ func checkAction(c *cli.Context) error {
 	if err != nil {
 		return failure(err)
 	}
-	w, err := report.New(c.String("format"), out, runInfo(eng, []string{"check"}, c), report.Options{
+	w, err := report.New(c.String("format"), out, runInfo(eng, []string{"check"}, c, time.Now().UTC()), report.Options{
 		Explain: c.Bool("explain"), Color: useColor(c, out),
 	})
 	if err != nil {

@@ -87,7 +87,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 
 // run runs the CLI and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	err := newApp(stdout, stderr).RunContext(ctx, args)
+	app := newApp(stdout, stderr)
+	err := app.RunContext(ctx, interleaveFlags(app, args))
 	if err == nil {
 		return exitOK
 	}

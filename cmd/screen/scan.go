@@ -92,27 +92,46 @@ func scanAction(c *cli.Context) error {
 	}
 	defer eng.Close()
 
+	now := time.Now().UTC()
+	post, err := newPostProcessor(c, n, eng, files, now)
+	if err != nil {
+		return failure(err)
+	}
+	defer post.close()
+
 	out, closeOut, err := openOutput(c)
 	if err != nil {
 		return failure(err)
 	}
-	w, err := report.New(c.String("format"), out, runInfo(eng, files, c), report.Options{
-		Explain: c.Bool("explain"), Color: useColor(c, out),
+	w, err := report.New(c.String("format"), out, runInfo(eng, files, c, now), report.Options{
+		Explain: c.Bool("explain"), Color: useColor(c, out), ShowSuppressed: c.Bool("show-suppressed"),
 	})
 	if err != nil {
 		closeOut()
 		return failure(err)
 	}
-	worst, err := screenAll(ctx, eng, files, readers, c.Int("parallel"), w, n)
+	prog := newProgress(c)
+	worst, err := screenAll(ctx, eng, files, readers, c.Int("parallel"), func(i int, d *record.Decision) error {
+		if err := post.apply(i, d); err != nil {
+			return err
+		}
+		prog.tick()
+		return w.Write(d)
+	}, n)
+	prog.done()
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
 	if cerr := closeOut(); err == nil && cerr != nil {
 		err = fmt.Errorf("output: %w", cerr)
 	}
+	if cerr := post.close(); err == nil && cerr != nil {
+		err = cerr
+	}
 	if err != nil {
 		return failure(err)
 	}
+	post.summary()
 	return exitFor(c, level, worst)
 }
 
@@ -124,8 +143,9 @@ func exitFor(c *cli.Context, level, worst int) error {
 	return findings(c.Int("exit-code"))
 }
 
-// screenAll screens every reader in turn and returns the worst severity seen.
-func screenAll(ctx context.Context, eng *engine.Engine, names []string, readers []input.Reader, workers int, w report.Writer, n *notices) (int, error) {
+// screenAll screens every reader in turn, passing each decision (with the
+// index of its input) to emit, and returns the worst severity emitted.
+func screenAll(ctx context.Context, eng *engine.Engine, names []string, readers []input.Reader, workers int, emit func(int, *record.Decision) error, n *notices) (int, error) {
 	worst := record.Severity(record.Clear)
 	for i, r := range readers {
 		count := 0
@@ -137,13 +157,16 @@ func screenAll(ctx context.Context, eng *engine.Engine, names []string, readers 
 			return rec, err
 		}
 		err := eng.ScreenStream(ctx, workers, next, func(d record.Decision) error {
-			if s := record.Severity(d.Decision); s > worst {
-				worst = s
-			}
 			if d.Decision == record.Error {
 				n.printf("%s", d.Error)
 			}
-			return w.Write(&d)
+			if err := emit(i, &d); err != nil {
+				return err
+			}
+			if s := record.Severity(d.Decision); s > worst {
+				worst = s
+			}
+			return nil
 		})
 		if err != nil {
 			return worst, err
@@ -155,12 +178,15 @@ func screenAll(ctx context.Context, eng *engine.Engine, names []string, readers 
 	return worst, nil
 }
 
-func runInfo(eng *engine.Engine, files []string, c *cli.Context) report.RunInfo {
+func runInfo(eng *engine.Engine, files []string, c *cli.Context, now time.Time) report.RunInfo {
 	prov := eng.Provenance()
-	now := time.Now().UTC()
+	runID := fmt.Sprintf("run-%s", now.Format("20060102T150405.000000000Z"))
+	if c.Bool("deterministic") {
+		now, runID = deterministicTime, "run-deterministic"
+	}
 	return report.RunInfo{
 		SchemaVersion: "1",
-		RunID:         fmt.Sprintf("run-%s", now.Format("20060102T150405.000000000Z")),
+		RunID:         runID,
 		CreatedAt:     now,
 		Tool:          "screen " + engine.Version,
 		Lists:         eng.Lists(),

@@ -1,12 +1,39 @@
 package main
 
 import (
+	"context"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/screen-compliance/screen/engine"
+	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/lists/store"
 )
 
-// storeSource returns the list store as a list source when it holds lists.
+// storeSource returns the list store (--store, $SCREEN_STORE or the default
+// directory) as a list source when it holds lists. A store that does not
+// exist yet counts as empty.
 func storeSource(c *cli.Context) (engine.Option, bool, error) {
-	return nil, false, nil
+	dir := c.String("store")
+	if dir == "" {
+		d, err := store.DefaultDir()
+		if err != nil {
+			return nil, false, nil // no home directory: no store
+		}
+		dir = d
+	}
+	st, err := store.Open(dir)
+	if err != nil {
+		if c.IsSet("store") {
+			return nil, false, err
+		}
+		return nil, false, nil
+	}
+	names, err := st.Names()
+	if err != nil || len(names) == 0 {
+		return nil, false, err
+	}
+	return engine.WithListSource(func(ctx context.Context) ([]*lists.List, error) {
+		return st.Lists(ctx)
+	}), true, nil
 }

@@ -49,7 +49,7 @@ deny contains r if {
 	strong(m)
 	r := lib.reason_cited(
 		rego.metadata.rule(),
-		sprintf("%s %q matches %s %q (%s, score %.2f)", [m.role, m.query, m.list, m.name, m.entity_id, m.score]),
+		sprintf("%s %q matches %s %q (%s, score %d%%)", [m.role, m.query, m.list, m.name, m.entity_id, round(m.score * 100)]),
 		[sprintf("matches[%d]", [i]), sprintf("parties[%d]", [m.party])],
 		list_citation(m),
 	)
@@ -74,7 +74,7 @@ warn contains r if {
 	not deny_match(m)
 	r := lib.reason_cited(
 		rego.metadata.rule(),
-		sprintf("%s %q may match %s %q (%s, score %.2f)", [m.role, m.query, m.list, m.name, m.entity_id, m.score]),
+		sprintf("%s %q may match %s %q (%s, score %d%%)", [m.role, m.query, m.list, m.name, m.entity_id, round(m.score * 100)]),
 		[sprintf("matches[%d]", [i]), sprintf("parties[%d]", [m.party])],
 		list_citation(m),
 	)

@@ -1,0 +1,257 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's concurrent logging.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// logLine returns the first JSON log line with msg, or nil.
+func (s *syncBuffer) logLine(msg string) map[string]any {
+	sc := bufio.NewScanner(strings.NewReader(s.String()))
+	for sc.Scan() {
+		var m map[string]any
+		if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == msg {
+			return m
+		}
+	}
+	return nil
+}
+
+// startServe runs `screen serve ARGS...` until ctx is cancelled and returns
+// its stderr and a channel with its exit code.
+func startServe(ctx context.Context, args ...string) (*syncBuffer, <-chan int) {
+	var out bytes.Buffer
+	errb := &syncBuffer{}
+	app := newApp(&out, errb)
+	has := false
+	for _, c := range app.Commands {
+		has = has || c.Name == "serve"
+	}
+	if !has {
+		app.Commands = append(app.Commands, serveCommand())
+	}
+	done := make(chan int, 1)
+	go func() {
+		code := exitOK
+		if err := app.RunContext(ctx, append([]string{"screen", "serve"}, args...)); err != nil {
+			code = exitFailure
+			var ee *exitError
+			if errors.As(err, &ee) {
+				code = ee.code
+			}
+			errb.Write([]byte(err.Error()))
+		}
+		done <- code
+	}()
+	return errb, done
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestServeCommand(t *testing.T) {
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "token")
+	if err := os.WriteFile(tokenFile, []byte("  t0ken-123\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs, done := startServe(ctx, "--addr", "127.0.0.1:0", "--token-file", tokenFile, "--store", dir, "--max-batch", "2", "--reload-every", "1h")
+
+	exited := func() {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited early with %d:\n%s", code, logs.String())
+		default:
+		}
+	}
+	var addr string
+	waitFor(t, "the listening log line", func() bool {
+		exited()
+		if l := logs.logLine("listening"); l != nil {
+			addr, _ = l["addr"].(string)
+		}
+		return addr != ""
+	})
+	base := "http://" + addr
+	waitFor(t, "readiness", func() bool {
+		exited()
+		res, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false
+		}
+		res.Body.Close()
+		return res.StatusCode == 200
+	})
+
+	post := func(path, token, body string) *http.Response {
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { res.Body.Close() })
+		return res
+	}
+	one := `{"parties":[{"role":"consignee","name":"Korea Mining Development Trading Corporation"}]}`
+	if res := post("/v1/screen", "", one); res.StatusCode != 401 {
+		t.Errorf("without token: %d", res.StatusCode)
+	}
+	res := post("/v1/screen", "t0ken-123", one)
+	var d struct{ Decision string }
+	json.NewDecoder(res.Body).Decode(&d)
+	if res.StatusCode != 200 || d.Decision == "" || d.Decision == "clear" {
+		t.Errorf("screen: %d decision %q", res.StatusCode, d.Decision)
+	}
+	if res := post("/v1/screen/batch", "t0ken-123", `{"records":{"a":{},"b":{},"c":{}}}`); res.StatusCode != 413 {
+		t.Errorf("batch over --max-batch: %d", res.StatusCode)
+	}
+	if res, err := http.Get(base + "/metrics"); err != nil || res.StatusCode != 200 {
+		t.Errorf("metrics without token: %v", err)
+	} else {
+		res.Body.Close()
+	}
+
+	// SIGHUP reloads (the handler is installed before "ready" is logged).
+	syscall.Kill(os.Getpid(), syscall.SIGHUP)
+	waitFor(t, "the reload", func() bool { return logs.logLine("reloaded") != nil })
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit %d: %s", code, logs.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if logs.logLine("stopped") == nil {
+		t.Errorf("no stopped log line:\n%s", logs.String())
+	}
+	access := logs.logLine("request")
+	if access == nil || access["route"] == nil || access["status"] == nil {
+		t.Errorf("no access log line:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), "Korea Mining") {
+		t.Error("logs hold a screened name")
+	}
+}
+
+func TestServeFlagErrors(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	os.WriteFile(empty, []byte("\n"), 0o600)
+	for _, args := range [][]string{
+		{"--max-body", "ten"},
+		{"--max-batch", "0"},
+		{"--token-file", filepath.Join(dir, "missing")},
+		{"--token-file", empty},
+		{"--addr", "256.0.0.1:99999"},
+	} {
+		logs, done := startServe(context.Background(), append(args, "--store", dir)...)
+		select {
+		case code := <-done:
+			if code != exitFailure {
+				t.Errorf("%v: exit %d, want %d\n%s", args, code, exitFailure, logs.String())
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("%v: serve did not fail", args)
+		}
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"10MiB", 10 << 20, true},
+		{"512kib", 512 << 10, true},
+		{"1GiB", 1 << 30, true},
+		{"2MB", 2e6, true},
+		{"4096", 4096, true},
+		{"100 B", 100, true},
+		{"0", 0, false},
+		{"-1MiB", 0, false},
+		{"ten", 0, false},
+		{"", 0, false},
+		{"2048GiB", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := parseSize(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d, ok %v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestLoopback(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:8080": true, "[::1]:8080": true, "localhost:80": true,
+		":8080": false, "0.0.0.0:8080": false, "10.0.0.5:80": false, "bad": false,
+	} {
+		if got := loopback(addr); got != want {
+			t.Errorf("loopback(%q) = %v", addr, got)
+		}
+	}
+}
+
+func TestReadToken(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(s), 0o600)
+		return p
+	}
+	if tok, err := readToken(write("ok", "abc\n")); err != nil || tok != "abc" {
+		t.Errorf("readToken: %q %v", tok, err)
+	}
+	for _, bad := range []string{write("empty", " \n"), write("two", "a b\n"), filepath.Join(dir, "none")} {
+		if _, err := readToken(bad); err == nil || !strings.Contains(err.Error(), "--token-file") {
+			t.Errorf("readToken(%s): %v", bad, err)
+		}
+	}
+}

@@ -1,0 +1,304 @@
+package goods
+
+import (
+	_ "embed"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/screen-compliance/screen/country"
+	"github.com/screen-compliance/screen/record"
+)
+
+// RouteFacts is the direction of a movement relative to the DPRK and the
+// facts the policies need about it. A DPRK port, place or party on the
+// supply side makes it FromDPRK; on the receiving side ToDPRK; a DPRK
+// transshipment point makes it both. Evidence entries point into the record
+// ("route.port_of_loading", "parties[1]").
+type RouteFacts struct {
+	ToDPRK   bool `json:"to_dprk"`
+	FromDPRK bool `json:"from_dprk"`
+	// Evidence is the union of FromEvidence and ToEvidence, sorted.
+	Evidence     []string `json:"evidence"`
+	FromEvidence []string `json:"from_evidence"`
+	ToEvidence   []string `json:"to_evidence"`
+	// Notes explain the evidence in words, in the order found.
+	Notes []string `json:"notes"`
+	// OriginCountry and DestinationCountry are ISO alpha-2 codes ("" when
+	// unknown or unrecognised).
+	OriginCountry      string `json:"origin_country,omitempty"`
+	DestinationCountry string `json:"destination_country,omitempty"`
+	// DPRKPortOfLoading and DPRKPortOfDischarge name the DPRK place of the
+	// port fields ("Rajin", "Nampo"); "" when the port is not in the DPRK.
+	DPRKPortOfLoading   string `json:"dprk_port_of_loading,omitempty"`
+	DPRKPortOfDischarge string `json:"dprk_port_of_discharge,omitempty"`
+	// DPRKTransshipment lists DPRK places among the transshipment points.
+	DPRKTransshipment []string `json:"dprk_transshipment"`
+	// DPRKParties indexes the parties with a DPRK country or place.
+	DPRKParties []int `json:"dprk_parties"`
+	// VesselFlagDPRK is set when a vessel party flies the DPRK flag.
+	VesselFlagDPRK bool `json:"vessel_flag_dprk"`
+	// VesselParties indexes the DPRK-flagged vessel parties.
+	VesselParties []int `json:"vessel_parties"`
+	// Indicators are evasion indicators found in the row's free text:
+	// "ship_to_ship".
+	Indicators []string `json:"indicators"`
+	// ExemptionRef is a 1718 Committee exemption, approval or notification
+	// reference given in the row; it downgrades blocks to review, never to clear.
+	ExemptionRef string `json:"exemption_ref,omitempty"`
+}
+
+// Involved reports whether the movement touches the DPRK at all.
+func (f RouteFacts) Involved() bool { return f.ToDPRK || f.FromDPRK }
+
+//go:embed data/places.yaml
+var placesYAML []byte
+
+// place is a DPRK place and whether it is a port or crossing.
+type place struct {
+	Name     string   `yaml:"name"`
+	Port     bool     `yaml:"port"`
+	Variants []string `yaml:"variants"`
+}
+
+// placeIndex maps a folded variant (letters and digits only) to its place.
+type placeIndex struct {
+	byKey  map[string]place
+	maxLen int // most tokens in a variant
+}
+
+var places = sync.OnceValues(func() (*placeIndex, error) {
+	var doc struct {
+		Places []place `yaml:"places"`
+	}
+	if err := yaml.Unmarshal(placesYAML, &doc); err != nil {
+		return nil, fmt.Errorf("parse embedded data/places.yaml: %w", err)
+	}
+	ix := &placeIndex{byKey: map[string]place{}}
+	for _, p := range doc.Places {
+		for _, v := range p.Variants {
+			ws := words(v)
+			ix.byKey[strings.Join(ws, "")] = p
+			ix.maxLen = max(ix.maxLen, len(ws))
+		}
+	}
+	return ix, nil
+})
+
+// locode matches a UN/LOCODE of a DPRK location ("KPNAM", "KP NAM").
+var locode = regexp.MustCompile(`\bKP ?[A-Z2-9]{3}\b`)
+
+// DPRKPlace returns the DPRK place that s names ("Nampo" for "Namp'o,
+// DPRK"), "DPRK" when s names only the country, or "" when s names no DPRK
+// place.
+func DPRKPlace(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	ix, err := places()
+	if err != nil {
+		return ""
+	}
+	ws := words(s)
+	found := ""
+	for i := range ws {
+		for n := min(ix.maxLen, len(ws)-i); n >= 1; n-- {
+			if p, ok := ix.byKey[strings.Join(ws[i:i+n], "")]; ok {
+				if p.Name != "DPRK" {
+					return p.Name
+				}
+				found = p.Name
+			}
+		}
+	}
+	if found != "" {
+		return found
+	}
+	if locode.MatchString(s) {
+		return "DPRK"
+	}
+	// "Port X, KP": a trailing country part.
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '(' || r == ')' || r == '/' || r == ';' }) {
+		if country.Code(part) == country.DPRK {
+			return "DPRK"
+		}
+	}
+	return ""
+}
+
+// isDPRK reports whether a country field names the DPRK (as a country or a
+// DPRK place), and what it named.
+func isDPRK(s string) (bool, string) {
+	if strings.TrimSpace(s) == "" {
+		return false, ""
+	}
+	if country.Code(s) == country.DPRK {
+		return true, "DPRK"
+	}
+	if p := DPRKPlace(s); p != "" {
+		return true, p
+	}
+	return false, ""
+}
+
+// Supply-side and receiving-side party roles.
+var (
+	fromRoles = []string{record.RoleShipper, record.RoleSeller, record.RoleManufacturer}
+	toRoles   = []string{record.RoleConsignee, record.RoleBuyer, record.RoleNotifyParty}
+)
+
+// Route works out the direction of the movement relative to the DPRK from
+// the route (origin, ports, destination, transshipment) and the parties'
+// countries. It never fails; unknown values are simply not evidence.
+func Route(rec *record.Record) RouteFacts {
+	f := RouteFacts{
+		Evidence: []string{}, FromEvidence: []string{}, ToEvidence: []string{}, Notes: []string{},
+		DPRKTransshipment: []string{}, DPRKParties: []int{}, VesselParties: []int{}, Indicators: []string{},
+	}
+	if rec == nil {
+		return f
+	}
+	r := rec.Route
+	from := func(ptr, note string) {
+		f.FromDPRK = true
+		f.FromEvidence = appendUniq(f.FromEvidence, ptr)
+		f.Notes = append(f.Notes, note)
+	}
+	to := func(ptr, note string) {
+		f.ToDPRK = true
+		f.ToEvidence = appendUniq(f.ToEvidence, ptr)
+		f.Notes = append(f.Notes, note)
+	}
+	f.OriginCountry = country.Code(r.Origin)
+	f.DestinationCountry = country.Code(r.Destination)
+	if ok, what := isDPRK(r.Origin); ok {
+		f.OriginCountry = country.DPRK
+		from("route.origin_country", fmt.Sprintf("origin %q is the DPRK (%s)", r.Origin, what))
+	}
+	if ok, what := isDPRK(r.Destination); ok {
+		f.DestinationCountry = country.DPRK
+		to("route.destination_country", fmt.Sprintf("destination %q is the DPRK (%s)", r.Destination, what))
+	}
+	if p := DPRKPlace(r.PortOfLoading); p != "" {
+		f.DPRKPortOfLoading = p
+		from("route.port_of_loading", fmt.Sprintf("port of loading %q is in the DPRK (%s)", r.PortOfLoading, p))
+	}
+	if p := DPRKPlace(r.PortOfDischarge); p != "" {
+		f.DPRKPortOfDischarge = p
+		to("route.port_of_discharge", fmt.Sprintf("port of discharge %q is in the DPRK (%s)", r.PortOfDischarge, p))
+	}
+	for i, t := range r.Transshipment {
+		ok, what := isDPRK(t)
+		if !ok {
+			continue
+		}
+		ptr := fmt.Sprintf("route.transshipment[%d]", i)
+		f.DPRKTransshipment = append(f.DPRKTransshipment, what)
+		from(ptr, fmt.Sprintf("transshipment point %q is in the DPRK (%s)", t, what))
+		to(ptr, "the goods also enter the DPRK there")
+	}
+	for i, p := range rec.Parties {
+		ptr := fmt.Sprintf("parties[%d]", i)
+		if p.Role == record.RoleVessel {
+			if country.Code(p.Country) == country.DPRK {
+				f.VesselFlagDPRK = true
+				f.VesselParties = append(f.VesselParties, i)
+				f.Notes = append(f.Notes, fmt.Sprintf("vessel %q flies the DPRK flag", p.Name))
+			}
+			continue
+		}
+		ok, what := isDPRK(p.Country)
+		if !ok && strings.TrimSpace(p.Country) == "" {
+			// No country given: a DPRK place or the country in the name.
+			if pl := DPRKPlace(p.Name); pl != "" {
+				ok, what = true, pl+" in the party name"
+			}
+		}
+		if !ok {
+			continue
+		}
+		f.DPRKParties = append(f.DPRKParties, i)
+		note := fmt.Sprintf("%s %q is in the DPRK (%s)", roleName(p.Role), p.Name, what)
+		switch {
+		case slices.Contains(fromRoles, p.Role):
+			from(ptr, note)
+		case slices.Contains(toRoles, p.Role):
+			to(ptr, note)
+		default:
+			f.Notes = append(f.Notes, note)
+		}
+	}
+	f.Evidence = appendUniq(slices.Clone(f.FromEvidence), f.ToEvidence...)
+	sort.Strings(f.Evidence)
+	f.Indicators, f.ExemptionRef = scanText(rec)
+	return f
+}
+
+func roleName(r string) string {
+	if r == "" {
+		return "party"
+	}
+	return strings.ReplaceAll(r, "_", " ")
+}
+
+func appendUniq(dst []string, add ...string) []string {
+	for _, s := range add {
+		if !slices.Contains(dst, s) {
+			dst = append(dst, s)
+		}
+	}
+	return dst
+}
+
+// stsPattern finds ship-to-ship transfer mentions in free text.
+var stsPattern = regexp.MustCompile(`(?i)\b(ship[\s-]*to[\s-]*ship|STS(\s+transfer)?|lighter(ing|age)|(at|mid)[\s-]*sea\s+transfer|transshipment\s+at\s+sea|transhipment\s+at\s+sea)\b`)
+
+// exemptionText finds a 1718 Committee exemption or notification mentioned
+// in free text.
+var exemptionText = regexp.MustCompile(`(?i)(1718\s+committee\s+(exemption|approval|notification)[^;,.]*|humanitarian\s+exemption[^;,.]*|IAN\s*(no\.?\s*)?7\s+exemption[^;,.]*)`)
+
+// exemptionColumns are the words of a column that holds an exemption,
+// approval or notification reference.
+var exemptionColumns = []string{"exemption", "exempt", "committee", "approval", "licence", "license", "permit", "notification", "waiver"}
+
+// noValue are cell values that mean "no reference".
+var noValue = map[string]bool{"": true, "no": true, "none": true, "n/a": true, "na": true, "-": true, "0": true, "false": true, "nil": true}
+
+// scanText looks through the row's free text (all input fields and the
+// goods descriptions) for evasion indicators and an exemption reference.
+func scanText(rec *record.Record) (indicators []string, exemption string) {
+	indicators = []string{}
+	texts := make([]string, 0, len(rec.Fields)+len(rec.Goods))
+	for _, fl := range rec.Fields {
+		v := strings.TrimSpace(fl.Value)
+		col := strings.ToLower(fl.Column)
+		if exemption == "" && !noValue[strings.ToLower(v)] {
+			for _, w := range exemptionColumns {
+				if strings.Contains(col, w) {
+					exemption = fmt.Sprintf("%s: %s", fl.Column, v)
+					break
+				}
+			}
+		}
+		texts = append(texts, v)
+	}
+	for _, g := range rec.Goods {
+		texts = append(texts, g.Description)
+	}
+	for _, t := range texts {
+		if stsPattern.MatchString(t) {
+			indicators = appendUniq(indicators, "ship_to_ship")
+		}
+		if exemption == "" {
+			if m := exemptionText.FindString(t); m != "" {
+				exemption = strings.TrimSpace(m)
+			}
+		}
+	}
+	return indicators, exemption
+}

@@ -1,0 +1,416 @@
+// Package index retrieves candidate entities for a name from a Bleve index
+// of every entity name's analysed forms (tokens, transliterations, phonetic
+// keys, merged tokens) and identifiers, then rescores the candidates with
+// package names. An index built with a directory is persisted beside a
+// snapshot of what rescoring needs, so Open does not re-parse list files.
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/names"
+)
+
+// Files inside an index directory.
+const (
+	bleveDir     = "bleve"
+	snapshotFile = "snapshot.gob"
+	keyField     = "k"
+)
+
+// Retrieval tuning.
+const (
+	// candidates is how many entities the exact-term step retrieves for
+	// rescoring.
+	candidates = 40
+	// commonDF is the document frequency above which a term is "common":
+	// it is used only when the query has no rarer term.
+	commonDF = 400
+	// batchSize is the number of entities indexed per Bleve batch (smaller
+	// batches keep memory low while building).
+	batchSize = 2000
+)
+
+// Options configure Build.
+type Options struct {
+	// Dir is the directory the index is written to; "" keeps it in memory.
+	Dir string
+}
+
+// SearchOptions configure one Search.
+type SearchOptions struct {
+	// Limit caps the hits returned (0 = 10).
+	Limit int
+	// MinScore drops hits scoring below it.
+	MinScore float64
+}
+
+// Hit is one entity found for a query, with its score and explanation.
+type Hit struct {
+	Entity *lists.Entity
+	names.Result
+}
+
+// Index is a searchable set of entities. It is safe for concurrent Search.
+type Index struct {
+	bl   bleve.Index
+	snap *snapshot
+	byID map[string]int
+	once sync.Once
+	cerr error
+}
+
+// Build indexes the entities of the lists. With opts.Dir set, the index and
+// its snapshot are written there (replacing an index already there) and the
+// returned Index reads from disk.
+func Build(ctx context.Context, ls []*lists.List, opts Options) (*Index, error) {
+	snap := &snapshot{Version: snapshotVersion, DF: map[string]int32{}}
+	seen := map[string]bool{}
+	for _, l := range ls {
+		if l == nil {
+			continue
+		}
+		snap.Lists = append(snap.Lists, l.Meta)
+		for i := range l.Entities {
+			e := l.Entities[i]
+			if e.ID == "" {
+				return nil, fmt.Errorf("list %s: entity %d has no id", l.Meta.Name, i)
+			}
+			if seen[e.ID] {
+				return nil, fmt.Errorf("list %s: duplicate entity id %s", l.Meta.Name, e.ID)
+			}
+			seen[e.ID] = true
+			if e.List == "" {
+				e.List = l.Meta.Name
+			}
+			snap.Entities = append(snap.Entities, e)
+		}
+	}
+	snap.Names = make([][]names.Name, len(snap.Entities))
+	keys := make([][]string, len(snap.Entities))
+	for i := range snap.Entities {
+		if i%512 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		snap.Names[i] = names.EntityNames(&snap.Entities[i])
+		keys[i] = entityKeys(&snap.Entities[i], snap.Names[i])
+		for _, k := range keys[i] {
+			snap.DF[k]++
+		}
+	}
+	var bl bleve.Index
+	var err error
+	if opts.Dir == "" {
+		// scorch keeps an index without a path in memory; bleve's
+		// NewMemOnly (upsidedown on a treap) is an order of magnitude slower.
+		bl, err = bleve.NewUsing("", indexMapping(), scorch.Name, scorch.Name, nil)
+	} else {
+		if err = os.MkdirAll(opts.Dir, 0o755); err != nil {
+			return nil, fmt.Errorf("index dir %s: %w", opts.Dir, err)
+		}
+		bp := filepath.Join(opts.Dir, bleveDir)
+		if err = os.RemoveAll(bp); err != nil {
+			return nil, fmt.Errorf("remove old index %s: %w", bp, err)
+		}
+		bl, err = bleve.NewUsing(bp, indexMapping(), scorch.Name, scorch.Name, nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create bleve index: %w", err)
+	}
+	for start := 0; start < len(keys); start += batchSize {
+		if err := ctx.Err(); err != nil {
+			bl.Close()
+			return nil, err
+		}
+		b := bl.NewBatch()
+		for i := start; i < min(start+batchSize, len(keys)); i++ {
+			if err := b.Index(strconv.Itoa(i), map[string]any{keyField: keys[i]}); err != nil {
+				bl.Close()
+				return nil, fmt.Errorf("index entity %s: %w", snap.Entities[i].ID, err)
+			}
+		}
+		if err := bl.Batch(b); err != nil {
+			bl.Close()
+			return nil, fmt.Errorf("index batch at %d: %w", start, err)
+		}
+	}
+	if opts.Dir != "" {
+		if err := writeSnapshot(filepath.Join(opts.Dir, snapshotFile), snap); err != nil {
+			bl.Close()
+			return nil, err
+		}
+		// reopen read-only, as Open would
+		if err := bl.Close(); err != nil {
+			return nil, fmt.Errorf("close bleve index: %w", err)
+		}
+		return Open(ctx, opts.Dir)
+	}
+	return newIndex(bl, snap), nil
+}
+
+// Open opens an index written by Build with a directory, read-only.
+func Open(ctx context.Context, dir string) (*Index, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	snap, err := readSnapshot(filepath.Join(dir, snapshotFile))
+	if err != nil {
+		return nil, err
+	}
+	bp := filepath.Join(dir, bleveDir)
+	if _, err := os.Stat(bp); err != nil {
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	bl, err := bleve.OpenUsing(bp, map[string]any{"read_only": true})
+	if err != nil {
+		return nil, fmt.Errorf("open bleve index %s: %w", bp, err)
+	}
+	return newIndex(bl, snap), nil
+}
+
+func newIndex(bl bleve.Index, snap *snapshot) *Index {
+	ix := &Index{bl: bl, snap: snap, byID: make(map[string]int, len(snap.Entities))}
+	for i := range snap.Entities {
+		ix.byID[snap.Entities[i].ID] = i
+	}
+	return ix
+}
+
+// indexMapping indexes one keyword field of exact terms, nothing stored.
+func indexMapping() mapping.IndexMapping {
+	m := bleve.NewIndexMapping()
+	m.DefaultAnalyzer = keyword.Name
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	dm := bleve.NewDocumentStaticMapping()
+	fm := bleve.NewKeywordFieldMapping()
+	fm.Store = false
+	fm.IncludeInAll = false
+	fm.IncludeTermVectors = false
+	fm.DocValues = false
+	dm.AddFieldMappingsAt(keyField, fm)
+	m.DefaultMapping = dm
+	return m
+}
+
+// entityKeys returns the exact terms of an entity: every name's keys and
+// its normalised identifiers.
+func entityKeys(e *lists.Entity, ns []names.Name) []string {
+	set := map[string]bool{}
+	for i := range ns {
+		for _, k := range ns[i].Analysis.Keys() {
+			set[k] = true
+		}
+	}
+	for _, id := range e.Identifiers {
+		if n := names.NormalizeID(id.Value); len(n) >= 5 {
+			set["id:"+n] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Len returns the number of entities.
+func (ix *Index) Len() int { return len(ix.snap.Entities) }
+
+// Lists returns the metadata of the indexed lists.
+func (ix *Index) Lists() []lists.Metadata { return append([]lists.Metadata(nil), ix.snap.Lists...) }
+
+// Entity returns an entity by id.
+func (ix *Index) Entity(id string) (*lists.Entity, bool) {
+	i, ok := ix.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return &ix.snap.Entities[i], true
+}
+
+// Entities calls fn for every entity in index order until fn returns false.
+func (ix *Index) Entities(fn func(e *lists.Entity, ns []names.Name) bool) {
+	for i := range ix.snap.Entities {
+		if !fn(&ix.snap.Entities[i], ix.snap.Names[i]) {
+			return
+		}
+	}
+}
+
+// Close releases the Bleve index. It is safe to call more than once.
+func (ix *Index) Close() error {
+	ix.once.Do(func() { ix.cerr = ix.bl.Close() })
+	return ix.cerr
+}
+
+// ErrClosed is returned by Search after Close.
+var ErrClosed = errors.New("index closed")
+
+// Search finds the entities matching q, best first (score descending, then
+// entity id).
+func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) ([]Hit, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	limit := opts.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	sc := names.NewScorer(q)
+	terms := ix.queryTerms(sc.Analysis(), q.IDs)
+	scored := map[int]names.Result{}
+	if len(terms) > 0 {
+		ids, err := ix.retrieve(ctx, termQuery(terms), candidates)
+		if err != nil {
+			return nil, err
+		}
+		best := ix.rescore(sc, ids, scored)
+		// typo fallback: nothing good from exact terms
+		if best < max(opts.MinScore, 0.5) && len(ids) < candidates {
+			if fq := fuzzyQuery(sc.Analysis()); fq != nil {
+				ids, err := ix.retrieve(ctx, fq, candidates)
+				if err != nil {
+					return nil, err
+				}
+				ix.rescore(sc, ids, scored)
+			}
+		}
+	}
+	hits := make([]Hit, 0, len(scored))
+	for i, r := range scored {
+		if r.Score < opts.MinScore || r.Score <= 0 {
+			continue
+		}
+		hits = append(hits, Hit{Entity: &ix.snap.Entities[i], Result: r})
+	}
+	sort.Slice(hits, func(a, b int) bool {
+		if hits[a].Score != hits[b].Score {
+			return hits[a].Score > hits[b].Score
+		}
+		return hits[a].Entity.ID < hits[b].Entity.ID
+	})
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits, nil
+}
+
+// rescore scores the entities not scored yet and returns the best score.
+func (ix *Index) rescore(sc *names.Scorer, ids []int, scored map[int]names.Result) float64 {
+	best := 0.0
+	for _, i := range ids {
+		r, ok := scored[i]
+		if !ok {
+			r = sc.Score(&ix.snap.Entities[i], ix.snap.Names[i])
+			scored[i] = r
+		}
+		best = max(best, r.Score)
+	}
+	return best
+}
+
+// queryTerms picks the exact terms to look up: the query name's keys and
+// identifiers, without common terms unless nothing rarer is left.
+func (ix *Index) queryTerms(a names.Analysis, ids []string) []weighted {
+	var all []weighted
+	for _, k := range a.Keys() {
+		if df := ix.snap.DF[k]; df > 0 {
+			all = append(all, weighted{k, df})
+		}
+	}
+	for _, id := range ids {
+		if n := names.NormalizeID(id); len(n) >= 5 {
+			k := "id:" + n
+			if df := ix.snap.DF[k]; df > 0 {
+				all = append(all, weighted{k, df})
+			}
+		}
+	}
+	var rare []weighted
+	for _, w := range all {
+		if w.df <= commonDF {
+			rare = append(rare, w)
+		}
+	}
+	if len(rare) > 0 {
+		return rare
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].df < all[j].df || (all[i].df == all[j].df && all[i].term < all[j].term) })
+	if len(all) > 3 {
+		all = all[:3]
+	}
+	return all
+}
+
+type weighted struct {
+	term string
+	df   int32
+}
+
+func termQuery(ts []weighted) query.Query {
+	qs := make([]query.Query, len(ts))
+	for i, t := range ts {
+		tq := bleve.NewTermQuery(t.term)
+		tq.SetField(keyField)
+		qs[i] = tq
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// fuzzyQuery looks up every distinctive token of at least four letters
+// within one edit.
+func fuzzyQuery(a names.Analysis) query.Query {
+	var qs []query.Query
+	for _, t := range a.Tokens {
+		if t.Class != names.ClassWord || len(t.Text) < 4 {
+			continue
+		}
+		fq := bleve.NewFuzzyQuery("t:" + t.Text)
+		fq.SetField(keyField)
+		fq.SetFuzziness(1)
+		fq.SetPrefix(2)
+		qs = append(qs, fq)
+	}
+	if len(qs) == 0 {
+		return nil
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// retrieve runs a Bleve query and returns the entity indexes of the top n
+// documents.
+func (ix *Index) retrieve(ctx context.Context, q query.Query, n int) ([]int, error) {
+	req := bleve.NewSearchRequestOptions(q, n, 0, false)
+	res, err := ix.bl.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("bleve search: %w", err)
+	}
+	out := make([]int, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		i, err := strconv.Atoi(h.ID)
+		if err != nil || i < 0 || i >= len(ix.snap.Entities) {
+			return nil, fmt.Errorf("bleve search: bad document id %q", h.ID)
+		}
+		out = append(out, i)
+	}
+	return out, nil
+}

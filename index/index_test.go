@@ -1,0 +1,157 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/names"
+)
+
+func testLists() []*lists.List {
+	un := &lists.List{Meta: lists.Metadata{Name: "un", Version: "2026-11-01"}, Entities: []lists.Entity{
+		{ID: "un:KPi.033", Kind: lists.KindPerson, Name: "KIM JONG UN", BirthDates: []lists.Date{"1984-01-08"},
+			Countries: []lists.Country{{Code: "KP", Role: lists.RoleNationality}},
+			Aliases:   []lists.Alias{{Name: "김정은", Script: "Hangul", Strength: lists.StrengthStrong}}},
+		{ID: "un:KPe.001", Kind: lists.KindOrganization, Name: "KOREA MINING DEVELOPMENT TRADING CORPORATION",
+			Aliases: []lists.Alias{{Name: "KOMID", Strength: lists.StrengthStrong}}},
+		{ID: "un:KPe.030", Kind: lists.KindOrganization, Name: "KOREA RYONBONG GENERAL CORPORATION"},
+		{ID: "un:KPi.001", Kind: lists.KindPerson, Name: "RI U'N SO'NG"},
+		{ID: "un:KPv.001", Kind: lists.KindVessel, Name: "CHON MA SAN",
+			Identifiers: []lists.Identifier{{Type: lists.IDIMO, Value: "8660313"}}},
+		{ID: "un:CDi.001", Kind: lists.KindPerson, Name: "LAURENT NKUNDA", BirthDates: []lists.Date{"1967-02-02"}},
+		{ID: "un:XXe.728", Kind: lists.KindOrganization, Name: "7-28 TRADING CO., LTD."},
+	}}
+	ofac := &lists.List{Meta: lists.Metadata{Name: "ofac", Version: "2021"}, Entities: []lists.Entity{
+		{ID: "ofac:100", Kind: lists.KindPerson, Name: "PUTIN, Vladimir Vladimirovich", BirthDates: []lists.Date{"1952-10-07"}},
+		{ID: "ofac:101", Kind: lists.KindPerson, Name: "KIM, Jong Il"},
+		{ID: "ofac:102", Kind: lists.KindOrganization, Name: "DANDONG HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD.",
+			Aliases: []lists.Alias{{Name: "丹东鸿祥实业发展有限公司"}}},
+	}}
+	return []*lists.List{un, ofac}
+}
+
+func TestSearch(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Build(ctx, testLists(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if ix.Len() != 10 {
+		t.Fatalf("Len = %d, want 10", ix.Len())
+	}
+	tests := []struct {
+		q       names.Query
+		wantID  string // "" = expect no hit
+		minimum float64
+	}{
+		{names.Query{Name: "Kim Jong Un"}, "un:KPi.033", 1},
+		{names.Query{Name: "Kim Chong-un", Kind: lists.KindPerson}, "un:KPi.033", 0.95},
+		{names.Query{Name: "김정은"}, "un:KPi.033", 1},
+		{names.Query{Name: "Ryon Bong General Corp", Kind: "company"}, "un:KPe.030", 0.85},
+		{names.Query{Name: "Korea Ryonbong General Corporation", Kind: lists.KindPerson}, "", 0},
+		{names.Query{Name: "Ri Un Song"}, "un:KPi.001", 1},
+		{names.Query{Name: "Lauren Tnkunda"}, "un:CDi.001", 0.85},
+		{names.Query{Name: "Vladimir Putin", DOB: "1952"}, "ofac:100", 0.9},
+		{names.Query{Name: "Some Other Ship", Kind: lists.KindVessel, IDs: []string{"IMO 8660313"}}, "un:KPv.001", 0.9},
+		{names.Query{Name: "7-28 Trading Company Limited"}, "un:XXe.728", 1},
+		{names.Query{Name: "丹东鸿祥实业发展有限公司"}, "ofac:102", 1},
+		{names.Query{Name: "Dandong Hongxiang Industrial Development Co Ltd"}, "ofac:102", 1},
+		{names.Query{Name: "Patricia Wheeler"}, "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q.Name, func(t *testing.T) {
+			hits, err := ix.Search(ctx, tt.q, SearchOptions{Limit: 3, MinScore: 0.8})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantID == "" {
+				if len(hits) > 0 {
+					t.Fatalf("want no hit, got %s %.3f (%s)", hits[0].Entity.ID, hits[0].Score, hits[0].Explanation)
+				}
+				return
+			}
+			if len(hits) == 0 {
+				t.Fatalf("no hit, want %s", tt.wantID)
+			}
+			if hits[0].Entity.ID != tt.wantID || hits[0].Score < tt.minimum {
+				t.Fatalf("got %s %.3f (%s), want %s >= %.2f", hits[0].Entity.ID, hits[0].Score, hits[0].Explanation, tt.wantID, tt.minimum)
+			}
+		})
+	}
+}
+
+func TestBuildOpen(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix, err := Build(ctx, testLists(), Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if ix.Len() != 10 {
+		t.Fatalf("Len = %d", ix.Len())
+	}
+	e, ok := ix.Entity("un:KPe.030")
+	if !ok || e.Name != "KOREA RYONBONG GENERAL CORPORATION" || e.List != "un" {
+		t.Fatalf("Entity = %+v, %v", e, ok)
+	}
+	hits, err := ix.Search(ctx, names.Query{Name: "KOMID"}, SearchOptions{MinScore: 0.8})
+	if err != nil || len(hits) != 1 || hits[0].Entity.ID != "un:KPe.001" {
+		t.Fatalf("Search after Open = %v, %v", hits, err)
+	}
+	if _, err := Open(ctx, t.TempDir()); err == nil {
+		t.Fatal("Open of an empty dir succeeded")
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	dup := []*lists.List{{Meta: lists.Metadata{Name: "x"}, Entities: []lists.Entity{{ID: "x:1", Name: "A"}, {ID: "x:1", Name: "B"}}}}
+	if _, err := Build(context.Background(), dup, Options{}); err == nil {
+		t.Fatal("duplicate ids accepted")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Build(ctx, testLists(), Options{}); err == nil {
+		t.Fatal("cancelled build succeeded")
+	}
+}
+
+func TestConcurrentSearch(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Build(ctx, testLists(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				hits, err := ix.Search(ctx, names.Query{Name: "Kim Jong Un"}, SearchOptions{Limit: 2})
+				if err != nil || len(hits) == 0 || hits[0].Entity.ID != "un:KPi.033" {
+					errs <- fmt.Errorf("goroutine %d: %v %v", g, hits, err)
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}

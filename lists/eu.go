@@ -1,0 +1,260 @@
+package lists
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// EU consolidated financial sanctions list XML ("FSF", xmlFullSanctionsList_1_1).
+
+type euNameAlias struct {
+	FirstName  string `xml:"firstName,attr"`
+	MiddleName string `xml:"middleName,attr"`
+	LastName   string `xml:"lastName,attr"`
+	WholeName  string `xml:"wholeName,attr"`
+	Gender     string `xml:"gender,attr"`
+	Strong     string `xml:"strong,attr"`
+	Remark     string `xml:"remark"`
+}
+
+type euPlace struct {
+	City        string `xml:"city,attr"`
+	Street      string `xml:"street,attr"`
+	ZipCode     string `xml:"zipCode,attr"`
+	Region      string `xml:"region,attr"`
+	Place       string `xml:"place,attr"`
+	PoBox       string `xml:"poBox,attr"`
+	CountryIso2 string `xml:"countryIso2Code,attr"`
+	CountryDesc string `xml:"countryDescription,attr"`
+}
+
+type euBirthdate struct {
+	euPlace
+	Birthdate string `xml:"birthdate,attr"`
+	Year      string `xml:"year,attr"`
+	Month     string `xml:"monthOfYear,attr"`
+	Day       string `xml:"dayOfMonth,attr"`
+	Circa     string `xml:"circa,attr"`
+	YearFrom  string `xml:"yearRangeFrom,attr"`
+	YearTo    string `xml:"yearRangeTo,attr"`
+}
+
+type euIdentification struct {
+	Number      string `xml:"number,attr"`
+	LatinNumber string `xml:"latinNumber,attr"`
+	TypeCode    string `xml:"identificationTypeCode,attr"`
+	TypeDesc    string `xml:"identificationTypeDescription,attr"`
+	CountryIso2 string `xml:"countryIso2Code,attr"`
+	CountryDesc string `xml:"countryDescription,attr"`
+	Remark      string `xml:"remark"`
+}
+
+type euRegulation struct {
+	Programme       string `xml:"programme,attr"`
+	PublicationDate string `xml:"publicationDate,attr"`
+	EntryIntoForce  string `xml:"entryIntoForceDate,attr"`
+	NumberTitle     string `xml:"numberTitle,attr"`
+}
+
+type euEntity struct {
+	LogicalID       string `xml:"logicalId,attr"`
+	EUReference     string `xml:"euReferenceNumber,attr"`
+	UNID            string `xml:"unitedNationId,attr"`
+	DesignationDate string `xml:"designationDate,attr"`
+	Remark          string `xml:"remark"`
+	SubjectType     struct {
+		Code string `xml:"code,attr"`
+	} `xml:"subjectType"`
+	Regulations     []euRegulation     `xml:"regulation"`
+	Names           []euNameAlias      `xml:"nameAlias"`
+	Citizenships    []euPlace          `xml:"citizenship"`
+	Birthdates      []euBirthdate      `xml:"birthdate"`
+	Identifications []euIdentification `xml:"identification"`
+	Addresses       []euPlace          `xml:"address"`
+}
+
+// ParseEU reads the EU consolidated financial sanctions list XML, streaming
+// one sanctionEntity at a time. Ids are "eu:<logicalId>"; the EU reference
+// number and the UN reference are kept as identifiers of type other.
+func ParseEU(ctx context.Context, r io.Reader, name string) (*List, error) {
+	dec := xml.NewDecoder(r)
+	l := &List{Meta: Metadata{Name: "eu", Title: "EU Consolidated Financial Sanctions List"}}
+	sawRoot := false
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, unError(name, dec, err)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch se.Name.Local {
+		case "export":
+			sawRoot = true
+			for _, a := range se.Attr {
+				if a.Name.Local == "generationDate" {
+					l.Meta.Version = unDay(a.Value)
+				}
+			}
+		case "sanctionEntity":
+			line, _ := dec.InputPos()
+			var rec euEntity
+			if err := dec.DecodeElement(&rec, &se); err != nil {
+				return nil, unError(name, dec, err)
+			}
+			e, err := rec.entity()
+			if err != nil {
+				return nil, fmt.Errorf("parse %s: line %d: sanctionEntity: %w", name, line, err)
+			}
+			l.Entities = append(l.Entities, e)
+		}
+	}
+	if !sawRoot {
+		return nil, fmt.Errorf("parse %s: no export element: not an EU financial sanctions file", name)
+	}
+	return l, nil
+}
+
+// euCountry returns the country of an EU element, "" when unknown.
+func euCountry(iso2, desc string) string {
+	if strings.EqualFold(desc, "UNKNOWN") || iso2 == "00" {
+		return ""
+	}
+	if d := clean(desc); d != "" {
+		return d
+	}
+	return clean(iso2)
+}
+
+func (rec *euEntity) entity() (Entity, error) {
+	id := clean(rec.LogicalID)
+	if id == "" {
+		return Entity{}, errors.New("no logicalId")
+	}
+	e := Entity{ID: "eu:" + id, List: "eu", Kind: KindOrganization, Remarks: clean(rec.Remark), ListedOn: unDay(rec.DesignationDate)}
+	switch strings.ToLower(clean(rec.SubjectType.Code)) {
+	case "person":
+		e.Kind = KindPerson
+	case "enterprise", "":
+	case "vessel":
+		e.Kind = KindVessel
+	default:
+		return Entity{}, fmt.Errorf("%s: unknown subjectType %q", e.ID, rec.SubjectType.Code)
+	}
+	for _, n := range rec.Names {
+		whole := clean(n.WholeName)
+		if whole == "" {
+			whole = strings.Join(nonEmpty(n.FirstName, n.MiddleName, n.LastName), " ")
+		}
+		if whole == "" {
+			continue
+		}
+		strength := StrengthStrong
+		lr := strings.ToLower(n.Remark)
+		if strings.EqualFold(n.Strong, "false") || strings.Contains(lr, "low quality") {
+			strength = StrengthWeak
+		}
+		if e.Name == "" {
+			e.Name = whole
+			if e.Kind == KindPerson && (n.FirstName != "" || n.LastName != "") {
+				e.NameParts = &NameParts{Given: clean(n.FirstName), Middle: clean(n.MiddleName), Family: clean(n.LastName)}
+			}
+		} else {
+			e.addAlias(whole, strength)
+		}
+		if g := genderOf(n.Gender); g != "" && e.Kind == KindPerson {
+			e.Gender = g
+		}
+	}
+	if e.Name == "" {
+		return Entity{}, fmt.Errorf("%s: no name", e.ID)
+	}
+	for _, reg := range rec.Regulations {
+		e.addProgram(reg.Programme)
+		if d := unDay(reg.PublicationDate); d != "" && (e.ListedOn == "" || d < e.ListedOn) {
+			e.ListedOn = d
+		}
+	}
+	if ref := clean(rec.EUReference); ref != "" {
+		e.addIdentifier(Identifier{Type: IDOther, Value: ref, Note: "EU reference number"})
+	}
+	if un := clean(rec.UNID); un != "" {
+		e.addIdentifier(Identifier{Type: IDOther, Value: un, Note: "UN reference number"})
+	}
+	for _, c := range rec.Citizenships {
+		e.addCountry(euCountry(c.CountryIso2, c.CountryDesc), RoleNationality)
+	}
+	for _, b := range rec.Birthdates {
+		var d Date
+		switch {
+		case clean(b.Birthdate) != "":
+			d = ParseDate(b.Birthdate)
+		case clean(b.YearFrom) != "" && clean(b.YearTo) != "":
+			d = ParseDate(clean(b.YearFrom) + " to " + clean(b.YearTo))
+		case clean(b.Year) != "":
+			d = Date(ymd(clean(b.Year), clean(b.Month), clean(b.Day)))
+			if d == "" {
+				d = ParseDate(b.Year)
+			}
+		}
+		e.addBirthDate(d)
+		c := euCountry(b.CountryIso2, b.CountryDesc)
+		e.addBirthPlace(strings.Join(nonEmpty(b.City, b.Place, b.Region, c), ", "))
+		e.addCountry(c, RoleBirth)
+	}
+	for _, id := range rec.Identifications {
+		num := firstNonEmpty(id.Number, id.LatinNumber)
+		if num == "" {
+			continue
+		}
+		e.addIdentifier(Identifier{Type: euIDType(id.TypeCode), Value: num, Country: countryCode(euCountry(id.CountryIso2, id.CountryDesc)), Note: clean(id.TypeDesc)})
+	}
+	for _, a := range rec.Addresses {
+		c := euCountry(a.CountryIso2, a.CountryDesc)
+		addr := Address{Street: clean(a.Street), City: clean(a.City), Region: clean(a.Region), Postal: clean(a.ZipCode), Country: c}
+		addr.Full = strings.Join(nonEmpty(a.Street, a.PoBox, a.City, a.Place, a.Region, a.ZipCode, c), ", ")
+		if addr.Full != "" {
+			e.Addresses = append(e.Addresses, addr)
+		}
+		e.addCountry(c, RoleAddress)
+	}
+	if e.Kind != KindPerson {
+		for _, id := range e.Identifiers {
+			if id.Type == IDIMO && ValidIMO(id.Value) && !reOrgName.MatchString(e.Name) {
+				e.Kind = KindVessel
+			}
+		}
+	}
+	e.markCompanyIMO()
+	return e, nil
+}
+
+// euIDType maps an EU identificationTypeCode to an identifier type.
+func euIDType(code string) IDType {
+	switch strings.ToLower(clean(code)) {
+	case "passport":
+		return IDPassport
+	case "id", "nationalid", "ssn", "birthcert":
+		return IDNational
+	case "fiscalcode", "tax":
+		return IDTax
+	case "regnumber", "companyregnumber":
+		return IDRegistration
+	case "swiftbic":
+		return IDSWIFT
+	case "imo":
+		return IDIMO
+	}
+	return IDOther
+}

@@ -1,0 +1,491 @@
+package lists
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/screen-compliance/screen/country"
+)
+
+// ftmRecord is one FollowTheMoney entity as exported by OpenSanctions.
+type ftmRecord struct {
+	ID         string                       `json:"id"`
+	Caption    string                       `json:"caption"`
+	Schema     string                       `json:"schema"`
+	Properties map[string][]json.RawMessage `json:"properties"`
+	Target     *bool                        `json:"target"`
+	LastChange string                       `json:"last_change"`
+	Datasets   []string                     `json:"datasets"`
+}
+
+// ftmKinds maps the FtM schemata that become listed entities to kinds.
+var ftmKinds = map[string]Kind{
+	"Person": KindPerson, "Organization": KindOrganization, "Company": KindOrganization,
+	"LegalEntity": KindOrganization, "PublicBody": KindOrganization,
+	"Vessel": KindVessel, "Airplane": KindAircraft,
+}
+
+// ParseFtM reads OpenSanctions FollowTheMoney entities, one JSON object per
+// line (entities.ftm.json or targets.nested.json). Person, Organization,
+// Company, LegalEntity, PublicBody, Vessel and Airplane become entities with
+// ids "os:<id>"; when the file marks targets, only targets are listed.
+// Sanction entities add programmes, listing dates and authorities to their
+// targets; Ownership, Directorship, Family and Associate become Links;
+// Address, Passport and Identification entities fill addresses and
+// identifiers. Nested entities (targets.nested.json) are read the same way.
+func ParseFtM(ctx context.Context, r io.Reader, name string) (*List, error) {
+	var recs []*ftmRecord
+	byID := map[string]*ftmRecord{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	line := 0
+	var add func(rec *ftmRecord, line int) error
+	add = func(rec *ftmRecord, line int) error {
+		if rec.ID == "" {
+			return fmt.Errorf("parse %s: line %d: entity without id", name, line)
+		}
+		if rec.Schema == "" {
+			return fmt.Errorf("parse %s: line %d: entity %s: no schema", name, line, rec.ID)
+		}
+		// Replace nested entities by their ids, reading them as entities.
+		for prop, vals := range rec.Properties {
+			for i, v := range vals {
+				v = bytes.TrimSpace(v)
+				if len(v) == 0 || v[0] != '{' {
+					continue
+				}
+				var nested ftmRecord
+				if err := json.Unmarshal(v, &nested); err != nil {
+					return fmt.Errorf("parse %s: line %d: entity %s: property %s: %w", name, line, rec.ID, prop, err)
+				}
+				if err := add(&nested, line); err != nil {
+					return err
+				}
+				idJSON, _ := json.Marshal(nested.ID)
+				vals[i] = idJSON
+			}
+		}
+		if prev, dup := byID[rec.ID]; dup {
+			// Nested exports repeat shared entities; keep the first.
+			_ = prev
+			return nil
+		}
+		byID[rec.ID] = rec
+		recs = append(recs, rec)
+		return nil
+	}
+	for sc.Scan() {
+		line++
+		if line%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		var rec ftmRecord
+		if err := json.Unmarshal(b, &rec); err != nil {
+			return nil, fmt.Errorf("parse %s: line %d: %w", name, line, err)
+		}
+		if err := add(&rec, line); err != nil {
+			return nil, err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("parse %s: line %d: %w", name, line+1, err)
+	}
+	return ftmList(recs, byID), nil
+}
+
+// strings returns the cleaned, non-empty string values of a property.
+func (r *ftmRecord) strings(prop string) []string {
+	var out []string
+	for _, v := range r.Properties[prop] {
+		var s string
+		if err := json.Unmarshal(v, &s); err == nil {
+			if s = clean(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// first returns the first value of a property, or "".
+func (r *ftmRecord) first(prop string) string {
+	if v := r.strings(prop); len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// firstLatin returns the first value of a property written in Latin
+// script, else the first value.
+func (r *ftmRecord) firstLatin(prop string) string {
+	vals := r.strings(prop)
+	for _, v := range vals {
+		if DetectScript(v) == "" {
+			return v
+		}
+	}
+	if len(vals) > 0 {
+		return vals[0]
+	}
+	return ""
+}
+
+// ftmList builds the list from the collected records.
+func ftmList(recs []*ftmRecord, byID map[string]*ftmRecord) *List {
+	l := &List{Meta: Metadata{Name: "os", Title: "OpenSanctions (FollowTheMoney)"}}
+	marksTargets := false
+	for _, r := range recs {
+		if r.Target != nil {
+			marksTargets = true
+			break
+		}
+	}
+	index := map[string]int{}
+	for _, r := range recs {
+		kind, ok := ftmKinds[r.Schema]
+		if !ok || (marksTargets && (r.Target == nil || !*r.Target)) {
+			continue
+		}
+		e := ftmEntity(r, kind, byID)
+		if e.Name == "" {
+			continue
+		}
+		index[r.ID] = len(l.Entities)
+		l.Entities = append(l.Entities, e)
+		if d := r.LastChange; len(d) >= 10 && d[:10] > l.Meta.Version {
+			l.Meta.Version = d[:10]
+		}
+	}
+	get := func(id string) *Entity {
+		if i, ok := index[id]; ok {
+			return &l.Entities[i]
+		}
+		return nil
+	}
+	caption := func(id string) string {
+		if r := byID[id]; r != nil {
+			if r.Caption != "" {
+				return r.Caption
+			}
+			return r.first("name")
+		}
+		return ""
+	}
+	link := func(from, to, relation string, pct *float64) {
+		e := get(from)
+		if e == nil || to == "" {
+			return
+		}
+		lk := Link{TargetName: caption(to), Relation: relation, Percent: pct}
+		if get(to) != nil {
+			lk.Target = "os:" + to
+		}
+		if lk.Target == "" && lk.TargetName == "" {
+			return
+		}
+		e.Links = append(e.Links, lk)
+	}
+	for _, r := range recs {
+		switch r.Schema {
+		case "Sanction":
+			for _, id := range r.strings("entity") {
+				e := get(id)
+				if e == nil {
+					continue
+				}
+				for _, p := range append(r.strings("programId"), r.strings("program")...) {
+					e.addProgram(p)
+				}
+				for _, d := range append(r.strings("listingDate"), r.strings("startDate")...) {
+					if pd := string(ParseDate(d)); pd != "" && (e.ListedOn == "" || pd < e.ListedOn) {
+						e.ListedOn = pd
+					}
+				}
+				if a := r.first("authority"); a != "" {
+					note := "Sanctioned by " + a
+					if !strings.Contains(e.Remarks, note) {
+						e.Remarks = strings.TrimPrefix(e.Remarks+"; "+note, "; ")
+					}
+				}
+			}
+		case "Ownership":
+			pct := ftmPercent(r.first("percentage"))
+			for _, owner := range r.strings("owner") {
+				for _, asset := range r.strings("asset") {
+					link(asset, owner, "owned_by", pct)
+					link(owner, asset, "owner_of", pct)
+				}
+			}
+		case "Directorship":
+			for _, d := range r.strings("director") {
+				for _, o := range r.strings("organization") {
+					link(d, o, "director_of", nil)
+					link(o, d, "has_director", nil)
+				}
+			}
+		case "Family":
+			for _, p := range r.strings("person") {
+				for _, q := range r.strings("relative") {
+					link(p, q, "family", nil)
+					link(q, p, "family", nil)
+				}
+			}
+		case "Associate":
+			for _, p := range r.strings("person") {
+				for _, q := range r.strings("associate") {
+					link(p, q, "associate", nil)
+					link(q, p, "associate", nil)
+				}
+			}
+		case "Passport", "Identification":
+			typ := IDNational
+			if r.Schema == "Passport" {
+				typ = IDPassport
+			}
+			for _, h := range r.strings("holder") {
+				if e := get(h); e != nil {
+					for _, n := range r.strings("number") {
+						e.addIdentifier(Identifier{Type: typ, Value: n, Country: strings.ToUpper(r.first("country"))})
+					}
+				}
+			}
+		}
+	}
+	for i := range l.Entities {
+		sort.SliceStable(l.Entities[i].Links, func(a, b int) bool {
+			la, lb := l.Entities[i].Links[a], l.Entities[i].Links[b]
+			if la.Relation != lb.Relation {
+				return la.Relation < lb.Relation
+			}
+			return la.Target+la.TargetName < lb.Target+lb.TargetName
+		})
+	}
+	return l
+}
+
+// ftmPercent parses an ownership percentage, or returns nil.
+func ftmPercent(s string) *float64 {
+	s = strings.TrimSpace(strings.TrimSuffix(s, "%"))
+	if s == "" {
+		return nil
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+	if err != nil {
+		return nil
+	}
+	return &f
+}
+
+// ftmEntity converts one FtM thing.
+func ftmEntity(r *ftmRecord, kind Kind, byID map[string]*ftmRecord) Entity {
+	e := Entity{ID: "os:" + r.ID, List: "os", Kind: kind}
+	names := r.strings("name")
+	e.Name = clean(r.Caption)
+	if e.Name == "" && len(names) > 0 {
+		e.Name = names[0]
+	}
+	for _, n := range names {
+		e.addAlias(n, StrengthStrong)
+	}
+	for _, n := range r.strings("alias") {
+		e.addAlias(n, StrengthStrong)
+	}
+	for _, n := range r.strings("weakAlias") {
+		e.addAlias(n, StrengthWeak)
+	}
+	for _, n := range r.strings("previousName") {
+		e.addAlias(n, StrengthFormer)
+	}
+	if kind == KindPerson {
+		np := NameParts{Given: r.firstLatin("firstName"), Middle: r.firstLatin("middleName"), Family: r.firstLatin("lastName"), Other: r.firstLatin("fatherName")}
+		if np != (NameParts{}) {
+			e.NameParts = &np
+		}
+		e.Gender = genderOf(r.first("gender"))
+	}
+	for _, d := range r.strings("birthDate") {
+		e.addBirthDate(ParseDate(d))
+	}
+	for _, p := range r.strings("birthPlace") {
+		e.addBirthPlace(p)
+	}
+	for prop, role := range map[string]CountryRole{"nationality": RoleNationality, "citizenship": RoleCitizenship, "birthCountry": RoleBirth, "jurisdiction": RoleRegistration, "flag": RoleFlag, "country": RoleAddress, "mainCountry": RoleAddress} {
+		for _, c := range r.strings(prop) {
+			e.addCountry(ftmCountry(c), role)
+		}
+	}
+	sort.SliceStable(e.Countries, func(i, j int) bool {
+		if e.Countries[i].Role != e.Countries[j].Role {
+			return e.Countries[i].Role < e.Countries[j].Role
+		}
+		return e.Countries[i].Code < e.Countries[j].Code
+	})
+	for _, m := range []struct {
+		prop string
+		typ  IDType
+		note string
+	}{
+		{"passportNumber", IDPassport, ""}, {"idNumber", IDNational, ""}, {"taxNumber", IDTax, ""},
+		{"innCode", IDTax, "INN"}, {"vatCode", IDTax, "VAT"}, {"registrationNumber", IDRegistration, ""},
+		{"ogrnCode", IDRegistration, "OGRN"}, {"leiCode", IDRegistration, "LEI"}, {"dunsCode", IDRegistration, "DUNS"},
+		{"swiftBic", IDSWIFT, ""}, {"imoNumber", IDIMO, ""}, {"mmsi", IDMMSI, ""}, {"callSign", IDCallSign, ""},
+	} {
+		for _, v := range r.strings(m.prop) {
+			e.addIdentifier(Identifier{Type: m.typ, Value: v, Note: m.note})
+		}
+	}
+	for _, a := range r.strings("address") {
+		e.Addresses = append(e.Addresses, Address{Full: a})
+	}
+	for _, id := range r.strings("addressEntity") {
+		a := byID[id]
+		if a == nil {
+			continue
+		}
+		addr := Address{Street: a.first("street"), City: a.first("city"), Region: a.first("region"), Postal: a.first("postalCode"), Full: a.first("full")}
+		if c := a.first("country"); c != "" {
+			addr.Country = strings.ToUpper(c)
+			e.addCountry(ftmCountry(c), RoleAddress)
+		}
+		if addr.Full == "" {
+			addr.Full = strings.Join(nonEmpty(addr.Street, addr.City, addr.Region, addr.Postal, addr.Country), ", ")
+		}
+		dup := false
+		for _, have := range e.Addresses {
+			dup = dup || have.Full == addr.Full
+		}
+		if addr.Full != "" && !dup {
+			e.Addresses = append(e.Addresses, addr)
+		}
+	}
+	for _, p := range r.strings("programId") {
+		e.addProgram(p)
+	}
+	e.Remarks = strings.Join(r.strings("notes"), "; ")
+	e.markCompanyIMO()
+	return e
+}
+
+// ftmCountry turns an FtM country code ("ru", "kp", "zz") into a name the
+// country package recognises; unknown values pass through.
+func ftmCountry(c string) string {
+	if len(c) == 2 {
+		if code := country.Code(c); code != "" {
+			return country.Name(code)
+		}
+	}
+	return c
+}
+
+// ParseFtMSimple reads OpenSanctions' targets.simple.csv: id, schema, name,
+// aliases, birth_date, countries, addresses, identifiers, sanctions, phones,
+// emails, dataset, first_seen, last_seen, last_change; several values in a
+// cell are separated by ";". Countries are generic in this export: they are
+// given the role nationality for persons, flag for vessels and address for
+// the others.
+func ParseFtMSimple(ctx context.Context, r io.Reader, name string) (*List, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("parse %s: empty file", name)
+		}
+		return nil, fmt.Errorf("parse %s: %w", name, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
+	}
+	for _, c := range []string{"id", "schema", "name"} {
+		if _, ok := col[c]; !ok {
+			return nil, fmt.Errorf("parse %s: line 1: missing column %q", name, c)
+		}
+	}
+	l := &List{Meta: Metadata{Name: "os", Title: "OpenSanctions (targets.simple.csv)"}}
+	for n := 0; ; n++ {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != len(header) {
+			return nil, fmt.Errorf("parse %s: line %d: %d fields, want %d as in the header", name, line, len(rec), len(header))
+		}
+		get := func(c string) string {
+			if i, ok := col[c]; ok {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		multi := func(c string) []string {
+			var out []string
+			for _, v := range strings.Split(get(c), ";") {
+				if v = clean(v); v != "" {
+					out = append(out, v)
+				}
+			}
+			return out
+		}
+		schema := get("schema")
+		kind, ok := ftmKinds[schema]
+		if !ok {
+			return nil, fmt.Errorf("parse %s: line %d: field schema: %q is not a listed-party schema", name, line, schema)
+		}
+		e := Entity{ID: "os:" + get("id"), List: "os", Kind: kind, Name: clean(get("name"))}
+		if get("id") == "" {
+			return nil, fmt.Errorf("parse %s: line %d: field id: empty", name, line)
+		}
+		for _, a := range multi("aliases") {
+			e.addAlias(a, StrengthStrong)
+		}
+		for _, d := range multi("birth_date") {
+			e.addBirthDate(ParseDate(d))
+		}
+		role := RoleAddress
+		switch kind {
+		case KindPerson:
+			role = RoleNationality
+		case KindVessel:
+			role = RoleFlag
+		}
+		for _, c := range multi("countries") {
+			e.addCountry(ftmCountry(c), role)
+		}
+		for _, a := range multi("addresses") {
+			e.Addresses = append(e.Addresses, Address{Full: a})
+		}
+		for _, id := range multi("identifiers") {
+			e.addIdentifier(Identifier{Type: IDOther, Value: id})
+		}
+		e.Remarks = strings.Join(multi("sanctions"), "; ")
+		if d := get("last_change"); len(d) >= 10 && d[:10] > l.Meta.Version {
+			l.Meta.Version = d[:10]
+		}
+		l.Entities = append(l.Entities, e)
+	}
+	return l, nil
+}

@@ -1,0 +1,539 @@
+// Package store keeps the installed sanctions lists in a managed directory:
+// offline import of list files, update from official URLs, status and a
+// generation fingerprint that changes whenever an installed list changes.
+//
+// Layout of a store directory:
+//
+//	<dir>/lists/<name>/CURRENT        name of the installed version directory
+//	<dir>/lists/<name>/<version-dir>/ one installed version:
+//	    meta.json                     lists.Metadata plus import time and format
+//	    snapshot.gob                  the parsed list, loaded without re-parsing
+//	    files/                        the original files, byte for byte
+//	<dir>/lists/<name>/http.json      ETag / Last-Modified of the last download
+//	<dir>/.tmp-*                      work directories of an import in progress
+//
+// A version is written completely into a fresh directory, then CURRENT is
+// replaced by an atomic rename: a failed or interrupted import leaves the
+// previous version installed.
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/screen-compliance/screen/lists"
+)
+
+// DefaultMaxShrink is the largest share of entities an import may remove
+// from an installed list without Force.
+const DefaultMaxShrink = 0.10
+
+// EnvDir names the environment variable that overrides the default store
+// directory.
+const EnvDir = "SCREEN_STORE"
+
+// ErrShrink is wrapped by import errors refused by the shrink guard.
+var ErrShrink = errors.New("list shrinks more than allowed")
+
+// ErrNotInstalled is returned for a list name that is not in the store.
+var ErrNotInstalled = errors.New("list not installed")
+
+// Store is a managed directory of installed lists. Its methods are safe for
+// concurrent readers; imports into the same store should not run
+// concurrently from several processes.
+type Store struct {
+	dir string
+	now func() time.Time
+}
+
+// ImportOptions control Import.
+type ImportOptions struct {
+	// Format forces the file format ("" detects it; see lists.Formats).
+	Format string
+	// Force installs a list even when the shrink guard would refuse it.
+	Force bool
+	// MaxShrink is the largest share of entities a new version may lose
+	// compared with the installed one (0 means DefaultMaxShrink; a negative
+	// value disables the guard).
+	MaxShrink float64
+	// Name installs the list under this name instead of the one the parser
+	// gives (useful for several own-format watchlists).
+	Name string
+}
+
+// DefaultDir returns the default store directory: $SCREEN_STORE when set,
+// else $XDG_DATA_HOME/screen, else ~/.local/share/screen.
+func DefaultDir() (string, error) {
+	if d := os.Getenv(EnvDir); d != "" {
+		return d, nil
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "screen"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("store directory: %w", err)
+	}
+	return filepath.Join(home, ".local", "share", "screen"), nil
+}
+
+// Open opens (creating it if needed) the store in dir; dir "" means
+// DefaultDir. Work directories left by an interrupted import are removed.
+func Open(dir string) (*Store, error) {
+	if dir == "" {
+		d, err := DefaultDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "lists"), 0o755); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	s := &Store{dir: dir, now: time.Now}
+	s.cleanTemp(time.Hour)
+	return s, nil
+}
+
+// Dir returns the store's directory.
+func (s *Store) Dir() string { return s.dir }
+
+// cleanTemp removes work directories older than age.
+func (s *Store) cleanTemp(age time.Duration) {
+	ents, err := os.ReadDir(s.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), ".tmp-") {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > age {
+			_ = os.RemoveAll(filepath.Join(s.dir, e.Name()))
+		}
+	}
+}
+
+// installed is the meta.json of an installed version.
+type installed struct {
+	Meta       lists.Metadata `json:"meta"`
+	Format     string         `json:"format"`
+	ImportedAt time.Time      `json:"imported_at"`
+	Sources    []string       `json:"sources"`
+	Entities   int            `json:"entities"`
+}
+
+// Import parses and validates every path fully, checks the shrink guard,
+// then installs each list atomically, replacing the installed version of a
+// list of the same name. Nothing is installed when any path fails to parse.
+// It returns the metadata of the installed lists, in input order.
+func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) ([]lists.Metadata, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("import: no files given")
+	}
+	parsed := make([]*lists.List, 0, len(paths))
+	seen := map[string]string{}
+	for _, p := range paths {
+		l, err := lists.Load(ctx, p, opts.Format)
+		if err != nil {
+			return nil, fmt.Errorf("import %s: %w (nothing installed)", p, err)
+		}
+		if opts.Name != "" {
+			rename(l, opts.Name)
+		}
+		if prev, dup := seen[l.Meta.Name]; dup {
+			return nil, fmt.Errorf("import: %s and %s both hold list %q: import them separately or set a name (nothing installed)", prev, p, l.Meta.Name)
+		}
+		seen[l.Meta.Name] = p
+		parsed = append(parsed, l)
+	}
+	for i, l := range parsed {
+		if err := s.checkShrink(ctx, l, opts); err != nil {
+			return nil, fmt.Errorf("import %s: %w (nothing installed)", paths[i], err)
+		}
+	}
+	out := make([]lists.Metadata, 0, len(parsed))
+	for i, l := range parsed {
+		format := opts.Format
+		if format == "" {
+			format, _ = lists.DetectFormat(paths[i])
+		}
+		src := paths[i]
+		if abs, err := filepath.Abs(src); err == nil {
+			src = abs
+		}
+		if err := s.install(ctx, l, format, []string{src}); err != nil {
+			return out, fmt.Errorf("import %s: %w (the previous version of %q stays installed)", paths[i], err, l.Meta.Name)
+		}
+		out = append(out, l.Meta)
+	}
+	return out, nil
+}
+
+// rename installs a list under another name.
+func rename(l *lists.List, name string) {
+	old := l.Meta.Name
+	l.Meta.Name = name
+	for i := range l.Entities {
+		if l.Entities[i].List == old || l.Entities[i].List == "" {
+			l.Entities[i].List = name
+		}
+	}
+}
+
+// checkShrink refuses a new version that loses more than the allowed share
+// of the installed version's entities.
+func (s *Store) checkShrink(ctx context.Context, l *lists.List, opts ImportOptions) error {
+	if opts.Force || opts.MaxShrink < 0 {
+		return nil
+	}
+	max := opts.MaxShrink
+	if max == 0 {
+		max = DefaultMaxShrink
+	}
+	cur, err := s.readMeta(l.Meta.Name)
+	if errors.Is(err, ErrNotInstalled) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if cur.Entities == 0 {
+		return nil
+	}
+	lost := float64(cur.Entities-len(l.Entities)) / float64(cur.Entities)
+	if lost > max {
+		return fmt.Errorf("%w: %q would go from %d to %d entities (-%.1f%%, limit %.1f%%); use --force if this is expected",
+			ErrShrink, l.Meta.Name, cur.Entities, len(l.Entities), lost*100, max*100)
+	}
+	return nil
+}
+
+// validName reports whether a list name can be used as a directory name.
+func validName(name string) error {
+	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, `/\:`) || strings.HasPrefix(name, ".") {
+		return fmt.Errorf("invalid list name %q", name)
+	}
+	return nil
+}
+
+// install writes a parsed list into a fresh version directory and switches
+// CURRENT to it.
+func (s *Store) install(ctx context.Context, l *lists.List, format string, sources []string) error {
+	if err := validName(l.Meta.Name); err != nil {
+		return err
+	}
+	listDir := filepath.Join(s.dir, "lists", l.Meta.Name)
+	if err := os.MkdirAll(listDir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(s.dir, ".tmp-"+l.Meta.Name+"-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp) // no-op once renamed
+
+	if err := os.Mkdir(filepath.Join(tmp, "files"), 0o755); err != nil {
+		return err
+	}
+	for i, f := range l.Meta.Files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if strings.HasPrefix(f.Path, "builtin:") {
+			continue
+		}
+		dst := filepath.Join(tmp, "files", filepath.Base(f.Path))
+		if err := copyFile(f.Path, dst, f.SHA256); err != nil {
+			return err
+		}
+		l.Meta.Files[i].Path = filepath.Base(f.Path)
+	}
+	l.Count()
+	meta := installed{Meta: l.Meta, Format: format, ImportedAt: s.now().UTC(), Sources: sources, Entities: len(l.Entities)}
+	if err := writeSnapshot(filepath.Join(tmp, "snapshot.gob"), l); err != nil {
+		return err
+	}
+	mb, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileSync(filepath.Join(tmp, "meta.json"), mb); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	version := meta.ImportedAt.Format("20060102T150405Z") + "-" + randHex(4)
+	if err := os.Rename(tmp, filepath.Join(listDir, version)); err != nil {
+		return err
+	}
+	prev, _ := readCurrent(listDir)
+	if err := writeFileSync(filepath.Join(listDir, "CURRENT.tmp"), []byte(version+"\n")); err != nil {
+		return err
+	}
+	if err := os.Rename(filepath.Join(listDir, "CURRENT.tmp"), filepath.Join(listDir, "CURRENT")); err != nil {
+		return err
+	}
+	syncDir(listDir)
+	// Keep only the installed version (and the one it replaced, for a
+	// reader that opened it a moment ago); older ones go.
+	ents, _ := os.ReadDir(listDir)
+	for _, e := range ents {
+		if e.IsDir() && e.Name() != version && e.Name() != prev {
+			_ = os.RemoveAll(filepath.Join(listDir, e.Name()))
+		}
+	}
+	return nil
+}
+
+// copyFile copies src to dst and checks its sha256 against want, so that a
+// file changed since it was parsed is not installed.
+func copyFile(src, dst, want string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(out, h), in); err != nil {
+		out.Close()
+		return fmt.Errorf("copy %s: %w", src, err)
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); want != "" && got != want {
+		return fmt.Errorf("copy %s: file changed while importing (sha256 %s, parsed %s)", src, got, want)
+	}
+	return nil
+}
+
+// writeSnapshot stores a parsed list as gob.
+func writeSnapshot(path string, l *lists.List) error {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(l); err != nil {
+		return fmt.Errorf("encode snapshot: %w", err)
+	}
+	return writeFileSync(path, buf.Bytes())
+}
+
+// writeFileSync writes and fsyncs a file.
+func writeFileSync(path string, b []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// syncDir fsyncs a directory so that a rename in it is durable.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// readCurrent returns the installed version directory name of a list.
+func readCurrent(listDir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(listDir, "CURRENT"))
+	if err != nil {
+		return "", err
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" || strings.ContainsAny(v, `/\`) {
+		return "", fmt.Errorf("%s: corrupt CURRENT file", listDir)
+	}
+	return v, nil
+}
+
+// Names returns the names of the installed lists, sorted.
+func (s *Store) Names() ([]string, error) {
+	ents, err := os.ReadDir(filepath.Join(s.dir, "lists"))
+	if err != nil {
+		return nil, fmt.Errorf("read store %s: %w", s.dir, err)
+	}
+	var out []string
+	for _, e := range ents {
+		if !e.IsDir() {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(s.dir, "lists", e.Name(), "CURRENT")); err == nil {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// versionDir returns the installed version directory of a list.
+func (s *Store) versionDir(name string) (string, error) {
+	listDir := filepath.Join(s.dir, "lists", name)
+	v, err := readCurrent(listDir)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("%q: %w", name, ErrNotInstalled)
+	}
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(listDir, v), nil
+}
+
+// readMeta reads the meta.json of a list's installed version.
+func (s *Store) readMeta(name string) (*installed, error) {
+	dir, err := s.versionDir(name)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "meta.json"))
+	if err != nil {
+		return nil, fmt.Errorf("list %q: %w", name, err)
+	}
+	var m installed
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("list %q: meta.json: %w", name, err)
+	}
+	return &m, nil
+}
+
+// List loads one installed list from its snapshot.
+func (s *Store) List(ctx context.Context, name string) (*lists.List, error) {
+	dir, err := s.versionDir(name)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(filepath.Join(dir, "snapshot.gob"))
+	if err != nil {
+		return nil, fmt.Errorf("list %q: %w", name, err)
+	}
+	defer f.Close()
+	var l lists.List
+	if err := gob.NewDecoder(f).Decode(&l); err != nil {
+		return nil, fmt.Errorf("list %q: decode snapshot: %w", name, err)
+	}
+	return &l, ctx.Err()
+}
+
+// Lists loads every installed list, sorted by name.
+func (s *Store) Lists(ctx context.Context) ([]*lists.List, error) {
+	names, err := s.Names()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*lists.List, 0, len(names))
+	for _, n := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		l, err := s.List(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// Remove uninstalls a list.
+func (s *Store) Remove(name string) error {
+	if err := validName(name); err != nil {
+		return err
+	}
+	listDir := filepath.Join(s.dir, "lists", name)
+	if _, err := os.Stat(filepath.Join(listDir, "CURRENT")); err != nil {
+		return fmt.Errorf("remove %q: %w", name, ErrNotInstalled)
+	}
+	return os.RemoveAll(listDir)
+}
+
+// ListStatus describes one installed list.
+type ListStatus struct {
+	Name       string             `json:"name"`
+	Title      string             `json:"title,omitempty"`
+	Version    string             `json:"version"`
+	Format     string             `json:"format,omitempty"`
+	Entities   int                `json:"entities"`
+	Counts     map[lists.Kind]int `json:"counts"`
+	Files      []lists.FileDigest `json:"files"`
+	ImportedAt time.Time          `json:"imported_at"`
+	Age        time.Duration      `json:"age_ns"`
+	Sources    []string           `json:"sources,omitempty"`
+}
+
+// Status describes every installed list, sorted by name. Age is the time
+// since the list was imported.
+func (s *Store) Status() ([]ListStatus, error) {
+	names, err := s.Names()
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := make([]ListStatus, 0, len(names))
+	for _, n := range names {
+		m, err := s.readMeta(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ListStatus{
+			Name: m.Meta.Name, Title: m.Meta.Title, Version: m.Meta.Version, Format: m.Format,
+			Entities: m.Entities, Counts: m.Meta.Counts, Files: m.Meta.Files,
+			ImportedAt: m.ImportedAt, Age: now.Sub(m.ImportedAt), Sources: m.Sources,
+		})
+	}
+	return out, nil
+}
+
+// Generation returns a fingerprint of the installed lists: it changes
+// whenever a list is imported, updated or removed, and stays the same
+// otherwise. An empty store has the generation of no lists.
+func (s *Store) Generation() (string, error) {
+	names, err := s.Names()
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, n := range names {
+		v, err := readCurrent(filepath.Join(s.dir, "lists", n))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s\x00%s\n", n, v)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}

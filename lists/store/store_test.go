@@ -1,0 +1,237 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/screen-compliance/screen/lists"
+)
+
+// repoFixture returns a path under the repository's testdata/lists.
+func repoFixture(t testing.TB, rel string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "testdata", "lists", rel)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found")
+		}
+		dir = parent
+	}
+}
+
+// writeOwn writes an own-format JSON list with n entities.
+func writeOwn(t *testing.T, dir, name string, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(`{"meta":{"name":"` + name + `","version":"v` + string(rune('0'+n%10)) + `"},"entities":[`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`{"id":"` + name + `-` + strings.Repeat("x", i+1) + `","kind":"person","name":"Person ` + strings.Repeat("x", i+1) + `"}`)
+	}
+	b.WriteString("]}")
+	p := filepath.Join(dir, name+".json")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestImportAndLoad(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen0, err := s.Generation()
+	if err != nil {
+		t.Fatal(err)
+	}
+	metas, err := s.Import(ctx, []string{repoFixture(t, "un/consolidated.xml"), repoFixture(t, "ofac/sdn")}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(metas) != 2 || metas[0].Name != "un" || metas[1].Name != "ofac" {
+		t.Fatalf("metas = %+v", metas)
+	}
+	gen1, _ := s.Generation()
+	if gen1 == gen0 {
+		t.Error("generation did not change after import")
+	}
+	if again, _ := s.Generation(); again != gen1 {
+		t.Error("generation is not stable")
+	}
+	ls, err := s.Lists(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls) != 2 || ls[0].Meta.Name != "ofac" || ls[1].Meta.Name != "un" {
+		t.Fatalf("lists = %d, names sorted ofac, un expected", len(ls))
+	}
+	direct, err := lists.Load(ctx, repoFixture(t, "un/consolidated.xml"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := lists.Diff(direct, ls[1]); !d.Empty() {
+		t.Errorf("snapshot differs from a fresh parse: %+v", d)
+	}
+	st, err := s.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st) != 2 || st[1].Name != "un" || st[1].Version != "2026-01-15" || st[1].Entities != 4 || st[1].Format != lists.FormatUN || st[1].Counts[lists.KindVessel] != 1 {
+		t.Errorf("status = %+v", st)
+	}
+	if len(st[0].Files) != 4 || st[0].Files[0].Path != "sdn.csv" || len(st[0].Files[0].SHA256) != 64 {
+		t.Errorf("ofac files = %+v", st[0].Files)
+	}
+	if st[1].Age < 0 || st[1].ImportedAt.IsZero() {
+		t.Errorf("age %v imported %v", st[1].Age, st[1].ImportedAt)
+	}
+	// The original files are kept byte for byte.
+	vd, _ := s.versionDir("ofac")
+	if _, err := os.Stat(filepath.Join(vd, "files", "sdn_comments.csv")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestImportFailureKeepsPrevious(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, _ := Open(filepath.Join(dir, "store"))
+	good := writeOwn(t, dir, "acme", 10)
+	if _, err := s.Import(ctx, []string{good}, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	gen, _ := s.Generation()
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"meta":{"name":"acme"},"entities":[{"id":"1","name":"A"},`), 0o644)
+	_, err := s.Import(ctx, []string{bad}, ImportOptions{})
+	if err == nil || !strings.Contains(err.Error(), "bad.json") || !strings.Contains(err.Error(), "nothing installed") {
+		t.Fatalf("err = %v", err)
+	}
+	// One bad file among good ones installs nothing.
+	other := writeOwn(t, dir, "other", 3)
+	if _, err := s.Import(ctx, []string{other, bad}, ImportOptions{}); err == nil {
+		t.Fatal("import with a bad file succeeded")
+	}
+	if names, _ := s.Names(); len(names) != 1 {
+		t.Errorf("names = %v, want only acme", names)
+	}
+	if g, _ := s.Generation(); g != gen {
+		t.Error("generation changed after failed imports")
+	}
+	l, err := s.List(ctx, "acme")
+	if err != nil || len(l.Entities) != 10 {
+		t.Errorf("acme after failure: %v, %v", l, err)
+	}
+}
+
+func TestShrinkGuard(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, _ := Open(filepath.Join(dir, "store"))
+	if _, err := s.Import(ctx, []string{writeOwn(t, dir, "acme", 20)}, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// 20 -> 18 is -10 %: allowed.
+	if _, err := s.Import(ctx, []string{writeOwn(t, dir, "acme", 18)}, ImportOptions{}); err != nil {
+		t.Fatalf("-10%%: %v", err)
+	}
+	// 18 -> 10 is -44 %: refused.
+	small := writeOwn(t, dir, "acme", 10)
+	_, err := s.Import(ctx, []string{small}, ImportOptions{})
+	if !errors.Is(err, ErrShrink) || !strings.Contains(err.Error(), "18 to 10") {
+		t.Fatalf("err = %v, want shrink refusal", err)
+	}
+	if l, _ := s.List(ctx, "acme"); len(l.Entities) != 18 {
+		t.Errorf("installed %d entities after refusal", len(l.Entities))
+	}
+	if _, err := s.Import(ctx, []string{small}, ImportOptions{MaxShrink: 0.5}); err != nil {
+		t.Errorf("MaxShrink 0.5: %v", err)
+	}
+	if _, err := s.Import(ctx, []string{writeOwn(t, dir, "acme", 1)}, ImportOptions{Force: true}); err != nil {
+		t.Errorf("Force: %v", err)
+	}
+	if l, _ := s.List(ctx, "acme"); len(l.Entities) != 1 {
+		t.Errorf("installed %d entities after forced import", len(l.Entities))
+	}
+	// Old versions are pruned: at most the current and the previous remain.
+	ents, _ := os.ReadDir(filepath.Join(s.Dir(), "lists", "acme"))
+	dirs := 0
+	for _, e := range ents {
+		if e.IsDir() {
+			dirs++
+		}
+	}
+	if dirs > 2 {
+		t.Errorf("%d version directories kept", dirs)
+	}
+}
+
+func TestImportNameAndDuplicates(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, _ := Open(filepath.Join(dir, "store"))
+	a := writeOwn(t, dir, "own", 2)
+	b := filepath.Join(dir, "b.json")
+	os.WriteFile(b, []byte(`[{"id":"z","name":"Z"}]`), 0o644)
+	if _, err := s.Import(ctx, []string{a, b}, ImportOptions{}); err == nil || !strings.Contains(err.Error(), `both hold list "own"`) {
+		t.Errorf("err = %v", err)
+	}
+	if _, err := s.Import(ctx, []string{b}, ImportOptions{Name: "partners"}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.List(ctx, "partners")
+	if err != nil || l.Meta.Name != "partners" || l.Entities[0].List != "partners" {
+		t.Errorf("renamed list = %+v, %v", l, err)
+	}
+	if _, err := s.Import(ctx, []string{b}, ImportOptions{Name: "../evil"}); err == nil {
+		t.Error("path-like list name accepted")
+	}
+	if err := s.Remove("partners"); err != nil {
+		t.Error(err)
+	}
+	if _, err := s.List(ctx, "partners"); !errors.Is(err, ErrNotInstalled) {
+		t.Errorf("after remove: %v", err)
+	}
+}
+
+func TestOpenCleansStaleTemp(t *testing.T) {
+	dir := t.TempDir()
+	stale := filepath.Join(dir, ".tmp-un-123")
+	os.MkdirAll(stale, 0o755)
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(stale, old, old)
+	if _, err := Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temp dir kept: %v", err)
+	}
+}
+
+func TestDefaultDir(t *testing.T) {
+	t.Setenv(EnvDir, "")
+	t.Setenv("XDG_DATA_HOME", "/data")
+	if d, _ := DefaultDir(); d != "/data/screen" {
+		t.Errorf("XDG: %s", d)
+	}
+	t.Setenv(EnvDir, "/custom")
+	if d, _ := DefaultDir(); d != "/custom" {
+		t.Errorf("env: %s", d)
+	}
+}

@@ -1,0 +1,317 @@
+package lists
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/screen-compliance/screen/country"
+)
+
+// DetectScript names the dominant non-Latin writing system of s: "Hangul",
+// "Han", "Arabic", "Cyrillic", "Hebrew", "Greek", "Thai", "Georgian",
+// "Armenian", "Devanagari", "Ethiopic", "Kana". It returns "" for Latin (or
+// script-less) text. Hangul wins over Han when both occur, and Kana over Han.
+func DetectScript(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return ""
+	}
+	counts := map[string]int{}
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Hangul, r):
+			counts["Hangul"]++
+		case unicode.Is(unicode.Hiragana, r), unicode.Is(unicode.Katakana, r):
+			counts["Kana"]++
+		case unicode.Is(unicode.Han, r):
+			counts["Han"]++
+		case unicode.Is(unicode.Arabic, r):
+			counts["Arabic"]++
+		case unicode.Is(unicode.Cyrillic, r):
+			counts["Cyrillic"]++
+		case unicode.Is(unicode.Hebrew, r):
+			counts["Hebrew"]++
+		case unicode.Is(unicode.Greek, r):
+			counts["Greek"]++
+		case unicode.Is(unicode.Thai, r):
+			counts["Thai"]++
+		case unicode.Is(unicode.Georgian, r):
+			counts["Georgian"]++
+		case unicode.Is(unicode.Armenian, r):
+			counts["Armenian"]++
+		case unicode.Is(unicode.Devanagari, r):
+			counts["Devanagari"]++
+		case unicode.Is(unicode.Ethiopic, r):
+			counts["Ethiopic"]++
+		case unicode.Is(unicode.Latin, r):
+			counts["Latin"]++
+		}
+	}
+	if counts["Hangul"] > 0 {
+		return "Hangul"
+	}
+	if counts["Kana"] > 0 {
+		return "Kana"
+	}
+	best, n := "", 0
+	for _, k := range []string{"Han", "Arabic", "Cyrillic", "Hebrew", "Greek", "Thai", "Georgian", "Armenian", "Devanagari", "Ethiopic"} {
+		if counts[k] > n {
+			best, n = k, counts[k]
+		}
+	}
+	if n == 0 || counts["Latin"] > n {
+		return ""
+	}
+	return best
+}
+
+// clean collapses runs of white space to one space and trims s.
+func clean(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// nonEmpty returns the cleaned, non-empty strings of ss.
+func nonEmpty(ss ...string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if s = clean(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// addCountry appends a country (recognised to an ISO code when possible)
+// unless the same role and code/name is already present.
+func (e *Entity) addCountry(name string, role CountryRole) {
+	name = clean(name)
+	if name == "" {
+		return
+	}
+	c := Country{Code: country.Code(name), Name: name, Role: role}
+	for _, have := range e.Countries {
+		if have.Role == role && ((c.Code != "" && have.Code == c.Code) || strings.EqualFold(have.Name, name)) {
+			return
+		}
+	}
+	e.Countries = append(e.Countries, c)
+}
+
+// addAlias appends an alias unless the name equals the primary name or an
+// existing alias (case-insensitively). The script is detected from the runes.
+func (e *Entity) addAlias(name string, strength Strength) {
+	name = clean(name)
+	if name == "" || strings.EqualFold(name, e.Name) {
+		return
+	}
+	for _, a := range e.Aliases {
+		if strings.EqualFold(a.Name, name) {
+			return
+		}
+	}
+	e.Aliases = append(e.Aliases, Alias{Name: name, Strength: strength, Script: DetectScript(name)})
+}
+
+// addIdentifier appends an identifier unless the same type and value is
+// already present.
+func (e *Entity) addIdentifier(id Identifier) {
+	id.Value = clean(id.Value)
+	if id.Value == "" {
+		return
+	}
+	for _, have := range e.Identifiers {
+		if have.Type == id.Type && strings.EqualFold(have.Value, id.Value) {
+			return
+		}
+	}
+	e.Identifiers = append(e.Identifiers, id)
+}
+
+// addBirthDate appends a date unless already present.
+func (e *Entity) addBirthDate(d Date) {
+	if d == "" {
+		return
+	}
+	for _, have := range e.BirthDates {
+		if have == d {
+			return
+		}
+	}
+	e.BirthDates = append(e.BirthDates, d)
+}
+
+// addBirthPlace appends a place unless already present.
+func (e *Entity) addBirthPlace(p string) {
+	p = clean(p)
+	if p == "" {
+		return
+	}
+	for _, have := range e.BirthPlaces {
+		if strings.EqualFold(have, p) {
+			return
+		}
+	}
+	e.BirthPlaces = append(e.BirthPlaces, p)
+}
+
+// addProgram appends a programme unless already present.
+func (e *Entity) addProgram(p string) {
+	p = clean(p)
+	if p == "" {
+		return
+	}
+	for _, have := range e.Programs {
+		if have == p {
+			return
+		}
+	}
+	e.Programs = append(e.Programs, p)
+}
+
+var months = map[string]int{
+	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+	"jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+	"january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7,
+	"august": 8, "september": 9, "sept": 9, "october": 10, "november": 11, "december": 12,
+}
+
+var (
+	reISODate   = regexp.MustCompile(`^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:T.*)?$`)
+	reDMY       = regexp.MustCompile(`^(?:(\d{1,2}) )?([A-Za-z]{3,9})\.? (\d{4})$`)
+	reSlashDMY  = regexp.MustCompile(`^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$`)
+	reYearRange = regexp.MustCompile(`^(.+?) (?:to|-|–) (.+)$`)
+)
+
+// ParseDate turns a date as written by a list ("10 Dec 1948", "Dec 1948",
+// "1948", "circa 1951", "1958 to 1962", "01 Jan 1958 to 31 Dec 1962",
+// "1948-12-10", "10/12/1948" as day/month/year) into a Date. Approximate
+// dates ("circa", "approximately") keep their stated precision. It returns ""
+// when s is not a date.
+func ParseDate(s string) Date {
+	s = clean(strings.TrimSuffix(strings.TrimSpace(s), "."))
+	for _, p := range []string{"circa ", "approximately ", "approx. ", "about ", "c. ", "ca. "} {
+		if len(s) > len(p) && strings.EqualFold(s[:len(p)], p) {
+			s = strings.TrimSpace(s[len(p):])
+		}
+	}
+	if m := reYearRange.FindStringSubmatch(s); m != nil {
+		from, to := parseOneDate(m[1]), parseOneDate(m[2])
+		if from == "" || to == "" {
+			return ""
+		}
+		// A whole-year range written as 01 Jan X to 31 Dec Y is "X/Y".
+		if strings.HasSuffix(from, "-01-01") && strings.HasSuffix(to, "-12-31") {
+			from, to = from[:4], to[:4]
+		}
+		if from == to {
+			return Date(from)
+		}
+		return Date(from + "/" + to)
+	}
+	return Date(parseOneDate(s))
+}
+
+// parseOneDate parses a single date; see ParseDate.
+func parseOneDate(s string) string {
+	s = strings.TrimSpace(s)
+	if m := reISODate.FindStringSubmatch(s); m != nil {
+		return ymd(m[1], m[2], m[3])
+	}
+	if m := reDMY.FindStringSubmatch(s); m != nil {
+		mon, ok := months[strings.ToLower(m[2])]
+		if !ok {
+			return ""
+		}
+		return ymd(m[3], strconv.Itoa(mon), m[1])
+	}
+	if m := reSlashDMY.FindStringSubmatch(s); m != nil {
+		return ymd(m[3], m[2], m[1])
+	}
+	return ""
+}
+
+// ymd formats year, month and day (the last two optional) as an ISO date,
+// or "" when a part is out of range.
+func ymd(y, m, d string) string {
+	if m == "" {
+		return y
+	}
+	mi, err := strconv.Atoi(m)
+	if err != nil || mi < 1 || mi > 12 {
+		return ""
+	}
+	if d == "" {
+		return y + "-" + pad2(mi)
+	}
+	di, err := strconv.Atoi(d)
+	if err != nil || di < 1 || di > 31 {
+		return ""
+	}
+	return y + "-" + pad2(mi) + "-" + pad2(di)
+}
+
+func pad2(i int) string {
+	if i < 10 {
+		return "0" + strconv.Itoa(i)
+	}
+	return strconv.Itoa(i)
+}
+
+// ValidIMO reports whether s is a seven-digit IMO ship number with a valid
+// check digit. IMO company numbers do not follow the check-digit rule.
+func ValidIMO(s string) bool {
+	if len(s) != 7 {
+		return false
+	}
+	sum := 0
+	for i := 0; i < 7; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		if i < 6 {
+			sum += int(s[i]-'0') * (7 - i)
+		}
+	}
+	return sum%10 == int(s[6]-'0')
+}
+
+// splitLastFirst splits an OFAC-style "LAST, First Middle" name into parts.
+// It returns nil when the name has no comma.
+func splitLastFirst(name string) *NameParts {
+	last, first, ok := strings.Cut(name, ",")
+	if !ok {
+		return nil
+	}
+	last, first = clean(last), clean(first)
+	if last == "" && first == "" {
+		return nil
+	}
+	np := &NameParts{Family: last}
+	given := strings.Fields(first)
+	if len(given) > 0 {
+		np.Given = given[0]
+		np.Middle = strings.Join(given[1:], " ")
+	}
+	return np
+}
+
+// markCompanyIMO notes the IMO numbers of a non-vessel entity as IMO
+// company numbers.
+func (e *Entity) markCompanyIMO() {
+	if e.Kind == KindVessel {
+		return
+	}
+	for i := range e.Identifiers {
+		if e.Identifiers[i].Type == IDIMO && e.Identifiers[i].Note == "" {
+			e.Identifiers[i].Note = "company"
+		}
+	}
+}

@@ -1,0 +1,376 @@
+package lists
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/screen-compliance/screen/country"
+)
+
+// UN consolidated list XML (https://scsanctions.un.org/resources/xml/en/consolidated.xml).
+
+type unValues struct {
+	Values []string `xml:"VALUE"`
+}
+
+type unAlias struct {
+	Quality        string `xml:"QUALITY"`
+	Name           string `xml:"ALIAS_NAME"`
+	Note           string `xml:"NOTE"`
+	DateOfBirth    string `xml:"DATE_OF_BIRTH"`
+	CityOfBirth    string `xml:"CITY_OF_BIRTH"`
+	CountryOfBirth string `xml:"COUNTRY_OF_BIRTH"`
+}
+
+type unAddress struct {
+	Street  string `xml:"STREET"`
+	City    string `xml:"CITY"`
+	State   string `xml:"STATE_PROVINCE"`
+	Zip     string `xml:"ZIP_CODE"`
+	Country string `xml:"COUNTRY"`
+	Note    string `xml:"NOTE"`
+}
+
+type unDOB struct {
+	Type     string `xml:"TYPE_OF_DATE"`
+	Date     string `xml:"DATE"`
+	Year     string `xml:"YEAR"`
+	FromYear string `xml:"FROM_YEAR"`
+	ToYear   string `xml:"TO_YEAR"`
+}
+
+type unPOB struct {
+	City    string `xml:"CITY"`
+	State   string `xml:"STATE_PROVINCE"`
+	Country string `xml:"COUNTRY"`
+}
+
+type unDocument struct {
+	Type           string `xml:"TYPE_OF_DOCUMENT"`
+	Type2          string `xml:"TYPE_OF_DOCUMENT2"`
+	Number         string `xml:"NUMBER"`
+	IssuingCountry string `xml:"ISSUING_COUNTRY"`
+	CountryOfIssue string `xml:"COUNTRY_OF_ISSUE"`
+	Note           string `xml:"NOTE"`
+}
+
+type unRecord struct {
+	DataID         string       `xml:"DATAID"`
+	First          string       `xml:"FIRST_NAME"`
+	Second         string       `xml:"SECOND_NAME"`
+	Third          string       `xml:"THIRD_NAME"`
+	Fourth         string       `xml:"FOURTH_NAME"`
+	ListType       string       `xml:"UN_LIST_TYPE"`
+	Reference      string       `xml:"REFERENCE_NUMBER"`
+	ListedOn       string       `xml:"LISTED_ON"`
+	Gender         string       `xml:"GENDER"`
+	Comments       string       `xml:"COMMENTS1"`
+	OriginalScript string       `xml:"NAME_ORIGINAL_SCRIPT"`
+	Nationality    unValues     `xml:"NATIONALITY"`
+	PersonAliases  []unAlias    `xml:"INDIVIDUAL_ALIAS"`
+	EntityAliases  []unAlias    `xml:"ENTITY_ALIAS"`
+	PersonAddress  []unAddress  `xml:"INDIVIDUAL_ADDRESS"`
+	EntityAddress  []unAddress  `xml:"ENTITY_ADDRESS"`
+	DatesOfBirth   []unDOB      `xml:"INDIVIDUAL_DATE_OF_BIRTH"`
+	PlacesOfBirth  []unPOB      `xml:"INDIVIDUAL_PLACE_OF_BIRTH"`
+	Documents      []unDocument `xml:"INDIVIDUAL_DOCUMENT"`
+}
+
+// ParseUN reads the UN Security Council consolidated list XML from r,
+// streaming one INDIVIDUAL or ENTITY at a time. name is used in errors and
+// metadata. Entity ids are "un:" plus the reference number ("un:KPe.001").
+func ParseUN(ctx context.Context, r io.Reader, name string) (*List, error) {
+	dec := xml.NewDecoder(r)
+	l := &List{Meta: Metadata{Name: "un", Title: "UN Security Council Consolidated List"}}
+	sawRoot := false
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, unError(name, dec, err)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch se.Name.Local {
+		case "CONSOLIDATED_LIST":
+			sawRoot = true
+			for _, a := range se.Attr {
+				if a.Name.Local == "dateGenerated" {
+					l.Meta.Version = unDay(a.Value)
+				}
+			}
+		case "INDIVIDUAL", "ENTITY":
+			line, _ := dec.InputPos()
+			off := dec.InputOffset()
+			var rec unRecord
+			if err := dec.DecodeElement(&rec, &se); err != nil {
+				return nil, unError(name, dec, err)
+			}
+			e, err := rec.entity(se.Name.Local == "INDIVIDUAL")
+			if err != nil {
+				return nil, fmt.Errorf("parse %s: line %d (offset %d): %s: %w", name, line, off, se.Name.Local, err)
+			}
+			l.Entities = append(l.Entities, e)
+		}
+	}
+	if !sawRoot {
+		return nil, fmt.Errorf("parse %s: no CONSOLIDATED_LIST element: not a UN consolidated list", name)
+	}
+	return l, nil
+}
+
+// unError wraps a decoder error with the file name, line and offset. A
+// truncated file surfaces as io.ErrUnexpectedEOF or a syntax error.
+func unError(name string, dec *xml.Decoder, err error) error {
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("parse %s: line %d (offset %d): %w", name, se.Line, dec.InputOffset(), err)
+	}
+	line, _ := dec.InputPos()
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("parse %s: line %d (offset %d): %w", name, line, dec.InputOffset(), err)
+}
+
+// unDay returns the date part of a UN timestamp ("2026-02-27T00:00:09Z").
+func unDay(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, 'T'); i == 10 {
+		return s[:10]
+	}
+	return s
+}
+
+var (
+	reIMO      = regexp.MustCompile(`(?i)\bIMO\)?(?:\s+(?:number|no\.?|#))?\s*:?\s*(\d{7})\b`)
+	reSWIFT    = regexp.MustCompile(`(?i)\bSWIFT(?:/BIC)?\s*(?:code)?\s*:?\s*([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b`)
+	reVesselIs = regexp.MustCompile(`(?i)^(?:the |a |this )?(?:[\w-]+[- ]flagged )?(?:motor |oil |crude oil |chemical |general cargo |bulk )?(?:vessel|tanker|ship|cargo ship|bulk carrier|carrier)\b`)
+	reOrgName  = regexp.MustCompile(`(?i)\b(?:co|corp|corporation|company|companies|ltd|limited|llc|inc|plc|pte|jv|bank|banking|trading|shipping|group|enterprise|international|management|department|ministry|committee|academy|bureau|office|center|centre|commission|administration|agency|association|force|army|party|firm|foundation|organization|organisation|institute|s\.a|gmbh|marine|maritime|logistics|industries|industry|holding|holdings|trust|fund)\b`)
+)
+
+// entity converts one UN record.
+func (rec *unRecord) entity(person bool) (Entity, error) {
+	ref := clean(rec.Reference)
+	if ref == "" {
+		ref = clean(rec.DataID)
+	}
+	if ref == "" {
+		return Entity{}, errors.New("no REFERENCE_NUMBER or DATAID")
+	}
+	parts := nonEmpty(rec.First, rec.Second, rec.Third, rec.Fourth)
+	e := Entity{
+		ID:       "un:" + ref,
+		List:     "un",
+		Kind:     KindOrganization,
+		Name:     strings.Join(parts, " "),
+		ListedOn: unDay(rec.ListedOn),
+		Remarks:  clean(rec.Comments),
+		Gender:   genderOf(rec.Gender),
+	}
+	if e.Name == "" {
+		return Entity{}, fmt.Errorf("%s: no name", e.ID)
+	}
+	if person {
+		e.Kind = KindPerson
+		e.NameParts = unNameParts(parts, familyFirst(rec))
+		if e.Gender == "" {
+			e.Gender = genderOf(remarkGender(e.Remarks))
+		}
+	}
+	if s := clean(rec.OriginalScript); s != "" {
+		e.Aliases = append(e.Aliases, Alias{Name: s, Strength: StrengthStrong, Script: DetectScript(s)})
+	}
+	for _, a := range append(rec.PersonAliases, rec.EntityAliases...) {
+		e.addAlias(a.Name, unStrength(a.Quality))
+		e.addBirthDate(ParseDate(a.DateOfBirth))
+		e.addBirthPlace(strings.Join(nonEmpty(a.CityOfBirth, a.CountryOfBirth), ", "))
+		e.addCountry(a.CountryOfBirth, RoleBirth)
+	}
+	for _, v := range rec.Nationality.Values {
+		e.addCountry(v, RoleNationality)
+	}
+	for _, a := range append(rec.PersonAddress, rec.EntityAddress...) {
+		addr := Address{Street: clean(a.Street), City: clean(a.City), Region: clean(a.State), Postal: clean(a.Zip), Country: clean(a.Country)}
+		addr.Full = strings.Join(nonEmpty(a.Street, a.City, a.State, a.Zip, a.Country), ", ")
+		if addr.Full == "" {
+			continue
+		}
+		e.Addresses = append(e.Addresses, addr)
+		e.addCountry(a.Country, RoleAddress)
+	}
+	for _, d := range rec.DatesOfBirth {
+		switch {
+		case clean(d.Date) != "":
+			e.addBirthDate(ParseDate(d.Date))
+		case clean(d.Year) != "":
+			e.addBirthDate(ParseDate(d.Year))
+		case clean(d.FromYear) != "" && clean(d.ToYear) != "":
+			e.addBirthDate(ParseDate(clean(d.FromYear) + " to " + clean(d.ToYear)))
+		case clean(d.FromYear) != "":
+			e.addBirthDate(ParseDate(d.FromYear))
+		}
+	}
+	for _, p := range rec.PlacesOfBirth {
+		e.addBirthPlace(strings.Join(nonEmpty(p.City, p.State, p.Country), ", "))
+		e.addCountry(p.Country, RoleBirth)
+	}
+	for _, d := range rec.Documents {
+		num := clean(d.Number)
+		if num == "" {
+			continue
+		}
+		typ := unDocType(d.Type + " " + d.Type2)
+		id := Identifier{Type: typ, Value: num, Country: countryCode(firstNonEmpty(d.IssuingCountry, d.CountryOfIssue)), Note: clean(strings.Join(nonEmpty(d.Type2, d.Note), "; "))}
+		e.addIdentifier(id)
+	}
+	if p := clean(rec.ListType); p != "" {
+		e.Programs = []string{p}
+	}
+	for _, m := range reSWIFT.FindAllStringSubmatch(e.Remarks, -1) {
+		e.addIdentifier(Identifier{Type: IDSWIFT, Value: m[1]})
+	}
+	if !person {
+		unVessel(&e)
+	}
+	return e, nil
+}
+
+// unNameParts assigns the UN's positional name fields to name parts. The
+// UN writes names in their customary order: given name first for most
+// names, family name first for Korean and Chinese names.
+func unNameParts(parts []string, familyFirst bool) *NameParts {
+	if len(parts) < 2 {
+		return nil
+	}
+	if familyFirst {
+		return &NameParts{Family: parts[0], Given: strings.Join(parts[1:], " ")}
+	}
+	np := &NameParts{Given: parts[0], Family: parts[len(parts)-1]}
+	if len(parts) > 2 {
+		np.Middle = strings.Join(parts[1:len(parts)-1], " ")
+	}
+	return np
+}
+
+// familyFirst reports whether a UN individual's name is written family name
+// first: DPRK designations and Korean or Chinese nationals.
+func familyFirst(rec *unRecord) bool {
+	if clean(rec.ListType) == "DPRK" {
+		return true
+	}
+	for _, v := range rec.Nationality.Values {
+		switch country.Code(v) {
+		case "KP", "KR", "CN", "TW", "HK", "MO":
+			return true
+		}
+	}
+	return false
+}
+
+// unVessel recognises the vessels the UN lists as ENTITY rows: a name with
+// no company or organisation word, a remark that says it is a vessel or
+// tanker, or a valid IMO ship number. IMO numbers of companies (the shipping
+// companies the 1718 Committee designated) are kept as IMO identifiers noted
+// "company".
+func unVessel(e *Entity) {
+	imo := ""
+	if m := reIMO.FindStringSubmatch(e.Remarks); m != nil {
+		imo = m[1]
+	}
+	orgName := reOrgName.MatchString(e.Name)
+	vessel := !orgName && (reVesselIs.MatchString(e.Remarks) || strings.Contains(strings.ToLower(e.Name), "vessel") || (imo != "" && ValidIMO(imo)))
+	if vessel {
+		e.Kind = KindVessel
+	}
+	if imo != "" {
+		id := Identifier{Type: IDIMO, Value: imo}
+		if !vessel {
+			id.Note = "company"
+		}
+		e.addIdentifier(id)
+	}
+}
+
+// unStrength maps a UN alias QUALITY to a strength.
+func unStrength(q string) Strength {
+	switch strings.ToLower(clean(q)) {
+	case "low":
+		return StrengthWeak
+	case "f.k.a.", "fka":
+		return StrengthFormer
+	default: // "Good", "a.k.a.", ""
+		return StrengthStrong
+	}
+}
+
+// unDocType maps a UN document type to an identifier type.
+func unDocType(t string) IDType {
+	t = strings.ToLower(t)
+	switch {
+	case strings.Contains(t, "passport") || strings.Contains(t, "passeport") || strings.Contains(t, "pasaporte"):
+		return IDPassport
+	case strings.Contains(t, "identif") || strings.Contains(t, "identity") || strings.Contains(t, "national id") || strings.Contains(t, "tazkira"):
+		return IDNational
+	case strings.Contains(t, "tax"):
+		return IDTax
+	case strings.Contains(t, "registration"):
+		return IDRegistration
+	}
+	return IDOther
+}
+
+// countryCode returns the ISO code of a country name, or the cleaned name
+// when it is not recognised.
+func countryCode(name string) string {
+	name = clean(name)
+	if name == "" {
+		return ""
+	}
+	if c := country.Code(name); c != "" {
+		return c
+	}
+	return name
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s = clean(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+var reGenderRemark = regexp.MustCompile(`(?i)\bgender:?\s*(male|female)\b`)
+
+// remarkGender finds "Gender: male" in a remark.
+func remarkGender(s string) string {
+	if m := reGenderRemark.FindStringSubmatch(s); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// genderOf normalises a gender to "male", "female" or "".
+func genderOf(s string) string {
+	switch strings.ToLower(clean(s)) {
+	case "male", "m":
+		return "male"
+	case "female", "f":
+		return "female"
+	}
+	return ""
+}

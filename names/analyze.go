@@ -1,0 +1,332 @@
+// Package names normalises, transliterates and compares names of people,
+// organisations, vessels and aircraft. Analyze is the one normalisation used
+// at index time and at query time; Score compares a query with a listed
+// entity and explains how the score was reached.
+package names
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/antzucaro/matchr"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Class is the role of a token in a name; it sets how much the token weighs.
+type Class uint8
+
+// Token classes.
+const (
+	ClassWord     Class = iota // a distinctive name token
+	ClassParticle              // "al", "bin", "van", "de" ...
+	ClassLegal                 // a company legal form, folded to its class (ltd, jsc, co, firm)
+	ClassGeneric               // a generic organisation word ("trading", "international")
+	ClassNumber                // digits ("7", "28")
+	ClassInitial               // a single letter
+)
+
+// Token is one normalised name token.
+type Token struct {
+	// Text is the token in lower-case ASCII (transliterated when needed).
+	Text string `json:"t"`
+	// Alts are other spellings of the same token: McCune-Reischauer and DPRK
+	// romanisations of a Hangul syllable, a second pinyin reading.
+	Alts []string `json:"a,omitempty"`
+	// Phon is the Double Metaphone key of Text ("" when too short).
+	Phon string `json:"p,omitempty"`
+	// Class says what kind of token it is.
+	Class Class `json:"c,omitempty"`
+}
+
+// Spellings returns Text followed by Alts.
+func (t Token) Spellings() []string {
+	if len(t.Alts) == 0 {
+		return []string{t.Text}
+	}
+	return append([]string{t.Text}, t.Alts...)
+}
+
+// Analysis is a name normalised for indexing and comparison.
+type Analysis struct {
+	// Tokens are the name's tokens in order; legal forms are folded to one
+	// token with ClassLegal whose Text is the legal-form class.
+	Tokens []Token `json:"tokens"`
+}
+
+// Normalized returns the tokens joined by single spaces.
+func (a Analysis) Normalized() string {
+	var b strings.Builder
+	for i, t := range a.Tokens {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.Text)
+	}
+	return b.String()
+}
+
+// Keys returns the exact terms under which the name is indexed and looked
+// up: every token spelling, the Double Metaphone key of distinctive tokens
+// and the concatenation of adjacent tokens (so "Ryonbong" finds "Ryon
+// Bong"). Legal-form tokens are left out. The result is sorted and
+// deduplicated.
+func (a Analysis) Keys() []string {
+	var out []string
+	add := func(k string) {
+		if !contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	for i, t := range a.Tokens {
+		if t.Class == ClassLegal {
+			continue
+		}
+		for _, s := range t.Spellings() {
+			add("t:" + s)
+		}
+		if t.Phon != "" && (t.Class == ClassWord || t.Class == ClassGeneric) {
+			add("p:" + t.Phon)
+		}
+		if i+1 < len(a.Tokens) && a.Tokens[i+1].Class != ClassLegal {
+			add("t:" + t.Text + a.Tokens[i+1].Text)
+		}
+	}
+	sortStrings(out)
+	return out
+}
+
+// apostrophe reports whether r is an apostrophe-like mark that must not
+// split a token ("U'n", "So'ng", "O’Brien").
+func apostrophe(r rune) bool {
+	switch r {
+	case '\'', '’', '‘', 'ʼ', 'ʻ', '`', '´', 'ʹ', '′':
+		return true
+	}
+	return false
+}
+
+// rawToken is a token before vocabulary folding.
+type rawToken struct {
+	text string
+	alts []string
+	// sep is true when the token is a script syllable (Han, Hangul) that
+	// must not be merged with its neighbours by the tokenizer.
+	legal string
+}
+
+// Analyze normalises a name: Unicode NFKC, case folding, diacritics
+// removal, transliteration of Hangul (Revised Romanization,
+// McCune-Reischauer and DPRK spellings), Han (pinyin), Cyrillic and Greek
+// (and any other script through unidecode), punctuation and white space,
+// apostrophes that do not split tokens, honorifics and "a.k.a."/"so-called"
+// prefixes, company legal forms folded to a class, number words to digits.
+// It never fails; a name with no letters or digits yields no tokens.
+func Analyze(name string) Analysis {
+	if !utf8.ValidString(name) {
+		name = strings.ToValidUTF8(name, " ")
+	}
+	name = norm.NFKC.String(name)
+	for _, sl := range scriptLegal {
+		if strings.Contains(name, sl.from) {
+			name = strings.ReplaceAll(name, sl.from, " \x00"+sl.class+" ")
+		}
+	}
+	toks := fold(tokenize(name))
+	koreanAlts(toks)
+	return Analysis{Tokens: toks}
+}
+
+// tokenize splits a normalised name into raw tokens, transliterating as it
+// goes. A NUL byte marks a legal-form class inserted by Analyze.
+func tokenize(name string) []rawToken {
+	var toks []rawToken
+	var cur strings.Builder
+	legalNext := false
+	flush := func() {
+		if cur.Len() > 0 {
+			t := rawToken{text: cur.String()}
+			if legalNext {
+				t.legal = t.text
+				legalNext = false
+			}
+			toks = append(toks, t)
+			cur.Reset()
+		}
+	}
+	for _, r := range name {
+		switch {
+		case r == 0:
+			flush()
+			legalNext = true
+		case isHangulSyllable(r):
+			flush()
+			sp := hangulSpellings(r)
+			toks = append(toks, rawToken{text: sp[0], alts: sp[1:]})
+		case isHan(r):
+			flush()
+			if sp := hanSpellings(r); len(sp) > 0 {
+				toks = append(toks, rawToken{text: sp[0], alts: sp[1:]})
+			}
+		case apostrophe(r) || unicode.Is(unicode.Mn, r):
+			// no split
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			// digits next to letters stay in one token ("a320", "1st")
+			cur.WriteString(foldRune(r))
+		default:
+			flush()
+		}
+	}
+	flush()
+	return toks
+}
+
+// fold applies the vocabulary: alias markers and honorifics are dropped,
+// legal forms folded, number words turned to digits, classes assigned.
+func fold(raw []rawToken) []Token {
+	texts := make([]string, len(raw))
+	for i, t := range raw {
+		texts[i] = t.text
+	}
+	var out []Token
+	for i := 0; i < len(raw); {
+		if raw[i].legal != "" {
+			out = append(out, Token{Text: raw[i].legal, Class: ClassLegal})
+			i++
+			continue
+		}
+		// alias markers ("a k a", "so called") and legal forms: longest match
+		if n := matchSeq(texts, i, aliasMarkers); n > 0 && len(raw) > n {
+			i += n
+			continue
+		}
+		if n, class := matchLegal(texts, i); n > 0 {
+			out = append(out, Token{Text: class, Class: ClassLegal})
+			i += n
+			continue
+		}
+		t := raw[i]
+		i++
+		if honorifics[t.text] && len(raw) > 1 {
+			continue
+		}
+		text := t.text
+		if d, ok := numberWords[text]; ok {
+			text = d
+		}
+		text = ordinalDigits(text)
+		tok := Token{Text: text, Alts: t.alts}
+		switch {
+		case isDigits(text):
+			tok.Class = ClassNumber
+		case len(text) == 1 && len(t.alts) == 0:
+			tok.Class = ClassInitial
+		case particles[text]:
+			tok.Class = ClassParticle
+		case genericOrg[text]:
+			tok.Class = ClassGeneric
+		}
+		if tok.Class == ClassWord || tok.Class == ClassGeneric {
+			tok.Phon = phonetic(text)
+		}
+		out = append(out, tok)
+	}
+	// A name made only of dropped words or legal forms keeps its tokens
+	// rather than vanish.
+	if allLegal(out) && len(raw) > 0 {
+		out = out[:0]
+		for _, t := range raw {
+			out = append(out, Token{Text: t.text, Alts: t.alts, Phon: phonetic(t.text)})
+		}
+	}
+	return out
+}
+
+func allLegal(ts []Token) bool {
+	for _, t := range ts {
+		if t.Class != ClassLegal {
+			return false
+		}
+	}
+	return true
+}
+
+// matchSeq returns the length of the longest token sequence starting at i
+// that is a key of set with a true value, or 0.
+func matchSeq(texts []string, i int, set map[string]bool) int {
+	best := 0
+	key := ""
+	for n := 1; n <= legalMaxTokens && i+n <= len(texts); n++ {
+		if n == 1 {
+			key = texts[i]
+		} else {
+			key += " " + texts[i+n-1]
+		}
+		if set[key] {
+			best = n
+		}
+	}
+	return best
+}
+
+// matchLegal returns the length and class of the longest legal form
+// starting at texts[i], or 0. Ambiguous short forms ("sa", "as") count only
+// at the end of a name after at least two tokens. Single letters joined
+// ("s a") count only at the end.
+func matchLegal(texts []string, i int) (int, string) {
+	best, class := 0, ""
+	key := ""
+	for n := 1; n <= legalMaxTokens && i+n <= len(texts); n++ {
+		if n == 1 {
+			key = texts[i]
+		} else {
+			key += " " + texts[i+n-1]
+		}
+		c, ok := legalForms[key]
+		if !ok {
+			continue
+		}
+		end := i+n == len(texts)
+		if ambiguousLegal[key] && (!end || i < 2) {
+			continue
+		}
+		if i == 0 && n == len(texts) { // the whole name: not a legal form
+			continue
+		}
+		best, class = n, c
+	}
+	return best, class
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// phonetic returns the Double Metaphone primary key of a token of at least
+// three letters, or "".
+func phonetic(s string) string {
+	if len(s) < 3 || isDigits(s) {
+		return ""
+	}
+	p, _ := matchr.DoubleMetaphone(s)
+	if len(p) < 2 {
+		return ""
+	}
+	return p
+}
+
+func sortStrings(ss []string) {
+	for i := 1; i < len(ss); i++ {
+		for j := i; j > 0 && ss[j] < ss[j-1]; j-- {
+			ss[j], ss[j-1] = ss[j-1], ss[j]
+		}
+	}
+}

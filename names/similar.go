@@ -1,0 +1,171 @@
+package names
+
+import "github.com/xrash/smetrics"
+
+// Token weights by class: distinctive tokens weigh most, legal forms least.
+func classWeight(c Class) float64 {
+	switch c {
+	case ClassParticle:
+		return 0.3
+	case ClassLegal:
+		return 0.15
+	case ClassGeneric:
+		return 0.5
+	case ClassInitial:
+		return 0.35
+	}
+	return 1
+}
+
+// tokenWeight is how much a token counts in a name: its class weight,
+// lowered for very short tokens.
+func tokenWeight(t *Token) float64 {
+	w := classWeight(t.Class)
+	if t.Class == ClassWord {
+		switch len(t.Text) {
+		case 1, 2:
+			w *= 0.7
+		case 3:
+			w *= 0.85
+		}
+	}
+	return w
+}
+
+// editBudget is the number of edits two tokens may differ by and still be
+// taken for spellings of the same name; very short tokens get none.
+func editBudget(minLen int) int {
+	switch {
+	case minLen <= 2:
+		return 0
+	case minLen <= 4:
+		return 1
+	case minLen <= 8:
+		return 2
+	}
+	return 3
+}
+
+// minEdgeSim is the least similarity for two tokens to be aligned.
+const minEdgeSim = 0.72
+
+// tokenSim compares two tokens, 0..1.
+func tokenSim(a, b *Token) float64 {
+	if a.Class == ClassLegal || b.Class == ClassLegal {
+		if a.Class == ClassLegal && b.Class == ClassLegal {
+			if a.Text == b.Text {
+				return 1
+			}
+			return 0.8
+		}
+		return 0
+	}
+	if a.Class == ClassNumber || b.Class == ClassNumber {
+		if a.Text == b.Text {
+			return 1
+		}
+		return 0
+	}
+	if a.Class == ClassInitial || b.Class == ClassInitial {
+		if a.Text[0] == b.Text[0] {
+			if len(a.Text) == len(b.Text) {
+				return 1
+			}
+			return 0.85
+		}
+		return 0
+	}
+	best := 0.0
+	for i := -1; i < len(a.Alts); i++ {
+		as, ap := a.Text, a.Phon
+		if i >= 0 {
+			as, ap = a.Alts[i], ""
+		}
+		for j := -1; j < len(b.Alts); j++ {
+			bs, bp := b.Text, b.Phon
+			if j >= 0 {
+				bs, bp = b.Alts[j], ""
+			}
+			if s := stringSim(as, bs, ap, bp); s > best {
+				best = s
+				if best == 1 {
+					return 1
+				}
+			}
+		}
+	}
+	return best
+}
+
+// stringSim compares two folded token spellings with Jaro-Winkler, capped
+// by an edit-distance budget, and lifted when their phonetic keys agree.
+func stringSim(a, b, pa, pb string) float64 {
+	if a == b {
+		return 1
+	}
+	if a == "" || b == "" {
+		return 0
+	}
+	jw := smetrics.JaroWinkler(a, b, 0.7, 4)
+	minLen := min(len(a), len(b))
+	budget := editBudget(minLen)
+	d := levenshtein(a, b, budget+3)
+	sim := jw
+	if d > budget {
+		sim = jw * 0.6
+	}
+	if pa != "" && pa == pb && d <= budget+2 && sim < 0.88 {
+		sim = 0.88
+	}
+	return sim
+}
+
+// levenshtein returns the edit distance of two byte strings, or limit+1 when
+// it exceeds limit.
+func levenshtein(a, b string, limit int) int {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(a)-len(b) > limit {
+		return limit + 1
+	}
+	var buf [2][64]int
+	if len(b)+1 > len(buf[0]) {
+		prev := make([]int, len(b)+1)
+		cur := make([]int, len(b)+1)
+		return levRows(a, b, prev, cur, limit)
+	}
+	return levRows(a, b, buf[0][:len(b)+1], buf[1][:len(b)+1], limit)
+}
+
+func levRows(a, b string, prev, cur []int, limit int) int {
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := prev[j-1] + cost
+			if prev[j]+1 < v {
+				v = prev[j] + 1
+			}
+			if cur[j-1]+1 < v {
+				v = cur[j-1] + 1
+			}
+			cur[j] = v
+			if v < rowMin {
+				rowMin = v
+			}
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

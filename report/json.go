@@ -1,0 +1,190 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/record"
+)
+
+// marshalDecision encodes d as its record.Decision JSON, with empty
+// reasons, matches and goods written as [] rather than null, and without
+// HTML escaping. indent is the prefix of continuation lines; "" gives a
+// single line.
+func marshalDecision(d *record.Decision, prefix string) ([]byte, error) {
+	c := *d
+	if c.Reasons == nil {
+		c.Reasons = []record.Reason{}
+	}
+	if c.Matches == nil {
+		c.Matches = []record.Match{}
+	}
+	if c.Goods == nil {
+		c.Goods = []record.Goods{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if prefix != "" {
+		enc.SetIndent(prefix, "  ")
+	}
+	if err := enc.Encode(&c); err != nil {
+		return nil, fmt.Errorf("encode decision %s: %w", displayID(d), err)
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// jsonlWriter writes one decision JSON per line.
+type jsonlWriter struct {
+	w      io.Writer
+	closed bool
+}
+
+func newJSONL(w io.Writer) *jsonlWriter { return &jsonlWriter{w: w} }
+
+// Write writes d as one line.
+func (j *jsonlWriter) Write(d *record.Decision) error {
+	if j.closed {
+		return errClosed
+	}
+	b, err := marshalDecision(d, "")
+	if err != nil {
+		return err
+	}
+	if _, err := j.w.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("write jsonl: %w", err)
+	}
+	return nil
+}
+
+// Close does nothing more: every line is complete when written.
+func (j *jsonlWriter) Close() error {
+	j.closed = true
+	return nil
+}
+
+// envelopeHead is the part of the JSON envelope written before the results.
+type envelopeHead struct {
+	SchemaVersion string           `json:"schema_version"`
+	RunID         string           `json:"run_id"`
+	CreatedAt     string           `json:"created_at"`
+	Tool          string           `json:"tool"`
+	Lists         []lists.Metadata `json:"lists"`
+	PolicySHA256  string           `json:"policy_sha256"`
+	Inputs        []string         `json:"inputs"`
+	Flags         []string         `json:"flags"`
+}
+
+// jsonWriter writes the versioned envelope:
+//
+//	{"schema_version", "run_id", "created_at", "tool", "lists", "policy_sha256",
+//	 "inputs", "flags", "results": [Decision...], "summary": {...}}
+//
+// Results are written as they come; the summary follows them because it is
+// known only at the end.
+type jsonWriter struct {
+	out     errWriter
+	info    RunInfo
+	sum     Summary
+	started bool
+	n       int
+	closed  bool
+}
+
+func newJSON(w io.Writer, info RunInfo) *jsonWriter {
+	return &jsonWriter{out: errWriter{w: w}, info: info}
+}
+
+// head writes the envelope up to the opening of the results array.
+func (j *jsonWriter) head() {
+	if j.started {
+		return
+	}
+	j.started = true
+	h := envelopeHead{
+		SchemaVersion: j.info.SchemaVersion,
+		RunID:         j.info.RunID,
+		Tool:          j.info.Tool,
+		Lists:         j.info.Lists,
+		PolicySHA256:  j.info.PolicySHA256,
+		Inputs:        j.info.Inputs,
+		Flags:         j.info.Flags,
+	}
+	if h.SchemaVersion == "" {
+		h.SchemaVersion = "1"
+	}
+	if !j.info.CreatedAt.IsZero() {
+		h.CreatedAt = j.info.CreatedAt.UTC().Format(time.RFC3339Nano)
+	}
+	if h.Lists == nil {
+		h.Lists = []lists.Metadata{}
+	}
+	if h.Inputs == nil {
+		h.Inputs = []string{}
+	}
+	if h.Flags == nil {
+		h.Flags = []string{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(&h); err != nil {
+		j.out.err = fmt.Errorf("encode run info: %w", err)
+		return
+	}
+	// Reopen the object: drop the closing "}\n" and continue with results.
+	b := bytes.TrimRight(buf.Bytes(), "\n")
+	b = bytes.TrimSuffix(b, []byte("}"))
+	b = bytes.TrimRight(b, "\n")
+	j.out.write(string(b) + ",\n  \"results\": [")
+}
+
+// Write appends d to the results array.
+func (j *jsonWriter) Write(d *record.Decision) error {
+	if j.closed {
+		return errClosed
+	}
+	j.head()
+	b, err := marshalDecision(d, "    ")
+	if err != nil {
+		return err
+	}
+	sep := ",\n    "
+	if j.n == 0 {
+		sep = "\n    "
+	}
+	j.n++
+	j.sum.Add(d.Decision)
+	j.out.write(sep)
+	j.out.write(string(b))
+	if err := j.out.flush(); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
+
+// Close closes the results array and writes the summary.
+func (j *jsonWriter) Close() error {
+	if j.closed {
+		return nil
+	}
+	j.closed = true
+	j.head()
+	if j.n > 0 {
+		j.out.write("\n  ")
+	}
+	sum, err := json.MarshalIndent(j.sum, "  ", "  ")
+	if err != nil {
+		return fmt.Errorf("encode summary: %w", err)
+	}
+	j.out.write("],\n  \"summary\": " + string(sum) + "\n}\n")
+	if err := j.out.flush(); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,198 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/screen-compliance/screen/engine"
+	"github.com/screen-compliance/screen/lists"
+)
+
+// sharedData returns ../shared/data beside the repository root (the
+// directory holding go.mod), or skips.
+func sharedData(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Skip("no go.mod above the package directory")
+		}
+		dir = parent
+	}
+	data := filepath.Join(dir, "..", "shared", "data")
+	if _, err := os.Stat(data); err != nil {
+		tb.Skipf("shared data not available at %s: %v", data, err)
+	}
+	return data
+}
+
+// loadRealLists loads the UN consolidated list and OFAC SDN 2021, or skips.
+func loadRealLists(tb testing.TB) []*lists.List {
+	data := sharedData(tb)
+	var out []*lists.List
+	for _, p := range []string{"un/consolidated.xml", "ofac/sdn-2021/sdn.csv"} {
+		path := filepath.Join(data, p)
+		if _, err := os.Stat(path); err != nil {
+			tb.Skipf("list file absent: %s", path)
+		}
+		l, err := lists.Load(context.Background(), path, "")
+		if err != nil {
+			tb.Fatalf("load %s: %v", path, err)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// benchBodies are single-party /v1/screen bodies: names of listed entities
+// (every 7th) and made-up names that should clear, about half each.
+func benchBodies(ls []*lists.List) [][]byte {
+	var names []string
+	for _, l := range ls {
+		for i := 0; i < len(l.Entities); i += 7 {
+			names = append(names, l.Entities[i].Name)
+		}
+	}
+	firsts := []string{"Anna", "Pedro", "Wei", "Olga", "Samuel", "Fatima", "Lars", "Keiko", "Ahmed", "Maria"}
+	lasts := []string{"Lindqvist", "Okafor", "Moreau", "Tanaka", "Silva", "Novak", "Haddad", "Kowalski", "Brennan", "Iyer"}
+	companies := []string{"Trading", "Logistics", "Engineering", "Foods", "Textiles"}
+	n := len(names)
+	for i := 0; i < n; i++ {
+		if i%2 == 0 {
+			names = append(names, firsts[i%len(firsts)]+" "+lasts[(i/len(firsts))%len(lasts)])
+		} else {
+			names = append(names, lasts[i%len(lasts)]+" "+companies[i%len(companies)]+" GmbH")
+		}
+	}
+	out := make([][]byte, len(names))
+	for i, name := range names {
+		b, _ := json.Marshal(map[string]any{"parties": []map[string]string{{"role": "buyer", "name": name}}})
+		out[i] = b
+	}
+	return out
+}
+
+// BenchmarkServe screens single-party records over a loopback HTTP
+// connection with 8 and 64 concurrent clients against UN + OFAC SDN, and
+// reports requests/s and p50/p99 latency. Every request must answer 200.
+//
+//	go test ./server -run '^$' -bench BenchmarkServe -benchtime 20000x
+func BenchmarkServe(b *testing.B) {
+	ls := loadRealLists(b)
+	eng, err := engine.New(context.Background(), engine.WithLists(ls...))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Close()
+	ts := httptest.NewServer(New(eng, Options{}))
+	defer ts.Close()
+	bodies := benchBodies(ls)
+
+	for _, clients := range []int{8, 64} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients, DisableCompression: true}
+			defer tr.CloseIdleConnections()
+			client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+			url := ts.URL + "/v1/screen"
+			// Warm the connections and caches.
+			for i := range clients {
+				post(b, client, url, bodies[i%len(bodies)])
+			}
+			var next atomic.Int64
+			lat := make([][]time.Duration, clients)
+			var wg sync.WaitGroup
+			b.ResetTimer()
+			start := time.Now()
+			for c := range clients {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for {
+						i := next.Add(1) - 1
+						if i >= int64(b.N) {
+							return
+						}
+						t0 := time.Now()
+						post(b, client, url, bodies[int(i)%len(bodies)])
+						lat[c] = append(lat[c], time.Since(t0))
+					}
+				}()
+			}
+			wg.Wait()
+			elapsed := time.Since(start)
+			b.StopTimer()
+			all := slices.Concat(lat...)
+			slices.Sort(all)
+			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+			b.ReportMetric(float64(percentile(all, 50).Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(percentile(all, 99).Microseconds())/1000, "p99-ms")
+		})
+	}
+}
+
+func post(b *testing.B, client *http.Client, url string, body []byte) {
+	res, err := client.Post(url, ctJSON, bytes.NewReader(body))
+	if err != nil {
+		b.Error(err)
+		return
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		b.Errorf("status %d for %s", res.StatusCode, body)
+	}
+}
+
+func percentile(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := (len(sorted)*p + 99) / 100
+	return sorted[min(max(i-1, 0), len(sorted)-1)]
+}
+
+// BenchmarkScreenHandler measures the handler alone (no network): JSON
+// decoding, screening and encoding of one single-party record.
+func BenchmarkScreenHandler(b *testing.B) {
+	ls := loadRealLists(b)
+	eng, err := engine.New(context.Background(), engine.WithLists(ls...))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Close()
+	s := New(eng, Options{})
+	bodies := benchBodies(ls)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			req := httptest.NewRequest("POST", "/v1/screen", bytes.NewReader(bodies[i%len(bodies)]))
+			req.Header.Set("Content-Type", ctJSON)
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("status %d", rec.Code)
+			}
+			i++
+		}
+	})
+}

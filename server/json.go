@@ -1,0 +1,143 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// errNotReady is returned while the server has no engine.
+var errNotReady = errors.New("not ready: lists and policies are not loaded yet")
+
+// ErrorBody is the JSON body of every error response.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail says what went wrong: Code is a stable machine-readable token
+// (malformed_json, unknown_field, unsupported_media_type, body_too_large,
+// batch_too_large, not_found, unauthorized, not_ready, timeout, ...),
+// Message is for humans.
+type ErrorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// apiError is a request-level failure with its HTTP status.
+type apiError struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.message }
+
+func badRequest(code, format string, args ...any) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: code, message: fmt.Sprintf(format, args...)}
+}
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		writeError(w, http.StatusInternalServerError, "internal", "encode response: "+err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// writeError writes the JSON error body.
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	b, _ := json.Marshal(ErrorBody{Error: ErrorDetail{Code: code, Message: message}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// writeAPIError writes e.
+func writeAPIError(w http.ResponseWriter, e *apiError) { writeError(w, e.status, e.code, e.message) }
+
+// decodeBody reads one JSON document from the request body into v. It
+// refuses a content type other than JSON (415), a body over maxBody (413),
+// malformed JSON, unknown fields, wrong field types and trailing data (400).
+func decodeBody(w http.ResponseWriter, r *http.Request, maxBody int64, v any) *apiError {
+	if err := checkJSONType(r.Header.Get("Content-Type")); err != nil {
+		return err
+	}
+	if r.ContentLength > maxBody {
+		return tooLarge(maxBody)
+	}
+	body := http.MaxBytesReader(w, r.Body, maxBody)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err, maxBody)
+	}
+	// Exactly one document: anything but whitespace after it is an error.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return tooLarge(maxBody)
+		}
+		return badRequest("malformed_json", "unexpected data after the JSON document (offset %d)", dec.InputOffset())
+	}
+	return nil
+}
+
+// checkJSONType accepts application/json and any +json media type.
+func checkJSONType(ct string) *apiError {
+	if ct == "" {
+		return &apiError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
+			message: "missing Content-Type: send application/json"}
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return &apiError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
+			message: fmt.Sprintf("Content-Type %q: send application/json", ct)}
+	}
+	return nil
+}
+
+func tooLarge(max int64) *apiError {
+	return &apiError{status: http.StatusRequestEntityTooLarge, code: "body_too_large",
+		message: fmt.Sprintf("request body exceeds %d bytes", max)}
+}
+
+// decodeError turns a json.Decoder error into a 400 (or 413) naming the
+// offset or field.
+func decodeError(err error, maxBody int64) *apiError {
+	var (
+		mbe *http.MaxBytesError
+		se  *json.SyntaxError
+		te  *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return tooLarge(maxBody)
+	case errors.Is(err, io.EOF):
+		return badRequest("malformed_json", "empty body: send a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("malformed_json", "truncated JSON document")
+	case errors.As(err, &se):
+		return badRequest("malformed_json", "malformed JSON at offset %d: %v", se.Offset, se)
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			field = "(document)"
+		}
+		return badRequest("invalid_field", "field %s: want %s, got JSON %s (offset %d)", field, te.Type, te.Value, te.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return badRequest("unknown_field", "%s", strings.TrimPrefix(err.Error(), "json: "))
+	default:
+		return badRequest("malformed_json", "%v", err)
+	}
+}
