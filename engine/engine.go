@@ -29,6 +29,7 @@ import (
 	"github.com/screen-compliance/screen/index"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/names"
+	"github.com/screen-compliance/screen/ownership"
 	"github.com/screen-compliance/screen/policies"
 	"github.com/screen-compliance/screen/record"
 )
@@ -79,6 +80,7 @@ type config struct {
 	maxMatches int
 	floor      float64 // overrides policy floor when > 0
 	goods      []goods.Catalog
+	ownership  []string
 }
 
 // Option configures an Engine.
@@ -150,6 +152,12 @@ func WithGoodsCatalog(cat goods.Catalog) Option {
 	return func(c *config) { c.goods = append(c.goods, cat) }
 }
 
+// WithOwnershipFiles adds ownership files (CSV, XLSX, JSON: owner, owned,
+// percent, ...) to the relationship graph built from the lists' own links.
+func WithOwnershipFiles(paths ...string) Option {
+	return func(c *config) { c.ownership = append(c.ownership, paths...) }
+}
+
 // snapshot is everything one screen needs; it is swapped whole on Reload.
 type snapshot struct {
 	lists    []lists.Metadata
@@ -157,6 +165,7 @@ type snapshot struct {
 	index    *index.Index
 	policy   *policies.Policy
 	goods    *goods.Classifier
+	graph    *ownership.Graph
 	floor    float64
 	// mu is read-held by every screen using the snapshot; retire takes it
 	// for writing, so the index closes only after the last screen ends.
@@ -235,7 +244,12 @@ func (e *Engine) build(ctx context.Context) (*snapshot, error) {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
 	e.cfg.logger.Debug("index built", "entities", n, "took", time.Since(start))
-	s := &snapshot{index: ix, policy: pol, goods: gc, versions: map[string]string{}, floor: pol.Match().Floor}
+	graph, err := e.buildGraph(ctx, all, ix, pol)
+	if err != nil {
+		ix.Close()
+		return nil, err
+	}
+	s := &snapshot{index: ix, policy: pol, goods: gc, graph: graph, versions: map[string]string{}, floor: pol.Match().Floor}
 	if e.cfg.floor > 0 {
 		s.floor = e.cfg.floor
 	}
@@ -245,6 +259,33 @@ func (e *Engine) build(ctx context.Context) (*snapshot, error) {
 	}
 	return s, nil
 }
+
+// buildGraph builds the ownership and control graph from the lists' links
+// and the ownership files, with levels from policy data.
+func (e *Engine) buildGraph(ctx context.Context, all []*lists.List, ix *index.Index, pol *policies.Policy) (*ownership.Graph, error) {
+	oo, err := ownership.ParseParams(pol.Param("ownership"))
+	if err != nil {
+		return nil, &PolicyError{Err: err}
+	}
+	oo.Resolver = ownership.IndexResolver(ix)
+	oo.Now = e.cfg.clock
+	var edges []ownership.Edge
+	for _, p := range e.cfg.ownership {
+		es, err := ownership.LoadFile(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		edges = append(edges, es...)
+	}
+	g, err := ownership.Build(ctx, all, edges, oo)
+	if err != nil {
+		return nil, fmt.Errorf("ownership graph: %w", err)
+	}
+	return g, nil
+}
+
+// Graph returns the ownership and control graph in use.
+func (e *Engine) Graph() *ownership.Graph { return e.cur.Load().graph }
 
 // Reload rebuilds lists, index and policies off the hot path and swaps them
 // in atomically. On error the previous snapshot stays in use.
@@ -292,7 +333,9 @@ func (e *Engine) acquire() (*snapshot, error) {
 }
 
 // Lists describes the loaded lists.
-func (e *Engine) Lists() []lists.Metadata { return append([]lists.Metadata(nil), e.cur.Load().lists...) }
+func (e *Engine) Lists() []lists.Metadata {
+	return append([]lists.Metadata(nil), e.cur.Load().lists...)
+}
 
 // Policy returns the prepared policy in use.
 func (e *Engine) Policy() *policies.Policy { return e.cur.Load().policy }
@@ -338,10 +381,12 @@ func errorDecision(rec *Record, prov record.Provenance, msg string) Decision {
 
 // policyInput is the document the policies see as input.
 type policyInput struct {
-	Record  *record.Record  `json:"record"`
-	Matches []record.Match  `json:"matches"`
-	Goods   []record.Goods  `json:"goods"`
+	Record  *record.Record   `json:"record"`
+	Matches []record.Match   `json:"matches"`
+	Goods   []record.Goods   `json:"goods"`
 	Route   goods.RouteFacts `json:"route"`
+	// Ownership holds what the relationship graph derives for the parties.
+	Ownership []ownership.Finding `json:"ownership"`
 }
 
 func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision, error) {
@@ -364,7 +409,7 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 	if gl == nil {
 		gl = []record.Goods{}
 	}
-	in := policyInput{Record: rec, Matches: matches, Goods: gl, Route: goods.Route(rec)}
+	in := policyInput{Record: rec, Matches: matches, Goods: gl, Route: goods.Route(rec), Ownership: s.graph.RecordFindings(rec, matches)}
 	val, err := ast.InterfaceToValue(in)
 	if err != nil {
 		perr := &PolicyError{Err: fmt.Errorf("build policy input: %w", err)}

@@ -84,6 +84,12 @@ type Mapping struct {
 	Columns   []ColumnMap `json:"columns"`
 }
 
+// clone returns a copy of m that shares nothing with it.
+func (m Mapping) clone() Mapping {
+	m.Columns = append(make([]ColumnMap, 0, len(m.Columns)), m.Columns...)
+	return m
+}
+
 // Open opens the file at path ("-" = standard input) and reads its header.
 func Open(path string, opts Options) (Reader, error) {
 	if path == "-" {

@@ -45,7 +45,7 @@ func newCSVReader(b base, br *bufio.Reader, delim byte, max int, sepLine bool) (
 		case err == io.EOF:
 			return nil, fmt.Errorf("%s: no header row", b.name)
 		case errors.As(err, &re):
-			return nil, fmt.Errorf("%s: header: %s", b.name, re.msg)
+			return nil, fmt.Errorf("%s: header (line %d): %s", b.name, re.line, re.msg)
 		case err != nil:
 			return nil, fmt.Errorf("read %s: %w", b.name, err)
 		}
@@ -73,7 +73,7 @@ func newCSVReader(b base, br *bufio.Reader, delim byte, max int, sepLine bool) (
 }
 
 // Mapping implements Reader.
-func (r *csvReader) Mapping() Mapping { return r.mapping }
+func (r *csvReader) Mapping() Mapping { return r.mapping.clone() }
 
 // Next implements Reader.
 func (r *csvReader) Next() (record.Record, error) {
@@ -142,11 +142,7 @@ func newObjectReader(b base) objectReader {
 
 // Mapping implements Reader: the columns of every object read so far; the
 // shape is the first object's.
-func (r *objectReader) Mapping() Mapping {
-	m := r.mapping
-	m.Columns = append([]ColumnMap(nil), r.mapping.Columns...)
-	return m
-}
+func (r *objectReader) Mapping() Mapping { return r.mapping.clone() }
 
 func (r *objectReader) layoutFor(keys []string) (*layout, error) {
 	k := strings.Join(keys, "\x00")

@@ -188,7 +188,7 @@ func (x *xlsxReader) nextRow() ([]string, bool, error) {
 }
 
 // Mapping implements Reader.
-func (x *xlsxReader) Mapping() Mapping { return x.mapping }
+func (x *xlsxReader) Mapping() Mapping { return x.mapping.clone() }
 
 // recoverInto turns a panic into *err naming the file.
 func recoverInto(err *error, name string) {

@@ -97,6 +97,7 @@ type Policy struct {
 	disabled map[string]bool
 	sha      string
 	match    MatchParams
+	params   map[string]any // data.screen.params
 }
 
 // source is one policy file.
@@ -331,6 +332,9 @@ func Load(ctx context.Context, opts Options) (*Policy, error) {
 		return nil, err
 	}
 	p.sha = digest(evalSrcs, data, opts.Disabled)
+	if screen, ok := data["screen"].(map[string]any); ok {
+		p.params, _ = screen["params"].(map[string]any)
+	}
 	store := inmem.NewFromObject(data)
 	p.query, err = rego.New(
 		rego.Query(rulesRoot),
@@ -466,6 +470,10 @@ func (p *Policy) Rules() []Rule {
 // SHA256 is the hex digest of the policy sources, data and disabled rules:
 // the policy_sha256 of every decision's provenance.
 func (p *Policy) SHA256() string { return p.sha }
+
+// Param returns data.screen.params.<key> of the merged policy data (nil when
+// absent), for Go code that must follow levels set in policy data.
+func (p *Policy) Param(key string) any { return p.params[key] }
 
 // Match returns the name-match thresholds from policy data.
 func (p *Policy) Match() MatchParams { return p.match }

@@ -13,7 +13,7 @@ import (
 // csvHeader is the header row of the csv format.
 var csvHeader = []string{
 	"id", "source", "row", "decision", "rules", "top_entity_id", "top_list", "top_matched_name",
-	"top_score", "match_count", "categories", "citations", "messages", "error",
+	"top_score", "match_count", "categories", "citations", "messages", "error", "suppressed",
 }
 
 // Separators inside one csv cell: ids are joined with ";", prose (which
@@ -27,19 +27,26 @@ const (
 // formula injection.
 type csvWriter struct {
 	w       *csv.Writer
-	opts    Options
 	started bool
 	closed  bool
 }
 
-func newCSV(w io.Writer, opts Options) *csvWriter {
-	return &csvWriter{w: csv.NewWriter(w), opts: opts}
+func newCSV(w io.Writer) *csvWriter {
+	return &csvWriter{w: csv.NewWriter(w)}
 }
 
 // resultRow returns the cells of the csv row (and the XLSX Results row) of
-// d, in csvHeader order, not yet neutralised.
-func resultRow(d *record.Decision, opts Options) []string {
-	reasons := visibleReasons(d, opts.ShowSuppressed)
+// d, in csvHeader order, not yet neutralised. Rules, citations and messages
+// come from the reasons that count; the rule ids of suppressed reasons go
+// to the last column.
+func resultRow(d *record.Decision) []string {
+	reasons := visibleReasons(d, false)
+	var suppressed []record.Reason
+	for _, r := range d.Reasons {
+		if r.SuppressedBy != "" {
+			suppressed = append(suppressed, r)
+		}
+	}
 	var top record.Match
 	score := ""
 	if m := topMatch(d); m != nil {
@@ -65,6 +72,7 @@ func resultRow(d *record.Decision, opts Options) []string {
 		strings.Join(citations(reasons), proseSep),
 		strings.Join(msgs, proseSep),
 		d.Error,
+		strings.Join(ruleIDs(suppressed), idSep),
 	}
 }
 
@@ -76,7 +84,7 @@ func (c *csvWriter) Write(d *record.Decision) error {
 	if err := c.header(); err != nil {
 		return err
 	}
-	if err := c.w.Write(neutraliseAll(resultRow(d, c.opts))); err != nil {
+	if err := c.w.Write(neutraliseAll(resultRow(d))); err != nil {
 		return fmt.Errorf("write csv row for %s: %w", displayID(d), err)
 	}
 	c.w.Flush()

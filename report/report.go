@@ -48,8 +48,9 @@ type Options struct {
 	// Color colours decision words with ANSI escapes (table).
 	Color bool
 	// ShowSuppressed also shows findings that a suppression or baseline
-	// took out of the decision. JSON, JSON Lines and SARIF always carry
-	// them, marked, whatever this option says.
+	// took out of the decision (table, junit, github). JSON, JSON Lines
+	// and SARIF always carry them, marked; CSV and XLSX list their rule ids
+	// in a "suppressed" column.
 	ShowSuppressed bool
 }
 
@@ -82,7 +83,23 @@ func Formats() []string {
 	return out
 }
 
-// New returns a writer of the named format writing to w.
+// New returns a writer of the named format (case-insensitive) writing to w:
+//
+//   - table: a terminal table, one line per record and detail lines for
+//     records that are not clear, then a summary; 120 columns wide.
+//   - json: an envelope with the run's provenance, "results" streamed as
+//     they come and a "summary" after them.
+//   - jsonl: one record.Decision JSON per line.
+//   - csv: one row per record (columns in the header); ids joined with ";",
+//     prose with " | "; cells neutralised against formula injection.
+//   - xlsx: sheets Results (one row per record), Matches (one row per
+//     record and match) and Run; written on Close.
+//   - sarif: SARIF 2.1.0, one result per reason; written on Close.
+//   - junit: one testcase per record, failures for review, block and error;
+//     written on Close.
+//   - github: GitHub Actions ::error/::warning annotations.
+//
+// An unknown format is an error listing the valid ones.
 func New(format string, w io.Writer, info RunInfo, opts Options) (Writer, error) {
 	if w == nil {
 		return nil, fmt.Errorf("report %s: nil output", format)
@@ -95,9 +112,9 @@ func New(format string, w io.Writer, info RunInfo, opts Options) (Writer, error)
 	case FormatJSONL:
 		return newJSONL(w), nil
 	case FormatCSV:
-		return newCSV(w, opts), nil
+		return newCSV(w), nil
 	case FormatXLSX:
-		return newXLSX(w, info, opts), nil
+		return newXLSX(w, info), nil
 	case FormatSARIF:
 		return newSARIF(w, info), nil
 	case FormatJUnit:
@@ -239,12 +256,6 @@ type errWriter struct {
 func (e *errWriter) write(s string) {
 	if e.err == nil {
 		e.buf.WriteString(s)
-	}
-}
-
-func (e *errWriter) printf(format string, args ...any) {
-	if e.err == nil {
-		fmt.Fprintf(&e.buf, format, args...)
 	}
 }
 

@@ -293,6 +293,7 @@ func TestCSVInjection(t *testing.T) {
 		7:  "'-2+3 TRADING",
 		11: "'@SUM(1+1)",
 		13: "'\tinjected",
+		14: "own.watchlist",
 	} {
 		if inj[col] != want {
 			t.Errorf("injection row %s = %q, want %q", csvHeader[col], inj[col], want)

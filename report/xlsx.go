@@ -36,7 +36,6 @@ var runHeader = []string{"field", "value", "detail"}
 type xlsxWriter struct {
 	w        io.Writer
 	info     RunInfo
-	opts     Options
 	f        *excelize.File
 	results  *excelize.StreamWriter
 	matches  *excelize.StreamWriter
@@ -54,8 +53,8 @@ type xlsxStyles struct {
 	decision map[string]int
 }
 
-func newXLSX(w io.Writer, info RunInfo, opts Options) *xlsxWriter {
-	return &xlsxWriter{w: w, info: info, opts: opts}
+func newXLSX(w io.Writer, info RunInfo) *xlsxWriter {
+	return &xlsxWriter{w: w, info: info}
 }
 
 // start creates the workbook, its styles and the streamed sheets.
@@ -91,7 +90,7 @@ func (x *xlsxWriter) start() error {
 		}
 		x.styles.decision[dc[0]] = id
 	}
-	if x.results, err = x.streamSheet(SheetResults, csvHeader, []float64{16, 18, 7, 9, 28, 14, 8, 36, 9, 8, 28, 30, 60, 30}); err != nil {
+	if x.results, err = x.streamSheet(SheetResults, csvHeader, []float64{16, 18, 7, 9, 28, 14, 8, 36, 9, 8, 28, 30, 60, 30, 24}); err != nil {
 		return err
 	}
 	x.matches, err = x.streamSheet(SheetMatches, matchesHeader, []float64{16, 18, 7, 9, 12, 32, 14, 8, 12, 36, 36, 8, 16, 50})
@@ -140,7 +139,7 @@ func (x *xlsxWriter) Write(d *record.Decision) error {
 		return err
 	}
 	x.sum.Add(d.Decision)
-	cells := resultRow(d, x.opts)
+	cells := resultRow(d)
 	row := make([]any, len(cells))
 	for i, c := range cells {
 		row[i] = xlsxText(c)

@@ -57,7 +57,7 @@ func TestXLSXRoundTrip(t *testing.T) {
 		t.Errorf("Results header = %v", res[0])
 	}
 	for i := range ds {
-		want := resultRow(&ds[i], Options{})
+		want := resultRow(&ds[i])
 		for j := range want {
 			want[j] = xlsxText(want[j])
 		}
@@ -168,7 +168,7 @@ func TestXLSXLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	filters := map[string]string{"xl/tables/table1.xml": `<autoFilter ref="A1:N6"`, "xl/tables/table2.xml": `<autoFilter ref="A1:N5"`}
+	filters := map[string]string{"xl/tables/table1.xml": `<autoFilter ref="A1:O6"`, "xl/tables/table2.xml": `<autoFilter ref="A1:N5"`}
 	for _, zf := range z.File {
 		want, ok := filters[zf.Name]
 		if !ok {

@@ -24,6 +24,7 @@ func checkCommand() *cli.Command {
 	flags = append(flags, outputFlags("table")...)
 	flags = append(flags, failFlags()...)
 	flags = append(flags, listFlags()...)
+	flags = append(flags, ownershipFlag())
 	flags = append(flags, policyFlags()...)
 	return &cli.Command{
 		Name:        "check",

@@ -24,6 +24,11 @@ func listFlags() []cli.Flag {
 	}
 }
 
+// ownershipFlag adds ownership files to the relationship graph.
+func ownershipFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "ownership", Usage: "ownership `FILE` (CSV, XLSX, JSON: owner, owned, percent, ...; repeatable) for the 50 % rule", EnvVars: []string{"SCREEN_OWNERSHIP"}}
+}
+
 func policyFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringSliceFlag{Name: "policy", Aliases: []string{"p"}, Usage: "add Rego policies from `DIR` (repeatable)", EnvVars: []string{"SCREEN_POLICY"}},
@@ -112,7 +117,8 @@ func newEngine(ctx context.Context, c *cli.Context, n *notices) (*engine.Engine,
 	if c.Bool("quiet") {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return engine.New(ctx, src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(logger))
+	return engine.New(ctx, src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(logger),
+		engine.WithOwnershipFiles(c.StringSlice("ownership")...))
 }
 
 // openOutput opens -o (stdout for "-").

@@ -77,6 +77,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			listsCommand(),
 			indexCommand(),
 			policyCommand(),
+			graphCommand(),
 			evalCommand(),
 			versionCommand(),
 		}),

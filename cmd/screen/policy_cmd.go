@@ -95,4 +95,3 @@ func policyDocAction(c *cli.Context) error {
 		return failure(fmt.Errorf("--format %q: want table, json or markdown", c.String("format")))
 	}
 }
-

@@ -100,4 +100,3 @@ func (p *postProcessor) close() error {
 	}
 	return nil
 }
-
