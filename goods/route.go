@@ -48,9 +48,15 @@ type RouteFacts struct {
 	// Indicators are evasion indicators found in the row's free text:
 	// "ship_to_ship".
 	Indicators []string `json:"indicators"`
-	// ExemptionRef is a 1718 Committee exemption, approval or notification
-	// reference given in the row; it downgrades blocks to review, never to clear.
+	// ExemptionRef is a 1718 Committee exemption or approval reference given
+	// in the row; policies downgrade blocks to review, never to clear.
 	ExemptionRef string `json:"exemption_ref,omitempty"`
+	// ExemptionEvidence points at where ExemptionRef was found
+	// ("fields[19]", "goods[0].description").
+	ExemptionEvidence string `json:"exemption_evidence,omitempty"`
+	// NotificationRef is an advance-notification reference (Rajin coal
+	// transit, petroleum supply) shown to the reviewer; it changes nothing.
+	NotificationRef string `json:"notification_ref,omitempty"`
 }
 
 // Involved reports whether the movement touches the DPRK at all.
@@ -235,7 +241,7 @@ func Route(rec *record.Record) RouteFacts {
 	}
 	f.Evidence = appendUniq(slices.Clone(f.FromEvidence), f.ToEvidence...)
 	sort.Strings(f.Evidence)
-	f.Indicators, f.ExemptionRef = scanText(rec)
+	scanText(rec, &f)
 	return f
 }
 
@@ -262,43 +268,59 @@ var stsPattern = regexp.MustCompile(`(?i)\b(ship[\s-]*to[\s-]*ship|STS(\s+transf
 // in free text.
 var exemptionText = regexp.MustCompile(`(?i)(1718\s+committee\s+(exemption|approval|notification)[^;,.]*|humanitarian\s+exemption[^;,.]*|IAN\s*(no\.?\s*)?7\s+exemption[^;,.]*)`)
 
-// exemptionColumns are the words of a column that holds an exemption,
-// approval or notification reference.
-var exemptionColumns = []string{"exemption", "exempt", "committee", "approval", "licence", "license", "permit", "notification", "waiver"}
+// exemptionColumns are words of a column holding a 1718 Committee
+// exemption or approval reference. National export licences are not UN
+// exemptions and are deliberately not recognised.
+var exemptionColumns = []string{"exemption", "exempt", "committee", "1718", "waiver", "humanitarian"}
+
+// notificationColumns are words of a column holding a notification
+// reference.
+var notificationColumns = []string{"notification", "notice"}
 
 // noValue are cell values that mean "no reference".
 var noValue = map[string]bool{"": true, "no": true, "none": true, "n/a": true, "na": true, "-": true, "0": true, "false": true, "nil": true}
 
+func columnHas(col string, words []string) bool {
+	col = strings.ToLower(col)
+	for _, w := range words {
+		if strings.Contains(col, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // scanText looks through the row's free text (all input fields and the
-// goods descriptions) for evasion indicators and an exemption reference.
-func scanText(rec *record.Record) (indicators []string, exemption string) {
-	indicators = []string{}
-	texts := make([]string, 0, len(rec.Fields)+len(rec.Goods))
-	for _, fl := range rec.Fields {
+// goods descriptions) for evasion indicators and for exemption and
+// notification references.
+func scanText(rec *record.Record, f *RouteFacts) {
+	for i, fl := range rec.Fields {
 		v := strings.TrimSpace(fl.Value)
-		col := strings.ToLower(fl.Column)
-		if exemption == "" && !noValue[strings.ToLower(v)] {
-			for _, w := range exemptionColumns {
-				if strings.Contains(col, w) {
-					exemption = fmt.Sprintf("%s: %s", fl.Column, v)
-					break
-				}
-			}
+		if noValue[strings.ToLower(v)] {
+			continue
 		}
-		texts = append(texts, v)
-	}
-	for _, g := range rec.Goods {
-		texts = append(texts, g.Description)
-	}
-	for _, t := range texts {
-		if stsPattern.MatchString(t) {
-			indicators = appendUniq(indicators, "ship_to_ship")
+		ptr := fmt.Sprintf("fields[%d]", i)
+		switch {
+		case f.ExemptionRef == "" && columnHas(fl.Column, exemptionColumns):
+			f.ExemptionRef, f.ExemptionEvidence = fmt.Sprintf("%s: %s", fl.Column, v), ptr
+		case f.NotificationRef == "" && columnHas(fl.Column, notificationColumns):
+			f.NotificationRef = fmt.Sprintf("%s: %s", fl.Column, v)
 		}
-		if exemption == "" {
-			if m := exemptionText.FindString(t); m != "" {
-				exemption = strings.TrimSpace(m)
-			}
+		scanFree(v, ptr, f)
+	}
+	for i, g := range rec.Goods {
+		scanFree(g.Description, fmt.Sprintf("goods[%d].description", i), f)
+	}
+}
+
+// scanFree checks one free-text value.
+func scanFree(text, ptr string, f *RouteFacts) {
+	if stsPattern.MatchString(text) {
+		f.Indicators = appendUniq(f.Indicators, "ship_to_ship")
+	}
+	if f.ExemptionRef == "" {
+		if m := exemptionText.FindString(text); m != "" {
+			f.ExemptionRef, f.ExemptionEvidence = strings.TrimSpace(m), ptr
 		}
 	}
-	return indicators, exemption
 }

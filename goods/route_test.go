@@ -143,15 +143,21 @@ func TestRouteVesselsIndicatorsExemption(t *testing.T) {
 	if !slices.Equal(f.Indicators, []string{"ship_to_ship"}) {
 		t.Errorf("indicators %v", f.Indicators)
 	}
-	if f.ExemptionRef != "committee_exemption: 1718/HUM/2024/031" {
-		t.Errorf("exemption %q", f.ExemptionRef)
+	if f.ExemptionRef != "committee_exemption: 1718/HUM/2024/031" || f.ExemptionEvidence != "fields[0]" {
+		t.Errorf("exemption %q at %q", f.ExemptionRef, f.ExemptionEvidence)
 	}
 	// Exemption in free text; "none" in an exemption column is no reference.
 	rec = &record.Record{
-		Fields: []record.Field{{Column: "licence", Value: "none"}, {Column: "remarks", Value: "Shipped under 1718 Committee exemption 2024/17; see letter"}},
+		Fields: []record.Field{{Column: "exemption", Value: "none"}, {Column: "remarks", Value: "Shipped under 1718 Committee exemption 2024/17; see letter"}},
 	}
-	if f := Route(rec); f.ExemptionRef != "1718 Committee exemption 2024/17" {
-		t.Errorf("free-text exemption %q", f.ExemptionRef)
+	if f := Route(rec); f.ExemptionRef != "1718 Committee exemption 2024/17" || f.ExemptionEvidence != "fields[1]" {
+		t.Errorf("free-text exemption %q at %q", f.ExemptionRef, f.ExemptionEvidence)
+	}
+	// A national export licence is not a UN exemption; a notification
+	// reference is kept apart.
+	rec = &record.Record{Fields: []record.Field{{Column: "export_licence", Value: "EL-2026-77"}, {Column: "committee_notification", Value: "N-9"}, {Column: "advance_notification", Value: "RJ-2026-4"}}}
+	if f := Route(rec); f.ExemptionRef != "committee_notification: N-9" || f.NotificationRef != "advance_notification: RJ-2026-4" {
+		t.Errorf("licence/notification: exemption %q notification %q", f.ExemptionRef, f.NotificationRef)
 	}
 	if f := Route(&record.Record{Fields: []record.Field{{Column: "notes", Value: "STS is not planned"}}}); len(f.Indicators) != 1 {
 		t.Errorf("STS mention must be surfaced for review: %v", f.Indicators)

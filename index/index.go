@@ -40,6 +40,9 @@ const (
 	// commonDF is the document frequency above which a term is "common":
 	// it is used only when the query has no rarer term.
 	commonDF = 400
+	// fallbackBelow: the fuzzy fallback runs when the exact-term step
+	// found fewer candidates than this and none scored well.
+	fallbackBelow = 10
 	// batchSize is the number of entities indexed per Bleve batch (smaller
 	// batches keep memory low while building).
 	batchSize = 2000
@@ -114,54 +117,81 @@ func Build(ctx context.Context, ls []*lists.List, opts Options) (*Index, error) 
 			snap.DF[k]++
 		}
 	}
-	var bl bleve.Index
-	var err error
 	if opts.Dir == "" {
-		// scorch keeps an index without a path in memory; bleve's
-		// NewMemOnly (upsidedown on a treap) is an order of magnitude slower.
-		bl, err = bleve.NewUsing("", indexMapping(), scorch.Name, scorch.Name, nil)
-	} else {
-		if err = os.MkdirAll(opts.Dir, 0o755); err != nil {
-			return nil, fmt.Errorf("index dir %s: %w", opts.Dir, err)
+		bl, err := buildMem(ctx, keys)
+		if err != nil {
+			return nil, err
 		}
-		bp := filepath.Join(opts.Dir, bleveDir)
-		if err = os.RemoveAll(bp); err != nil {
-			return nil, fmt.Errorf("remove old index %s: %w", bp, err)
-		}
-		bl, err = bleve.NewUsing(bp, indexMapping(), scorch.Name, scorch.Name, nil)
+		return newIndex(bl, snap), nil
 	}
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("index dir %s: %w", opts.Dir, err)
+	}
+	bp := filepath.Join(opts.Dir, bleveDir)
+	if err := os.RemoveAll(bp); err != nil {
+		return nil, fmt.Errorf("remove old index %s: %w", bp, err)
+	}
+	if err := buildDisk(ctx, bp, keys); err != nil {
+		return nil, err
+	}
+	if err := writeSnapshot(filepath.Join(opts.Dir, snapshotFile), snap); err != nil {
+		return nil, err
+	}
+	return Open(ctx, opts.Dir)
+}
+
+// buildMem indexes the documents in memory in one batch, so the index is
+// one segment (searching many small segments costs more per term).
+func buildMem(ctx context.Context, keys [][]string) (bleve.Index, error) {
+	// scorch keeps an index without a path in memory; bleve's NewMemOnly
+	// (upsidedown on a treap) is an order of magnitude slower to search.
+	bl, err := bleve.NewUsing("", indexMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("create bleve index: %w", err)
 	}
-	for start := 0; start < len(keys); start += batchSize {
-		if err := ctx.Err(); err != nil {
-			bl.Close()
-			return nil, err
-		}
-		b := bl.NewBatch()
-		for i := start; i < min(start+batchSize, len(keys)); i++ {
-			if err := b.Index(strconv.Itoa(i), map[string]any{keyField: keys[i]}); err != nil {
+	b := bl.NewBatch()
+	for i := range keys {
+		if i%512 == 0 {
+			if err := ctx.Err(); err != nil {
 				bl.Close()
-				return nil, fmt.Errorf("index entity %s: %w", snap.Entities[i].ID, err)
+				return nil, err
 			}
 		}
-		if err := bl.Batch(b); err != nil {
+		if err := b.Index(strconv.Itoa(i), map[string]any{keyField: keys[i]}); err != nil {
 			bl.Close()
-			return nil, fmt.Errorf("index batch at %d: %w", start, err)
+			return nil, fmt.Errorf("index document %d: %w", i, err)
 		}
 	}
-	if opts.Dir != "" {
-		if err := writeSnapshot(filepath.Join(opts.Dir, snapshotFile), snap); err != nil {
-			bl.Close()
-			return nil, err
-		}
-		// reopen read-only, as Open would
-		if err := bl.Close(); err != nil {
-			return nil, fmt.Errorf("close bleve index: %w", err)
-		}
-		return Open(ctx, opts.Dir)
+	if err := bl.Batch(b); err != nil {
+		bl.Close()
+		return nil, fmt.Errorf("index batch: %w", err)
 	}
-	return newIndex(bl, snap), nil
+	return bl, nil
+}
+
+// buildDisk writes the documents with Bleve's offline builder, which
+// merges them into one segment.
+func buildDisk(ctx context.Context, path string, keys [][]string) error {
+	b, err := bleve.NewBuilder(path, indexMapping(), map[string]any{"batchSize": batchSize, "mergeMax": 64})
+	if err != nil {
+		return fmt.Errorf("create bleve index %s: %w", path, err)
+	}
+	for i := range keys {
+		if i%512 == 0 {
+			if err := ctx.Err(); err != nil {
+				b.Close()
+				return err
+			}
+		}
+		if err := b.Index(strconv.Itoa(i), map[string]any{keyField: keys[i]}); err != nil {
+			b.Close()
+			return fmt.Errorf("index document %d: %w", i, err)
+		}
+	}
+	if err := b.Close(); err != nil {
+		return fmt.Errorf("write bleve index %s: %w", path, err)
+	}
+	return nil
 }
 
 // Open opens an index written by Build with a directory, read-only.
@@ -277,15 +307,15 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 	}
 	sc := names.NewScorer(q)
 	terms := ix.queryTerms(sc.Analysis(), q.IDs)
-	scored := map[int]names.Result{}
+	scored := map[int]float64{}
 	if len(terms) > 0 {
 		ids, err := ix.retrieve(ctx, termQuery(terms), candidates)
 		if err != nil {
 			return nil, err
 		}
 		best := ix.rescore(sc, ids, scored)
-		// typo fallback: nothing good from exact terms
-		if best < max(opts.MinScore, 0.5) && len(ids) < candidates {
+		// typo fallback: too few candidates from exact terms and nothing good
+		if best < max(opts.MinScore, 0.5) && len(ids) < fallbackBelow {
 			if fq := fuzzyQuery(sc.Analysis()); fq != nil {
 				ids, err := ix.retrieve(ctx, fq, candidates)
 				if err != nil {
@@ -295,35 +325,44 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 			}
 		}
 	}
-	hits := make([]Hit, 0, len(scored))
-	for i, r := range scored {
-		if r.Score < opts.MinScore || r.Score <= 0 {
+	type cand struct {
+		i     int
+		score float64
+	}
+	cs := make([]cand, 0, len(scored))
+	for i, s := range scored {
+		if s < opts.MinScore || s <= 0 {
 			continue
 		}
-		hits = append(hits, Hit{Entity: &ix.snap.Entities[i], Result: r})
+		cs = append(cs, cand{i, s})
 	}
-	sort.Slice(hits, func(a, b int) bool {
-		if hits[a].Score != hits[b].Score {
-			return hits[a].Score > hits[b].Score
+	sort.Slice(cs, func(a, b int) bool {
+		if cs[a].score != cs[b].score {
+			return cs[a].score > cs[b].score
 		}
-		return hits[a].Entity.ID < hits[b].Entity.ID
+		return ix.snap.Entities[cs[a].i].ID < ix.snap.Entities[cs[b].i].ID
 	})
-	if len(hits) > limit {
-		hits = hits[:limit]
+	if len(cs) > limit {
+		cs = cs[:limit]
+	}
+	hits := make([]Hit, len(cs))
+	for k, c := range cs {
+		e := &ix.snap.Entities[c.i]
+		hits[k] = Hit{Entity: e, Result: sc.Score(e, ix.snap.Names[c.i])}
 	}
 	return hits, nil
 }
 
 // rescore scores the entities not scored yet and returns the best score.
-func (ix *Index) rescore(sc *names.Scorer, ids []int, scored map[int]names.Result) float64 {
+func (ix *Index) rescore(sc *names.Scorer, ids []int, scored map[int]float64) float64 {
 	best := 0.0
 	for _, i := range ids {
-		r, ok := scored[i]
+		s, ok := scored[i]
 		if !ok {
-			r = sc.Score(&ix.snap.Entities[i], ix.snap.Names[i])
-			scored[i] = r
+			s = sc.Quick(&ix.snap.Entities[i], ix.snap.Names[i])
+			scored[i] = s
 		}
-		best = max(best, r.Score)
+		best = max(best, s)
 	}
 	return best
 }

@@ -186,9 +186,20 @@ type alignedPair struct {
 
 // Score compares the query with an entity whose names were prepared with
 // EntityNames (same order as e.AllNames()).
-func (s *Scorer) Score(e *lists.Entity, names []Name) Result {
+func (s *Scorer) Score(e *lists.Entity, names []Name) Result { return s.evaluate(e, names, true) }
+
+// Quick returns the score Score would return, without building features
+// and explanation (for ranking many candidates).
+func (s *Scorer) Quick(e *lists.Entity, names []Name) float64 {
+	return s.evaluate(e, names, false).Score
+}
+
+func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 	ek := familyOf(e.Kind)
 	if s.kind != famUnknown && ek != famUnknown && s.kind != ek {
+		if !explain {
+			return Result{}
+		}
 		return Result{Features: []record.Feature{{Name: "kind", Value: 0,
 			Detail: fmt.Sprintf("query is %s, entity is %s", s.q.Kind, e.Kind)}},
 			Explanation: fmt.Sprintf("kind mismatch: query %s, entity %s", s.q.Kind, e.Kind)}
@@ -199,7 +210,7 @@ func (s *Scorer) Score(e *lists.Entity, names []Name) Result {
 	var bestName *Name
 	for i := range names {
 		n := &names[i]
-		al := s.align(n)
+		al := s.align(n, false)
 		sc := al.score
 		switch n.Strength {
 		case lists.StrengthWeak:
@@ -215,6 +226,25 @@ func (s *Scorer) Score(e *lists.Entity, names []Name) Result {
 		best = 0
 	}
 	nameScore := best
+	if !explain {
+		score := nameScore
+		if s.dob.year != 0 && (ek == famPerson || ek == famUnknown) && len(e.BirthDates) > 0 {
+			d := s.dobDelta(e.BirthDates)
+			score += d
+		}
+		if s.country != "" {
+			if d, _, ok := s.countryDelta(e.Countries); ok {
+				score += d
+			}
+		}
+		if _, ok := s.idMatch(e.Identifiers); ok {
+			score = max(score, 0.9+0.1*nameScore)
+		}
+		return Result{Score: round4(clamp01(score))}
+	}
+	if bestName != nil {
+		bestAl = s.align(bestName, true)
+	}
 	feats := []record.Feature{{Name: "name", Value: round4(bestAl.score)}}
 	var expl strings.Builder
 	if bestName != nil {
@@ -238,7 +268,8 @@ func (s *Scorer) Score(e *lists.Entity, names []Name) Result {
 	}
 	// date of birth: persons (and unknown kinds) only
 	if s.dob.year != 0 && (ek == famPerson || ek == famUnknown) && len(e.BirthDates) > 0 {
-		d, detail := s.dobDelta(e.BirthDates)
+		d := s.dobDelta(e.BirthDates)
+		detail := s.q.DOB + " vs " + joinDates(e.BirthDates)
 		score += d
 		feats = append(feats, record.Feature{Name: "dob", Value: round4(d), Detail: detail})
 		fmt.Fprintf(&expl, "; dob %+.2f (%s)", d, detail)
@@ -246,6 +277,9 @@ func (s *Scorer) Score(e *lists.Entity, names []Name) Result {
 	if s.country != "" {
 		if d, detail, ok := s.countryDelta(e.Countries); ok {
 			score += d
+			if d < 0 {
+				detail = s.country + " vs " + entityCodes(e.Countries)
+			}
 			feats = append(feats, record.Feature{Name: "country", Value: round4(d), Detail: detail})
 			fmt.Fprintf(&expl, "; country %+.2f (%s)", d, detail)
 		}
@@ -266,7 +300,7 @@ func (s *Scorer) Score(e *lists.Entity, names []Name) Result {
 // align scores one entity name against the query name: a greedy,
 // token-order-independent alignment of tokens (and of merged adjacent
 // tokens) by similarity, weighted by token class and length.
-func (s *Scorer) align(n *Name) alignment {
+func (s *Scorer) align(n *Name, explain bool) alignment {
 	qt := s.a.Tokens
 	ct := n.Analysis.Tokens
 	if len(qt) == 0 || len(ct) == 0 {
@@ -352,7 +386,9 @@ func (s *Scorer) align(n *Name) alignment {
 		if e.sim >= 0.8 && (e.qn > 1 || qt[e.qi].Class == ClassWord || qt[e.qi].Class == ClassNumber) {
 			strong++
 		}
-		pairs = append(pairs, alignedPair{q: joinTokens(qt[e.qi : e.qi+e.qn]), c: joinTokens(ct[e.cj : e.cj+e.cn]), sim: e.sim})
+		if explain {
+			pairs = append(pairs, alignedPair{q: joinTokens(qt[e.qi : e.qi+e.qn]), c: joinTokens(ct[e.cj : e.cj+e.cn]), sim: e.sim})
+		}
 	}
 	var uq, uc float64
 	for i := range qt {
@@ -485,9 +521,8 @@ func parseDate(s string) date {
 }
 
 // dobDelta compares the query's date of birth with the entity's.
-func (s *Scorer) dobDelta(dates []lists.Date) (float64, string) {
+func (s *Scorer) dobDelta(dates []lists.Date) float64 {
 	best := -dobMismatch
-	detail := fmt.Sprintf("%s vs %s", s.q.DOB, joinDates(dates))
 	for _, ds := range dates {
 		d := parseDate(string(ds))
 		if d.year == 0 {
@@ -518,7 +553,7 @@ func (s *Scorer) dobDelta(dates []lists.Date) (float64, string) {
 			best = v
 		}
 	}
-	return best, detail
+	return best
 }
 
 func joinDates(ds []lists.Date) string {
@@ -532,19 +567,20 @@ func joinDates(ds []lists.Date) string {
 // countryDelta compares the query country with the entity's countries; ok
 // is false when the entity has none.
 func (s *Scorer) countryDelta(cs []lists.Country) (float64, string, bool) {
-	var codes []string
+	any := false
 	for _, c := range cs {
-		if c.Code != "" && !contains(codes, c.Code) {
-			codes = append(codes, c.Code)
+		if c.Code == "" {
+			continue
+		}
+		any = true
+		if c.Code == s.country {
+			return countryBonus, s.country, true
 		}
 	}
-	if len(codes) == 0 {
+	if !any {
 		return 0, "", false
 	}
-	if contains(codes, s.country) {
-		return countryBonus, s.country, true
-	}
-	return -countryMismatch, s.country + " vs " + strings.Join(codes, ","), true
+	return -countryMismatch, "", true
 }
 
 // normalizeID folds an identifier to upper-case letters and digits, without
@@ -600,4 +636,14 @@ func round4(f float64) float64 {
 		return -round4(-f)
 	}
 	return float64(int64(f*10000+0.5)) / 10000
+}
+
+func entityCodes(cs []lists.Country) string {
+	var codes []string
+	for _, c := range cs {
+		if c.Code != "" && !contains(codes, c.Code) {
+			codes = append(codes, c.Code)
+		}
+	}
+	return strings.Join(codes, ",")
 }

@@ -97,8 +97,9 @@ func tokenSim(a, b *Token) float64 {
 	return best
 }
 
-// stringSim compares two folded token spellings with Jaro-Winkler, capped
-// by an edit-distance budget, and lifted when their phonetic keys agree.
+// stringSim compares two folded token spellings with Jaro-Winkler within an
+// edit-distance budget (0 beyond it), lifted when their phonetic keys
+// agree.
 func stringSim(a, b, pa, pb string) float64 {
 	if a == b {
 		return 1
@@ -106,18 +107,37 @@ func stringSim(a, b, pa, pb string) float64 {
 	if a == "" || b == "" {
 		return 0
 	}
-	jw := smetrics.JaroWinkler(a, b, 0.7, 4)
 	minLen := min(len(a), len(b))
 	budget := editBudget(minLen)
-	d := levenshtein(a, b, budget+3)
-	sim := jw
-	if d > budget {
-		sim = jw * 0.6
+	phon := pa != "" && pa == pb
+	slack := budget
+	if phon {
+		slack = budget + 2
 	}
-	if pa != "" && pa == pb && d <= budget+2 && sim < 0.88 {
+	if abs(len(a)-len(b)) > slack {
+		return 0
+	}
+	// Over the edit budget a pair scores below minEdgeSim whatever its
+	// Jaro-Winkler similarity, unless the phonetic keys agree: skip it.
+	d := levenshtein(a, b, slack)
+	if d > budget {
+		if phon && d <= budget+2 {
+			return 0.88
+		}
+		return 0
+	}
+	sim := smetrics.JaroWinkler(a, b, 0.7, 4)
+	if phon && sim < 0.88 {
 		sim = 0.88
 	}
 	return sim
+}
+
+func abs(i int) int {
+	if i < 0 {
+		return -i
+	}
+	return i
 }
 
 // levenshtein returns the edit distance of two byte strings, or limit+1 when

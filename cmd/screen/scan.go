@@ -200,7 +200,8 @@ func runInfo(eng *engine.Engine, files []string, c *cli.Context, now time.Time) 
 // flagSummary lists the flags the user set, for reports.
 func flagSummary(c *cli.Context) []string {
 	var out []string
-	for _, name := range c.FlagNames() {
+	for _, f := range c.Command.Flags {
+		name := f.Names()[0]
 		if !c.IsSet(name) {
 			continue
 		}
