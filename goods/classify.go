@@ -191,10 +191,12 @@ func (c *Classifier) compatible(ci int, code HSCode) bool {
 
 // byDescription adds the categories the description names. With a valid
 // HS code, categories the code cannot belong to are dropped, unless no
-// description category fits the code: then they are kept and the line is
-// flagged with MismatchID.
+// description category fits the code and a misfit names the head word of
+// the description: then the misfits are kept, at reduced confidence, and
+// the line is flagged with MismatchID.
 func (c *Classifier) byDescription(code HSCode, desc string, details map[string]record.Category, confirmable map[string]bool) {
 	ms := c.matcher.match(tokenize(desc))
+	head := headIndex(desc)
 	if len(ms) == 0 {
 		return
 	}
@@ -232,10 +234,13 @@ func (c *Classifier) byDescription(code HSCode, desc string, details map[string]
 	}
 	var strong []string
 	for _, m := range misfit {
-		if c.cats[m.cat].Kind != "" && c.cats[m.cat].Kind != KindGoods {
+		if cat := c.cats[m.cat]; (cat.Kind != "" && cat.Kind != KindGoods) || cat.Measure == MeasurePermitted {
 			continue
 		}
-		if m.score < mismatchMin {
+		// Only a term naming the goods themselves (the head word of the
+		// description) contradicts the code; "spices; fruits of ..." or
+		// "saps of vegetables" do not.
+		if m.score < mismatchMin || head < m.start || head >= m.end {
 			continue
 		}
 		add(m, mismatchFactor)

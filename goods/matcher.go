@@ -9,12 +9,16 @@ import (
 
 // Matching thresholds of the description matcher.
 const (
-	// fuzzyMinLen is the shortest token compared with Jaro-Winkler; shorter
-	// tokens (abbreviations, formulas, "jet", "ore") must match exactly.
-	fuzzyMinLen = 5
+	// fuzzyMinLen is the shortest token compared fuzzily; shorter tokens
+	// (abbreviations, formulas, "jet", "ore", "pistol") must match exactly,
+	// since one changed letter often makes another word ("piston").
+	fuzzyMinLen = 7
 	// fuzzyMin is the lowest Jaro-Winkler similarity that counts as the same
 	// word ("aluminim" ~ "aluminium").
 	fuzzyMin = 0.93
+	// longWord is the length from which two typos are tolerated; shorter
+	// words tolerate one (an insertion, deletion, substitution or swap).
+	longWord = 10
 	// termMin is the lowest mean token similarity for a term to match.
 	termMin = 0.93
 	// orderPenalty lowers a term matched with its words out of order.
@@ -109,6 +113,9 @@ func (m *matcher) match(toks []string) []termMatch {
 			// Only unknown words are compared fuzzily.
 			for _, v := range m.fuzzy[t[:2]] {
 				if v == t || absInt(len(v)-len(t)) > 3 {
+					continue
+				}
+				if !typoClose(t, v) {
 					continue
 				}
 				if jw := smetrics.JaroWinkler(t, v, 0.7, 4); jw >= fuzzyMin {
@@ -241,6 +248,44 @@ func bestWindow(term []string, sims []map[string]float64) (float64, int, bool) {
 		}
 	}
 	return bestScore, bestStart, found
+}
+
+// typoClose reports whether a and b are within the typo budget: one edit
+// for words shorter than longWord, two for longer ones ("internal" is not
+// "interns", "magnetic" is not "magnetite").
+func typoClose(a, b string) bool {
+	budget := 1
+	if min(len(a), len(b)) >= longWord {
+		budget = 2
+	}
+	return absInt(len(a)-len(b)) <= budget && osa(a, b) <= budget
+}
+
+// osa is the optimal string alignment distance (Levenshtein with adjacent
+// transpositions) between two ASCII-folded words.
+func osa(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
 }
 
 func allPresent(toks []string, present map[string]bool) bool {

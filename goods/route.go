@@ -301,10 +301,12 @@ func scanText(rec *record.Record, f *RouteFacts) {
 		}
 		ptr := fmt.Sprintf("fields[%d]", i)
 		switch {
+		case columnHas(fl.Column, notificationColumns):
+			if f.NotificationRef == "" {
+				f.NotificationRef = fmt.Sprintf("%s: %s", fl.Column, v)
+			}
 		case f.ExemptionRef == "" && columnHas(fl.Column, exemptionColumns):
 			f.ExemptionRef, f.ExemptionEvidence = fmt.Sprintf("%s: %s", fl.Column, v), ptr
-		case f.NotificationRef == "" && columnHas(fl.Column, notificationColumns):
-			f.NotificationRef = fmt.Sprintf("%s: %s", fl.Column, v)
 		}
 		scanFree(v, ptr, f)
 	}

@@ -106,3 +106,32 @@ func isLetters(w string) bool {
 	}
 	return true
 }
+
+// headCut are words that end the head phrase of a description: what
+// follows them qualifies the goods ("crab, frozen", "pumps for water").
+var headCut = map[string]bool{
+	"of": true, "for": true, "with": true, "in": true, "from": true, "containing": true, "excluding": true,
+	"other": true, "whether": true, "by": true, "on": true, "to": true, "incl": true, "including": true,
+	"used": true, "made": true, "suitable": true, "under": true, "as": true,
+}
+
+// headIndex returns the index, in tokenize(s), of the head word of the
+// description: the last content word of its first phrase (before a
+// comma, semicolon, parenthesis or a qualifying preposition). It returns
+// -1 when the first phrase has no content word.
+func headIndex(s string) int {
+	if i := strings.IndexAny(s, ",;(:/["); i >= 0 {
+		s = s[:i]
+	}
+	ws := words(s)
+	n := 0
+	for _, w := range ws {
+		if headCut[w] {
+			break
+		}
+		if !stopwords[w] {
+			n++
+		}
+	}
+	return n - 1
+}

@@ -24,13 +24,18 @@ func TestTmpPhases(t *testing.T) {
 	f, _ := os.Open(d + "opensanctions/opensanctions/yente/contrib/candidate_generation_benchmark/fixtures/negatives_global.csv")
 	recs, _ := csv.NewReader(f).ReadAll()
 	recs = recs[1:3001]
-	var tRet, tScore, tAll time.Duration
-	nc := 0
+	var tRet, tScore, tAll, tAn time.Duration
+	nc, nt, post := 0, 0, 0
 	for _, r := range recs {
 		q := names.Query{Name: r[0], Kind: "person", DOB: r[5], Country: r[7]}
 		s0 := time.Now()
 		sc := names.NewScorer(q)
+		tAn += time.Since(s0)
 		terms := ix.queryTerms(sc.Analysis(), nil)
+		nt += len(terms)
+		for _, w := range terms {
+			post += int(w.df)
+		}
 		ids, _ := ix.retrieve(ctx, termQuery(terms), candidates)
 		s1 := time.Now()
 		for _, i := range ids {
@@ -45,5 +50,7 @@ func TestTmpPhases(t *testing.T) {
 		tAll += s3.Sub(s2)
 	}
 	n := time.Duration(len(recs))
+	t.Logf("analyze %v", tAn/n)
+	t.Logf("terms %.1f postings %.1f", float64(nt)/float64(len(recs)), float64(post)/float64(len(recs)))
 	t.Logf("retrieve %v score %v search %v per query; cands %.1f", tRet/n, tScore/n, tAll/n, float64(nc)/float64(len(recs)))
 }

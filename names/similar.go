@@ -109,28 +109,56 @@ func stringSim(a, b, pa, pb string) float64 {
 	}
 	minLen := min(len(a), len(b))
 	budget := editBudget(minLen)
-	phon := pa != "" && pa == pb
+	phon := pa != "" && pa == pb && minLen >= 4
 	slack := budget
 	if phon {
 		slack = budget + 2
 	}
-	if abs(len(a)-len(b)) > slack {
+	if abs(len(a)-len(b)) > slack+2 {
 		return 0
 	}
 	// Over the edit budget a pair scores below minEdgeSim whatever its
-	// Jaro-Winkler similarity, unless the phonetic keys agree: skip it.
-	d := levenshtein(a, b, slack)
+	// Jaro-Winkler similarity, unless the phonetic keys agree or the tokens
+	// differ only in doubled letters ("Hasan", "Hassan"): skip it.
+	d := osa(a, b, slack)
 	if d > budget {
-		if phon && d <= budget+2 {
+		switch {
+		case squeezeEqual(a, b):
+			return 0.9
+		case phon && d <= budget+2:
 			return 0.88
 		}
 		return 0
 	}
 	sim := smetrics.JaroWinkler(a, b, 0.7, 4)
+	if minLen <= 4 && d > 0 {
+		// one edit in a very short token is a larger change than
+		// Jaro-Winkler's prefix bonus suggests
+		sim -= 0.06
+	}
 	if phon && sim < 0.88 {
 		sim = 0.88
 	}
 	return sim
+}
+
+// squeezeEqual reports whether a and b are equal once runs of the same
+// letter are collapsed to one.
+func squeezeEqual(a, b string) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if a[i] != b[j] {
+			return false
+		}
+		c := a[i]
+		for i < len(a) && a[i] == c {
+			i++
+		}
+		for j < len(b) && b[j] == c {
+			j++
+		}
+	}
+	return i == len(a) && j == len(b)
 }
 
 func abs(i int) int {
@@ -140,25 +168,24 @@ func abs(i int) int {
 	return i
 }
 
-// levenshtein returns the edit distance of two byte strings, or limit+1 when
-// it exceeds limit.
-func levenshtein(a, b string, limit int) int {
+// osa returns the optimal-string-alignment distance of two byte strings
+// (Levenshtein plus transposition of adjacent letters), or limit+1 when it
+// exceeds limit.
+func osa(a, b string, limit int) int {
 	if len(a) < len(b) {
 		a, b = b, a
 	}
 	if len(a)-len(b) > limit {
 		return limit + 1
 	}
-	var buf [2][64]int
+	var buf [3][48]int
 	if len(b)+1 > len(buf[0]) {
-		prev := make([]int, len(b)+1)
-		cur := make([]int, len(b)+1)
-		return levRows(a, b, prev, cur, limit)
+		return osaRows(a, b, make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1), limit)
 	}
-	return levRows(a, b, buf[0][:len(b)+1], buf[1][:len(b)+1], limit)
+	return osaRows(a, b, buf[0][:len(b)+1], buf[1][:len(b)+1], buf[2][:len(b)+1], limit)
 }
 
-func levRows(a, b string, prev, cur []int, limit int) int {
+func osaRows(a, b string, prev2, prev, cur []int, limit int) int {
 	for j := range prev {
 		prev[j] = j
 	}
@@ -177,6 +204,9 @@ func levRows(a, b string, prev, cur []int, limit int) int {
 			if cur[j-1]+1 < v {
 				v = cur[j-1] + 1
 			}
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] && prev2[j-2]+1 < v {
+				v = prev2[j-2] + 1
+			}
 			cur[j] = v
 			if v < rowMin {
 				rowMin = v
@@ -185,7 +215,7 @@ func levRows(a, b string, prev, cur []int, limit int) int {
 		if rowMin > limit {
 			return limit + 1
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }

@@ -96,6 +96,12 @@ exemption_ref := ref if {
 
 exempted if exemption_ref
 
+# exemption_evidence points at where the exemption reference was found.
+exemption_evidence := [e | e := object.get(route, "exemption_evidence", ""); e != ""]
+
+# exempt_evidence(i, d) is evidence(i, d) plus the exemption reference.
+exempt_evidence(i, d) := array.concat(evidence(i, d), exemption_evidence)
+
 # label names a goods line for messages: its HS code and description.
 label(g) := sprintf("HS %s %q", [g.hs, g.description]) if {
 	object.get(g, "hs", "") != ""

@@ -124,7 +124,7 @@ warn contains r if {
 	r := lib.reason_cited(
 		rego.metadata.rule(),
 		sprintf("goods[%d] %s: %s from the DPRK is banned unless exempted; exemption cited: %s", [i, dprk.label(g), d.title, dprk.exemption_ref]),
-		dprk.evidence(i, d),
+		dprk.exempt_evidence(i, d),
 		sprintf("%s; UNSCR 2397 (2017) para 25", [d.citation]),
 	)
 }
@@ -157,7 +157,9 @@ warn contains r if {
 	)
 }
 
-notification_note := sprintf("; notification reference: %s", [dprk.exemption_ref]) if {
+notification_note := sprintf("; notification reference: %s", [dprk.route.notification_ref]) if {
+	object.get(dprk.route, "notification_ref", "") != ""
+} else := sprintf("; reference: %s", [dprk.exemption_ref]) if {
 	dprk.exempted
 } else := "; no notification reference given"
 

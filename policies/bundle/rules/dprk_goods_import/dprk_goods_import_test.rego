@@ -53,7 +53,7 @@ test_rajin_foreign_coal_reviews_not_blocks if {
 }
 
 test_rajin_with_notification_reference_shown if {
-	route := object.union(rajin_route, {"exemption_ref": "notification: 1718/RJ/2026/04"})
+	route := object.union(rajin_route, {"notification_ref": "notification: 1718/RJ/2026/04"})
 	some r in rules.warn with input as {"goods": [coal], "route": route}
 	r.rule == "dprk.goods.rajin_coal_transit"
 	contains(r.msg, "1718/RJ/2026/04")
@@ -120,10 +120,11 @@ test_description_threshold_is_policy_data if {
 }
 
 test_exemption_downgrades_to_review if {
-	route := object.union(from_route, {"exemption_ref": "committee_exemption: 1718/HUM/2026/1"})
+	route := object.union(from_route, {"exemption_ref": "committee_exemption: 1718/HUM/2026/1", "exemption_evidence": "fields[19]"})
 	count(rules.deny) == 0 with input as {"goods": [coal], "route": route}
 	some r in rules.warn with input as {"goods": [coal], "route": route}
 	r.rule == "dprk.goods.import_exempted"
+	r.evidence == ["goods[0]", "parties[0]", "route.origin_country", "route.port_of_loading", "fields[19]"]
 	contains(r.msg, "1718/HUM/2026/1")
 	contains(r.citation, "para 25")
 }

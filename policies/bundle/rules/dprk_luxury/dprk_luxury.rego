@@ -206,7 +206,7 @@ warn contains r if {
 	r := lib.reason_cited(
 		rego.metadata.rule(),
 		sprintf("goods[%d] %s: %s to the DPRK is banned unless exempted; exemption cited: %s", [i, dprk.label(g), d.title, dprk.exemption_ref]),
-		dprk.evidence(i, d),
+		dprk.exempt_evidence(i, d),
 		sprintf("%s; UNSCR 2397 (2017) para 25", [d.citation]),
 	)
 }

@@ -104,7 +104,7 @@ warn contains r if {
 	r := lib.reason_cited(
 		rego.metadata.rule(),
 		sprintf("goods[%d] %s: %s with a DPRK counterparty is prohibited unless approved; exemption cited: %s", [i, dprk.label(g), d.title, dprk.exemption_ref]),
-		dprk.nexus_evidence(i),
+		array.concat(dprk.nexus_evidence(i), dprk.exemption_evidence),
 		sprintf("%s; UNSCR 2397 (2017) para 25", [d.citation]),
 	)
 }

@@ -95,7 +95,7 @@ warn contains r if {
 	r := lib.reason_cited(
 		rego.metadata.rule(),
 		sprintf("goods[%d] %s: %s, %s, is prohibited unless exempted; exemption cited: %s", [i, dprk.label(g), d.title, dprk.direction_phrase(d), dprk.exemption_ref]),
-		dprk.evidence(i, d),
+		dprk.exempt_evidence(i, d),
 		sprintf("%s; UNSCR 2397 (2017) para 25", [d.citation]),
 	)
 }

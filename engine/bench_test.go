@@ -1,0 +1,101 @@
+package engine_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"github.com/screen-compliance/screen/engine"
+	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/record"
+)
+
+var benchShipment = record.Record{
+	ID: "SHP-1", Row: 1,
+	Parties: []record.Party{
+		{Role: "shipper", Name: "Dandong Xinhe Trading Co. Ltd.", Country: "CN"},
+		{Role: "consignee", Name: "Korea Mining Dev. Trading Corp", Country: "KP"},
+	},
+	Goods: []record.GoodsLine{{HS: "2818.20", Description: "Aluminium oxide powder"}},
+	Route: record.Route{Origin: "CN", Destination: "KP", PortOfLoading: "Dandong", PortOfDischarge: "Nampo"},
+}
+
+func realLists(b *testing.B) []*lists.List {
+	b.Helper()
+	dir := filepath.Join("..", "..", "shared", "data")
+	un := filepath.Join(dir, "un", "consolidated.xml")
+	sdn := filepath.Join(dir, "ofac", "sdn-2021", "sdn.csv")
+	if _, err := os.Stat(un); err != nil {
+		b.Skipf("real lists not available (%v)", err)
+	}
+	var out []*lists.List
+	for _, p := range []string{un, sdn} {
+		l, err := lists.Load(context.Background(), p, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func benchEngine(b *testing.B, opt engine.Option) *engine.Engine {
+	b.Helper()
+	e, err := engine.New(context.Background(), opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { e.Close() })
+	return e
+}
+
+// BenchmarkScreenShipmentBuiltin screens a two-party shipment with one goods
+// line on the built-in list, one core.
+func BenchmarkScreenShipmentBuiltin(b *testing.B) {
+	e := benchEngine(b, engine.WithBuiltinList())
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Screen(ctx, benchShipment); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScreenPartyRealParallel screens single parties against UN + OFAC
+// SDN on all cores (the batch throughput figure).
+func BenchmarkScreenPartyRealParallel(b *testing.B) {
+	e := benchEngine(b, engine.WithLists(realLists(b)...))
+	ctx := context.Background()
+	parties := []string{"Korea Mining Dev. Trading Corp", "Harmless Widgets GmbH", "Kim Jong Un", "Banco Nacional de Cuba", "Ali Hassan", "Ocean Maritime Management"}
+	var n atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			rec := record.Record{Row: int(i), Parties: []record.Party{{Role: "party", Name: parties[int(i)%len(parties)]}}}
+			if _, err := e.Screen(ctx, rec); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkScreenShipmentRealParallel screens shipments (two parties, one
+// goods line) against UN + OFAC SDN on all cores.
+func BenchmarkScreenShipmentRealParallel(b *testing.B) {
+	e := benchEngine(b, engine.WithLists(realLists(b)...))
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := e.Screen(ctx, benchShipment); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
