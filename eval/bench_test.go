@@ -4,6 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"github.com/screen-compliance/screen/index"
 )
 
 func BenchmarkScreenUNOFAC(b *testing.B) {
@@ -34,3 +36,27 @@ func BenchmarkScreenUNOFAC(b *testing.B) {
 }
 
 var searchOpts = indexSearchOptions()
+
+// BenchmarkOpenUNOFAC measures Open of a persisted UN + OFAC index.
+func BenchmarkOpenUNOFAC(b *testing.B) {
+	d := dataDir(b)
+	ctx := context.Background()
+	ls, err := LoadUNOFAC(ctx, d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	ix, err := index.Build(ctx, ls, index.Options{Dir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ix, err := index.Open(ctx, dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/screen-compliance/screen/index"
+	"github.com/screen-compliance/screen/names"
 )
 
 var (
@@ -85,3 +86,37 @@ func TestYenteNegatives(t *testing.T) {
 }
 
 func indexSearchOptions() index.SearchOptions { return index.SearchOptions{Limit: 5, MinScore: 0.7} }
+
+func TestCandidateRecall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("brute force over every entity")
+	}
+	d := dataDir(t)
+	ix := unOFAC(t)
+	treated, err := ReadPersons(filepath.Join(d, YenteFixtures, "positives_un_treated.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	neg, err := ReadPersons(filepath.Join(d, YenteFixtures, "negatives_global.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []names.Query
+	for i := 0; i < len(treated); i += 4 {
+		qs = append(qs, treated[i].Query())
+	}
+	for i := 0; i < 200; i++ {
+		qs = append(qs, neg[i*97%len(neg)].Query())
+	}
+	res, err := CandidateRecall(context.Background(), ix, qs, 0.70)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("candidate recall vs brute force at 0.70: %d/%d = %.4f", res.Retrieved, res.N, res.Recall())
+	for _, m := range res.Misses {
+		t.Log(m)
+	}
+	if res.Recall() < 0.97 {
+		t.Errorf("candidate recall %.4f < 0.97", res.Recall())
+	}
+}

@@ -18,7 +18,24 @@ const (
 	// the declared HS code contradicts, so that policies review rather than
 	// block on the description alone.
 	mismatchFactor = 0.7
+	// modifierFactor scales the confidence of a goods category named only
+	// by a modifier of the description ("fruit" in "yoghurt with fruit",
+	// "electric" in "electric detonators"), not by its head word.
+	modifierFactor = 0.7
 )
+
+// headFactor is the confidence factor of a description match: 1 when it
+// names the goods themselves (or is a service or vessel category, whose
+// terms are whole phrases anywhere in the text), modifierFactor otherwise.
+func headFactor(cat CategorySpec, m termMatch, head int) float64 {
+	if cat.Kind != "" && cat.Kind != KindGoods {
+		return 1
+	}
+	if head < 0 || m.head {
+		return 1
+	}
+	return modifierFactor
+}
 
 // Classifier assigns catalog categories to goods and service lines. It is
 // immutable after NewClassifier and safe for concurrent use.
@@ -195,8 +212,8 @@ func (c *Classifier) compatible(ci int, code HSCode) bool {
 // the description: then the misfits are kept, at reduced confidence, and
 // the line is flagged with MismatchID.
 func (c *Classifier) byDescription(code HSCode, desc string, details map[string]record.Category, confirmable map[string]bool) {
-	ms := c.matcher.match(tokenize(desc))
 	head := headIndex(desc)
+	ms := c.matcher.match(tokenize(desc), head)
 	if len(ms) == 0 {
 		return
 	}
@@ -227,7 +244,7 @@ func (c *Classifier) byDescription(code HSCode, desc string, details map[string]
 		}
 	}
 	for _, m := range fit {
-		add(m, 1)
+		add(m, headFactor(c.cats[m.cat], m, head))
 	}
 	if len(fit) > 0 || code.IsZero() {
 		return
@@ -240,7 +257,7 @@ func (c *Classifier) byDescription(code HSCode, desc string, details map[string]
 		// Only a term naming the goods themselves (the head word of the
 		// description) contradicts the code; "spices; fruits of ..." or
 		// "saps of vegetables" do not.
-		if m.score < mismatchMin || head < m.start || head >= m.end {
+		if m.score < mismatchMin || !m.head {
 			continue
 		}
 		add(m, mismatchFactor)

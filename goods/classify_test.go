@@ -260,3 +260,75 @@ func BenchmarkClassify(b *testing.B) {
 		c.Classify(rec)
 	}
 }
+
+func TestHeadIndex(t *testing.T) {
+	tests := map[string]string{
+		"Frozen crab": "crab",
+		"Knitted cotton pullovers, processed on commission": "pullover",
+		"Maraging steel bars, 120 mm OD":                    "steel",
+		"Frequency converters 600-2000 Hz":                  "converter",
+		"Al2O3 99.5%, 325 mesh":                             "al2o3",
+		"Ammunition components":                             "ammunition",
+		"Aircraft spare parts for Tu-204":                   "aircraft",
+		"Water pumps for village wells":                     "pump",
+		"Spices; fruits of the genus Capsicum":              "spice",
+		"of the":                                            "",
+		"":                                                  "",
+	}
+	for in, want := range tests {
+		i := headIndex(in)
+		got := ""
+		if i >= 0 {
+			got = tokenize(in)[i]
+		}
+		if got != want {
+			t.Errorf("head of %q = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTypoTolerance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"aluminim", "aluminium", true},
+		{"anthracit", "anthracite", true},
+		{"eyelahses", "eyelashes", true}, // swap
+		{"ferrosilcion", "ferrosilicon", true},
+		{"internal", "interns", false}, // two edits in a short word
+		{"magnetic", "magnetite", false},
+		{"insulating", "insulin", false},
+		{"dichlormethan", "dichloromethane", true}, // two edits in a long word
+	}
+	for _, tt := range tests {
+		if got := typoClose(tt.a, tt.b); got != tt.want {
+			t.Errorf("typoClose(%q, %q) = %v (osa %d), want %v", tt.a, tt.b, got, osa(tt.a, tt.b), tt.want)
+		}
+	}
+	if osa("", "abc") != 3 || osa("abc", "abc") != 0 || osa("ab", "ba") != 1 {
+		t.Error("osa basics")
+	}
+}
+
+// TestModifiersDoNotBlock checks that a category named only by a modifier
+// of the description, or by a near-miss of a vocabulary word, does not
+// reach block confidence.
+func TestModifiersDoNotBlock(t *testing.T) {
+	c := classifier(t)
+	tests := []struct{ desc, notDecisive string }{
+		{"Electric generating sets with piston engines", "dprk.import.arms"}, // piston is not pistol
+		{"Mineral substances n.e.c. in chapter 25", "dprk.vessels.services"}, // chapter is not charter
+		{"Yoghurt containing fruit", "dprk.import.food_agri"},                // fruit is a modifier
+		{"Electric detonators", "dprk.export.electrical"},                    // electric is a modifier
+		{"Magnetic stripe cards", "dprk.import.iron"},                        // magnetic is not magnetite
+		{"Lead pencils", "dprk.import.lead"},                                 // excluded
+		{"Banknote paper", "dprk.services.bulk_cash"},
+	}
+	for _, tt := range tests {
+		g := c.ClassifyLine(0, record.GoodsLine{Description: tt.desc})
+		if i := slices.Index(g.Categories, tt.notDecisive); i >= 0 && g.Details[i].Confidence >= 0.75 {
+			t.Errorf("%q: %s at confidence %v (%s)", tt.desc, tt.notDecisive, g.Details[i].Confidence, g.Details[i].MatchedBy)
+		}
+	}
+}

@@ -10,9 +10,10 @@ import (
 // Matching thresholds of the description matcher.
 const (
 	// fuzzyMinLen is the shortest token compared fuzzily; shorter tokens
-	// (abbreviations, formulas, "jet", "ore", "pistol") must match exactly,
-	// since one changed letter often makes another word ("piston").
-	fuzzyMinLen = 7
+	// (abbreviations, formulas, "jet", "ore", "pistol", "charter") must
+	// match exactly, since one changed letter often makes another word
+	// ("piston", "chapter").
+	fuzzyMinLen = 8
 	// fuzzyMin is the lowest Jaro-Winkler similarity that counts as the same
 	// word ("aluminim" ~ "aluminium").
 	fuzzyMin = 0.93
@@ -91,14 +92,18 @@ type termMatch struct {
 	cat        int
 	term       string
 	score      float64
-	start, end int // token span [start, end)
+	start, end int  // token span [start, end)
+	head       bool // the span covers the head word of the description
 }
 
 // match returns the best term match per category for the description
 // tokens, after exclusions and subsumption: a match whose span lies strictly
 // inside another category's longer match is dropped ("aluminium" inside
 // "aluminium oxide"). The result is sorted by category index.
-func (m *matcher) match(toks []string) []termMatch {
+//
+// head is the index of the description's head word (-1 if none): a term
+// covering it beats longer or closer terms of the same category.
+func (m *matcher) match(toks []string, head int) []termMatch {
 	if len(toks) == 0 {
 		return nil
 	}
@@ -155,6 +160,7 @@ func (m *matcher) match(toks []string) []termMatch {
 			continue
 		}
 		tm := termMatch{cat: vt.cat, term: vt.text, score: score, start: start, end: start + len(vt.toks)}
+		tm.head = tm.start <= head && head < tm.end
 		if cur, ok := best[vt.cat]; !ok || better(tm, cur) {
 			best[vt.cat] = tm
 		}
@@ -175,8 +181,12 @@ func (m *matcher) match(toks []string) []termMatch {
 	return out
 }
 
-// better prefers longer terms, then higher scores, then the earlier term.
+// better prefers terms covering the head word, then longer terms, then
+// higher scores, then the earlier term.
 func better(a, b termMatch) bool {
+	if a.head != b.head {
+		return a.head
+	}
 	if la, lb := a.end-a.start, b.end-b.start; la != lb {
 		return la > lb
 	}

@@ -102,7 +102,11 @@ var locode = regexp.MustCompile(`\bKP ?[A-Z2-9]{3}\b`)
 // DPRKPlace returns the DPRK place that s names ("Nampo" for "Namp'o,
 // DPRK"), "DPRK" when s names only the country, or "" when s names no DPRK
 // place.
-func DPRKPlace(s string) string {
+func DPRKPlace(s string) string { return dprkPlace(s, true) }
+
+// dprkPlace is DPRKPlace; codes says whether UN/LOCODEs count (not in
+// party names, where "KP ABC" may be anything).
+func dprkPlace(s string, codes bool) string {
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
@@ -125,7 +129,7 @@ func DPRKPlace(s string) string {
 	if found != "" {
 		return found
 	}
-	if locode.MatchString(s) {
+	if codes && locode.MatchString(s) {
 		return "DPRK"
 	}
 	// "Port X, KP": a trailing country part.
@@ -221,7 +225,7 @@ func Route(rec *record.Record) RouteFacts {
 		ok, what := isDPRK(p.Country)
 		if !ok && strings.TrimSpace(p.Country) == "" {
 			// No country given: a DPRK place or the country in the name.
-			if pl := DPRKPlace(p.Name); pl != "" {
+			if pl := dprkPlace(p.Name, false); pl != "" {
 				ok, what = true, pl+" in the party name"
 			}
 		}

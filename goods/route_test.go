@@ -21,6 +21,7 @@ func TestDPRKPlace(t *testing.T) {
 		"North Korea": "DPRK", "D.P.R.K.": "DPRK",
 		"Busan": "", "Pusan, KR": "", "Dalian": "", "Dandong": "", "Taean": "", "Korea": "", "Seoul": "",
 		"KR PUS": "", "kpmg": "", "": "", "Ningbo": "", "Vladivostok": "", "Hunchun": "",
+		"Chosun Hotel": "", "Konan, Aichi": "", "Namyang Dairy": "", "Sunan County, Gansu": "",
 	}
 	for in, want := range tests {
 		if got := DPRKPlace(in); got != want {
@@ -87,6 +88,11 @@ func TestRouteDirection(t *testing.T) {
 			name: "Russian coal through Rajin",
 			rec:  record.Record{Route: record.Route{Origin: "RU", Destination: "CN", PortOfLoading: "Rajin"}},
 			from: true, evidence: []string{"route.port_of_loading"}, loadPort: "Rajin", origin: "RU",
+		},
+		{
+			name:     "a LOCODE-like party name is not a place",
+			rec:      record.Record{Parties: []record.Party{party("consignee", "KP ABC Holdings", "")}},
+			evidence: []string{},
 		},
 		{
 			name: "no DPRK nexus",

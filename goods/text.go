@@ -115,23 +115,55 @@ var headCut = map[string]bool{
 	"used": true, "made": true, "suitable": true, "under": true, "as": true,
 }
 
+// genericHead are words that name no goods on their own; the head of
+// "ammunition components" or "aircraft spare parts" is the word before them.
+var genericHead = map[string]bool{
+	"component": true, "part": true, "spare": true, "accessory": true, "product": true, "good": true,
+	"material": true, "item": true, "article": true, "set": true, "kit": true, "supply": true, "unit": true,
+	"assembly": true, "equipment": true, "lot": true, "consignment": true, "shipment": true, "cargo": true,
+	"grade": true, "type": true, "class": true, "piece": true, "pc": true, "pcs": true,
+	// forms: the material before them is the head ("maraging steel bars")
+	"bar": true, "rod": true, "tube": true, "sheet": true, "plate": true, "coil": true, "powder": true,
+	"ingot": true, "pellet": true, "block": true, "granule": true, "flake": true, "lump": true, "fine": true,
+	"billet": true, "slab": true, "strip": true, "foil": true, "film": true, "bulk": true, "bag": true,
+	"drum": true, "carton": true, "box": true, "bale": true, "roll": true,
+	// units and measures
+	"hz": true, "khz": true, "mhz": true, "ghz": true, "mm": true, "cm": true, "m": true, "km": true,
+	"kg": true, "t": true, "mt": true, "ton": true, "tonne": true, "g": true, "l": true, "ml": true,
+	"w": true, "kw": true, "mw": true, "v": true, "kv": true, "hp": true, "od": true, "dwt": true,
+	"rpm": true, "psi": true, "mesh": true, "ppm": true, "fe": true,
+}
+
 // headIndex returns the index, in tokenize(s), of the head word of the
-// description: the last content word of its first phrase (before a
-// comma, semicolon, parenthesis or a qualifying preposition). It returns
-// -1 when the first phrase has no content word.
+// description: the last content word with a letter in its first phrase
+// (before a comma, semicolon, parenthesis or a qualifying preposition),
+// skipping generic words such as "parts". It returns -1 when there is none.
 func headIndex(s string) int {
 	if i := strings.IndexAny(s, ",;(:/["); i >= 0 {
 		s = s[:i]
 	}
-	ws := words(s)
-	n := 0
-	for _, w := range ws {
+	var toks []string
+	for _, w := range words(s) {
 		if headCut[w] {
 			break
 		}
 		if !stopwords[w] {
-			n++
+			toks = append(toks, normWord(w))
 		}
 	}
-	return n - 1
+	for i := len(toks) - 1; i >= 0; i-- {
+		if hasLetter(toks[i]) && !genericHead[toks[i]] {
+			return i
+		}
+	}
+	return -1
+}
+
+func hasLetter(w string) bool {
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }

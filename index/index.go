@@ -393,7 +393,9 @@ func (ix *Index) queryTerms(a names.Analysis, ids []string) []weighted {
 	if len(rare) > 0 {
 		return rare
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].df < all[j].df || (all[i].df == all[j].df && all[i].term < all[j].term) })
+	sort.Slice(all, func(i, j int) bool {
+		return all[i].df < all[j].df || (all[i].df == all[j].df && all[i].term < all[j].term)
+	})
 	if len(all) > 3 {
 		all = all[:3]
 	}

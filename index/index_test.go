@@ -155,3 +155,21 @@ func TestConcurrentSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func BenchmarkOpen(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	ix, err := Build(ctx, testLists(), Options{Dir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ix, err := Open(ctx, dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+}

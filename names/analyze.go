@@ -5,6 +5,7 @@
 package names
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -184,6 +185,7 @@ func tokenize(name string) []rawToken {
 // fold applies the vocabulary: alias markers and honorifics are dropped,
 // legal forms folded, number words turned to digits, classes assigned.
 func fold(raw []rawToken) []Token {
+	raw = joinNumbers(raw)
 	texts := make([]string, len(raw))
 	for i, t := range raw {
 		texts[i] = t.text
@@ -214,6 +216,12 @@ func fold(raw []rawToken) []Token {
 		if d, ok := numberWords[text]; ok {
 			text = d
 		}
+		if p, ok := particleForms[text]; ok {
+			text = p
+		}
+		if x, ok := abbreviations[text]; ok && len(raw) > 1 {
+			text = x
+		}
 		text = ordinalDigits(text)
 		tok := Token{Text: text, Alts: t.alts}
 		switch {
@@ -231,6 +239,7 @@ func fold(raw []rawToken) []Token {
 		}
 		out = append(out, tok)
 	}
+	out = joinInitials(out)
 	// A name made only of dropped words or legal forms keeps its tokens
 	// rather than vanish.
 	if allLegal(out) && len(raw) > 0 {
@@ -238,6 +247,50 @@ func fold(raw []rawToken) []Token {
 		for _, t := range raw {
 			out = append(out, Token{Text: t.text, Alts: t.alts, Phon: phonetic(t.text)})
 		}
+	}
+	return out
+}
+
+// joinNumbers turns "forty four" into "44" (a tens word followed by a
+// unit word).
+func joinNumbers(raw []rawToken) []rawToken {
+	for i := 0; i+1 < len(raw); i++ {
+		t, ok1 := tensWords[raw[i].text]
+		u, ok2 := unitWords[raw[i+1].text]
+		if ok1 && ok2 && raw[i].legal == "" && raw[i+1].legal == "" {
+			raw[i] = rawToken{text: strconv.Itoa(t + u)}
+			raw = append(raw[:i+1], raw[i+2:]...)
+		}
+	}
+	return raw
+}
+
+// joinInitials merges runs of two or more single letters into one token
+// ("A.B.C." = "ABC", "J.P. Morgan" = "JP Morgan").
+func joinInitials(ts []Token) []Token {
+	out := ts[:0]
+	for i := 0; i < len(ts); {
+		j := i
+		for j < len(ts) && ts[j].Class == ClassInitial {
+			j++
+		}
+		if j-i >= 2 {
+			var b strings.Builder
+			for k := i; k < j; k++ {
+				b.WriteString(ts[k].Text)
+			}
+			t := Token{Text: b.String()}
+			if c, ok := legalForms[t.Text]; ok && (j == len(ts) || !ambiguousLegal[t.Text]) && (i > 0 || j < len(ts)) {
+				t = Token{Text: c, Class: ClassLegal}
+			} else {
+				t.Phon = phonetic(t.Text)
+			}
+			out = append(out, t)
+			i = j
+			continue
+		}
+		out = append(out, ts[i])
+		i++
 	}
 	return out
 }

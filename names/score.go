@@ -2,6 +2,7 @@ package names
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -171,6 +172,9 @@ const (
 	weakAliasFactor  = 0.9
 	formerNameFactor = 0.95
 	minIDLen         = 5
+	// queryExtraWeight is how much a query token left unmatched counts
+	// once two distinctive tokens matched.
+	queryExtraWeight = 1.0
 )
 
 // alignment is how one query name aligned with one entity name.
@@ -381,7 +385,7 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 			wc += tokenWeight(&ct[k])
 		}
 		w := (wq + wc) / 2
-		matched += e.sim * w
+		matched += simCurve(e.sim) * w
 		alignedW += w
 		if e.sim >= 0.8 && (e.qn > 1 || qt[e.qi].Class == ClassWord || qt[e.qi].Class == ClassNumber) {
 			strong++
@@ -390,10 +394,16 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 			pairs = append(pairs, alignedPair{q: joinTokens(qt[e.qi : e.qi+e.qn]), c: joinTokens(ct[e.cj : e.cj+e.cn]), sim: e.sim})
 		}
 	}
+	// unmatched query tokens count fully, unless two or more distinctive
+	// tokens matched: then an extra middle name costs less.
+	mu := 1.0
+	if strong >= 2 {
+		mu = queryExtraWeight
+	}
 	var uq, uc float64
 	for i := range qt {
 		if qUsed&(1<<uint(min(i, 63))) == 0 {
-			uq += s.qw[i]
+			uq += mu * s.qw[i]
 		}
 	}
 	// unmatched entity tokens (middle names, patronymics, generic words)
@@ -646,4 +656,15 @@ func entityCodes(cs []lists.Country) string {
 		}
 	}
 	return strings.Join(codes, ",")
+}
+
+// simPower sharpens token similarities before they are summed: two tokens
+// 0.9 alike are weaker evidence than 0.9 of an identical token.
+const simPower = 1.5
+
+func simCurve(s float64) float64 {
+	if s >= 1 {
+		return 1
+	}
+	return math.Pow(s, simPower)
 }

@@ -27,7 +27,14 @@ var legalForms = map[string]string{
 	"spzoo": LegalLimited, "sp z o o": LegalLimited, "doo": LegalLimited, "d o o": LegalLimited, "eood": LegalLimited,
 	"ood": LegalLimited, "fzco": LegalLimited, "fze": LegalLimited, "fzc": LegalLimited, "fz llc": LegalLimited,
 	"obshchestvo s ogranichennoy otvetstvennostyu": LegalLimited, "yugen kaisha": LegalLimited, "youxian gongsi": LegalLimited,
-	"yuhan hoesa": LegalLimited, "jv": LegalOther,
+	"yuhan hoesa": LegalLimited, "jv": LegalOther, "sp zoo": LegalLimited, "spolka z ograniczona odpowiedzialnoscia": LegalLimited,
+	"gesellschaft mit beschrankter haftung": LegalLimited, "societatea cu raspundere limitata": LegalLimited,
+	"societe a responsabilite limitee": LegalLimited, "sociedad de responsabilidad limitada": LegalLimited,
+	"obshchestvo s ogranichennoi otvetstvennostiu": LegalLimited, "tovarishchestvo s ogranichennoy otvetstvennostyu": LegalLimited,
+	"aktsionernoe obshchestvo": LegalStock, "publichnoe aktsionernoe obshchestvo": LegalStock,
+	"otkrytoe aktsionernoe obshchestvo": LegalStock, "zakrytoe aktsionernoe obshchestvo": LegalStock,
+	"societe anonyme": LegalStock, "sociedad anonima": LegalStock, "societa per azioni": LegalStock,
+	"naamloze vennootschap": LegalStock, "besloten vennootschap": LegalLimited,
 	// stock companies and corporations
 	"ag": LegalStock, "aktiengesellschaft": LegalStock, "jsc": LegalStock, "ojsc": LegalStock, "pjsc": LegalStock,
 	"cjsc": LegalStock, "joint stock company": LegalStock, "open joint stock company": LegalStock,
@@ -128,7 +135,7 @@ var numberWords = map[string]string{
 	"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
 	"seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
 	"thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17",
-	"eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50",
+	"eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
 	"hundred": "100", "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5",
 	"sixth": "6", "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10",
 }
@@ -149,3 +156,25 @@ func ordinalDigits(t string) string {
 	}
 	return num
 }
+
+// particleForms folds spelling variants of name particles to one form.
+var particleForms = map[string]string{
+	"ibn": "bin", "ben": "bin", "bint": "bin", "binti": "bin", "binte": "bin", "bte": "bin",
+	"el": "al", "ul": "al",
+}
+
+// abbreviations expands common abbreviated organisation words.
+var abbreviations = map[string]string{
+	"intl": "international", "int": "international", "natl": "national", "mfg": "manufacturing",
+	"bros": "brothers", "assn": "association", "assoc": "association", "dept": "department",
+	"univ": "university", "inst": "institute", "tech": "technology", "ind": "industrial",
+	"indus": "industrial", "engg": "engineering", "svc": "service", "svcs": "services",
+	"mgmt": "management", "dev": "development", "ctr": "center", "st": "saint", "hldgs": "holdings",
+}
+
+// tensWords are the number words that combine with a following unit
+// ("forty four" = 44).
+var tensWords = map[string]int{"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+
+// unitWords are the number words one to nine.
+var unitWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/record"
 )
 
 // sharedData returns ../shared/data beside the repository root (the
@@ -68,7 +69,7 @@ func loadRealLists(tb testing.TB) []*lists.List {
 func benchBodies(ls []*lists.List) [][]byte {
 	var names []string
 	for _, l := range ls {
-		for i := 0; i < len(l.Entities); i += 7 {
+		for i := 0; i < len(l.Entities); i += max(1, min(7, len(l.Entities)/2)) {
 			names = append(names, l.Entities[i].Name)
 		}
 	}
@@ -103,9 +104,25 @@ func BenchmarkServe(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer eng.Close()
+	serveLoad(b, eng, benchBodies(ls))
+}
+
+// BenchmarkServeSmallList runs the same load against a three-entity list:
+// the ceiling of the HTTP and JSON layers when screening is nearly free.
+func BenchmarkServeSmallList(b *testing.B) {
+	ls := []*lists.List{testList()}
+	eng, err := engine.New(context.Background(), engine.WithLists(ls...))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Close()
+	serveLoad(b, eng, benchBodies(ls))
+}
+
+// serveLoad posts bodies to a loopback server on eng from 8 and 64 clients.
+func serveLoad(b *testing.B, eng *engine.Engine, bodies [][]byte) {
 	ts := httptest.NewServer(New(eng, Options{}))
 	defer ts.Close()
-	bodies := benchBodies(ls)
 
 	for _, clients := range []int{8, 64} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
@@ -191,6 +208,34 @@ func BenchmarkScreenHandler(b *testing.B) {
 			s.ServeHTTP(rec, req)
 			if rec.Code != http.StatusOK {
 				b.Fatalf("status %d", rec.Code)
+			}
+			i++
+		}
+	})
+}
+
+// BenchmarkEngineScreen is the baseline for the two benchmarks above: the
+// engine alone, with the same records, no JSON and no HTTP.
+func BenchmarkEngineScreen(b *testing.B) {
+	ls := loadRealLists(b)
+	eng, err := engine.New(context.Background(), engine.WithLists(ls...))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Close()
+	bodies := benchBodies(ls)
+	recs := make([]record.Record, len(bodies))
+	for i, body := range bodies {
+		if err := json.Unmarshal(body, &recs[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			if _, err := eng.Screen(context.Background(), recs[i%len(recs)]); err != nil {
+				b.Fatal(err)
 			}
 			i++
 		}

@@ -57,7 +57,11 @@ func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 // wrap adds authentication, the per-request timeout, metrics and the access
 // log to h. route is the path pattern used as the metrics and log label.
 func (s *Server) wrap(route string, h http.HandlerFunc) http.Handler {
-	public := s.opts.Token == "" || s.exempt[route]
+	return s.wrapAuth(route, s.opts.Token == "" || s.exempt[route], h)
+}
+
+// wrapAuth is wrap with the token check made only when public is false.
+func (s *Server) wrapAuth(route string, public bool, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		st := &reqState{}
@@ -65,6 +69,7 @@ func (s *Server) wrap(route string, h http.HandlerFunc) http.Handler {
 		defer cancel()
 		rec := &statusRecorder{ResponseWriter: w}
 		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Cache-Control", "no-store")
 		if !public && !s.authorized(r) {
 			rec.Header().Set("WWW-Authenticate", `Bearer realm="screen"`)
 			writeError(rec, http.StatusUnauthorized, "unauthorized", "send a valid bearer token: Authorization: Bearer TOKEN")
@@ -76,10 +81,10 @@ func (s *Server) wrap(route string, h http.HandlerFunc) http.Handler {
 		}
 		took := time.Since(start)
 		code := strconv.Itoa(rec.status)
-		s.metrics.requests.WithLabelValues(r.Method, route, code).Inc()
+		s.metrics.requests.WithLabelValues(methodLabel(r.Method), route, code).Inc()
 		s.metrics.latency.WithLabelValues(route).Observe(took.Seconds())
 		attrs := []slog.Attr{
-			slog.String("method", r.Method),
+			slog.String("method", methodLabel(r.Method)),
 			slog.String("route", route),
 			slog.Int("status", rec.status),
 			slog.Float64("duration_ms", float64(took.Microseconds())/1000),
@@ -106,4 +111,15 @@ func (s *Server) authorized(r *http.Request) bool {
 	got := sha256.Sum256([]byte(strings.TrimSpace(tok)))
 	want := sha256.Sum256([]byte(s.opts.Token))
 	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
+}
+
+// methodLabel keeps the metrics' method label bounded: any method net/http
+// accepts but the API does not know is "other".
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "other"
 }

@@ -82,6 +82,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Clock is used for list ages and reload times (default time.Now).
 	Clock func() time.Time
+	// Fallback serves the paths the API does not route (for example a web
+	// workspace at /), with access logs and metrics under route "fallback"
+	// but without the bearer-token check: it must authenticate on its own.
+	// Nil answers them with a JSON 404.
+	Fallback http.Handler
 }
 
 func (o Options) withDefaults() Options {
@@ -215,6 +220,10 @@ func (s *Server) routes() {
 			w.Header().Set("Allow", methods)
 			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here; allowed: "+methods)
 		}))
+	}
+	if s.opts.Fallback != nil {
+		s.mux.Handle("/", s.wrapAuth("fallback", true, s.opts.Fallback.ServeHTTP))
+		return
 	}
 	s.mux.Handle("/", s.wrap("other", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such endpoint; see /openapi.json")

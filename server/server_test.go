@@ -196,6 +196,18 @@ func TestRouting(t *testing.T) {
 	if res.StatusCode != 200 || !json.Valid(mustRead(t, res)) {
 		t.Errorf("openapi.json: %d", res.StatusCode)
 	}
+	fb := newServer(t, Options{Token: "t", Fallback: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("workspace " + r.URL.Path))
+	})})
+	if res := do(t, fb, "GET", "/runs/1", "", ""); res.StatusCode != 200 || string(mustRead(t, res)) != "workspace /runs/1" {
+		t.Errorf("fallback: %d", res.StatusCode)
+	}
+	if res := do(t, fb, "POST", "/v1/screen", ctJSON, `{}`); res.StatusCode != 401 {
+		t.Errorf("API behind a fallback without token: %d", res.StatusCode)
+	}
+	if res := do(t, fb, "GET", "/v1/screen", "", "", "Authorization", "Bearer t"); res.StatusCode != 405 {
+		t.Errorf("wrong method with a fallback: %d", res.StatusCode)
+	}
 	noYente := newServer(t, Options{DisableYente: true})
 	if res := do(t, noYente, "POST", "/match/default", ctJSON, `{"queries":{}}`); res.StatusCode != http.StatusNotFound {
 		t.Errorf("yente disabled: %d", res.StatusCode)
@@ -424,6 +436,7 @@ func TestMetrics(t *testing.T) {
 	do(t, s, "POST", "/v1/screen", ctJSON, `{"parties":[{"name":"Acme Widgets"}]}`)
 	do(t, s, "POST", "/v1/screen", "text/plain", `{}`)
 	do(t, s, "GET", "/v1/entities/test:1", "", "")
+	do(t, s, "BREW", "/v1/screen", "", "")
 	s.Reload(context.Background())
 	res := do(t, s, "GET", "/metrics", "", "")
 	text := string(mustRead(t, res))
@@ -431,7 +444,8 @@ func TestMetrics(t *testing.T) {
 		`screen_http_requests_total{code="200",method="POST",route="/v1/screen"} 2`,
 		`screen_http_requests_total{code="415",method="POST",route="/v1/screen"} 1`,
 		`screen_http_requests_total{code="200",method="GET",route="/v1/entities/{id}"} 1`,
-		`screen_http_request_duration_seconds_count{route="/v1/screen"} 3`,
+		`screen_http_requests_total{code="405",method="other",route="/v1/screen"} 1`,
+		`screen_http_request_duration_seconds_count{route="/v1/screen"} 4`,
 		`screen_decisions_total{decision="block"} 1`,
 		`screen_decisions_total{decision="clear"} 1`,
 		`screen_reloads_total{result="ok"} 1`,

@@ -123,8 +123,8 @@ type session struct {
 	Token bool
 }
 
-// canWrite says whether the operator may upload and decide.
-func (s *session) canWrite() bool { return s.Role == RoleReviewer || s.Role == RoleAdmin }
+// CanWrite says whether the operator may upload and decide.
+func (s *session) CanWrite() bool { return s.Role == RoleReviewer || s.Role == RoleAdmin }
 
 const (
 	sessionCookie = "screen_session"

@@ -1,0 +1,237 @@
+package names
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/screen-compliance/screen/lists"
+)
+
+func TestAnalyze(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // Normalized()
+	}{
+		{"Ri U'n So'ng", "ri un song"},
+		{"KIM Chong-un", "kim chong un"},
+		{"김정은", "gim jeong eun"},
+		{"Владимир Путин", "vladimir putin"},
+		{"Ελληνικά", "ellinika"},
+		{"丹东鸿祥实业发展有限公司", "dan dong hong xiang shi ye fa zhan ltd"},
+		{"Siemens Aktiengesellschaft", "siemens jsc"},
+		{"Siemens AG", "siemens jsc"},
+		{"X Trading Co., Ltd.", "x trading ltd"},
+		{"X Trading Company Limited", "x trading ltd"},
+		{"Mr. John Smith", "john smith"},
+		{"a.k.a. Chon Ma San", "chon ma san"},
+		{"so-called Ryonbong", "ryonbong"},
+		{"7-28", "7 28"},
+		{"Brigade Forty", "brigade 40"},
+		{"First Bank", "1 bank"},
+		{"Müller Straße", "muller strasse"},
+		{"ＡＢＣ　Ｌｔｄ", "abc ltd"},
+		{"Company Limited", "company limited"}, // a name made only of legal forms keeps its words
+		{"", ""},
+		{"!!!", ""},
+		{"주식회사 조선", "jsc jo seon"},
+	}
+	for _, tt := range tests {
+		if got := Analyze(tt.in).Normalized(); got != tt.want {
+			t.Errorf("Analyze(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestAnalyzeClassesAndKeys(t *testing.T) {
+	a := Analyze("Korea Ryon Bong General Corp")
+	classes := map[string]Class{}
+	for _, tk := range a.Tokens {
+		classes[tk.Text] = tk.Class
+	}
+	if classes["jsc"] != ClassLegal || classes["korea"] != ClassGeneric || classes["ryon"] != ClassWord {
+		t.Fatalf("classes = %v", classes)
+	}
+	keys := strings.Join(a.Keys(), " ")
+	for _, k := range []string{"t:ryon", "t:ryonbong", "t:bong"} {
+		if !strings.Contains(keys, k) {
+			t.Errorf("keys %q lack %s", keys, k)
+		}
+	}
+	if strings.Contains(keys, "t:jsc") {
+		t.Errorf("legal form indexed: %q", keys)
+	}
+	// Hangul syllables carry McCune-Reischauer / DPRK spellings
+	h := Analyze("정")
+	if len(h.Tokens) != 1 || !contains(h.Tokens[0].Spellings(), "chong") || !contains(h.Tokens[0].Spellings(), "jong") {
+		t.Fatalf("Hangul spellings = %+v", h.Tokens)
+	}
+}
+
+func TestScoreNames(t *testing.T) {
+	tests := []struct {
+		q, e     string
+		min, max float64
+	}{
+		{"Kim Jong Un", "KIM JONG UN", 1, 1},
+		{"Kim Jong Un", "김정은", 1, 1},
+		{"Kim Chong-un", "Kim Jong Un", 0.95, 1},
+		{"Ri U'n So'ng", "RI UN SONG", 1, 1},
+		{"Ryonbong", "Korea Ryon Bong General Corporation", 0.8, 1},
+		{"Ryon Bong", "RYONBONG", 0.95, 1},
+		{"Siemens AG", "Siemens Aktiengesellschaft", 1, 1},
+		{"Olaf Scholze", "Olaf Scholz", 0.9, 1},
+		{"Lauren Tnkunda", "Laurent Nkunda", 0.85, 1},
+		{"Mohammed Hassan", "Muhammad Hasan", 0.85, 1},
+		{"Vladimir Putin", "PUTIN, Vladimir Vladimirovich", 0.85, 1},
+		{"Vladimir", "Vladimir Putin", 0, 0.7},
+		{"Octavian Scholz", "Olaf Scholz", 0, 0.6},
+		{"Patricia Lucas Wheeler", "Lucas Wheeler", 0, 0.75},
+		{"Al", "Li", 0, 0.1},
+		{"7-28 Trading", "7 28 Trading", 1, 1},
+		{"7-29 Trading", "7-28 Trading", 0, 0.8},
+		{"", "Anything", 0, 0},
+	}
+	for _, tt := range tests {
+		r := Score(Query{Name: tt.q}, &lists.Entity{ID: "x", Name: tt.e})
+		if r.Score < tt.min || r.Score > tt.max {
+			t.Errorf("Score(%q, %q) = %.3f (%s), want %.2f..%.2f", tt.q, tt.e, r.Score, r.Explanation, tt.min, tt.max)
+		}
+	}
+}
+
+func TestScoreQualifiers(t *testing.T) {
+	e := &lists.Entity{ID: "un:1", Kind: lists.KindPerson, Name: "Ali Hassan Mahmoud",
+		BirthDates:  []lists.Date{"1960-05-01"},
+		Countries:   []lists.Country{{Code: "IQ", Role: lists.RoleNationality}},
+		Identifiers: []lists.Identifier{{Type: lists.IDPassport, Value: "A 1234567"}},
+		Aliases:     []lists.Alias{{Name: "Abu Ali", Strength: lists.StrengthWeak}}}
+	base := Score(Query{Name: "Ali Hasan Mahmoud"}, e).Score
+	tests := []struct {
+		name string
+		q    Query
+		cmp  func(s float64) bool
+	}{
+		{"full dob agrees", Query{Name: "Ali Hasan Mahmoud", DOB: "1960-05-01"}, func(s float64) bool { return s > base }},
+		{"dob year agrees", Query{Name: "Ali Hasan Mahmoud", DOB: "1960"}, func(s float64) bool { return s > base }},
+		{"dob disagrees", Query{Name: "Ali Hasan Mahmoud", DOB: "1985-01-01"}, func(s float64) bool { return s < base }},
+		{"country agrees", Query{Name: "Ali Hasan Mahmoud", Country: "Iraq"}, func(s float64) bool { return s > base }},
+		{"country disagrees", Query{Name: "Ali Hasan Mahmoud", Country: "FR"}, func(s float64) bool { return s < base }},
+		{"kind agrees", Query{Name: "Ali Hasan Mahmoud", Kind: lists.KindPerson}, func(s float64) bool { return s == base }},
+		{"vessel never matches a person", Query{Name: "Ali Hassan Mahmoud", Kind: lists.KindVessel}, func(s float64) bool { return s == 0 }},
+		{"id alone confirms", Query{Name: "Somebody Else", IDs: []string{"a1234567"}}, func(s float64) bool { return s >= 0.9 }},
+		{"weak alias down-weighted", Query{Name: "Abu Ali"}, func(s float64) bool { return s == weakAliasFactor }},
+	}
+	for _, tt := range tests {
+		r := Score(tt.q, e)
+		if !tt.cmp(r.Score) {
+			t.Errorf("%s: score %.4f (base %.4f): %s", tt.name, r.Score, base, r.Explanation)
+		}
+	}
+	// more agreeing evidence never lowers a score
+	full := Score(Query{Name: "Ali Hasan Mahmoud", DOB: "1960-05-01", Country: "IQ", Kind: lists.KindPerson, IDs: []string{"A1234567"}}, e)
+	if full.Score < base || full.Score > 1 {
+		t.Errorf("all evidence: %.4f < base %.4f", full.Score, base)
+	}
+	found := map[string]bool{}
+	for _, f := range full.Features {
+		found[f.Name] = true
+	}
+	for _, f := range []string{"name", "dob", "country", "kind", "id"} {
+		if !found[f] {
+			t.Errorf("feature %s missing: %+v", f, full.Features)
+		}
+	}
+	if !strings.Contains(full.Explanation, "mahmoud~mahmoud(1.00)") {
+		t.Errorf("explanation %q", full.Explanation)
+	}
+}
+
+func TestKindFamilies(t *testing.T) {
+	org := &lists.Entity{ID: "x", Kind: lists.KindOrganization, Name: "Ryonbong Trading"}
+	for _, k := range []lists.Kind{"company", "organization", "legal_entity", "business", ""} {
+		if s := Score(Query{Name: "Ryonbong Trading", Kind: k}, org).Score; s != 1 {
+			t.Errorf("kind %q vs organisation: %.3f", k, s)
+		}
+	}
+	for _, k := range []lists.Kind{lists.KindPerson, lists.KindVessel, lists.KindAircraft} {
+		if s := Score(Query{Name: "Ryonbong Trading", Kind: k}, org).Score; s != 0 {
+			t.Errorf("kind %q vs organisation: %.3f", k, s)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	tests := []struct {
+		in   string
+		want date
+	}{
+		{"1960", date{year: 1960, yearTo: 1960}},
+		{"1960-05", date{year: 1960, yearTo: 1960, month: 5}},
+		{"1960-05-01", date{year: 1960, yearTo: 1960, month: 5, day: 1}},
+		{"01.05.1960", date{year: 1960, yearTo: 1960, month: 5, day: 1}},
+		{"1958/1962", date{year: 1958, yearTo: 1962}},
+		{"circa 1960", date{}},
+		{"1960-13-01", date{}},
+		{"", date{}},
+	}
+	for _, tt := range tests {
+		if got := parseDate(tt.in); got != tt.want {
+			t.Errorf("parseDate(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestStringSim(t *testing.T) {
+	tests := []struct {
+		a, b     string
+		min, max float64
+	}{
+		{"hassan", "hassan", 1, 1},
+		{"hasan", "hassan", 0.9, 1},
+		{"abid", "baid", 0.72, 1}, // transposition
+		{"ri", "li", 0, 0},        // no edits allowed in 2-letter tokens
+		{"yyu", "yu", 0.85, 1},    // doubled letter
+		{"mohammed", "muhammad", 0.85, 1},
+		{"smith", "jones", 0, 0},
+	}
+	for _, tt := range tests {
+		a, b := Analyze(tt.a).Tokens[0], Analyze(tt.b).Tokens[0]
+		if s := tokenSim(&a, &b); s < tt.min || s > tt.max {
+			t.Errorf("tokenSim(%q, %q) = %.3f, want %.2f..%.2f", tt.a, tt.b, s, tt.min, tt.max)
+		}
+	}
+}
+
+func FuzzAnalyze(f *testing.F) {
+	for _, s := range []string{"Ri U'n So'ng", "김정은", "丹东鸿祥实业发展有限公司", "Владимир", "7-28", "a.k.a. X Co., Ltd.", "\xff\xfe", "ＡＢＣ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a := Analyze(s)
+		for _, tk := range a.Tokens {
+			if tk.Text == "" {
+				t.Fatalf("empty token from %q", s)
+			}
+		}
+		_ = a.Keys()
+		r := Score(Query{Name: s, DOB: s, Country: s, IDs: []string{s}}, &lists.Entity{ID: "x", Name: s, BirthDates: []lists.Date{lists.Date(s)}})
+		if r.Score < 0 || r.Score > 1 {
+			t.Fatalf("score %v out of range for %q", r.Score, s)
+		}
+		if len(a.Tokens) > 0 && r.Score < 0.99 {
+			t.Fatalf("identical name %q scores %v: %s", s, r.Score, r.Explanation)
+		}
+	})
+}
+
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"1960", "1960-05-01", "01.05.1960", "1958/1962", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d := parseDate(s)
+		if d.year != 0 && (d.year < 1000 || d.month > 12 || d.day > 31 || d.yearTo < d.year) {
+			t.Fatalf("parseDate(%q) = %+v", s, d)
+		}
+	})
+}

@@ -1,0 +1,304 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/screen-compliance/screen/record"
+)
+
+// Review states of a record.
+const (
+	stateOpen          = "open"
+	stateConfirmed     = "confirmed"
+	stateFalsePositive = "false_positive"
+	stateNeedsInfo     = "needs_info"
+	// stateFPPending is a false positive on a block awaiting a second
+	// operator (four-eyes).
+	stateFPPending = "fp_pending"
+)
+
+var reviewStates = []string{stateOpen, stateConfirmed, stateFalsePositive, stateNeedsInfo, stateFPPending}
+
+// stateLabel names a review state for people.
+func stateLabel(s string) string {
+	switch s {
+	case stateOpen:
+		return "open"
+	case stateConfirmed:
+		return "confirmed (escalated)"
+	case stateFalsePositive:
+		return "false positive"
+	case stateNeedsInfo:
+		return "needs information"
+	case stateFPPending:
+		return "false positive, awaiting second approval"
+	}
+	return s
+}
+
+// decisionTabs are the queue's groups, most severe first.
+var decisionTabs = []string{record.Block, record.Review, record.Error, record.Clear}
+
+// Counts counts a run's records by decision.
+type Counts struct {
+	Block, Review, Error, Clear, Total int
+}
+
+// Get returns the count of one decision.
+func (c Counts) Get(decision string) int {
+	switch decision {
+	case record.Block:
+		return c.Block
+	case record.Review:
+		return c.Review
+	case record.Error:
+		return c.Error
+	case record.Clear:
+		return c.Clear
+	}
+	return 0
+}
+
+// filter selects records of a run.
+type filter struct {
+	Decision, Rule, List, Role, Country, Review, Q string
+}
+
+// filterFrom reads a filter from the query string.
+func filterFrom(q url.Values) filter {
+	get := func(k string) string {
+		v := strings.TrimSpace(q.Get(k))
+		if len(v) > 200 {
+			v = v[:200]
+		}
+		return v
+	}
+	f := filter{Decision: get("decision"), Rule: get("rule"), List: get("list"), Role: get("role"), Country: get("country"), Review: get("review"), Q: get("q")}
+	switch f.Decision {
+	case record.Block, record.Review, record.Error, record.Clear, "all":
+	default:
+		f.Decision = ""
+	}
+	return f
+}
+
+// values returns the filter as query values, decision included.
+func (f filter) values() url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{"decision": f.Decision, "rule": f.Rule, "list": f.List, "role": f.Role, "country": f.Country, "review": f.Review, "q": f.Q} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v
+}
+
+// active says whether any filter but the decision is set.
+func (f filter) active() bool {
+	return f.Rule != "" || f.List != "" || f.Role != "" || f.Country != "" || f.Review != "" || f.Q != ""
+}
+
+// where returns the SQL condition and arguments of the filter but the
+// decision, for records of run id.
+func (f filter) where(id int64) (string, []any) {
+	conds := []string{"run_id = ?"}
+	args := []any{id}
+	word := func(col, v string) {
+		conds = append(conds, col+` LIKE ? ESCAPE '\'`)
+		args = append(args, "% "+likeEscape(v)+" %")
+	}
+	if f.Rule != "" {
+		word("rules", f.Rule)
+	}
+	if f.List != "" {
+		word("lists", f.List)
+	}
+	if f.Role != "" {
+		word("roles", f.Role)
+	}
+	if f.Country != "" {
+		word("countries", strings.ToUpper(f.Country))
+	}
+	if f.Review != "" {
+		conds = append(conds, "review = ?")
+		args = append(args, f.Review)
+	}
+	if f.Q != "" {
+		conds = append(conds, `search LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscape(strings.ToLower(f.Q))+"%")
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// counts counts the run's records by decision under the filter.
+func (a *App) counts(ctx context.Context, id int64, f filter) (Counts, error) {
+	where, args := f.where(id)
+	rows, err := a.st.db.QueryContext(ctx, `SELECT decision, COUNT(*) FROM records WHERE `+where+` GROUP BY decision`, args...)
+	if err != nil {
+		return Counts{}, fmt.Errorf("count run %d: %w", id, err)
+	}
+	defer rows.Close()
+	var c Counts
+	for rows.Next() {
+		var d string
+		var n int
+		if err := rows.Scan(&d, &n); err != nil {
+			return Counts{}, fmt.Errorf("count run %d: %w", id, err)
+		}
+		switch d {
+		case record.Block:
+			c.Block = n
+		case record.Review:
+			c.Review = n
+		case record.Clear:
+			c.Clear = n
+		default:
+			c.Error += n
+		}
+		c.Total += n
+	}
+	return c, rows.Err()
+}
+
+// queueRow is one line of the queue.
+type queueRow struct {
+	Seq        int
+	RecordID   string
+	Row        int
+	Decision   string
+	Review     string
+	Parties    string
+	TopName    string
+	TopScore   float64
+	Rules      []string
+	ReviewedBy string
+}
+
+// queuePage reads one page of records.
+func (a *App) queuePage(ctx context.Context, id int64, f filter, offset, limit int) ([]queueRow, error) {
+	where, args := f.where(id)
+	if f.Decision != "" && f.Decision != "all" {
+		where += " AND decision = ?"
+		args = append(args, f.Decision)
+	}
+	args = append(args, limit, offset)
+	rows, err := a.st.db.QueryContext(ctx, `SELECT seq, record_id, row, decision, review, parties, top_name, top_score, rules, reviewed_by
+		FROM records WHERE `+where+` ORDER BY seq LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("queue of run %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []queueRow
+	for rows.Next() {
+		var q queueRow
+		var rules string
+		if err := rows.Scan(&q.Seq, &q.RecordID, &q.Row, &q.Decision, &q.Review, &q.Parties, &q.TopName, &q.TopScore, &rules, &q.ReviewedBy); err != nil {
+			return nil, fmt.Errorf("queue of run %d: %w", id, err)
+		}
+		q.Rules = strings.Fields(rules)
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// tab is one decision group link of the queue.
+type tab struct {
+	Decision string
+	Count    int
+	Current  bool
+	URL      string
+}
+
+// queue shows a run's records grouped by decision, filtered and paged.
+func (a *App) queue(w http.ResponseWriter, r *http.Request, s *session) {
+	run, ok := a.runOr404(w, r, s)
+	if !ok {
+		return
+	}
+	f := filterFrom(r.URL.Query())
+	counts, err := a.counts(r.Context(), run.ID, f)
+	if err != nil {
+		a.internal(w, r, s, err)
+		return
+	}
+	run.Counts = counts
+	if f.active() {
+		if run.Counts, err = a.counts(r.Context(), run.ID, filter{}); err != nil {
+			a.internal(w, r, s, err)
+			return
+		}
+	}
+	if f.Decision == "" {
+		f.Decision = record.Block
+		for _, d := range decisionTabs {
+			if counts.Get(d) > 0 {
+				f.Decision = d
+				break
+			}
+		}
+	}
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page = max(page, 1)
+	size := a.opts.PageSize
+	rows, err := a.queuePage(r.Context(), run.ID, f, (page-1)*size, size+1)
+	if err != nil {
+		a.internal(w, r, s, err)
+		return
+	}
+	hasNext := len(rows) > size
+	if hasNext {
+		rows = rows[:size]
+	}
+	base := "/runs/" + strconv.FormatInt(run.ID, 10)
+	var tabs []tab
+	for _, d := range decisionTabs {
+		g := f
+		g.Decision = d
+		tabs = append(tabs, tab{Decision: d, Count: counts.Get(d), Current: d == f.Decision, URL: base + "?" + g.values().Encode()})
+	}
+	pageURL := func(p int) string {
+		v := f.values()
+		v.Set("page", strconv.Itoa(p))
+		return base + "?" + v.Encode()
+	}
+	// The record links carry the filter, so that j/k on a record page
+	// walk the same list.
+	ctxQuery := f.values()
+	ctxQuery.Set("page", strconv.Itoa(page))
+	total := counts.Get(f.Decision)
+	if f.Decision == "all" {
+		total = counts.Total
+	}
+	data := map[string]any{
+		"Run": run, "Counts": counts, "Tabs": tabs, "Filter": f, "Rows": rows, "Page": page,
+		"Pages": (total + size - 1) / size, "Matching": total,
+		"Next": pageURL(page + 1), "Prev": pageURL(page - 1), "HasNext": hasNext, "HasPrev": page > 1,
+		"Base": base, "Ctx": ctxQuery.Encode(), "States": reviewStates, "Filtered": f.active(),
+	}
+	a.render(w, http.StatusOK, "queue", view{Title: run.Name, Op: s, Data: data, Flash: r.URL.Query().Get("flash")})
+}
+
+// runOr404 reads the run named in the path or renders 404.
+func (a *App) runOr404(w http.ResponseWriter, r *http.Request, s *session) (*Run, bool) {
+	id, ok := pathInt(r, "run")
+	if !ok {
+		a.fail(w, r, s, http.StatusNotFound, "No such run.")
+		return nil, false
+	}
+	run, err := a.getRun(r.Context(), id)
+	if err != nil {
+		if errors.Is(err, errNotFound) {
+			a.fail(w, r, s, http.StatusNotFound, "No such run.")
+		} else {
+			a.internal(w, r, s, err)
+		}
+		return nil, false
+	}
+	return run, true
+}

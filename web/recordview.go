@@ -1,0 +1,372 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/record"
+)
+
+// storedRow is a record as the record page needs it.
+type storedRow struct {
+	Seq        int
+	Decision   record.Decision
+	Record     record.Record
+	Review     string
+	Version    int
+	ReviewedBy string
+	ReviewedAt string
+	DecisionID string
+}
+
+// getRecord reads record seq of run id.
+func (a *App) getRecord(ctx context.Context, id int64, seq int) (*storedRow, error) {
+	var sr storedRow
+	var dj, rj []byte
+	err := a.st.db.QueryRowContext(ctx, `SELECT seq, review, version, reviewed_by, reviewed_at, decision_id, decision_json, record_json FROM records WHERE run_id = ? AND seq = ?`, id, seq).
+		Scan(&sr.Seq, &sr.Review, &sr.Version, &sr.ReviewedBy, &sr.ReviewedAt, &sr.DecisionID, &dj, &rj)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read run %d record %d: %w", id, seq, err)
+	}
+	if err := errors.Join(json.Unmarshal(dj, &sr.Decision), json.Unmarshal(rj, &sr.Record)); err != nil {
+		return nil, fmt.Errorf("decode run %d record %d: %w", id, seq, err)
+	}
+	sr.Decision.Record = &sr.Record
+	return &sr, nil
+}
+
+// reviewEntry is one review action on a record.
+type reviewEntry struct {
+	ID            int64
+	Action        string
+	Reason        string
+	Suppress      bool
+	SuppressUntil string
+	Operator      string
+	CreatedAt     string
+	DecisionID    string
+	StateAfter    string
+}
+
+// reviewsOf returns a record's review history, oldest first.
+func (a *App) reviewsOf(ctx context.Context, id int64, seq int) ([]reviewEntry, error) {
+	rows, err := a.st.db.QueryContext(ctx, `SELECT id, action, reason, suppress, suppress_until, operator, created_at, decision_id, state_after
+		FROM reviews WHERE run_id = ? AND seq = ? ORDER BY id`, id, seq)
+	if err != nil {
+		return nil, fmt.Errorf("reviews of run %d record %d: %w", id, seq, err)
+	}
+	defer rows.Close()
+	var out []reviewEntry
+	for rows.Next() {
+		var e reviewEntry
+		if err := rows.Scan(&e.ID, &e.Action, &e.Reason, &e.Suppress, &e.SuppressUntil, &e.Operator, &e.CreatedAt, &e.DecisionID, &e.StateAfter); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// runEntity reads a listed entity as it was when the run screened.
+func (a *App) runEntity(ctx context.Context, id int64, eid string) (*lists.Entity, error) {
+	var b []byte
+	err := a.st.db.QueryRowContext(ctx, `SELECT entity_json FROM run_entities WHERE run_id = ? AND entity_id = ?`, id, eid).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read entity %s: %w", eid, err)
+	}
+	var e lists.Entity
+	if err := json.Unmarshal(b, &e); err != nil {
+		return nil, fmt.Errorf("decode entity %s: %w", eid, err)
+	}
+	return &e, nil
+}
+
+// neighbour returns the seq before (dir < 0) or after a record in the
+// filtered queue, or 0.
+func (a *App) neighbour(ctx context.Context, id int64, f filter, seq, dir int) (int, error) {
+	where, args := f.where(id)
+	if f.Decision != "" && f.Decision != "all" {
+		where += " AND decision = ?"
+		args = append(args, f.Decision)
+	}
+	q := ` AND seq > ? ORDER BY seq LIMIT 1`
+	if dir < 0 {
+		q = ` AND seq < ? ORDER BY seq DESC LIMIT 1`
+	}
+	var n int
+	err := a.st.db.QueryRowContext(ctx, `SELECT seq FROM records WHERE `+where+q, append(args, seq)...).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return n, err
+}
+
+// segment is a piece of a name, highlighted when Class is set.
+type segment struct {
+	Text  string
+	Class string
+}
+
+// pair is one aligned token pair of a match explanation.
+type pair struct {
+	Query, Listed string
+	Sim           float64
+}
+
+var pairRE = regexp.MustCompile(`(\S+)~(\S+)\(([0-9.]+)\)`)
+
+// alignedPairs reads the token alignment out of a match explanation:
+// `"query"~"listed name": tok~tok(0.95) ...; other notes`.
+func alignedPairs(expl string) []pair {
+	rest := expl
+	for range 2 {
+		q, err := strconv.QuotedPrefix(rest)
+		if err != nil {
+			return nil
+		}
+		rest = strings.TrimPrefix(rest[len(q):], "~")
+	}
+	rest = strings.TrimPrefix(rest, ":")
+	if i := strings.IndexByte(rest, ';'); i >= 0 {
+		rest = rest[:i]
+	}
+	var out []pair
+	for _, m := range pairRE.FindAllStringSubmatch(rest, -1) {
+		sim, _ := strconv.ParseFloat(m[3], 64)
+		out = append(out, pair{Query: m[1], Listed: m[2], Sim: sim})
+	}
+	return out
+}
+
+// fold lower-cases a word and keeps its letters and digits.
+func foldWord(w string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(w) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// highlight splits name into words and marks those aligned with a token:
+// "hl-strong" for similarity ≥ 0.9, "hl-weak" below.
+func highlight(name string, toks map[string]float64) []segment {
+	var out []segment
+	word := strings.Builder{}
+	flushWord := func() {
+		if word.Len() == 0 {
+			return
+		}
+		w := word.String()
+		word.Reset()
+		class := ""
+		if f := foldWord(w); f != "" {
+			best := -1.0
+			for t, sim := range toks {
+				if t == f || (len(f) >= 3 && strings.Contains(t, f)) || (len(t) >= 3 && strings.Contains(f, t)) {
+					best = max(best, sim)
+				}
+			}
+			switch {
+			case best >= 0.9:
+				class = "hl-strong"
+			case best >= 0:
+				class = "hl-weak"
+			}
+		}
+		out = append(out, segment{Text: w, Class: class})
+	}
+	for _, r := range name {
+		if unicode.IsSpace(r) {
+			flushWord()
+			out = append(out, segment{Text: string(r)})
+			continue
+		}
+		word.WriteRune(r)
+	}
+	flushWord()
+	return out
+}
+
+// featureLabel explains a score feature in words.
+func featureLabel(name string) string {
+	switch name {
+	case "name":
+		return "name similarity (aligned tokens)"
+	case "alias_weak":
+		return "weak alias: score scaled down"
+	case "alias_former":
+		return "former name: score scaled down"
+	case "kind":
+		return "same kind of party"
+	case "dob":
+		return "date of birth agreement"
+	case "country":
+		return "country agreement"
+	case "id":
+		return "identifier matches (IMO, passport, ...)"
+	}
+	return name
+}
+
+// matchView is one match shown side by side with its list entry.
+type matchView struct {
+	Index      int
+	Match      record.Match
+	Party      record.Party
+	QuerySegs  []segment
+	ListedSegs []segment
+	Pairs      []pair
+	Features   []featureView
+	Entity     *lists.Entity
+	EntityName []segment
+	Aliases    []aliasView
+	ListVer    string
+	Nationals  []string
+}
+
+type aliasView struct {
+	Segs     []segment
+	Strength string
+	Script   string
+}
+
+type featureView struct {
+	Name, Label, Detail string
+	Value               float64
+}
+
+// recordPage shows one record: the input row, each match beside its list
+// entry, the policy reasons and the review form.
+func (a *App) recordPage(w http.ResponseWriter, r *http.Request, s *session) {
+	run, ok := a.runOr404(w, r, s)
+	if !ok {
+		return
+	}
+	seq, ok := pathInt(r, "seq")
+	if !ok {
+		a.fail(w, r, s, http.StatusNotFound, "No such record.")
+		return
+	}
+	v, status, err := a.recordView(r, run, int(seq), s)
+	if err != nil {
+		if errors.Is(err, errNotFound) {
+			a.fail(w, r, s, http.StatusNotFound, "No such record in this run.")
+			return
+		}
+		a.internal(w, r, s, err)
+		return
+	}
+	a.render(w, status, "record", v)
+}
+
+// recordView builds the record page's view.
+func (a *App) recordView(r *http.Request, run *Run, seq int, s *session) (view, int, error) {
+	ctx := r.Context()
+	sr, err := a.getRecord(ctx, run.ID, seq)
+	if err != nil {
+		return view{}, 0, err
+	}
+	history, err := a.reviewsOf(ctx, run.ID, seq)
+	if err != nil {
+		return view{}, 0, err
+	}
+	listVer := map[string]string{}
+	for _, m := range run.Lists {
+		listVer[m.Name] = m.Version
+	}
+	var mvs []matchView
+	for i, m := range sr.Decision.Matches {
+		mv := matchView{Index: i, Match: m, Pairs: alignedPairs(m.Explanation), ListVer: listVer[m.List]}
+		if m.Party >= 0 && m.Party < len(sr.Record.Parties) {
+			mv.Party = sr.Record.Parties[m.Party]
+		}
+		qt, lt := map[string]float64{}, map[string]float64{}
+		for _, p := range mv.Pairs {
+			qt[p.Query] = max(qt[p.Query], p.Sim)
+			lt[p.Listed] = max(lt[p.Listed], p.Sim)
+		}
+		mv.QuerySegs = highlight(m.Query, qt)
+		mv.ListedSegs = highlight(m.MatchedName, lt)
+		for _, f := range m.Features {
+			mv.Features = append(mv.Features, featureView{Name: f.Name, Label: featureLabel(f.Name), Detail: f.Detail, Value: f.Value})
+		}
+		if mv.Entity, err = a.runEntity(ctx, run.ID, m.EntityID); err != nil {
+			return view{}, 0, err
+		}
+		if mv.Entity != nil {
+			mv.EntityName = highlight(mv.Entity.Name, lt)
+			for _, al := range mv.Entity.Aliases {
+				mv.Aliases = append(mv.Aliases, aliasView{Segs: highlight(al.Name, lt), Strength: string(al.Strength), Script: al.Script})
+			}
+			for _, c := range mv.Entity.Countries {
+				label := c.Code
+				if label == "" {
+					label = c.Name
+				}
+				mv.Nationals = append(mv.Nationals, label+" ("+string(c.Role)+")")
+			}
+		}
+		mvs = append(mvs, mv)
+	}
+	q := r.URL.Query()
+	if c := r.PostFormValue("ctx"); c != "" {
+		if pq, err := url.ParseQuery(c); err == nil {
+			q = pq
+		}
+	}
+	f := filterFrom(q)
+	prev, err := a.neighbour(ctx, run.ID, f, seq, -1)
+	if err != nil {
+		return view{}, 0, err
+	}
+	next, err := a.neighbour(ctx, run.ID, f, seq, 1)
+	if err != nil {
+		return view{}, 0, err
+	}
+	base := "/runs/" + strconv.FormatInt(run.ID, 10)
+	ctxQ := f.values()
+	if p := q.Get("page"); p != "" {
+		ctxQ.Set("page", p)
+	}
+	link := func(n int) string {
+		if n == 0 {
+			return ""
+		}
+		return base + "/records/" + strconv.Itoa(n) + "?" + ctxQ.Encode()
+	}
+	var pendingBy string
+	if sr.Review == stateFPPending {
+		for i := len(history) - 1; i >= 0; i-- {
+			if history[i].StateAfter == stateFPPending {
+				pendingBy = history[i].Operator
+				break
+			}
+		}
+	}
+	data := map[string]any{
+		"Run": run, "Rec": sr, "Matches": mvs, "History": history, "Base": base,
+		"Prev": link(prev), "Next": link(next), "Back": base + "?" + ctxQ.Encode(), "Ctx": ctxQ.Encode(),
+		"CanWrite": s.CanWrite(), "FourEyes": a.opts.FourEyes, "PendingBy": pendingBy,
+		"CanApprove": sr.Review == stateFPPending && pendingBy != s.Operator && s.CanWrite(),
+		"Suppress":   a.opts.IgnoreFile != "", "Today": a.opts.Clock().Format("2006-01-02"),
+	}
+	return view{Title: "Record " + sr.Decision.ID, Op: s, Data: data, Flash: r.URL.Query().Get("flash")}, http.StatusOK, nil
+}

@@ -1,0 +1,344 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/screen-compliance/screen/input"
+	"github.com/screen-compliance/screen/record"
+)
+
+// maxFieldBytes caps one non-file form field of the upload form.
+const maxFieldBytes = 4 << 10
+
+// uploadError is a problem with an upload the operator can fix.
+type uploadError struct {
+	status int
+	msg    string
+}
+
+func (e *uploadError) Error() string { return e.msg }
+
+// upload receives a new run: the form is streamed, the file goes to a temp
+// file in the store directory (never into memory), is opened with the same
+// readers as `screen scan`, and is screened in the background.
+func (a *App) upload(w http.ResponseWriter, r *http.Request) {
+	s, ok := a.sessionFrom(r)
+	if !ok {
+		a.fail(w, r, nil, http.StatusUnauthorized, "Sign in first.")
+		return
+	}
+	if !s.CanWrite() {
+		a.fail(w, r, s, http.StatusForbidden, "Your role ("+s.Role+") may look but not start runs.")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, a.opts.MaxUpload+64<<10)
+	f, err := a.receive(r, s)
+	if err != nil {
+		var ue *uploadError
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &mbe):
+			a.fail(w, r, s, http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is larger than the upload limit of %s.", humanBytes(a.opts.MaxUpload)))
+		case errors.As(err, &ue):
+			a.fail(w, r, s, ue.status, ue.msg)
+		default:
+			a.internal(w, r, s, err)
+		}
+		return
+	}
+	rd, cr, err := openUpload(f.path, f.name)
+	if err != nil {
+		os.Remove(f.path)
+		a.fail(w, r, s, http.StatusUnprocessableEntity, "The file could not be read: "+err.Error())
+		return
+	}
+	id, err := a.createRun(r.Context(), f.title, f.name, f.sha, s.Operator, 0, f.opts)
+	if err != nil {
+		rd.Close()
+		os.Remove(f.path)
+		a.internal(w, r, s, err)
+		return
+	}
+	size := float64(max(f.size, 1))
+	path := f.path
+	a.startRun(id, source{
+		next:     rd.Next,
+		progress: func() float64 { return min(float64(cr.n.Load())/size, 0.99) },
+		close:    func() { rd.Close(); os.Remove(path) },
+	}, f.opts)
+	http.Redirect(w, r, "/runs/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// received is an uploaded file and the run's choices.
+type received struct {
+	path, name, title, sha string
+	size                   int64
+	opts                   RunOptions
+}
+
+// receive streams the multipart form. The CSRF field must come before the
+// file (the form puts it first), so that nothing is written to disk for a
+// forged request.
+func (a *App) receive(r *http.Request, s *session) (*received, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, &uploadError{http.StatusBadRequest, "Send the form as multipart/form-data with a file."}
+	}
+	var f received
+	csrfOK := s.Token
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			f.cleanup()
+			return nil, fmt.Errorf("read upload: %w", err)
+		}
+		name := p.FormName()
+		if name == "file" {
+			if !csrfOK {
+				p.Close()
+				return nil, &uploadError{http.StatusForbidden, "This form has expired or did not come from this workspace (CSRF check failed). Reload the page and try again."}
+			}
+			if f.path != "" {
+				p.Close()
+				f.cleanup()
+				return nil, &uploadError{http.StatusBadRequest, "Upload one file per run."}
+			}
+			if err := a.saveFile(p, &f); err != nil {
+				p.Close()
+				f.cleanup()
+				return nil, err
+			}
+			p.Close()
+			continue
+		}
+		v, err := readField(p)
+		p.Close()
+		if err != nil {
+			f.cleanup()
+			return nil, err
+		}
+		switch name {
+		case "csrf":
+			csrfOK = csrfOK || (s.CSRF != "" && v == s.CSRF)
+		case "name":
+			f.title = strings.TrimSpace(v)
+		case "lists":
+			f.opts.Lists = append(f.opts.Lists, v)
+		case "disable":
+			f.opts.DisabledRules = append(f.opts.DisabledRules, v)
+		case "apply_ignore":
+			f.opts.ApplySuppressions = v != ""
+		}
+	}
+	if !csrfOK {
+		f.cleanup()
+		return nil, &uploadError{http.StatusForbidden, "This form has expired or did not come from this workspace (CSRF check failed). Reload the page and try again."}
+	}
+	if f.path == "" {
+		return nil, &uploadError{http.StatusBadRequest, "Choose a file to screen (CSV, TSV, XLSX, JSON or JSON Lines)."}
+	}
+	if f.size == 0 {
+		f.cleanup()
+		return nil, &uploadError{http.StatusUnprocessableEntity, "The file " + f.name + " is empty."}
+	}
+	// Choosing every list is the same as choosing none: no filter.
+	if len(uniqSorted(f.opts.Lists)) >= len(a.eng.Lists()) {
+		f.opts.Lists = nil
+	}
+	f.opts.Lists, f.opts.DisabledRules = nilIfEmpty(uniqSorted(f.opts.Lists)), nilIfEmpty(uniqSorted(f.opts.DisabledRules))
+	if f.title == "" {
+		f.title = f.name
+	}
+	if len([]rune(f.title)) > 200 {
+		f.title = string([]rune(f.title)[:200])
+	}
+	return &f, nil
+}
+
+func nilIfEmpty(v []string) []string {
+	if len(v) == 0 {
+		return nil
+	}
+	return v
+}
+
+func (f *received) cleanup() {
+	if f.path != "" {
+		os.Remove(f.path)
+		f.path = ""
+	}
+}
+
+// readField reads a small form field.
+func readField(p *multipart.Part) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
+	if err != nil {
+		return "", fmt.Errorf("read form field %s: %w", p.FormName(), err)
+	}
+	if len(b) > maxFieldBytes {
+		return "", &uploadError{http.StatusRequestEntityTooLarge, "The form field " + p.FormName() + " is too long."}
+	}
+	return string(b), nil
+}
+
+// saveFile copies the file part to a temp file under the store directory.
+func (a *App) saveFile(p *multipart.Part, f *received) error {
+	f.name = cleanFileName(p.FileName())
+	ext := strings.ToLower(filepath.Ext(f.name))
+	if ext != "" && !allowedExt[ext] {
+		return &uploadError{http.StatusUnsupportedMediaType, fmt.Sprintf("%s: files of type %s cannot be screened; upload CSV, TSV, XLSX, JSON or JSON Lines.", f.name, ext)}
+	}
+	tmp, err := os.CreateTemp(filepath.Join(a.opts.Dir, "uploads"), "upload-*"+ext)
+	if err != nil {
+		return fmt.Errorf("store upload: %w", err)
+	}
+	f.path = tmp.Name()
+	n, sha, err := copyHashed(tmp, io.LimitReader(p, a.opts.MaxUpload+1))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if n > a.opts.MaxUpload {
+		return &http.MaxBytesError{Limit: a.opts.MaxUpload}
+	}
+	f.size, f.sha = n, sha
+	return nil
+}
+
+// openUpload opens a stored upload with the input readers; name (the
+// uploaded file's name) picks the format and names the rows' source.
+func openUpload(path, name string) (input.Reader, *countingReader, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open upload: %w", err)
+	}
+	cr := &countingReader{r: fh}
+	rd, err := input.NewReader(cr, name, input.Options{})
+	if err != nil {
+		fh.Close()
+		return nil, nil, err
+	}
+	return closeBoth{rd, fh}, cr, nil
+}
+
+// closeBoth is a reader that also closes the file under it.
+type closeBoth struct {
+	input.Reader
+	f *os.File
+}
+
+func (c closeBoth) Close() error { return errors.Join(c.Reader.Close(), c.f.Close()) }
+
+// progress answers the run's status as JSON for the progress poller.
+func (a *App) progress(w http.ResponseWriter, r *http.Request, s *session) {
+	id, ok := pathInt(r, "run")
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	run, err := a.getRun(r.Context(), id)
+	if err != nil {
+		if errors.Is(err, errNotFound) {
+			http.NotFound(w, r)
+			return
+		}
+		a.internal(w, r, s, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	json.NewEncoder(w).Encode(map[string]any{"status": run.Status, "progress": run.Progress, "screened": run.Screened, "error": run.Error})
+}
+
+// rescreen screens a saved run again with the current lists and policies,
+// as a new run whose parent is the old one.
+func (a *App) rescreen(w http.ResponseWriter, r *http.Request, s *session) {
+	id, ok := pathInt(r, "run")
+	if !ok {
+		a.fail(w, r, s, http.StatusNotFound, "No such run.")
+		return
+	}
+	old, err := a.getRun(r.Context(), id)
+	if err != nil {
+		if errors.Is(err, errNotFound) {
+			a.fail(w, r, s, http.StatusNotFound, "No such run.")
+			return
+		}
+		a.internal(w, r, s, err)
+		return
+	}
+	if !old.Done() {
+		a.fail(w, r, s, http.StatusConflict, "This run has not finished; re-screen it once it is done.")
+		return
+	}
+	nid, err := a.createRun(r.Context(), old.Name, old.FileName, old.InputSHA256, s.Operator, old.ID, old.Options)
+	if err != nil {
+		a.internal(w, r, s, err)
+		return
+	}
+	a.startRun(nid, a.storedSource(old.ID, old.Screened), old.Options)
+	http.Redirect(w, r, "/runs/"+strconv.FormatInt(nid, 10)+"/diff", http.StatusSeeOther)
+}
+
+// storedSource reads the input records of a saved run in order, a page at
+// a time.
+func (a *App) storedSource(runID int64, total int) source {
+	var (
+		buf  []record.Record
+		last int
+		done atomic.Int64
+	)
+	next := func() (record.Record, error) {
+		if len(buf) == 0 {
+			rows, err := a.st.db.QueryContext(a.ctx, `SELECT seq, record_json FROM records WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT 1000`, runID, last)
+			if err != nil {
+				return record.Record{}, fmt.Errorf("re-screen run %d: %w", runID, err)
+			}
+			for rows.Next() {
+				var b []byte
+				if err := rows.Scan(&last, &b); err != nil {
+					rows.Close()
+					return record.Record{}, fmt.Errorf("re-screen run %d: %w", runID, err)
+				}
+				var rec record.Record
+				if err := json.Unmarshal(b, &rec); err != nil {
+					rows.Close()
+					return record.Record{}, fmt.Errorf("re-screen run %d record %d: %w", runID, last, err)
+				}
+				buf = append(buf, rec)
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return record.Record{}, fmt.Errorf("re-screen run %d: %w", runID, err)
+			}
+			if len(buf) == 0 {
+				return record.Record{}, io.EOF
+			}
+		}
+		rec := buf[0]
+		buf = buf[1:]
+		done.Add(1)
+		return rec, nil
+	}
+	return source{
+		next:     next,
+		progress: func() float64 { return min(float64(done.Load())/float64(max(total, 1)), 0.99) },
+		close:    func() {},
+	}
+}

@@ -1,0 +1,231 @@
+// Package web is the review workspace that `screen serve` serves at "/":
+// operators upload a shipment or party file, watch it being screened, work
+// through the queue of block, review and error records, decide each one
+// (confirm, false positive, needs information), re-screen a run against the
+// current lists and export results with review decisions.
+//
+// Pages are rendered on the server with html/template; a small embedded
+// script adds keyboard navigation and progress polling. Every asset is
+// embedded, so the workspace works offline. Runs, records, review decisions,
+// operators and sessions live in an SQLite database (modernc.org/sqlite, pure
+// Go) in the store directory, with versioned schema migrations.
+//
+//	app, err := web.New(ctx, eng, web.Options{Dir: dir, Users: users})
+//	...
+//	defer app.Close()
+//	mux.Handle("/", app.Handler())
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/screen-compliance/screen/audit"
+	"github.com/screen-compliance/screen/engine"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Defaults for the zero Options.
+const (
+	DefaultMaxUpload      = 256 << 20 // 256 MiB
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultUploadTimeout  = 10 * time.Minute
+	DefaultSessionTTL     = 12 * time.Hour
+	DefaultPageSize       = 50
+)
+
+// Options configures the workspace.
+type Options struct {
+	// Dir is the store directory: the database web.db and uploaded files
+	// (kept only while they are screened) live here. Required.
+	Dir string
+	// Users are the operators who sign in with a password (see LoadUsers).
+	Users []User
+	// Token is the bearer token: scripts send "Authorization: Bearer
+	// TOKEN" (and X-Screen-Operator: NAME), and an operator whose name is
+	// not in Users may sign in with it as password. Empty disables it.
+	Token string
+	// IgnoreFile is the .screenignore.yaml that false-positive decisions
+	// with "suppress" append to, and that new runs apply. Empty disables
+	// writing suppressions.
+	IgnoreFile string
+	// AuditLog is the audit log file every review action is appended to
+	// (the format of `screen scan --audit-log`). Empty disables it.
+	AuditLog string
+	// FourEyes requires a second operator to approve a false positive on a
+	// record whose decision is block.
+	FourEyes bool
+	// MaxUpload caps an uploaded file in bytes (default DefaultMaxUpload).
+	MaxUpload int64
+	// Workers screens a run with this many goroutines (default GOMAXPROCS).
+	Workers int
+	// RequestTimeout bounds page requests (default DefaultRequestTimeout);
+	// UploadTimeout bounds receiving an upload and exports.
+	RequestTimeout, UploadTimeout time.Duration
+	// SessionTTL is how long a sign-in lasts (default DefaultSessionTTL).
+	SessionTTL time.Duration
+	// SecureCookies marks cookies Secure (set it behind a TLS proxy; a TLS
+	// request gets Secure cookies anyway).
+	SecureCookies bool
+	// PageSize is the number of records per queue page (default 50).
+	PageSize int
+	// Logger receives errors and run outcomes (default: discard).
+	Logger *slog.Logger
+	// Clock is used for timestamps (default time.Now).
+	Clock func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxUpload <= 0 {
+		o.MaxUpload = DefaultMaxUpload
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = DefaultRequestTimeout
+	}
+	if o.UploadTimeout <= 0 {
+		o.UploadTimeout = DefaultUploadTimeout
+	}
+	if o.SessionTTL <= 0 {
+		o.SessionTTL = DefaultSessionTTL
+	}
+	if o.PageSize <= 0 {
+		o.PageSize = DefaultPageSize
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	return o
+}
+
+// ErrNoOperators is returned by New when neither users nor a token are
+// configured: every action must be attributed to an operator.
+var ErrNoOperators = errors.New("web: no operators: give a users file or a bearer token")
+
+// App is the review workspace. Create it with New; it is safe for
+// concurrent use.
+type App struct {
+	opts      Options
+	eng       *engine.Engine
+	st        *store
+	tmpl      *template.Template
+	users     map[string]User
+	dummyHash []byte
+	audit     *audit.Log
+	handler   http.Handler
+
+	ctx    context.Context // cancelled by Close: stops background runs
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	// ignoreMu serialises writes to the suppression file.
+	ignoreMu sync.Mutex
+	// runsMu guards running.
+	runsMu  sync.Mutex
+	running map[int64]context.CancelFunc
+}
+
+// New opens (or creates) the workspace database in opts.Dir and prepares
+// the pages. Runs left unfinished by a previous process are marked failed.
+// Close releases it.
+func New(ctx context.Context, eng *engine.Engine, opts Options) (*App, error) {
+	if eng == nil {
+		return nil, errors.New("web: nil engine")
+	}
+	opts = opts.withDefaults()
+	if opts.Dir == "" {
+		return nil, errors.New("web: Options.Dir (the store directory) is required")
+	}
+	if len(opts.Users) == 0 && opts.Token == "" {
+		return nil, ErrNoOperators
+	}
+	if err := os.MkdirAll(filepath.Join(opts.Dir, "uploads"), 0o700); err != nil {
+		return nil, fmt.Errorf("web: store directory: %w", err)
+	}
+	tmpl, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(ctx, opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{opts: opts, eng: eng, st: st, tmpl: tmpl, users: map[string]User{}, running: map[int64]context.CancelFunc{}}
+	for _, u := range opts.Users {
+		a.users[u.Name] = u
+	}
+	a.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.MinCost)
+	if opts.AuditLog != "" {
+		if a.audit, err = audit.Open(opts.AuditLog); err != nil {
+			st.close()
+			return nil, fmt.Errorf("web: %w", err)
+		}
+	}
+	if _, err := st.db.ExecContext(ctx, `UPDATE runs SET status = 'failed', error = 'interrupted: the server stopped while this run was screened; re-screen it' WHERE status = 'running'`); err != nil {
+		a.closeResources()
+		return nil, fmt.Errorf("web: mark interrupted runs: %w", err)
+	}
+	a.ctx, a.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	a.handler = a.routes()
+	return a, nil
+}
+
+// Handler returns the HTTP handler of the workspace. Mount it at "/".
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Close stops runs in progress (they are marked failed), and closes the
+// database and the audit log.
+func (a *App) Close() error {
+	a.cancel()
+	a.wg.Wait()
+	return a.closeResources()
+}
+
+func (a *App) closeResources() error {
+	var errs []error
+	if a.audit != nil {
+		errs = append(errs, a.audit.Close())
+	}
+	errs = append(errs, a.st.close())
+	return errors.Join(errs...)
+}
+
+// parseTemplates parses the embedded page templates.
+func parseTemplates() (*template.Template, error) {
+	t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	return t, nil
+}
+
+// staticFiles returns the embedded static assets.
+func staticFiles() fs.FS {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the directory
+	}
+	return sub
+}
