@@ -22,8 +22,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/open-policy-agent/opa/v1/ast"
-
 	"github.com/screen-compliance/screen/country"
 	"github.com/screen-compliance/screen/goods"
 	"github.com/screen-compliance/screen/index"
@@ -187,6 +185,7 @@ func (s *snapshot) retire() error {
 // Engine screens records. Create it with New.
 type Engine struct {
 	cfg    config
+	enc    valueEncoder // policy input encoder, with its per-type cache
 	cur    atomic.Pointer[snapshot]
 	mu     sync.Mutex // serialises Reload and Close
 	closed atomic.Bool
@@ -410,7 +409,7 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 		gl = []record.Goods{}
 	}
 	in := policyInput{Record: rec, Matches: matches, Goods: gl, Route: goods.Route(rec), Ownership: s.graph.RecordFindings(rec, matches)}
-	val, err := ast.InterfaceToValue(in)
+	val, err := e.enc.encode(in)
 	if err != nil {
 		perr := &PolicyError{Err: fmt.Errorf("build policy input: %w", err)}
 		return errorDecision(rec, prov, perr.Error()), perr

@@ -16,7 +16,7 @@ review_only(m) if m.list in {l | some l in lib.params.sanctions.review_only_list
 
 id_confirmed(m) if {
 	some f in m.features
-	f.name == "identifier"
+	f.name == "id"
 	f.value >= 1
 }
 

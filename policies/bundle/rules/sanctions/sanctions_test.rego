@@ -33,7 +33,7 @@ test_below_review_threshold_is_silent if {
 }
 
 test_identifier_confirms_low_name_score if {
-	m := object.union(match(0.81, "ofac"), {"features": [{"name": "identifier", "value": 1}]})
+	m := object.union(match(0.81, "ofac"), {"features": [{"name": "id", "value": 1}]})
 	some r in sanctions.deny with input as {"matches": [m]}
 	r.rule == "sanctions.match.strong"
 }
