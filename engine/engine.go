@@ -165,6 +165,10 @@ type snapshot struct {
 	goods    *goods.Classifier
 	graph    *ownership.Graph
 	floor    float64
+	// fastClear lets records without any signal skip policy evaluation; it
+	// is on only for the built-in bundle, whose rules all need a signal
+	// (see noSignal), never with user policies.
+	fastClear bool
 	// mu is read-held by every screen using the snapshot; retire takes it
 	// for writing, so the index closes only after the last screen ends.
 	mu      sync.RWMutex
@@ -248,7 +252,8 @@ func (e *Engine) build(ctx context.Context) (*snapshot, error) {
 		ix.Close()
 		return nil, err
 	}
-	s := &snapshot{index: ix, policy: pol, goods: gc, graph: graph, versions: map[string]string{}, floor: pol.Match().Floor}
+	s := &snapshot{index: ix, policy: pol, goods: gc, graph: graph, versions: map[string]string{}, floor: pol.Match().Floor,
+		fastClear: !e.cfg.policy.NoBuiltin && len(e.cfg.policy.Dirs) == 0}
 	if e.cfg.floor > 0 {
 		s.floor = e.cfg.floor
 	}
@@ -409,6 +414,12 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 		gl = []record.Goods{}
 	}
 	in := policyInput{Record: rec, Matches: matches, Goods: gl, Route: goods.Route(rec), Ownership: s.graph.RecordFindings(rec, matches)}
+	if s.fastClear && noSignal(&in) {
+		return Decision{
+			ID: recordID(rec), Source: rec.Source, Row: rec.Row, Decision: record.Clear,
+			Reasons: []record.Reason{}, Matches: matches, Goods: gl, Provenance: prov, Record: rec,
+		}, nil
+	}
 	val, err := e.enc.encode(in)
 	if err != nil {
 		perr := &PolicyError{Err: fmt.Errorf("build policy input: %w", err)}
@@ -431,6 +442,25 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 		ID: recordID(rec), Source: rec.Source, Row: rec.Row, Decision: policies.Decide(reasons),
 		Reasons: reasons, Matches: matches, Goods: gl, Provenance: prov, Record: rec,
 	}, nil
+}
+
+// noSignal reports whether a policy input carries nothing any built-in rule
+// reacts to: no list match, no goods category or goods error, no ownership
+// finding, and a route that touches the DPRK neither by place, party, flag
+// nor free-text indicator. Such records are clear under the built-in bundle;
+// TestFastClearAgreesWithPolicy checks that the full evaluation agrees.
+func noSignal(in *policyInput) bool {
+	if len(in.Matches) > 0 || len(in.Ownership) > 0 {
+		return false
+	}
+	for _, g := range in.Goods {
+		if len(g.Categories) > 0 || g.Error != "" {
+			return false
+		}
+	}
+	r := &in.Route
+	return !r.ToDPRK && !r.FromDPRK && len(r.DPRKParties) == 0 && !r.VesselFlagDPRK &&
+		len(r.Indicators) == 0 && len(r.DPRKTransshipment) == 0 && r.ExemptionRef == ""
 }
 
 // matchParties searches the index for every party and returns the matches at

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// BenchmarkScanStream screens a generated shipment CSV end to end through
+// the CLI (read, match both parties against UN + OFAC SDN, classify goods,
+// evaluate policies, write jsonl) and reports rows/s and the peak RSS of the
+// process. Rows: $SCREEN_BENCH_ROWS (default 100,000; the figure is
+// for 1,000,000).
+//
+//	SCREEN_BENCH_ROWS=1000000 go test -run xxx -bench ScanStream -benchtime 1x ./cmd/screen
+func BenchmarkScanStream(b *testing.B) {
+	un := filepath.Join(repo, "../shared/data/un/consolidated.xml")
+	sdn := filepath.Join(repo, "../shared/data/ofac/sdn-2021/sdn.csv")
+	if _, err := os.Stat(sdn); err != nil {
+		b.Skipf("real lists not available (%v)", err)
+	}
+	rows := 100_000
+	if s := os.Getenv("SCREEN_BENCH_ROWS"); s != "" {
+		rows, _ = strconv.Atoi(s)
+	}
+	in := filepath.Join(b.TempDir(), "shipments.csv")
+	writeShipments(b, in, rows)
+	b.Setenv("SCREEN_STORE", b.TempDir())
+	b.ResetTimer()
+	for b.Loop() {
+		start := time.Now()
+		devnull, _ := os.Open(os.DevNull)
+		code := run(b.Context(), []string{"screen", "scan", "-q", "--no-fail", "-f", "jsonl", "-o", os.DevNull,
+			"--list", un, "--list", sdn, in}, devnull, os.Stderr)
+		devnull.Close()
+		if code != exitOK {
+			b.Fatalf("exit %d", code)
+		}
+		el := time.Since(start)
+		b.ReportMetric(float64(rows)/el.Seconds(), "rows/s")
+	}
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peakRSS_MB")
+}
+
+func writeShipments(b *testing.B, path string, n int) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "id,shipper,shipper_country,consignee,consignee_country,hs_code,description,origin_country,destination_country,port_of_loading,port_of_discharge")
+	shippers := []string{"Dandong Xinhe Trading Co. Ltd.", "Mueller Werkzeugmaschinen GmbH", "Shandong Yuxin Grain & Oil Co.", "Baltic Timber Export OU"}
+	consignees := []string{"Korea Mining Dev. Trading Corp", "Saigon Precision Engineering JSC", "Pyongyang Taedonggang Foodstuff Trading", "Nordic Pulp & Paper AB", "Ocean Maritime Management", "Acme Industrial Supplies Ltd"}
+	goods := [][2]string{{"2818.20", "Aluminium oxide powder"}, {"8458.11", "CNC lathe"}, {"1507.90", "Soybean oil"}, {"4403.21", "Pine logs"}, {"2701.12", "Anthracite coal"}}
+	routes := [][4]string{{"CN", "KP", "Dandong", "Nampo"}, {"DE", "VN", "Hamburg", "Ho Chi Minh City"}, {"EE", "SE", "Tallinn", "Gothenburg"}}
+	for i := range n {
+		g, r := goods[i%len(goods)], routes[i%len(routes)]
+		fmt.Fprintf(w, "B-%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", i, shippers[i%len(shippers)], r[0], consignees[i%len(consignees)]+" "+strconv.Itoa(i%97), r[1], g[0], g[1], r[0], r[1], r[2], r[3])
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+}
+
+// peakRSS returns the process's peak resident set size in bytes (Linux).
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}

@@ -1,0 +1,67 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"testing"
+
+	"github.com/screen-compliance/screen/input"
+	"github.com/screen-compliance/screen/record"
+)
+
+// TestFastClearAgreesWithPolicy screens every example and test input twice,
+// with and without the no-signal fast path, and requires identical
+// decisions: the fast path must never clear what the policy would not.
+func TestFastClearAgreesWithPolicy(t *testing.T) {
+	ctx := context.Background()
+	fast, err := New(ctx, WithBuiltinList())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fast.Close()
+	full, err := New(ctx, WithBuiltinList())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer full.Close()
+	full.cur.Load().fastClear = false
+
+	var files []string
+	for _, glob := range []string{"../examples/*.csv", "../examples/*/*.csv", "../testdata/input/*"} {
+		m, _ := filepath.Glob(glob)
+		files = append(files, m...)
+	}
+	skipped, compared := 0, 0
+	for _, f := range files {
+		r, err := input.Open(f, input.Options{})
+		if err != nil {
+			continue // unreadable fixtures are tested elsewhere
+		}
+		for {
+			rec, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				break
+			}
+			a, _ := fast.Screen(ctx, rec)
+			b, _ := full.Screen(ctx, rec)
+			compared++
+			if a.Decision != b.Decision || len(a.Reasons) != len(b.Reasons) {
+				t.Errorf("%s row %d: fast path %s %v, full policy %s %v", f, rec.Row, a.Decision, a.Reasons, b.Decision, b.Reasons)
+			}
+			in := policyInput{Record: &rec, Matches: a.Matches, Goods: a.Goods}
+			if a.Decision == record.Clear && noSignal(&in) {
+				skipped++
+			}
+		}
+		r.Close()
+	}
+	t.Logf("compared %d records, %d without any signal", compared, skipped)
+	if compared < 100 || skipped == 0 {
+		t.Errorf("compared %d records, %d took the fast path: the test covers too little", compared, skipped)
+	}
+}
