@@ -93,6 +93,7 @@ func (e *EvalError) Unwrap() error { return e.Err }
 // Policy is a compiled, prepared policy bundle. It is safe for concurrent use.
 type Policy struct {
 	query    rego.PreparedEvalQuery
+	sets     []ruleSet // the deny/warn sets the query binds
 	rules    map[string]Rule
 	disabled map[string]bool
 	sha      string
@@ -335,9 +336,12 @@ func Load(ctx context.Context, opts Options) (*Policy, error) {
 	if screen, ok := data["screen"].(map[string]any); ok {
 		p.params, _ = screen["params"].(map[string]any)
 	}
-	store := inmem.NewFromObject(data)
+	// Keep data as OPA values: converting data.screen.params from Go maps on
+	// every read would dominate evaluation.
+	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
+	p.sets = ruleSets(compiler)
 	p.query, err = rego.New(
-		rego.Query(rulesRoot),
+		rego.Query(setsQuery(p.sets)),
 		rego.Compiler(compiler),
 		rego.Store(store),
 		rego.StrictBuiltinErrors(true),
@@ -457,6 +461,64 @@ func ruleCatalog(c *ast.Compiler) (map[string]Rule, error) {
 	return rules, nil
 }
 
+// ruleSet is one deny or warn set of a rule family, bound to a variable of
+// the policy query.
+type ruleSet struct {
+	family   string // "sanctions" for package screen.rules.sanctions
+	name     string // deny or warn
+	severity string
+	binding  string
+}
+
+// ruleSets lists the deny and warn sets defined under screen.rules, sorted.
+func ruleSets(c *ast.Compiler) []ruleSet {
+	seen := map[string]bool{}
+	var out []ruleSet
+	for _, m := range c.Modules {
+		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		fam, ok := strings.CutPrefix(pkg, "screen.rules.")
+		if !ok {
+			continue
+		}
+		for _, r := range m.Rules {
+			name := r.Head.Name.String()
+			if len(r.Head.Reference) > 0 {
+				name = r.Head.Reference[0].String()
+			}
+			sev := map[string]string{"deny": record.Block, "warn": record.Review}[name]
+			if sev == "" || seen[fam+"."+name] {
+				continue
+			}
+			seen[fam+"."+name] = true
+			out = append(out, ruleSet{family: fam, name: name, severity: sev})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].family != out[j].family {
+			return out[i].family < out[j].family
+		}
+		return out[i].name < out[j].name
+	})
+	for i := range out {
+		out[i].binding = fmt.Sprintf("set%d", i)
+	}
+	return out
+}
+
+// setsQuery binds every deny/warn set by its own reference, so that only
+// those rules (and what they use) are evaluated, not every helper rule of
+// every package as a query of data.screen.rules would.
+func setsQuery(sets []ruleSet) string {
+	parts := make([]string, 0, len(sets))
+	for _, s := range sets {
+		parts = append(parts, fmt.Sprintf("%s := %s.%s[%q]", s.binding, rulesRoot, ast.Ref{ast.VarTerm(s.family)}.String(), s.name))
+	}
+	if len(parts) == 0 {
+		return "true"
+	}
+	return strings.Join(parts, "; ")
+}
+
 // Rules returns the rule catalog sorted by id.
 func (p *Policy) Rules() []Rule {
 	out := make([]Rule, 0, len(p.rules))
@@ -486,29 +548,19 @@ func (p *Policy) Evaluate(ctx context.Context, input ast.Value) ([]record.Reason
 	if err != nil {
 		return nil, &EvalError{Err: err}
 	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return nil, &EvalError{Err: fmt.Errorf("query %s returned %d results", rulesRoot, len(rs))}
-	}
-	families, ok := rs[0].Expressions[0].Value.(map[string]any)
-	if !ok {
-		return nil, &EvalError{Err: fmt.Errorf("%s is not an object", rulesRoot)}
+	if len(rs) != 1 {
+		return nil, &EvalError{Err: fmt.Errorf("policy query returned %d results, want 1", len(rs))}
 	}
 	var reasons []record.Reason
-	for fam, v := range families {
-		obj, ok := v.(map[string]any)
-		if !ok {
-			continue
-		}
-		for set, sev := range map[string]string{"deny": record.Block, "warn": record.Review} {
-			items, _ := obj[set].([]any)
-			for _, it := range items {
-				r, err := p.reason(fam, set, sev, it)
-				if err != nil {
-					return nil, &EvalError{Err: err}
-				}
-				if !p.disabled[r.Rule] {
-					reasons = append(reasons, r)
-				}
+	for _, rset := range p.sets {
+		items, _ := rs[0].Bindings[rset.binding].([]any)
+		for _, it := range items {
+			r, err := p.reason(rset.family, rset.name, rset.severity, it)
+			if err != nil {
+				return nil, &EvalError{Err: err}
+			}
+			if !p.disabled[r.Rule] {
+				reasons = append(reasons, r)
 			}
 		}
 	}
