@@ -13,6 +13,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -237,7 +238,11 @@ func (e *Engine) build(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, &PolicyError{Err: err}
 	}
-	gc, err := goods.NewClassifier(ctx, e.cfg.goods...)
+	cats, err := dataCatalogs(pol)
+	if err != nil {
+		return nil, &PolicyError{Err: err}
+	}
+	gc, err := goods.NewClassifier(ctx, append(append([]goods.Catalog(nil), e.cfg.goods...), cats...)...)
 	if err != nil {
 		return nil, fmt.Errorf("goods catalog: %w", err)
 	}
@@ -262,6 +267,33 @@ func (e *Engine) build(ctx context.Context) (*snapshot, error) {
 		s.versions[l.Meta.Name] = l.Meta.Version
 	}
 	return s, nil
+}
+
+// dataCatalogs reads goods catalog extensions from policy data
+// (data.screen.params.goods_catalogs: a list of catalogs in the goods
+// catalog format), so that `-d FILE` can add or replace categories.
+func dataCatalogs(pol *policies.Policy) ([]goods.Catalog, error) {
+	v := pol.Param("goods_catalogs")
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("policy data screen.params.goods_catalogs: want a list of catalogs, got %T", v)
+	}
+	out := make([]goods.Catalog, 0, len(list))
+	for i, c := range list {
+		b, err := json.Marshal(c)
+		if err != nil {
+			return nil, fmt.Errorf("policy data screen.params.goods_catalogs[%d]: %w", i, err)
+		}
+		cat, err := goods.ParseCatalog(fmt.Sprintf("policy data screen.params.goods_catalogs[%d]", i), b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cat)
+	}
+	return out, nil
 }
 
 // buildGraph builds the ownership and control graph from the lists' links

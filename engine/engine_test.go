@@ -256,3 +256,48 @@ func TestReloadWhileScreening(t *testing.T) {
 		t.Errorf("screen after close: %v", err)
 	}
 }
+
+// TestDataExtendsGoodsCatalog adds a category through policy data (-d) and
+// sees it classify and decide.
+func TestDataExtendsGoodsCatalog(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "catalog.yaml")
+	os.WriteFile(data, []byte(`screen:
+  params:
+    goods_catalogs:
+      - name: acme
+        version: "2026-11"
+        categories:
+          - id: dprk.export.ginseng_equipment
+            title: Ginseng processing equipment (company policy)
+            direction: export_to_dprk
+            measure: ban
+            citation: ACME export policy 7.2
+            confidence: H
+            hs: [{prefix: "8438"}]
+            terms: [ginseng dryer]
+`), 0o644)
+	e := enginetest.New(t, []*lists.List{sampleList()}, engine.WithPolicy(policies.Options{DataFiles: []string{data}}))
+	d, err := e.Screen(context.Background(), record.Record{Row: 1,
+		Parties: []record.Party{{Role: "consignee", Name: "Sinuiju Foods", Country: "KP"}},
+		Goods:   []record.GoodsLine{{HS: "8438.80", Description: "ginseng dryer"}},
+		Route:   record.Route{Destination: "KP"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, g := range d.Goods {
+		for _, c := range g.Categories {
+			found = found || c == "dprk.export.ginseng_equipment"
+		}
+	}
+	if !found || d.Decision != record.Block {
+		t.Errorf("extension category not applied: %s %+v %+v", d.Decision, d.Goods, d.Reasons)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("screen:\n  params:\n    goods_catalogs: 7\n"), 0o644)
+	_, err = engine.New(context.Background(), engine.WithLists(sampleList()), engine.WithPolicy(policies.Options{DataFiles: []string{bad}}))
+	var pe *engine.PolicyError
+	if !errors.As(err, &pe) {
+		t.Errorf("bad catalog data: %v", err)
+	}
+}
