@@ -31,8 +31,8 @@ const (
 
 // User is one operator of a users file.
 //
-// A users file (users.yaml) looks like this; make a hash with
-// `screen web hash-password` or HashPassword:
+// A users file (users.yaml) looks like this; make each hash with
+// HashPassword (bcrypt, cost 12):
 //
 //	users:
 //	  - name: alice

@@ -178,6 +178,8 @@ type queueRow struct {
 	TopScore   float64
 	Rules      []string
 	ReviewedBy string
+	// URL opens the record, keeping the queue's filter for j/k.
+	URL string
 }
 
 // queuePage reads one page of records.
@@ -271,6 +273,9 @@ func (a *App) queue(w http.ResponseWriter, r *http.Request, s *session) {
 	// walk the same list.
 	ctxQuery := f.values()
 	ctxQuery.Set("page", strconv.Itoa(page))
+	for i := range rows {
+		rows[i].URL = base + "/records/" + strconv.Itoa(rows[i].Seq) + "?" + ctxQuery.Encode()
+	}
 	total := counts.Get(f.Decision)
 	if f.Decision == "all" {
 		total = counts.Total
@@ -279,7 +284,7 @@ func (a *App) queue(w http.ResponseWriter, r *http.Request, s *session) {
 		"Run": run, "Counts": counts, "Tabs": tabs, "Filter": f, "Rows": rows, "Page": page,
 		"Pages": (total + size - 1) / size, "Matching": total,
 		"Next": pageURL(page + 1), "Prev": pageURL(page - 1), "HasNext": hasNext, "HasPrev": page > 1,
-		"Base": base, "Ctx": ctxQuery.Encode(), "States": reviewStates, "Filtered": f.active(),
+		"Base": base, "States": reviewStates, "Filtered": f.active(),
 	}
 	a.render(w, http.StatusOK, "queue", view{Title: run.Name, Op: s, Data: data, Flash: r.URL.Query().Get("flash")})
 }

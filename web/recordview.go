@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/record"
@@ -169,39 +170,40 @@ func foldWord(w string) string {
 // "hl-strong" for similarity ≥ 0.9, "hl-weak" below.
 func highlight(name string, toks map[string]float64) []segment {
 	var out []segment
-	word := strings.Builder{}
-	flushWord := func() {
-		if word.Len() == 0 {
-			return
+	classOf := func(w string) string {
+		f := foldWord(w)
+		if f == "" {
+			return ""
 		}
-		w := word.String()
-		word.Reset()
-		class := ""
-		if f := foldWord(w); f != "" {
-			best := -1.0
-			for t, sim := range toks {
-				if t == f || (len(f) >= 3 && strings.Contains(t, f)) || (len(t) >= 3 && strings.Contains(f, t)) {
-					best = max(best, sim)
-				}
-			}
-			switch {
-			case best >= 0.9:
-				class = "hl-strong"
-			case best >= 0:
-				class = "hl-weak"
+		best := -1.0
+		for t, sim := range toks {
+			if t == f || (len(f) >= 3 && strings.Contains(t, f)) || (len(t) >= 3 && strings.Contains(f, t)) {
+				best = max(best, sim)
 			}
 		}
-		out = append(out, segment{Text: w, Class: class})
+		switch {
+		case best >= 0.9:
+			return "hl-strong"
+		case best >= 0:
+			return "hl-weak"
+		}
+		return ""
 	}
-	for _, r := range name {
+	start := 0 // start of the current word
+	for i := 0; i < len(name); {
+		r, size := utf8.DecodeRuneInString(name[i:])
 		if unicode.IsSpace(r) {
-			flushWord()
-			out = append(out, segment{Text: string(r)})
-			continue
+			if i > start {
+				out = append(out, segment{Text: name[start:i], Class: classOf(name[start:i])})
+			}
+			out = append(out, segment{Text: name[i : i+size]})
+			start = i + size
 		}
-		word.WriteRune(r)
+		i += size
 	}
-	flushWord()
+	if start < len(name) {
+		out = append(out, segment{Text: name[start:], Class: classOf(name[start:])})
+	}
 	return out
 }
 
@@ -294,7 +296,12 @@ func (a *App) recordView(r *http.Request, run *Run, seq int, s *session) (view, 
 	}
 	var mvs []matchView
 	for i, m := range sr.Decision.Matches {
-		mv := matchView{Index: i, Match: m, Pairs: alignedPairs(m.Explanation), ListVer: listVer[m.List]}
+		mv := matchView{Index: i, Match: m, Pairs: alignedPairs(m.Explanation), ListVer: m.List + " " + listVer[m.List]}
+		if _, ok := listVer[m.List]; !ok && len(run.Lists) == 1 {
+			// The entity's list name may differ from the loaded list's
+			// (the built-in sample holds UN entries).
+			mv.ListVer = run.Lists[0].Name + " " + run.Lists[0].Version
+		}
 		if m.Party >= 0 && m.Party < len(sr.Record.Parties) {
 			mv.Party = sr.Record.Parties[m.Party]
 		}

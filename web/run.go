@@ -507,6 +507,9 @@ var allowedExt = map[string]bool{".csv": true, ".tsv": true, ".tab": true, ".txt
 func cleanFileName(name string) string {
 	name = strings.ReplaceAll(name, "\\", "/")
 	name = filepath.Base("/" + name)
+	if name == "/" || name == "." || name == ".." {
+		return "upload"
+	}
 	var b strings.Builder
 	for _, r := range name {
 		switch {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/screen-compliance/screen/input"
 	"github.com/screen-compliance/screen/record"
@@ -41,6 +42,9 @@ func (a *App) upload(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, s, http.StatusForbidden, "Your role ("+s.Role+") may look but not start runs.")
 		return
 	}
+	// A large file may take longer than the server's read timeout for
+	// ordinary requests; UploadTimeout bounds it instead.
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(a.opts.UploadTimeout))
 	r.Body = http.MaxBytesReader(w, r.Body, a.opts.MaxUpload+64<<10)
 	f, err := a.receive(r, s)
 	if err != nil {
