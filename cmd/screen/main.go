@@ -79,6 +79,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			policyCommand(),
 			graphCommand(),
 			serveCommand(),
+			usersCommand(),
 			evalCommand(),
 			versionCommand(),
 		}),

@@ -12,13 +12,16 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/screen-compliance/screen/engine"
+	"github.com/screen-compliance/screen/lists/store"
 	"github.com/screen-compliance/screen/server"
+	"github.com/screen-compliance/screen/web"
 )
 
 func serveCommand() *cli.Command {
@@ -38,6 +41,16 @@ func serveCommand() *cli.Command {
 		&cli.BoolFlag{Name: "yente", Value: true, Usage: "serve the yente-compatible POST /match/{dataset}", EnvVars: []string{"SCREEN_YENTE"}},
 		&cli.BoolFlag{Name: "access-log", Value: true, Usage: "log one JSON line per request on stderr (method, route, status, duration, decision; no names)", EnvVars: []string{"SCREEN_ACCESS_LOG"}},
 	}
+	flags = append(flags,
+		&cli.BoolFlag{Name: "web", Value: true, Usage: "serve the review workspace at / (needs --web-users or --token-file)", EnvVars: []string{"SCREEN_WEB"}},
+		&cli.StringFlag{Name: "web-users", Usage: "operators `FILE` (users.yaml: name, password_bcrypt, role; see `screen users add`)", EnvVars: []string{"SCREEN_WEB_USERS"}},
+		&cli.StringFlag{Name: "web-ignore-file", Value: ".screenignore.yaml", Usage: "suppressions `FILE` that false-positive decisions are written to", EnvVars: []string{"SCREEN_WEB_IGNORE_FILE"}},
+		&cli.StringFlag{Name: "audit-log", Usage: "append every review action to `FILE` (the scan --audit-log format)", EnvVars: []string{"SCREEN_AUDIT_LOG"}},
+		&cli.BoolFlag{Name: "four-eyes", Usage: "a second operator must approve a false positive on a block", EnvVars: []string{"SCREEN_FOUR_EYES"}},
+		&cli.StringFlag{Name: "max-upload", Value: "256MiB", Usage: "refuse uploads over `SIZE`", EnvVars: []string{"SCREEN_MAX_UPLOAD"}},
+		&cli.BoolFlag{Name: "secure-cookies", Usage: "mark session cookies Secure (behind a TLS proxy)", EnvVars: []string{"SCREEN_SECURE_COOKIES"}},
+		ownershipFlag(),
+	)
 	flags = append(flags, listFlags()...)
 	flags = append(flags, policyFlags()...)
 	return &cli.Command{
@@ -72,6 +85,18 @@ func serveAction(c *cli.Context) error {
 	if err != nil {
 		return failure(fmt.Errorf("listen: %w", err))
 	}
+	// The review workspace is mounted once the engine is built; until then
+	// it answers 503 like /readyz.
+	var webHandler atomic.Pointer[http.Handler]
+	if c.Bool("web") {
+		opts.Fallback = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if h := webHandler.Load(); h != nil {
+				(*h).ServeHTTP(w, r)
+				return
+			}
+			http.Error(w, "screen is loading its lists; try again in a moment", http.StatusServiceUnavailable)
+		})
+	}
 	srv := server.New(nil, opts)
 	hs := &http.Server{
 		Handler:           srv,
@@ -98,6 +123,21 @@ func serveAction(c *cli.Context) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	srv.SetEngine(eng)
+	if c.Bool("web") {
+		app, err := newWebApp(ctx, c, eng, opts.Token, logger)
+		switch {
+		case errors.Is(err, web.ErrNoOperators):
+			n.printf("warning: the review workspace at / is off: it needs --web-users FILE or --token-file (see `screen users add`)")
+		case err != nil:
+			shutdown(hs, c.Duration("shutdown-timeout"), logger)
+			return failure(err)
+		default:
+			defer app.Close()
+			h := app.Handler()
+			webHandler.Store(&h)
+			logger.Info("review workspace", "url", "http://"+ln.Addr().String()+"/")
+		}
+	}
 	logger.Info("ready", "lists", len(eng.Lists()), "policy_sha256", eng.Policy().SHA256())
 
 	var tick <-chan time.Time
@@ -136,7 +176,40 @@ func buildServeEngine(ctx context.Context, c *cli.Context, n *notices) (*engine.
 	if c.Bool("quiet") {
 		h = slog.DiscardHandler
 	}
-	return engine.New(ctx, src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(slog.New(h)))
+	return engine.New(ctx, src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(slog.New(h)),
+		engine.WithOwnershipFiles(c.StringSlice("ownership")...))
+}
+
+// newWebApp builds the review workspace on the engine, keeping its database
+// in the list store directory.
+func newWebApp(ctx context.Context, c *cli.Context, eng *engine.Engine, token string, logger *slog.Logger) (*web.App, error) {
+	dir := c.String("store")
+	if dir == "" {
+		d, err := store.DefaultDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("review workspace: %w", err)
+	}
+	var users []web.User
+	if p := c.String("web-users"); p != "" {
+		var err error
+		if users, err = web.LoadUsers(p); err != nil {
+			return nil, err
+		}
+	}
+	maxUpload, err := parseSize(c.String("max-upload"))
+	if err != nil {
+		return nil, fmt.Errorf("--max-upload: %w", err)
+	}
+	return web.New(ctx, eng, web.Options{
+		Dir: dir, Users: users, Token: token,
+		IgnoreFile: c.String("web-ignore-file"), AuditLog: c.String("audit-log"), FourEyes: c.Bool("four-eyes"),
+		MaxUpload: maxUpload, Workers: c.Int("workers"), SecureCookies: c.Bool("secure-cookies"), Logger: logger,
+	})
 }
 
 // shutdown stops accepting connections and waits up to timeout for the

@@ -6,14 +6,21 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/screen-compliance/screen/web"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's concurrent logging.
@@ -253,5 +260,88 @@ func TestReadToken(t *testing.T) {
 		if _, err := readToken(bad); err == nil || !strings.Contains(err.Error(), "--token-file") {
 			t.Errorf("readToken(%s): %v", bad, err)
 		}
+	}
+}
+
+func TestServeOptions(t *testing.T) {
+	tests := []struct {
+		args    []string
+		exempt  []string
+		maxBody int64
+		yente   bool
+	}{
+		{nil, []string{"/healthz", "/readyz", "/metrics", "/openapi.json"}, 10 << 20, true},
+		{[]string{"--auth-exempt", "none"}, []string{}, 10 << 20, true},
+		{[]string{"--auth-exempt", "/healthz", "--max-body", "1MiB", "--yente=false"}, []string{"/healthz"}, 1 << 20, false},
+	}
+	for _, tt := range tests {
+		cmd := serveCommand()
+		var got struct {
+			exempt  []string
+			maxBody int64
+			yente   bool
+		}
+		cmd.Action = func(c *cli.Context) error {
+			o, err := serveOptions(c, slog.New(slog.DiscardHandler))
+			got.exempt, got.maxBody, got.yente = o.Exempt, o.MaxBody, !o.DisableYente
+			return err
+		}
+		app := &cli.App{Commands: []*cli.Command{cmd}, Writer: io.Discard, ErrWriter: io.Discard}
+		if err := app.Run(append([]string{"screen", "serve"}, tt.args...)); err != nil {
+			t.Fatalf("%v: %v", tt.args, err)
+		}
+		if !slices.Equal(got.exempt, tt.exempt) || got.maxBody != tt.maxBody || got.yente != tt.yente {
+			t.Errorf("%v: exempt %v max-body %d yente %v", tt.args, got.exempt, got.maxBody, got.yente)
+		}
+	}
+}
+
+// TestServeMountsReviewWorkspace: with an operators file, / is the review
+// workspace (sign-in first); the API keeps working beside it.
+func TestServeMountsReviewWorkspace(t *testing.T) {
+	dir := t.TempDir()
+	users := filepath.Join(dir, "users.yaml")
+	hash, err := web.HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(users, []byte("users:\n  - name: alice\n    password_bcrypt: "+hash+"\n    role: reviewer\n"), 0o600)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs, done := startServe(ctx, "--addr", "127.0.0.1:0", "--store", dir, "--web-users", users, "--web-ignore-file", filepath.Join(dir, "ignore.yaml"))
+	var addr string
+	waitFor(t, "the review workspace", func() bool {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited with %d:\n%s", code, logs.String())
+		default:
+		}
+		if l := logs.logLine("review workspace"); l != nil {
+			if l2 := logs.logLine("listening"); l2 != nil {
+				addr, _ = l2["addr"].(string)
+			}
+		}
+		return addr != ""
+	})
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Get("http://" + addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+		t.Errorf("GET /: %d %s, want a redirect to /login", res.StatusCode, res.Header.Get("Location"))
+	}
+	res, err = http.Get("http://" + addr + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Security-Policy") == "" {
+		t.Errorf("GET /login: %d, CSP %q", res.StatusCode, res.Header.Get("Content-Security-Policy"))
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("exit %d", code)
 	}
 }
