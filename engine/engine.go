@@ -76,6 +76,7 @@ type config struct {
 	logger     *slog.Logger
 	clock      func() time.Time
 	indexDir   string
+	indexCache string
 	maxMatches int
 	floor      float64 // overrides policy floor when > 0
 	goods      []goods.Catalog
@@ -247,7 +248,12 @@ func (e *Engine) build(ctx context.Context) (*snapshot, error) {
 		return nil, fmt.Errorf("goods catalog: %w", err)
 	}
 	start := time.Now()
-	ix, err := index.Build(ctx, all, index.Options{Dir: e.cfg.indexDir})
+	var ix *index.Index
+	if e.cfg.indexCache != "" {
+		ix, err = e.cachedIndex(ctx, all)
+	} else {
+		ix, err = index.Build(ctx, all, index.Options{Dir: e.cfg.indexDir})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}

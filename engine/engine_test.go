@@ -301,3 +301,36 @@ func TestDataExtendsGoodsCatalog(t *testing.T) {
 		t.Errorf("bad catalog data: %v", err)
 	}
 }
+
+// TestIndexCache builds the index once per list content and reopens it.
+func TestIndexCache(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	l := sampleList()
+	l.Meta.Files = []lists.FileDigest{{Path: "un.xml", SHA256: "aaa"}}
+	for i := 0; i < 2; i++ {
+		e, err := engine.New(ctx, engine.WithLists(l), engine.WithIndexCache(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _ := e.Screen(ctx, record.Record{Row: 1, Parties: []record.Party{party("buyer", "Tanchon Commercial Bank")}})
+		if d.Decision != record.Block {
+			t.Errorf("run %d: %s", i, d.Decision)
+		}
+		e.Close()
+	}
+	cached, _ := filepath.Glob(filepath.Join(dir, "index-*"))
+	if len(cached) != 1 {
+		t.Fatalf("cache holds %v, want one index", cached)
+	}
+	l.Meta.Files[0].SHA256 = "bbb" // a list update
+	e, err := engine.New(ctx, engine.WithLists(l), engine.WithIndexCache(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	after, _ := filepath.Glob(filepath.Join(dir, "index-*"))
+	if len(after) != 1 || after[0] == cached[0] {
+		t.Errorf("after a list update the cache holds %v (was %v)", after, cached)
+	}
+}

@@ -94,9 +94,9 @@ func policyOptions(c *cli.Context) policies.Options {
 
 // listSource chooses the lists: --list files, else the store when it has
 // lists, else the built-in sample (saying so on stderr).
-func listSource(c *cli.Context, n *notices) (engine.Option, error) {
+func listSource(c *cli.Context, n *notices) ([]engine.Option, error) {
 	if files := c.StringSlice("list"); len(files) > 0 {
-		return engine.WithListFiles(files...), nil
+		return []engine.Option{engine.WithListFiles(files...)}, nil
 	}
 	if opt, ok, err := storeSource(c); err != nil {
 		return nil, err
@@ -104,7 +104,7 @@ func listSource(c *cli.Context, n *notices) (engine.Option, error) {
 		return opt, nil
 	}
 	n.printf("using the built-in sample list (a curated sample of UN DPRK designations, not the full lists); load the official lists with `screen lists import FILE` or `--list FILE`")
-	return engine.WithBuiltinList(), nil
+	return []engine.Option{engine.WithBuiltinList()}, nil
 }
 
 // newEngine builds the engine from the list and policy flags.
@@ -117,8 +117,8 @@ func newEngine(ctx context.Context, c *cli.Context, n *notices) (*engine.Engine,
 	if c.Bool("quiet") {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return engine.New(ctx, src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(logger),
-		engine.WithOwnershipFiles(c.StringSlice("ownership")...))
+	return engine.New(ctx, append(src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(logger),
+		engine.WithOwnershipFiles(c.StringSlice("ownership")...))...)
 }
 
 // openOutput opens -o (stdout for "-").

@@ -176,8 +176,8 @@ func buildServeEngine(ctx context.Context, c *cli.Context, n *notices) (*engine.
 	if c.Bool("quiet") {
 		h = slog.DiscardHandler
 	}
-	return engine.New(ctx, src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(slog.New(h)),
-		engine.WithOwnershipFiles(c.StringSlice("ownership")...))
+	return engine.New(ctx, append(src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(slog.New(h)),
+		engine.WithOwnershipFiles(c.StringSlice("ownership")...))...)
 }
 
 // newWebApp builds the review workspace on the engine, keeping its database

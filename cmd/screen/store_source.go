@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
@@ -13,7 +14,7 @@ import (
 // storeSource returns the list store (--store, $SCREEN_STORE or the default
 // directory) as a list source when it holds lists. A store that does not
 // exist yet counts as empty.
-func storeSource(c *cli.Context) (engine.Option, bool, error) {
+func storeSource(c *cli.Context) ([]engine.Option, bool, error) {
 	dir := c.String("store")
 	if dir == "" {
 		d, err := store.DefaultDir()
@@ -33,7 +34,10 @@ func storeSource(c *cli.Context) (engine.Option, bool, error) {
 	if err != nil || len(names) == 0 {
 		return nil, false, err
 	}
-	return engine.WithListSource(func(ctx context.Context) ([]*lists.List, error) {
+	src := engine.WithListSource(func(ctx context.Context) ([]*lists.List, error) {
 		return st.Lists(ctx)
-	}), true, nil
+	})
+	// The index of the store's lists is kept beside them and rebuilt only
+	// when the lists change.
+	return []engine.Option{src, engine.WithIndexCache(filepath.Join(st.Dir(), "index"))}, true, nil
 }
