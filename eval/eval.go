@@ -123,10 +123,10 @@ func readCSV(path string, fn func(line int, get func(col string) string) error) 
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
-			return fmt.Errorf("read %s line %d: %w", path, line, err)
+			return fmt.Errorf("read %s: %w", path, err) // csv.ParseError names the line
 		}
+		line, _ := r.FieldPos(0)
 		get := func(c string) string {
 			i, ok := col[c]
 			if !ok || i >= len(rec) {

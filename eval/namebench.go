@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -144,7 +145,8 @@ func RunNameBench(ctx context.Context, cases []Case, threshold, refThreshold flo
 // maximises F1 over the scores, for calibration reports.
 func BestThreshold(cases []Case, scores []float64, lo, hi float64) (float64, float64) {
 	bestT, bestF := lo, -1.0
-	for t := lo; t <= hi+1e-9; t += 0.01 {
+	for k := int(math.Round(lo * 100)); k <= int(math.Round(hi*100)); k++ {
+		t := float64(k) / 100
 		var c Confusion
 		for i, cs := range cases {
 			c.Add(scores[i] >= t, cs.Match)

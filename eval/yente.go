@@ -48,6 +48,8 @@ type PositivesResult struct {
 	First, Found int
 	// Misses describes the true entities not ranked first.
 	Misses []string
+	// UnresolvedNames lists the untreated names no single UN entity has.
+	UnresolvedNames []string
 	Took   time.Duration
 }
 
@@ -116,6 +118,7 @@ func RunPositives(ctx context.Context, ix *index.Index, treated, untreated []Per
 		truth := tf.Find(untreated[i].Name, untreated[i].DOB)
 		if truth == nil {
 			res.Unresolved++
+			res.UnresolvedNames = append(res.UnresolvedNames, fmt.Sprintf("line %d %q (dob %s)", untreated[i].Line, untreated[i].Name, untreated[i].DOB))
 			continue
 		}
 		res.N++

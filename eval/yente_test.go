@@ -12,26 +12,49 @@ import (
 )
 
 var (
-	ixOnce sync.Once
-	ixUN   *index.Index
-	ixErr  error
+	ixOnce  sync.Once
+	ixUN    *index.Index
+	ixUNMem *index.Index
+	ixErr   error
 )
 
-// unOFAC builds (once per test binary) the UN + OFAC 2021 index.
+// unOFAC builds (once per test binary) the UN + OFAC 2021 index on disk,
+// as `screen index build` does, and opens it.
 func unOFAC(t testing.TB) *index.Index {
+	buildUNOFAC(t)
+	return ixUN
+}
+
+// unOFACMem is the same index built in memory.
+func unOFACMem(t testing.TB) *index.Index {
+	buildUNOFAC(t)
+	return ixUNMem
+}
+
+func buildUNOFAC(t testing.TB) {
 	d := dataDir(t)
 	ixOnce.Do(func() {
-		ls, err := LoadUNOFAC(context.Background(), d)
+		ctx := context.Background()
+		ls, err := LoadUNOFAC(ctx, d)
 		if err != nil {
 			ixErr = err
 			return
 		}
-		ixUN, ixErr = index.Build(context.Background(), ls, index.Options{})
+		dir, err := os.MkdirTemp("", "screen-eval-index-")
+		if err != nil {
+			ixErr = err
+			return
+		}
+		// the index stays open for the whole test binary; the directory is
+		// left to the system's temporary-file cleanup
+		if ixUN, ixErr = index.Build(ctx, ls, index.Options{Dir: dir}); ixErr != nil {
+			return
+		}
+		ixUNMem, ixErr = index.Build(ctx, ls, index.Options{})
 	})
 	if ixErr != nil {
 		t.Fatal(ixErr)
 	}
-	return ixUN
 }
 
 func TestYentePositives(t *testing.T) {
@@ -54,9 +77,12 @@ func TestYentePositives(t *testing.T) {
 		for _, m := range res.Misses {
 			t.Log(m)
 		}
+		for _, m := range res.UnresolvedNames {
+			t.Log("unresolved:", m)
+		}
 	}
-	if res.RecallFirst() < 0.95 {
-		t.Errorf("recall@1 %.4f < 0.95", res.RecallFirst())
+	if res.RecallFirst() < 0.98 {
+		t.Errorf("recall, right entity first: %.4f < 0.98", res.RecallFirst())
 	}
 }
 
@@ -80,8 +106,8 @@ func TestYenteNegatives(t *testing.T) {
 			t.Log(m)
 		}
 	}
-	if res.Rate() > 0.01 {
-		t.Errorf("false-positive rate %.4f > 0.01", res.Rate())
+	if res.Rate() > 0.005 {
+		t.Errorf("false-positive rate %.4f > 0.005", res.Rate())
 	}
 }
 
@@ -108,11 +134,11 @@ func TestCandidateRecall(t *testing.T) {
 	for i := 0; i < 200; i++ {
 		qs = append(qs, neg[i*97%len(neg)].Query())
 	}
-	res, err := CandidateRecall(context.Background(), ix, qs, 0.70)
+	res, err := CandidateRecall(context.Background(), ix, qs, 0.60)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("candidate recall vs brute force at 0.70: %d/%d = %.4f", res.Retrieved, res.N, res.Recall())
+	t.Logf("candidate recall vs brute force at 0.60: %d/%d = %.4f", res.Retrieved, res.N, res.Recall())
 	for _, m := range res.Misses {
 		t.Log(m)
 	}

@@ -9,17 +9,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/names"
@@ -34,17 +38,22 @@ const (
 
 // Retrieval tuning.
 const (
-	// candidates is how many entities the exact-term step retrieves for
-	// rescoring.
-	candidates = 40
+	// candidates is how many name documents the exact-term step retrieves
+	// for rescoring.
+	candidates = 20
 	// commonDF is the document frequency above which a term is "common":
 	// it is used only when the query has no rarer term.
-	commonDF = 400
+	commonDF = 500
 	// fallbackBelow: the fuzzy fallback runs when the exact-term step
 	// found fewer candidates than this and none scored well.
 	fallbackBelow = 10
-	// batchSize is the number of entities indexed per Bleve batch (smaller
-	// batches keep memory low while building).
+	// memBatchSize is the number of name documents per in-memory batch:
+	// each batch becomes a segment (searched term by term), while one huge
+	// batch raises peak memory.
+	memBatchSize = 8000
+	// batchSize is the number of name documents the offline builder
+	// writes per segment before merging them (smaller batches keep memory
+	// low while building).
 	batchSize = 2000
 )
 
@@ -71,10 +80,17 @@ type Hit struct {
 // Index is a searchable set of entities. It is safe for concurrent Search.
 type Index struct {
 	bl   bleve.Index
+	adv  bleveindex.Index
 	snap *snapshot
 	byID map[string]int
-	once sync.Once
-	cerr error
+	// docs maps Bleve's internal document number to the name document
+	// (an index into snap.Docs).
+	docs []int32
+	// scratch pools per-search working memory.
+	scratch sync.Pool
+	closed  atomic.Bool
+	once    sync.Once
+	cerr    error
 }
 
 // Build indexes the entities of the lists. With opts.Dir set, the index and
@@ -104,7 +120,7 @@ func Build(ctx context.Context, ls []*lists.List, opts Options) (*Index, error) 
 		}
 	}
 	snap.Names = make([][]names.Name, len(snap.Entities))
-	keys := make([][]string, len(snap.Entities))
+	var keys [][]string
 	for i := range snap.Entities {
 		if i%512 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -112,9 +128,16 @@ func Build(ctx context.Context, ls []*lists.List, opts Options) (*Index, error) 
 			}
 		}
 		snap.Names[i] = names.EntityNames(&snap.Entities[i])
-		keys[i] = entityKeys(&snap.Entities[i], snap.Names[i])
-		for _, k := range keys[i] {
-			snap.DF[k]++
+		for j := range snap.Names[i] {
+			ks := nameKeys(&snap.Entities[i], snap.Names[i], j)
+			if len(ks) == 0 {
+				continue
+			}
+			for _, k := range ks {
+				snap.DF[k]++
+			}
+			snap.Docs = append(snap.Docs, nameRef{Entity: int32(i), Name: int32(j)})
+			keys = append(keys, ks)
 		}
 	}
 	if opts.Dir == "" {
@@ -122,7 +145,7 @@ func Build(ctx context.Context, ls []*lists.List, opts Options) (*Index, error) 
 		if err != nil {
 			return nil, err
 		}
-		return newIndex(bl, snap), nil
+		return newIndex(bl, snap)
 	}
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("index dir %s: %w", opts.Dir, err)
@@ -149,22 +172,22 @@ func buildMem(ctx context.Context, keys [][]string) (bleve.Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create bleve index: %w", err)
 	}
-	b := bl.NewBatch()
-	for i := range keys {
-		if i%512 == 0 {
-			if err := ctx.Err(); err != nil {
+	for start := 0; start < len(keys); start += memBatchSize {
+		if err := ctx.Err(); err != nil {
+			bl.Close()
+			return nil, err
+		}
+		b := bl.NewBatch()
+		for i := start; i < min(start+memBatchSize, len(keys)); i++ {
+			if err := b.Index(strconv.Itoa(i), map[string]any{keyField: keys[i]}); err != nil {
 				bl.Close()
-				return nil, err
+				return nil, fmt.Errorf("index document %d: %w", i, err)
 			}
 		}
-		if err := b.Index(strconv.Itoa(i), map[string]any{keyField: keys[i]}); err != nil {
+		if err := bl.Batch(b); err != nil {
 			bl.Close()
-			return nil, fmt.Errorf("index document %d: %w", i, err)
+			return nil, fmt.Errorf("index batch at %d: %w", start, err)
 		}
-	}
-	if err := bl.Batch(b); err != nil {
-		bl.Close()
-		return nil, fmt.Errorf("index batch: %w", err)
 	}
 	return bl, nil
 }
@@ -211,15 +234,50 @@ func Open(ctx context.Context, dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open bleve index %s: %w", bp, err)
 	}
-	return newIndex(bl, snap), nil
+	return newIndex(bl, snap)
 }
 
-func newIndex(bl bleve.Index, snap *snapshot) *Index {
+// newIndex wraps an open Bleve index and its snapshot, and maps Bleve's
+// internal document numbers to entity indexes.
+func newIndex(bl bleve.Index, snap *snapshot) (*Index, error) {
 	ix := &Index{bl: bl, snap: snap, byID: make(map[string]int, len(snap.Entities))}
+	ix.scratch.New = func() any { return &scratch{} }
 	for i := range snap.Entities {
 		ix.byID[snap.Entities[i].ID] = i
 	}
-	return ix
+	adv, err := bl.Advanced()
+	if err != nil {
+		bl.Close()
+		return nil, fmt.Errorf("bleve index: %w", err)
+	}
+	ix.adv = adv
+	r, err := adv.Reader()
+	if err != nil {
+		bl.Close()
+		return nil, fmt.Errorf("bleve reader: %w", err)
+	}
+	defer r.Close()
+	if n, err := r.DocCount(); err != nil || n != uint64(len(snap.Docs)) {
+		bl.Close()
+		return nil, fmt.Errorf("bleve index holds %d documents for %d names (%v): rebuild the index", n, len(snap.Docs), err)
+	}
+	for i := range snap.Docs {
+		id, err := r.InternalID(strconv.Itoa(i))
+		if err != nil || len(id) != 8 {
+			bl.Close()
+			return nil, fmt.Errorf("bleve index: document %d missing (%v): rebuild the index", i, err)
+		}
+		num := id.Value()
+		if num > uint64(4*len(snap.Docs)+1024) {
+			bl.Close()
+			return nil, fmt.Errorf("bleve index: document number %d out of range: rebuild the index", num)
+		}
+		for uint64(len(ix.docs)) <= num {
+			ix.docs = append(ix.docs, -1)
+		}
+		ix.docs[num] = int32(i)
+	}
+	return ix, nil
 }
 
 // indexMapping indexes one keyword field of exact terms, nothing stored.
@@ -240,26 +298,21 @@ func indexMapping() mapping.IndexMapping {
 	return m
 }
 
-// entityKeys returns the exact terms of an entity: every name's keys and
-// its normalised identifiers.
-func entityKeys(e *lists.Entity, ns []names.Name) []string {
-	set := map[string]bool{}
-	for i := range ns {
-		for _, k := range ns[i].Analysis.Keys() {
-			set[k] = true
+// nameKeys returns the exact terms of one entity name (a Bleve document):
+// the name's keys and, on the primary name, the entity's normalised
+// identifiers.
+func nameKeys(e *lists.Entity, ns []names.Name, j int) []string {
+	ks := ns[j].Analysis.Keys()
+	if j == 0 {
+		for _, id := range e.Identifiers {
+			if n := names.NormalizeID(id.Value); len(n) >= 5 {
+				ks = append(ks, "id:"+n)
+			}
 		}
+		sort.Strings(ks)
+		ks = slices.Compact(ks)
 	}
-	for _, id := range e.Identifiers {
-		if n := names.NormalizeID(id.Value); len(n) >= 5 {
-			set["id:"+n] = true
-		}
-	}
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return ks
 }
 
 // Len returns the number of entities.
@@ -288,7 +341,10 @@ func (ix *Index) Entities(fn func(e *lists.Entity, ns []names.Name) bool) {
 
 // Close releases the Bleve index. It is safe to call more than once.
 func (ix *Index) Close() error {
-	ix.once.Do(func() { ix.cerr = ix.bl.Close() })
+	ix.once.Do(func() {
+		ix.closed.Store(true)
+		ix.cerr = ix.bl.Close()
+	})
 	return ix.cerr
 }
 
@@ -301,6 +357,9 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if ix.closed.Load() {
+		return nil, ErrClosed
+	}
 	limit := opts.Limit
 	if limit <= 0 {
 		limit = 10
@@ -309,19 +368,19 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 	terms := ix.queryTerms(sc.Analysis(), q.IDs)
 	scored := map[int]float64{}
 	if len(terms) > 0 {
-		ids, err := ix.retrieve(ctx, termQuery(terms), candidates)
+		docs, err := ix.lookup(ctx, terms, candidates)
 		if err != nil {
 			return nil, err
 		}
-		best := ix.rescore(sc, ids, scored)
+		best := ix.rescore(sc, docs, scored)
 		// typo fallback: too few candidates from exact terms and nothing good
-		if best < max(opts.MinScore, 0.5) && len(ids) < fallbackBelow {
+		if best < max(opts.MinScore, 0.5) && len(docs) < fallbackBelow {
 			if fq := fuzzyQuery(sc.Analysis()); fq != nil {
-				ids, err := ix.retrieve(ctx, fq, candidates)
+				docs, err := ix.retrieve(ctx, fq, candidates)
 				if err != nil {
 					return nil, err
 				}
-				ix.rescore(sc, ids, scored)
+				ix.rescore(sc, docs, scored)
 			}
 		}
 	}
@@ -353,15 +412,28 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 	return hits, nil
 }
 
-// rescore scores the entities not scored yet and returns the best score.
-func (ix *Index) rescore(sc *names.Scorer, ids []int, scored map[int]float64) float64 {
+// rescore scores the entities of the retrieved name documents that are not
+// scored yet, comparing the query with the retrieved names of each entity
+// only (the final hits are rescored with all their names), and returns the
+// best score.
+func (ix *Index) rescore(sc *names.Scorer, docs []int, scored map[int]float64) float64 {
 	best := 0.0
-	for _, i := range ids {
-		s, ok := scored[i]
-		if !ok {
-			s = sc.Quick(&ix.snap.Entities[i], ix.snap.Names[i])
-			scored[i] = s
+	var buf [8]names.Name
+	for k, d := range docs {
+		ent := int(ix.snap.Docs[d].Entity)
+		if s, ok := scored[ent]; ok {
+			best = max(best, s)
+			continue
 		}
+		// the retrieved names of this entity, in retrieval order
+		sub := buf[:0]
+		for _, d2 := range docs[k:] {
+			if r := ix.snap.Docs[d2]; int(r.Entity) == ent {
+				sub = append(sub, ix.snap.Names[ent][r.Name])
+			}
+		}
+		s := sc.Quick(&ix.snap.Entities[ent], sub)
+		scored[ent] = s
 		best = max(best, s)
 	}
 	return best
@@ -407,14 +479,103 @@ type weighted struct {
 	df   int32
 }
 
-func termQuery(ts []weighted) query.Query {
-	qs := make([]query.Query, len(ts))
-	for i, t := range ts {
-		tq := bleve.NewTermQuery(t.term)
-		tq.SetField(keyField)
-		qs[i] = tq
+// lookup reads the postings of the exact terms from the Bleve index and
+// returns the n name documents with the highest summed term weight (inverse
+// document frequency), best first. Reading postings directly costs a
+// fraction of a Bleve query (no searcher tree, collector or result
+// allocation).
+func (ix *Index) lookup(ctx context.Context, ts []weighted, n int) ([]int, error) {
+	r, err := ix.adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("bleve reader: %w", err)
 	}
-	return bleve.NewDisjunctionQuery(qs...)
+	defer r.Close()
+	sc := ix.scratch.Get().(*scratch)
+	defer ix.scratch.Put(sc)
+	if len(sc.acc) != len(ix.snap.Docs) {
+		sc.acc = make([]float32, len(ix.snap.Docs))
+	}
+	sc.touched = sc.touched[:0]
+	total := float64(len(ix.snap.Entities))
+	var doc bleveindex.TermFieldDoc
+	for _, t := range ts {
+		tfr, err := r.TermFieldReader(ctx, []byte(t.term), keyField, false, false, false)
+		if err != nil {
+			sc.reset()
+			return nil, fmt.Errorf("bleve term %q: %w", t.term, err)
+		}
+		w := float32(math.Log(1 + total/float64(t.df)))
+		for {
+			d, err := tfr.Next(&doc)
+			if err != nil {
+				tfr.Close()
+				sc.reset()
+				return nil, fmt.Errorf("bleve postings %q: %w", t.term, err)
+			}
+			if d == nil {
+				break
+			}
+			num := d.ID.Value()
+			if num >= uint64(len(ix.docs)) || ix.docs[num] < 0 {
+				continue
+			}
+			i := ix.docs[num]
+			if sc.acc[i] == 0 {
+				sc.touched = append(sc.touched, i)
+			}
+			sc.acc[i] += w
+		}
+		if err := tfr.Close(); err != nil {
+			sc.reset()
+			return nil, fmt.Errorf("bleve postings %q: %w", t.term, err)
+		}
+	}
+	out := topN(sc.acc, sc.touched, n)
+	sc.reset()
+	return out, nil
+}
+
+// scratch is per-search working memory, pooled.
+type scratch struct {
+	acc     []float32 // summed term weight per name document
+	touched []int32   // documents with acc != 0
+}
+
+func (s *scratch) reset() {
+	for _, i := range s.touched {
+		s.acc[i] = 0
+	}
+	s.touched = s.touched[:0]
+}
+
+// topN returns the n documents of touched with the highest weight (ties:
+// lower document first), best first.
+func topN(acc []float32, touched []int32, n int) []int {
+	better := func(a, b int32) bool {
+		if acc[a] != acc[b] {
+			return acc[a] > acc[b]
+		}
+		return a < b
+	}
+	// keep a small sorted window of the best n
+	best := make([]int32, 0, n+1)
+	for _, i := range touched {
+		if len(best) == n && !better(i, best[n-1]) {
+			continue
+		}
+		k := sort.Search(len(best), func(k int) bool { return better(i, best[k]) })
+		best = append(best, 0)
+		copy(best[k+1:], best[k:])
+		best[k] = i
+		if len(best) > n {
+			best = best[:n]
+		}
+	}
+	out := make([]int, len(best))
+	for k, i := range best {
+		out[k] = int(i)
+	}
+	return out
 }
 
 // fuzzyQuery looks up every distinctive token of at least four letters
@@ -437,8 +598,7 @@ func fuzzyQuery(a names.Analysis) query.Query {
 	return bleve.NewDisjunctionQuery(qs...)
 }
 
-// retrieve runs a Bleve query and returns the entity indexes of the top n
-// documents.
+// retrieve runs a Bleve query and returns the top n name documents.
 func (ix *Index) retrieve(ctx context.Context, q query.Query, n int) ([]int, error) {
 	req := bleve.NewSearchRequestOptions(q, n, 0, false)
 	res, err := ix.bl.SearchInContext(ctx, req)
@@ -448,7 +608,7 @@ func (ix *Index) retrieve(ctx context.Context, q query.Query, n int) ([]int, err
 	out := make([]int, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		i, err := strconv.Atoi(h.ID)
-		if err != nil || i < 0 || i >= len(ix.snap.Entities) {
+		if err != nil || i < 0 || i >= len(ix.snap.Docs) {
 			return nil, fmt.Errorf("bleve search: bad document id %q", h.ID)
 		}
 		out = append(out, i)

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -110,6 +111,10 @@ func TestBuildOpen(t *testing.T) {
 	if err != nil || len(hits) != 1 || hits[0].Entity.ID != "un:KPe.001" {
 		t.Fatalf("Search after Open = %v, %v", hits, err)
 	}
+	ix.Close()
+	if _, err := ix.Search(ctx, names.Query{Name: "KOMID"}, SearchOptions{}); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Search after Close: %v", err)
+	}
 	if _, err := Open(ctx, t.TempDir()); err == nil {
 		t.Fatal("Open of an empty dir succeeded")
 	}
@@ -171,5 +176,60 @@ func BenchmarkOpen(b *testing.B) {
 			b.Fatal(err)
 		}
 		ix.Close()
+	}
+}
+
+// TestSearchAgreesWithBruteForce checks that Search finds what scoring
+// every entity finds, with the same scores, for exact and misspelt names.
+func TestSearchAgreesWithBruteForce(t *testing.T) {
+	ctx := context.Background()
+	ls := testLists()
+	ix, err := Build(ctx, ls, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	queries := []names.Query{
+		{Name: "Kim Jong Un"}, {Name: "Kim Jong Il"}, {Name: "Korea Mining Development Trading Corp"},
+		{Name: "KOMID"}, {Name: "Laurant Nkunda"}, {Name: "Vladmir Putin"}, {Name: "Dandong Hongxiang"},
+		{Name: "Chon Masan", Kind: lists.KindVessel}, {Name: "Ri Un-song"}, {Name: "RYONBONG"},
+	}
+	for _, q := range queries {
+		want := map[string]float64{}
+		for _, l := range ls {
+			for i := range l.Entities {
+				e := l.Entities[i]
+				if e.List == "" {
+					e.List = l.Meta.Name
+				}
+				if s := names.Score(q, &e).Score; s >= 0.7 {
+					want[e.ID] = s
+				}
+			}
+		}
+		hits, err := ix.Search(ctx, q, SearchOptions{Limit: 20, MinScore: 0.7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]float64{}
+		for _, h := range hits {
+			got[h.Entity.ID] = h.Score
+		}
+		for id, s := range want {
+			if g, ok := got[id]; !ok || g != s {
+				t.Errorf("%q: brute force finds %s at %.4f, Search gives %.4f (found %v)", q.Name, id, s, g, ok)
+			}
+		}
+		for id := range got {
+			if _, ok := want[id]; !ok {
+				t.Errorf("%q: Search returns %s that brute force scores below 0.7", q.Name, id)
+			}
+		}
+		for i := 1; i < len(hits); i++ {
+			a, b := hits[i-1], hits[i]
+			if a.Score < b.Score || (a.Score == b.Score && a.Entity.ID > b.Entity.ID) {
+				t.Errorf("%q: hits out of order: %s %.4f before %s %.4f", q.Name, a.Entity.ID, a.Score, b.Entity.ID, b.Score)
+			}
+		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 // snapshotVersion changes whenever the snapshot layout or the name analysis
 // changes; an index with another version must be rebuilt.
-const snapshotVersion = 1
+const snapshotVersion = 3
 
 // snapshot is what rescoring needs, saved beside the Bleve index.
 type snapshot struct {
@@ -21,8 +21,15 @@ type snapshot struct {
 	Entities []lists.Entity
 	// Names[i] are the analysed names of Entities[i].
 	Names [][]names.Name
+	// Docs are the Bleve documents: one per entity name with tokens.
+	Docs []nameRef
 	// DF is the document frequency of every indexed term.
 	DF map[string]int32
+}
+
+// nameRef names one entity name: Names[Entity][Name].
+type nameRef struct {
+	Entity, Name int32
 }
 
 func writeSnapshot(path string, s *snapshot) error {
@@ -68,6 +75,11 @@ func readSnapshot(path string) (*snapshot, error) {
 	for i := range s.Names {
 		for j := range s.Names[i] {
 			s.Names[i][j].Prepare()
+		}
+	}
+	for _, d := range s.Docs {
+		if d.Entity < 0 || int(d.Entity) >= len(s.Names) || d.Name < 0 || int(d.Name) >= len(s.Names[d.Entity]) {
+			return nil, fmt.Errorf("index snapshot %s: bad name document %+v: rebuild the index", path, d)
 		}
 	}
 	return &s, nil

@@ -5,8 +5,10 @@
 package names
 
 import (
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -19,12 +21,14 @@ type Class uint8
 
 // Token classes.
 const (
-	ClassWord     Class = iota // a distinctive name token
-	ClassParticle              // "al", "bin", "van", "de" ...
-	ClassLegal                 // a company legal form, folded to its class (ltd, jsc, co, firm)
-	ClassGeneric               // a generic organisation word ("trading", "international")
-	ClassNumber                // digits ("7", "28")
-	ClassInitial               // a single letter
+	ClassWord       Class = iota // a distinctive name token
+	ClassParticle                // "al", "bin", "van", "de" ...
+	ClassLegal                   // a company legal form, folded to its class (ltd, jsc, co, firm)
+	ClassGeneric                 // a generic organisation word ("trading", "international")
+	ClassNumber                  // digits ("7", "28")
+	ClassInitial                 // a single letter
+	ClassPatronymic              // a Slavic patronymic ("Vladimirovich", "Ivanovna")
+	ClassAcronym                 // single letters joined ("A.B.C." = "abc")
 )
 
 // Token is one normalised name token.
@@ -38,6 +42,43 @@ type Token struct {
 	Phon string `json:"p,omitempty"`
 	// Class says what kind of token it is.
 	Class Class `json:"c,omitempty"`
+	// Hangul is true when the token was transliterated from a Hangul
+	// syllable: two such tokens compare by their Revised Romanization only.
+	Hangul bool `json:"h,omitempty"`
+	// Syllable is true for a syllable transliterated from Hangul or Han: we
+	// generated its spellings, so a letter changed makes another syllable
+	// and it matches exactly (in any of its spellings) or not at all.
+	Syllable bool `json:"y,omitempty"`
+	// mask has bit i set when the letter 'a'+i (or a digit) occurs in
+	// Text; 0 when unknown or when the token has Alts. Not serialised:
+	// Analyze and Name.Prepare fill it.
+	mask uint32
+}
+
+// letterMask returns the set of letters and digits of s as a bit mask.
+func letterMask(s string) uint32 {
+	var m uint32
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			m |= 1 << (c - 'a')
+		case c >= '0' && c <= '9':
+			m |= 1 << (26 + (c-'0')%6)
+		}
+	}
+	return m
+}
+
+// setMasks fills the letter masks of tokens without alternative spellings.
+func setMasks(ts []Token) {
+	for i := range ts {
+		if len(ts[i].Alts) == 0 {
+			ts[i].mask = letterMask(ts[i].Text)
+		} else {
+			ts[i].mask = 0
+		}
+	}
 }
 
 // Spellings returns Text followed by Alts.
@@ -109,8 +150,10 @@ func apostrophe(r rune) bool {
 
 // rawToken is a token before vocabulary folding.
 type rawToken struct {
-	text string
-	alts []string
+	text   string
+	alts   []string
+	hangul bool
+	han    bool
 	// sep is true when the token is a script syllable (Han, Hangul) that
 	// must not be merged with its neighbours by the tokenizer.
 	legal string
@@ -127,14 +170,17 @@ func Analyze(name string) Analysis {
 	if !utf8.ValidString(name) {
 		name = strings.ToValidUTF8(name, " ")
 	}
-	name = norm.NFKC.String(name)
-	for _, sl := range scriptLegal {
-		if strings.Contains(name, sl.from) {
-			name = strings.ReplaceAll(name, sl.from, " \x00"+sl.class+" ")
+	if !isASCII(name) {
+		name = norm.NFKC.String(name)
+		for _, sl := range scriptLegal {
+			if strings.Contains(name, sl.from) {
+				name = strings.ReplaceAll(name, sl.from, " \x00"+sl.class+" ")
+			}
 		}
 	}
 	toks := fold(tokenize(name))
 	koreanAlts(toks)
+	setMasks(toks)
 	return Analysis{Tokens: toks}
 }
 
@@ -163,11 +209,11 @@ func tokenize(name string) []rawToken {
 		case isHangulSyllable(r):
 			flush()
 			sp := hangulSpellings(r)
-			toks = append(toks, rawToken{text: sp[0], alts: sp[1:]})
+			toks = append(toks, rawToken{text: sp[0], alts: sp[1:], hangul: true})
 		case isHan(r):
 			flush()
 			if sp := hanSpellings(r); len(sp) > 0 {
-				toks = append(toks, rawToken{text: sp[0], alts: sp[1:]})
+				toks = append(toks, rawToken{text: sp[0], alts: sp[1:], han: true})
 			}
 		case apostrophe(r) || unicode.Is(unicode.Mn, r):
 			// no split
@@ -202,7 +248,14 @@ func fold(raw []rawToken) []Token {
 			i += n
 			continue
 		}
-		if n, class := matchLegal(texts, i); n > 0 {
+		n, class := matchLegal(texts, i)
+		if n == 0 && len(raw[i].alts) == 0 {
+			class = fuzzyLegal(texts[i])
+			if class != "" {
+				n = 1
+			}
+		}
+		if n > 0 {
 			out = append(out, Token{Text: class, Class: ClassLegal})
 			i += n
 			continue
@@ -223,7 +276,7 @@ func fold(raw []rawToken) []Token {
 			text = x
 		}
 		text = ordinalDigits(text)
-		tok := Token{Text: text, Alts: t.alts}
+		tok := Token{Text: text, Alts: t.alts, Hangul: t.hangul, Syllable: t.hangul || t.han}
 		switch {
 		case isDigits(text):
 			tok.Class = ClassNumber
@@ -231,10 +284,12 @@ func fold(raw []rawToken) []Token {
 			tok.Class = ClassInitial
 		case particles[text]:
 			tok.Class = ClassParticle
+		case isPatronymic(text):
+			tok.Class = ClassPatronymic
 		case genericOrg[text]:
 			tok.Class = ClassGeneric
 		}
-		if tok.Class == ClassWord || tok.Class == ClassGeneric {
+		if tok.Class == ClassWord || tok.Class == ClassGeneric || tok.Class == ClassPatronymic {
 			tok.Phon = phonetic(text)
 		}
 		out = append(out, tok)
@@ -279,7 +334,7 @@ func joinInitials(ts []Token) []Token {
 			for k := i; k < j; k++ {
 				b.WriteString(ts[k].Text)
 			}
-			t := Token{Text: b.String()}
+			t := Token{Text: b.String(), Class: ClassAcronym}
 			if c, ok := legalForms[t.Text]; ok && (j == len(ts) || !ambiguousLegal[t.Text]) && (i > 0 || j < len(ts)) {
 				t = Token{Text: c, Class: ClassLegal}
 			} else {
@@ -304,10 +359,61 @@ func allLegal(ts []Token) bool {
 	return true
 }
 
+// longLegal lists the one-word legal forms of at least nine letters,
+// matched within two edits ("Aktiengeselschaft"). Built once, read-only.
+var longLegal = sync.OnceValue(func() []string {
+	var out []string
+	for k := range legalForms {
+		if len(k) >= 9 && !strings.Contains(k, " ") {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+})
+
+// fuzzyLegal returns the class of a long one-word legal form within two
+// edits of t, or "".
+func fuzzyLegal(t string) string {
+	if len(t) < 9 {
+		return ""
+	}
+	for _, k := range longLegal() {
+		if osa(t, k, 2) <= 2 {
+			return legalForms[k]
+		}
+	}
+	return ""
+}
+
+// multiFirst is the set of first words of the multi-word legal forms and
+// alias markers: only sequences starting with one of them are looked up
+// word by word. Built once, read-only afterwards.
+var multiFirst = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for k := range legalForms {
+		if f, _, ok := strings.Cut(k, " "); ok {
+			m[f] = true
+		}
+	}
+	for k := range aliasMarkers {
+		if f, _, ok := strings.Cut(k, " "); ok {
+			m[f] = true
+		}
+	}
+	return m
+})
+
 // matchSeq returns the length of the longest token sequence starting at i
 // that is a key of set with a true value, or 0.
 func matchSeq(texts []string, i int, set map[string]bool) int {
 	best := 0
+	if set[texts[i]] {
+		best = 1
+	}
+	if !multiFirst()[texts[i]] {
+		return best
+	}
 	key := ""
 	for n := 1; n <= legalMaxTokens && i+n <= len(texts); n++ {
 		if n == 1 {
@@ -329,7 +435,11 @@ func matchSeq(texts []string, i int, set map[string]bool) int {
 func matchLegal(texts []string, i int) (int, string) {
 	best, class := 0, ""
 	key := ""
-	for n := 1; n <= legalMaxTokens && i+n <= len(texts); n++ {
+	maxN := legalMaxTokens
+	if !multiFirst()[texts[i]] {
+		maxN = 1
+	}
+	for n := 1; n <= maxN && i+n <= len(texts); n++ {
 		if n == 1 {
 			key = texts[i]
 		} else {
@@ -349,6 +459,28 @@ func matchLegal(texts []string, i int) (int, string) {
 		best, class = n, c
 	}
 	return best, class
+}
+
+// isPatronymic reports whether a token looks like a Slavic patronymic.
+func isPatronymic(s string) bool {
+	if len(s) < 8 {
+		return false
+	}
+	for _, suf := range []string{"ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna"} {
+		if strings.HasSuffix(s, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func isDigits(s string) bool {

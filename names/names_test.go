@@ -85,7 +85,8 @@ func TestScoreNames(t *testing.T) {
 		{"Vladimir Putin", "PUTIN, Vladimir Vladimirovich", 0.85, 1},
 		{"Vladimir", "Vladimir Putin", 0, 0.7},
 		{"Octavian Scholz", "Olaf Scholz", 0, 0.6},
-		{"Patricia Lucas Wheeler", "Lucas Wheeler", 0, 0.75},
+		{"Patricia Lucas Wheeler", "Lucas Wheeler", 0.7, 0.8}, // the listed name inside a longer query: review at most
+		{"Patricia Lucas", "Lucas Wheeler", 0, 0.6},
 		{"Al", "Li", 0, 0.1},
 		{"7-28 Trading", "7 28 Trading", 1, 1},
 		{"7-29 Trading", "7-28 Trading", 0, 0.8},
@@ -234,4 +235,12 @@ func FuzzParseDate(f *testing.F) {
 			t.Fatalf("parseDate(%q) = %+v", s, d)
 		}
 	})
+}
+
+func BenchmarkAnalyze(b *testing.B) {
+	ns := []string{"Patricia Lucas Wheeler", "AREFULLAH AREF GHAZI MOHAMMAD", "Korea Ryonbong General Corporation", "Владимир Путин", "김정은"}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		Analyze(ns[i%len(ns)])
+	}
 }

@@ -3,6 +3,7 @@ package names
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -44,8 +45,10 @@ type Name struct {
 	Strength lists.Strength `json:"strength,omitempty"`
 	// Analysis is Analyze(Text).
 	Analysis Analysis `json:"analysis"`
-	// compounds[j] is Tokens[j].Text+Tokens[j+1].Text.
-	compounds []string
+	// compounds[j] is the token Tokens[j].Text+Tokens[j+1].Text.
+	compounds []Token
+	// weights[j] is tokenWeight(&Tokens[j]).
+	weights []float64
 }
 
 // NewName prepares an analysed name for scoring.
@@ -61,11 +64,18 @@ func (n *Name) Prepare() { n.prepare() }
 
 func (n *Name) prepare() {
 	ts := n.Analysis.Tokens
+	setMasks(ts)
+	n.weights = make([]float64, len(ts))
+	for j := range ts {
+		n.weights[j] = tokenWeight(&ts[j])
+	}
 	n.compounds = nil
 	if len(ts) > 1 {
-		n.compounds = make([]string, len(ts)-1)
+		n.compounds = make([]Token, len(ts)-1)
 		for j := 0; j+1 < len(ts); j++ {
-			n.compounds[j] = ts[j].Text + ts[j+1].Text
+			t := Token{Text: ts[j].Text + ts[j+1].Text}
+			t.mask = letterMask(t.Text)
+			n.compounds[j] = t
 		}
 	}
 }
@@ -111,7 +121,7 @@ type simKey struct {
 // NewScorer prepares a query.
 func NewScorer(q Query) *Scorer {
 	s := &Scorer{q: q, a: Analyze(q.Name), kind: familyOf(q.Kind), dob: parseDate(q.DOB),
-		cache: make(map[simKey]float64, 64)}
+		cache: make(map[simKey]float64, 16)}
 	if q.Country != "" {
 		s.country = country.Code(q.Country)
 		if s.country == "" {
@@ -129,7 +139,9 @@ func NewScorer(q Query) *Scorer {
 		s.qw[i] = tokenWeight(&ts[i])
 	}
 	for i := 0; i+1 < len(ts); i++ {
-		s.qcomp = append(s.qcomp, Token{Text: ts[i].Text + ts[i+1].Text})
+		t := Token{Text: ts[i].Text + ts[i+1].Text}
+		t.mask = letterMask(t.Text)
+		s.qcomp = append(s.qcomp, t)
 	}
 	return s
 }
@@ -149,7 +161,19 @@ const (
 )
 
 func familyOf(k lists.Kind) kindFamily {
-	switch strings.ToLower(string(k)) {
+	switch k {
+	case lists.KindUnknown:
+		return famUnknown
+	case lists.KindPerson:
+		return famPerson
+	case lists.KindOrganization:
+		return famOrg
+	case lists.KindVessel:
+		return famVessel
+	case lists.KindAircraft:
+		return famAircraft
+	}
+	switch strings.ToLower(strings.TrimSpace(string(k))) {
 	case "person", "individual", "people":
 		return famPerson
 	case "organization", "organisation", "company", "entity", "legal_entity", "legalentity", "business", "org":
@@ -173,8 +197,12 @@ const (
 	formerNameFactor = 0.95
 	minIDLen         = 5
 	// queryExtraWeight is how much a query token left unmatched counts
-	// once two distinctive tokens matched.
-	queryExtraWeight = 1.0
+	// when two or more distinctive tokens matched and the entity name is
+	// fully covered.
+	queryExtraWeight = 0.5
+	// patronymicAlone is the weight of an unmatched patronymic when the
+	// other name has none.
+	patronymicAlone = 0.3
 )
 
 // alignment is how one query name aligned with one entity name.
@@ -310,6 +338,14 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 	if len(qt) == 0 || len(ct) == 0 {
 		return alignment{}
 	}
+	if len(n.weights) != len(ct) || (len(ct) > 1 && len(n.compounds) != len(ct)-1) {
+		// a Name built without NewName or Prepare: prepare a copy
+		cp := *n
+		cp.Analysis.Tokens = append([]Token(nil), ct...)
+		cp.prepare()
+		n = &cp
+		ct = n.Analysis.Tokens
+	}
 	type edge struct {
 		qi, qn, cj, cn int // query tokens [qi,qi+qn), entity tokens [cj,cj+cn)
 		sim            float64
@@ -337,7 +373,7 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 			}
 		}
 	}
-	for j, c := range n.compounds {
+	for j := range n.compounds {
 		if ct[j].Class == ClassLegal || ct[j+1].Class == ClassLegal {
 			continue
 		}
@@ -345,9 +381,21 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 			if len(qt[i].Text) < 4 {
 				continue
 			}
-			if sim := s.simText(i, c); sim >= 0.85 {
+			if sim := s.sim(i, &n.compounds[j]); sim >= 0.85 {
 				edges = append(edges, edge{i, 1, j, 2, sim})
 			}
+		}
+	}
+	// acronyms and joined initials: "PLA" ~ "People's Liberation Army",
+	// "JC Juncker" ~ "Jean-Claude Juncker"
+	for i := range qt {
+		if j, n := acronymSpan(&qt[i], ct); n > 0 {
+			edges = append(edges, edge{i, 1, j, n, acronymSim})
+		}
+	}
+	for j := range ct {
+		if i, n := acronymSpan(&ct[j], qt); n > 0 {
+			edges = append(edges, edge{i, n, j, 1, acronymSim})
 		}
 	}
 	var qUsed, cUsed uint64
@@ -361,7 +409,9 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 			if e.sim < 0 {
 				continue
 			}
-			if bi < 0 || e.sim > edges[bi].sim || (e.sim == edges[bi].sim && e.qn+e.cn > edges[bi].qn+edges[bi].cn) {
+			// best similarity first; on a tie one-to-one pairs before
+			// merged tokens, so identical names align token by token
+			if bi < 0 || e.sim > edges[bi].sim || (e.sim == edges[bi].sim && e.qn+e.cn < edges[bi].qn+edges[bi].cn) {
 				bi = k
 			}
 		}
@@ -382,12 +432,12 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 			wq += s.qw[k]
 		}
 		for k := e.cj; k < e.cj+e.cn; k++ {
-			wc += tokenWeight(&ct[k])
+			wc += n.weights[k]
 		}
 		w := (wq + wc) / 2
 		matched += simCurve(e.sim) * w
 		alignedW += w
-		if e.sim >= 0.8 && (e.qn > 1 || qt[e.qi].Class == ClassWord || qt[e.qi].Class == ClassNumber) {
+		if e.sim >= 0.8 && (e.qn > 1 || distinctive(qt[e.qi].Class)) {
 			strong++
 		}
 		if explain {
@@ -397,13 +447,22 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 	// unmatched query tokens count fully, unless two or more distinctive
 	// tokens matched: then an extra middle name costs less.
 	mu := 1.0
-	if strong >= 2 {
+	if strong >= 2 && coveredDistinctive(ct, cUsed) {
+		// every distinctive token of the entity name is in the query: the
+		// query is the listed name with more names added
 		mu = queryExtraWeight
 	}
 	var uq, uc float64
+	// a patronymic on one side only ("Vladimir Vladimirovich Putin" vs
+	// "Vladimir Putin") is missing information, not a contradiction
+	qPat, cPat := hasClass(qt, ClassPatronymic), hasClass(ct, ClassPatronymic)
 	for i := range qt {
 		if qUsed&(1<<uint(min(i, 63))) == 0 {
-			uq += mu * s.qw[i]
+			w := mu * s.qw[i]
+			if qt[i].Class == ClassPatronymic && !cPat {
+				w *= patronymicAlone
+			}
+			uq += w
 		}
 	}
 	// unmatched entity tokens (middle names, patronymics, generic words)
@@ -415,8 +474,11 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 	}
 	for j := range ct {
 		if cUsed&(1<<uint(min(j, 63))) == 0 {
-			w := tokenWeight(&ct[j])
-			if ct[j].Class == ClassWord || ct[j].Class == ClassNumber || ct[j].Class == ClassInitial {
+			w := n.weights[j]
+			if ct[j].Class == ClassPatronymic && !qPat {
+				w *= patronymicAlone
+			}
+			if distinctive(ct[j].Class) || ct[j].Class == ClassInitial {
 				uc += lambda * w
 			} else {
 				uc += 0.25 * w
@@ -450,26 +512,35 @@ func joinTokens(ts []Token) string {
 }
 
 // sim returns the similarity of query unit qi (a token, or a compound when
-// qi >= len(tokens)) with an entity token, cached per distinct pair.
+// qi >= len(tokens)) with an entity token. Pairs that cannot be alike (too
+// many letters differ) are rejected without string comparison; the others
+// are computed once per distinct pair and cached.
 func (s *Scorer) sim(qi int, c *Token) float64 {
-	if len(c.Alts) > 0 { // rare: transliteration variants, not cached
-		return tokenSim(s.qunit(qi), c)
+	q := s.qunit(qi)
+	if q.mask != 0 && c.mask != 0 && plainClass(q.Class) && plainClass(c.Class) {
+		if q.Text == c.Text {
+			return 1
+		}
+		// each edit changes the letter set by at most two letters; only
+		// tokens with the same phonetic key get two edits more
+		slack := editBudget(min(len(q.Text), len(c.Text)))
+		if q.Phon != "" && q.Phon == c.Phon {
+			slack += 2
+		}
+		if bits.OnesCount32(q.mask^c.mask) > 2*slack {
+			return 0
+		}
+	}
+	if len(c.Alts) > 0 || c.Hangul || c.Class == ClassLegal || c.Class == ClassInitial || c.Class == ClassNumber {
+		return tokenSim(q, c)
 	}
 	k := simKey{qi, c.Text}
-	if v, ok := s.cache[k]; ok && c.Class != ClassLegal && c.Class != ClassInitial && c.Class != ClassNumber {
+	if v, ok := s.cache[k]; ok {
 		return v
 	}
-	v := tokenSim(s.qunit(qi), c)
-	if c.Class != ClassLegal && c.Class != ClassInitial && c.Class != ClassNumber {
-		s.cache[k] = v
-	}
+	v := tokenSim(q, c)
+	s.cache[k] = v
 	return v
-}
-
-// simText compares query token qi with a merged entity compound.
-func (s *Scorer) simText(qi int, c string) float64 {
-	t := Token{Text: c}
-	return s.sim(qi, &t)
 }
 
 func (s *Scorer) qunit(qi int) *Token {
@@ -492,12 +563,26 @@ func parseDate(s string) date {
 	if s == "" {
 		return date{}
 	}
+	// fast paths: "1960", "1960-05-01"
+	if len(s) == 4 || (len(s) == 10 && s[4] == '-' && s[7] == '-') {
+		if y, ok := atoiDigits(s[:4]); ok && y >= 1000 {
+			if len(s) == 4 {
+				return date{year: y, yearTo: y}
+			}
+			m, ok1 := atoiDigits(s[5:7])
+			d, ok2 := atoiDigits(s[8:10])
+			if ok1 && ok2 && m <= 12 && d <= 31 {
+				return date{year: y, yearTo: y, month: m, day: d}
+			}
+		}
+	}
 	if a, b, ok := strings.Cut(s, "/"); ok && len(a) == 4 && len(b) == 4 {
 		y1, e1 := strconv.Atoi(a)
 		y2, e2 := strconv.Atoi(b)
-		if e1 == nil && e2 == nil {
+		if e1 == nil && e2 == nil && y1 >= 1000 && y2 >= y1 {
 			return date{year: y1, yearTo: y2}
 		}
+		return date{}
 	}
 	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '.' || r == '/' || r == ' ' })
 	nums := make([]int, 0, 3)
@@ -667,4 +752,83 @@ func simCurve(s float64) float64 {
 		return 1
 	}
 	return math.Pow(s, simPower)
+}
+
+// atoiDigits parses a string of ASCII digits without allocating.
+func atoiDigits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, len(s) > 0
+}
+
+// plainClass reports whether tokens of class c are compared as plain
+// strings (not legal forms, numbers or initials).
+func plainClass(c Class) bool {
+	return c != ClassLegal && c != ClassNumber && c != ClassInitial
+}
+
+func hasClass(ts []Token, c Class) bool {
+	for i := range ts {
+		if ts[i].Class == c {
+			return true
+		}
+	}
+	return false
+}
+
+// acronymSim is the similarity of an acronym with the words it abbreviates.
+const acronymSim = 0.9
+
+// acronymSpan finds the first run of tokens in ts whose initials spell the
+// token a ("pla" = "people liberation army"). a must be a joined run of
+// initials, or at least three letters long; the run must be as long as a.
+// It returns the start and length of the run, or 0 length.
+func acronymSpan(a *Token, ts []Token) (int, int) {
+	l := len(a.Text)
+	if l < 2 || l > 6 || len(ts) < l || (a.Class != ClassAcronym && l < 3) || len(a.Alts) > 0 {
+		return 0, 0
+	}
+	if a.Class != ClassAcronym && a.Class != ClassWord {
+		return 0, 0
+	}
+	for j := 0; j+l <= len(ts); j++ {
+		ok := true
+		for k := 0; k < l; k++ {
+			t := &ts[j+k]
+			if t.Class == ClassLegal || t.Class == ClassNumber || len(t.Text) < 2 || t.Text[0] != a.Text[k] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return j, l
+		}
+	}
+	return 0, 0
+}
+
+// distinctive reports whether tokens of class c identify a name (as opposed
+// to particles, generic words and legal forms).
+func distinctive(c Class) bool {
+	switch c {
+	case ClassWord, ClassNumber, ClassAcronym, ClassPatronymic:
+		return true
+	}
+	return false
+}
+
+// coveredDistinctive reports whether every distinctive token of ts is in
+// the used mask.
+func coveredDistinctive(ts []Token, used uint64) bool {
+	for j := range ts {
+		if distinctive(ts[j].Class) && used&(1<<uint(min(j, 63))) == 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -75,6 +75,12 @@ func tokenSim(a, b *Token) float64 {
 		}
 		return 0
 	}
+	if a.Hangul && b.Hangul {
+		// both from Hangul: the Revised Romanization is exact, the other
+		// spellings would conflate distinct syllables (정/종)
+		return syllableSim(a.Text, b.Text)
+	}
+	strict := a.Syllable || b.Syllable
 	best := 0.0
 	for i := -1; i < len(a.Alts); i++ {
 		as, ap := a.Text, a.Phon
@@ -86,7 +92,13 @@ func tokenSim(a, b *Token) float64 {
 			if j >= 0 {
 				bs, bp = b.Alts[j], ""
 			}
-			if s := stringSim(as, bs, ap, bp); s > best {
+			var s float64
+			if strict {
+				s = syllableSim(as, bs)
+			} else {
+				s = stringSim(as, bs, ap, bp)
+			}
+			if s > best {
 				best = s
 				if best == 1 {
 					return 1
@@ -96,6 +108,26 @@ func tokenSim(a, b *Token) float64 {
 	}
 	return best
 }
+
+// syllableSim compares romanised syllables: equal, equal but for doubled
+// letters, or (for long merged syllables) similar as strings.
+func syllableSim(a, b string) float64 {
+	switch {
+	case a == b:
+		return 1
+	case squeezeEqual(a, b):
+		return 0.9
+	case min(len(a), len(b)) >= syllableMaxLen:
+		return stringSim(a, b, "", "")
+	case len(a) == len(b) && len(a) >= 3 && letterMask(a) == letterMask(b) && osa(a, b, 1) == 1:
+		return 0.85 // two letters swapped
+	}
+	return 0
+}
+
+// syllableMaxLen: romanised syllables are shorter than this; longer tokens
+// are merged syllables and compare as strings.
+const syllableMaxLen = 8
 
 // stringSim compares two folded token spellings with Jaro-Winkler within an
 // edit-distance budget (0 beyond it), lifted when their phonetic keys

@@ -39,7 +39,7 @@ func newMetrics(s *Server) *metrics {
 		}, []string{"result"}),
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.decisions, m.reloads,
-		listCollector{s},
+		newListCollector(s),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -49,27 +49,33 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
 }
 
-var (
-	descListAge = prometheus.NewDesc("screen_list_age_seconds",
-		"Age of each loaded list's version date, in seconds.", []string{"list", "version"}, nil)
-	descListEntities = prometheus.NewDesc("screen_list_entities",
-		"Entities in each loaded list.", []string{"list"}, nil)
-	descLoaded = prometheus.NewDesc("screen_lists_loaded_timestamp_seconds",
-		"Unix time of the last successful list and policy load.", nil, nil)
-)
-
 // listCollector reports the current engine's lists at scrape time.
-type listCollector struct{ s *Server }
+type listCollector struct {
+	s                         *Server
+	age, entities, loadedTime *prometheus.Desc
+}
+
+func newListCollector(s *Server) *listCollector {
+	return &listCollector{
+		s: s,
+		age: prometheus.NewDesc("screen_list_age_seconds",
+			"Age of each loaded list's version date, in seconds.", []string{"list", "version"}, nil),
+		entities: prometheus.NewDesc("screen_list_entities",
+			"Entities in each loaded list.", []string{"list"}, nil),
+		loadedTime: prometheus.NewDesc("screen_lists_loaded_timestamp_seconds",
+			"Unix time of the last successful list and policy load.", nil, nil),
+	}
+}
 
 // Describe implements prometheus.Collector.
-func (c listCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- descListAge
-	ch <- descListEntities
-	ch <- descLoaded
+func (c *listCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.age
+	ch <- c.entities
+	ch <- c.loadedTime
 }
 
 // Collect implements prometheus.Collector.
-func (c listCollector) Collect(ch chan<- prometheus.Metric) {
+func (c *listCollector) Collect(ch chan<- prometheus.Metric) {
 	eng := c.s.engine()
 	if eng == nil {
 		return
@@ -85,10 +91,10 @@ func (c listCollector) Collect(ch chan<- prometheus.Metric) {
 		for _, k := range m.Counts {
 			n += k
 		}
-		ch <- prometheus.MustNewConstMetric(descListEntities, prometheus.GaugeValue, float64(n), m.Name)
+		ch <- prometheus.MustNewConstMetric(c.entities, prometheus.GaugeValue, float64(n), m.Name)
 		if age, ok := listAge(m.Version, now); ok {
-			ch <- prometheus.MustNewConstMetric(descListAge, prometheus.GaugeValue, age.Seconds(), m.Name, m.Version)
+			ch <- prometheus.MustNewConstMetric(c.age, prometheus.GaugeValue, age.Seconds(), m.Name, m.Version)
 		}
 	}
-	ch <- prometheus.MustNewConstMetric(descLoaded, prometheus.GaugeValue, float64(c.s.loadedAt.Load())/1e9)
+	ch <- prometheus.MustNewConstMetric(c.loadedTime, prometheus.GaugeValue, float64(c.s.loadedAt.Load())/1e9)
 }

@@ -19,10 +19,17 @@ import (
 // MatchRequest is the body of POST /match/{dataset}.
 type MatchRequest struct {
 	Queries map[string]MatchQuery `json:"queries"`
+	// Weights and Config tune yente's own scoring algorithms; they are
+	// accepted for compatibility and ignored (the policy data holds the
+	// thresholds here).
+	Weights map[string]float64 `json:"weights,omitempty"`
+	Config  map[string]any     `json:"config,omitempty"`
 }
 
 // MatchQuery is one yente query: an entity example in FollowTheMoney shape.
 type MatchQuery struct {
+	// ID is an optional client id of the example entity; it is echoed.
+	ID         string              `json:"id,omitempty"`
 	Schema     string              `json:"schema"`
 	Properties map[string][]string `json:"properties"`
 }
@@ -126,6 +133,15 @@ func (s *Server) handleMatch(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
+	cutoff := 0.0
+	if v := q.Get("cutoff"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 || f > 1 {
+			writeAPIError(w, badRequest("invalid_parameter", "cutoff %q: want a number from 0 to 1", v))
+			return
+		}
+		cutoff = f
+	}
 	if v := q.Get("threshold"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || f < 0 || f > 1 {
@@ -180,7 +196,7 @@ func (s *Server) handleMatch(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		for _, m := range bestPerEntity(d.Matches) {
-			if !keep(m.List) {
+			if !keep(m.List) || m.Score < cutoff {
 				continue
 			}
 			if len(res.Results) == limit {

@@ -77,6 +77,8 @@ func TestMatchParameters(t *testing.T) {
 		{"limit", "/match/default?limit=1", q, 200, ""},
 		{"bad limit", "/match/default?limit=0", q, 400, "invalid_parameter"},
 		{"bad threshold", "/match/default?threshold=2", q, 400, "invalid_parameter"},
+		{"bad cutoff", "/match/default?cutoff=x", q, 400, "invalid_parameter"},
+		{"yente extras accepted", "/match/default?algorithm=logic-v1&cutoff=0.5", `{"queries":{"q":{"id":"c1","schema":"Company","properties":{"name":["x"]}}},"weights":{"name_literal_match":0.5},"config":{"x":1}}`, 200, ""},
 		{"bad schema", "/match/default", `{"queries":{"q":{"schema":"Thing","properties":{"name":["x"]}}}}`, 400, "invalid_schema"},
 		{"no queries", "/match/default", `{"queries":{}}`, 400, "missing_field"},
 		{"unknown field", "/match/default", `{"queries":{"q":{"schema":"Person","properties":{},"weights":{}}}}`, 400, "unknown_field"},
@@ -94,6 +96,14 @@ func TestMatchParameters(t *testing.T) {
 				}
 			}
 		})
+	}
+	// A cutoff above every score leaves no results.
+	mr0 := decode[MatchResponse](t, do(t, s, "POST", "/match/default?cutoff=1", ctJSON,
+		`{"queries":{"q":{"schema":"Company","properties":{"name":["Korea Mining Development Trading Corp"]}}}}`))
+	for _, r := range mr0.Responses["q"].Results {
+		if r.Score < 1 {
+			t.Errorf("cutoff 1 returned score %v", r.Score)
+		}
 	}
 	// A threshold above every score leaves results but none matching.
 	mr := decode[MatchResponse](t, do(t, s, "POST", "/match/default?threshold=1&limit=1", ctJSON,

@@ -8,19 +8,28 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
+	"os"
 
 	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/record"
 )
 
 func main() {
-	ctx := context.Background()
+	if err := run(context.Background(), os.Stdout); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run screens the two parties and prints each decision with its matches
+// and reasons.
+func run(ctx context.Context, w io.Writer) error {
 	// The built-in list is a sample of UN DPRK designations embedded in the
 	// binary; production code passes engine.WithListFiles("consolidated.xml", ...).
 	eng, err := engine.New(ctx, engine.WithBuiltinList())
 	if err != nil {
-		log.Fatalf("engine: %v", err)
+		return fmt.Errorf("engine: %w", err)
 	}
 	defer eng.Close()
 
@@ -32,14 +41,15 @@ func main() {
 		// could not be screened (its decision is then "error").
 		d, err := eng.Screen(ctx, record.Record{ID: p.Name, Parties: []record.Party{p}})
 		if err != nil {
-			log.Printf("%s: %v", p.Name, err)
+			fmt.Fprintf(w, "%s: could not screen: %v\n", p.Name, err)
 		}
-		fmt.Printf("%-40s %s\n", p.Name, d.Decision)
+		fmt.Fprintf(w, "%-40s %s\n", p.Name, d.Decision)
 		for _, m := range d.Matches {
-			fmt.Printf("  matches %s %q (score %.2f, %s)\n", m.EntityID, m.Name, m.Score, m.List)
+			fmt.Fprintf(w, "  matches %s %q (score %.2f, %s)\n", m.EntityID, m.Name, m.Score, m.List)
 		}
 		for _, r := range d.Reasons {
-			fmt.Printf("  %s: %s [%s]\n", r.Severity, r.Title, r.Citation)
+			fmt.Fprintf(w, "  %s: %s [%s]\n", r.Severity, r.Title, r.Citation)
 		}
 	}
+	return nil
 }
