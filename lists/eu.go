@@ -81,23 +81,12 @@ type euEntity struct {
 // one sanctionEntity at a time. Ids are "eu:<logicalId>"; the EU reference
 // number and the UN reference are kept as identifiers of type other.
 func ParseEU(ctx context.Context, r io.Reader, name string) (*List, error) {
-	dec := xml.NewDecoder(r)
 	l := &List{Meta: Metadata{Name: "eu", Title: "EU Consolidated Financial Sanctions List"}}
 	sawRoot := false
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, unError(name, dec, err)
-		}
+	err := walkXML(ctx, r, name, func(dec *xml.Decoder, tok xml.Token) error {
 		se, ok := tok.(xml.StartElement)
 		if !ok {
-			continue
+			return nil
 		}
 		switch se.Name.Local {
 		case "export":
@@ -110,15 +99,19 @@ func ParseEU(ctx context.Context, r io.Reader, name string) (*List, error) {
 		case "sanctionEntity":
 			line, _ := dec.InputPos()
 			var rec euEntity
-			if err := dec.DecodeElement(&rec, &se); err != nil {
-				return nil, unError(name, dec, err)
+			if err := decodeElement(dec, &se, &rec, name); err != nil {
+				return err
 			}
 			e, err := rec.entity()
 			if err != nil {
-				return nil, fmt.Errorf("parse %s: line %d: sanctionEntity: %w", name, line, err)
+				return fmt.Errorf("parse %s: line %d: sanctionEntity: %w", name, line, err)
 			}
 			l.Entities = append(l.Entities, e)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !sawRoot {
 		return nil, fmt.Errorf("parse %s: no export element: not an EU financial sanctions file", name)

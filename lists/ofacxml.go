@@ -155,27 +155,16 @@ type oxState struct {
 // sign, addresses), programmes from the sanctions entries and links from
 // the profile relationships.
 func ParseOFACXML(ctx context.Context, r io.Reader, name string) (*List, error) {
-	dec := xml.NewDecoder(r)
 	st := &oxState{refs: map[string]map[string]oxRef{}, locations: map[string]oxLocation{}, docs: map[string][]oxDocument{}, entries: map[string][]oxEntry{}}
 	sawRoot := false
 	inRefs := false
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, unError(name, dec, err)
-		}
+	err := walkXML(ctx, r, name, func(dec *xml.Decoder, tok xml.Token) error {
 		if ee, ok := tok.(xml.EndElement); ok && ee.Name.Local == "ReferenceValueSets" {
 			inRefs = false
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok {
-			continue
+			return nil
 		}
 		var derr error
 		switch local := se.Name.Local; {
@@ -223,8 +212,12 @@ func ParseOFACXML(ctx context.Context, r io.Reader, name string) (*List, error) 
 			st.entries[e.ProfileID] = append(st.entries[e.ProfileID], e)
 		}
 		if derr != nil {
-			return nil, unError(name, dec, derr)
+			return unError(name, dec, derr)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !sawRoot {
 		return nil, fmt.Errorf("parse %s: no Sanctions element: not an OFAC advanced XML file", name)

@@ -89,31 +89,20 @@ type ukDesignation struct {
 // one Designation at a time. Ids are "uk:<UniqueID>" ("uk:RUS0270"); the
 // OFSI group id and UN reference are kept as identifiers of type other.
 func ParseUK(ctx context.Context, r io.Reader, name string) (*List, error) {
-	dec := xml.NewDecoder(r)
 	l := &List{Meta: Metadata{Name: "uk", Title: "UK Sanctions List"}}
 	sawRoot := false
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, unError(name, dec, err)
-		}
+	err := walkXML(ctx, r, name, func(dec *xml.Decoder, tok xml.Token) error {
 		se, ok := tok.(xml.StartElement)
 		if !ok {
-			continue
+			return nil
 		}
 		switch se.Name.Local {
 		case "Designations":
 			sawRoot = true
 		case "DateGenerated", "DateOfIssue", "PublishDate":
 			var s string
-			if err := dec.DecodeElement(&s, &se); err != nil {
-				return nil, unError(name, dec, err)
+			if err := decodeElement(dec, &se, &s, name); err != nil {
+				return err
 			}
 			if d := ukDate(s); d != "" {
 				l.Meta.Version = string(d)
@@ -121,15 +110,19 @@ func ParseUK(ctx context.Context, r io.Reader, name string) (*List, error) {
 		case "Designation":
 			line, _ := dec.InputPos()
 			var rec ukDesignation
-			if err := dec.DecodeElement(&rec, &se); err != nil {
-				return nil, unError(name, dec, err)
+			if err := decodeElement(dec, &se, &rec, name); err != nil {
+				return err
 			}
 			e, err := rec.entity()
 			if err != nil {
-				return nil, fmt.Errorf("parse %s: line %d: Designation: %w", name, line, err)
+				return fmt.Errorf("parse %s: line %d: Designation: %w", name, line, err)
 			}
 			l.Entities = append(l.Entities, e)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !sawRoot {
 		return nil, fmt.Errorf("parse %s: no Designations element: not a UK sanctions list", name)

@@ -85,23 +85,12 @@ type unRecord struct {
 // streaming one INDIVIDUAL or ENTITY at a time. name is used in errors and
 // metadata. Entity ids are "un:" plus the reference number ("un:KPe.001").
 func ParseUN(ctx context.Context, r io.Reader, name string) (*List, error) {
-	dec := xml.NewDecoder(r)
 	l := &List{Meta: Metadata{Name: "un", Title: "UN Security Council Consolidated List"}}
 	sawRoot := false
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, unError(name, dec, err)
-		}
+	err := walkXML(ctx, r, name, func(dec *xml.Decoder, tok xml.Token) error {
 		se, ok := tok.(xml.StartElement)
 		if !ok {
-			continue
+			return nil
 		}
 		switch se.Name.Local {
 		case "CONSOLIDATED_LIST":
@@ -115,15 +104,19 @@ func ParseUN(ctx context.Context, r io.Reader, name string) (*List, error) {
 			line, _ := dec.InputPos()
 			off := dec.InputOffset()
 			var rec unRecord
-			if err := dec.DecodeElement(&rec, &se); err != nil {
-				return nil, unError(name, dec, err)
+			if err := decodeElement(dec, &se, &rec, name); err != nil {
+				return err
 			}
 			e, err := rec.entity(se.Name.Local == "INDIVIDUAL")
 			if err != nil {
-				return nil, fmt.Errorf("parse %s: line %d (offset %d): %s: %w", name, line, off, se.Name.Local, err)
+				return fmt.Errorf("parse %s: line %d (offset %d): %s: %w", name, line, off, se.Name.Local, err)
 			}
 			l.Entities = append(l.Entities, e)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !sawRoot {
 		return nil, fmt.Errorf("parse %s: no CONSOLIDATED_LIST element: not a UN consolidated list", name)
