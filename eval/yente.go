@@ -50,7 +50,7 @@ type PositivesResult struct {
 	Misses []string
 	// UnresolvedNames lists the untreated names no single UN entity has.
 	UnresolvedNames []string
-	Took   time.Duration
+	Took            time.Duration
 }
 
 // RecallFirst is First / N.
