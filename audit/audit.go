@@ -65,6 +65,23 @@ type Entry struct {
 	Error string `json:"error,omitempty"`
 	// Operator is who ran the screen (user name or service account).
 	Operator string `json:"operator,omitempty"`
+	// Review is set for a reviewer's action on a screened record (the
+	// review workspace); it is absent for screening entries.
+	Review *Review `json:"review,omitempty"`
+}
+
+// Review is a reviewer's action on a decision.
+type Review struct {
+	// Action is what the reviewer did: confirm, false_positive,
+	// needs_info, approve, ...
+	Action string `json:"action"`
+	// State is the record's review state after the action.
+	State string `json:"state"`
+	// OriginalDecisionID is the decision_id of the screened decision the
+	// action is about (DecisionID is that of the reviewed decision).
+	OriginalDecisionID string `json:"original_decision_id,omitempty"`
+	// Note is the reviewer's reason or note.
+	Note string `json:"note,omitempty"`
 }
 
 // Run holds what every entry of one run shares.

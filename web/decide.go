@@ -397,12 +397,13 @@ func (a *App) auditReview(run *Run, sr *storedRow, operator string, d decision, 
 	}
 	rd := reviewedDecision(sr, operator, d, now)
 	e := audit.NewEntry(&rd, audit.Run{
-		Tool:         "screen " + engine.Version + " web review: " + d.action + " -> " + d.state,
+		Tool:         "screen " + engine.Version + " web",
 		Lists:        audit.ListRefs(run.Lists),
 		PolicySHA256: run.PolicySHA256,
 		InputSHA256:  run.InputSHA256,
 		Operator:     operator,
 	})
 	e.Timestamp = now
+	e.Review = &audit.Review{Action: d.action, State: d.state, OriginalDecisionID: sr.DecisionID, Note: d.reason}
 	return a.audit.Append(e)
 }

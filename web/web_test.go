@@ -146,7 +146,8 @@ func TestDecidePersistsSuppressesAndAudits(t *testing.T) {
 	if err := audit.Read(af, func(e audit.Entry) error { entries = append(entries, e); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 1 || entries[0].Operator != "alice" || entries[0].Decision != "clear" || !strings.Contains(entries[0].Tool, "false_positive") {
+	if len(entries) != 1 || entries[0].Operator != "alice" || entries[0].Decision != "clear" || entries[0].Review == nil ||
+		entries[0].Review.Action != "false_positive" || entries[0].Review.OriginalDecisionID == "" || !strings.Contains(entries[0].Review.Note, "different company") {
 		t.Fatalf("audit entries: %+v", entries)
 	}
 	if len(entries[0].Suppressions) == 0 || !strings.Contains(entries[0].Suppressions[0], "different company") {
