@@ -14,6 +14,7 @@ import (
 
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/lists/store"
+	"github.com/screen-compliance/screen/ownership"
 )
 
 // listsCommand manages the list store: import files, update from official
@@ -72,10 +73,11 @@ func listsImportCommand() *cli.Command {
 			storeFlag(),
 			&cli.StringFlag{Name: "format", Usage: "list `FORMAT` (default: detect; one of " + strings.Join(lists.Formats(), ", ") + ")"},
 			&cli.StringFlag{Name: "name", Usage: "install under list `NAME` (for own watchlists; one FILE only)"},
+			&cli.StringSliceFlag{Name: "ownership", Usage: "also install ownership `FILE` (CSV, XLSX, JSON: owner, owned, percent, ...; repeatable): scans on the store use it for the 50 % rule"},
 		}, shrinkFlags()...),
 		Action: func(c *cli.Context) error {
-			if c.NArg() == 0 {
-				return failure(errors.New("lists import: give at least one FILE"))
+			if c.NArg() == 0 && len(c.StringSlice("ownership")) == 0 {
+				return failure(errors.New("lists import: give at least one FILE (or --ownership FILE)"))
 			}
 			if c.String("name") != "" && c.NArg() > 1 {
 				return failure(errors.New("lists import: --name takes one FILE"))
@@ -83,6 +85,26 @@ func listsImportCommand() *cli.Command {
 			s, err := openStore(c)
 			if err != nil {
 				return err
+			}
+			// Ownership files are validated in full before any is installed.
+			for _, f := range c.StringSlice("ownership") {
+				edges, err := ownership.LoadFile(c.Context, f)
+				if err != nil {
+					return failure(err)
+				}
+				if len(edges) == 0 {
+					return failure(fmt.Errorf("ownership %s: no relationships", f))
+				}
+			}
+			for _, f := range c.StringSlice("ownership") {
+				dst, err := s.InstallOwnership(f)
+				if err != nil {
+					return failure(err)
+				}
+				fmt.Fprintf(c.App.Writer, "installed ownership file %s\n", dst)
+			}
+			if c.NArg() == 0 {
+				return nil
 			}
 			opts := importOptions(c)
 			opts.Format = c.String("format")

@@ -76,3 +76,26 @@ func TestListsStoreWorkflow(t *testing.T) {
 		t.Error("failed import removed the previous UN list")
 	}
 }
+
+// TestOwnershipInStore: ownership files imported into the store drive the
+// 50 % rule for scans on the store, like --ownership does.
+func TestOwnershipInStore(t *testing.T) {
+	t.Setenv("SCREEN_STORE", t.TempDir())
+	dir := filepath.Join(repo, "examples/ownership")
+	code, out, errOut := runCLI(t, "lists", "import", "--ownership", filepath.Join(dir, "ownership.csv"), filepath.Join(dir, "dandong-network.json"))
+	if code != exitOK || !strings.Contains(out, "installed ownership file") {
+		t.Fatalf("import: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "scan", "-f", "jsonl", filepath.Join(dir, "shipments.csv"))
+	if code != exitFindings {
+		t.Fatalf("scan: exit %d: %s", code, errOut)
+	}
+	ds := decodeJSONL(t, out)
+	if ds[0].Decision != "block" || len(ds[0].Reasons) == 0 || !strings.Contains(ds[0].Reasons[0].Message, "= 55 % ≥ 50 %") {
+		t.Errorf("OWN-0001 on the store: %+v", ds[0])
+	}
+	bad := writeFile(t, "own.csv", "owner,owned,percent\nA,B,lots\n")
+	if code, _, errOut := runCLI(t, "lists", "import", "--ownership", bad); code != exitFailure || !strings.Contains(errOut, "own.csv") {
+		t.Errorf("bad ownership file: exit %d, %s", code, errOut)
+	}
+}

@@ -39,5 +39,9 @@ func storeSource(c *cli.Context) ([]engine.Option, bool, error) {
 	})
 	// The index of the store's lists is kept beside them and rebuilt only
 	// when the lists change.
-	return []engine.Option{src, engine.WithIndexCache(filepath.Join(st.Dir(), "index"))}, true, nil
+	own, err := st.OwnershipFiles()
+	if err != nil {
+		return nil, false, err
+	}
+	return []engine.Option{src, engine.WithIndexCache(filepath.Join(st.Dir(), "index")), engine.WithOwnershipFiles(own...)}, true, nil
 }

@@ -1,0 +1,58 @@
+package store
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// ownershipDir holds the installed ownership files.
+const ownershipDir = "ownership"
+
+// InstallOwnership installs an ownership file (owner, owned, percent, ...)
+// that the caller has already parsed and validated, under its base name: a
+// file of the same name is replaced. The copy is written beside its final
+// place and renamed, so an interrupted install keeps the previous file.
+func (s *Store) InstallOwnership(path string) (string, error) {
+	name := filepath.Base(path)
+	if name == "." || name == string(filepath.Separator) || strings.HasPrefix(name, ".") {
+		return "", fmt.Errorf("install ownership %s: not a file name", path)
+	}
+	dir := filepath.Join(s.dir, ownershipDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("install ownership %s: %w", path, err)
+	}
+	tmp := filepath.Join(dir, ".tmp-"+randHex(8)+"-"+name)
+	if err := copyFile(path, tmp, ""); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("install ownership %s: %w", path, err)
+	}
+	dst := filepath.Join(dir, name)
+	if err := os.Rename(tmp, dst); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("install ownership %s: %w", path, err)
+	}
+	syncDir(dir)
+	return dst, nil
+}
+
+// OwnershipFiles returns the installed ownership files, sorted.
+func (s *Store) OwnershipFiles() ([]string, error) {
+	ents, err := os.ReadDir(filepath.Join(s.dir, ownershipDir))
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read store %s: %w", s.dir, err)
+	}
+	var out []string
+	for _, e := range ents {
+		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, filepath.Join(s.dir, ownershipDir, e.Name()))
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
