@@ -4,10 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/screen-compliance/screen/index"
+	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/names"
 )
 
@@ -15,8 +17,24 @@ var (
 	ixOnce  sync.Once
 	ixUN    *index.Index
 	ixUNMem *index.Index
+	ixDir   string
 	ixErr   error
 )
+
+// TestMain removes the index directory built for the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if ixUN != nil {
+		ixUN.Close()
+	}
+	if ixUNMem != nil {
+		ixUNMem.Close()
+	}
+	if ixDir != "" {
+		os.RemoveAll(ixDir)
+	}
+	os.Exit(code)
+}
 
 // unOFAC builds (once per test binary) the UN + OFAC 2021 index on disk,
 // as `screen index build` does, and opens it.
@@ -25,7 +43,7 @@ func unOFAC(t testing.TB) *index.Index {
 	return ixUN
 }
 
-// unOFACMem is the same index built in memory.
+// unOFACMem is the same index built without a directory.
 func unOFACMem(t testing.TB) *index.Index {
 	buildUNOFAC(t)
 	return ixUNMem
@@ -45,8 +63,7 @@ func buildUNOFAC(t testing.TB) {
 			ixErr = err
 			return
 		}
-		// the index stays open for the whole test binary; the directory is
-		// left to the system's temporary-file cleanup
+		ixDir = dir // removed by TestMain
 		if ixUN, ixErr = index.Build(ctx, ls, index.Options{Dir: dir}); ixErr != nil {
 			return
 		}
@@ -144,5 +161,55 @@ func TestCandidateRecall(t *testing.T) {
 	}
 	if res.Recall() < 0.97 {
 		t.Errorf("candidate recall %.4f < 0.97", res.Recall())
+	}
+}
+
+// misspell changes one letter in every token of at least four letters
+// (deterministically), the case where no exact token is left.
+func misspell(name string, seed int) string {
+	words := strings.Fields(name)
+	for i, w := range words {
+		r := []rune(w)
+		if len(r) < 4 {
+			continue
+		}
+		k := 1 + (seed+i*7)%(len(r)-1)
+		switch (seed + i) % 3 {
+		case 0: // substitution
+			r[k] = 'x'
+		case 1: // deletion
+			r = append(r[:k], r[k+1:]...)
+		default: // transposition
+			r[k-1], r[k] = r[k], r[k-1]
+		}
+		words[i] = string(r)
+	}
+	return strings.Join(words, " ")
+}
+
+func TestTypoRecall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("brute force over every entity")
+	}
+	ix := unOFAC(t)
+	var qs []names.Query
+	n := 0
+	ix.Entities(func(e *lists.Entity, _ []names.Name) bool {
+		n++
+		if n%50 == 0 && len(strings.Fields(e.Name)) >= 2 {
+			qs = append(qs, names.Query{Name: misspell(e.Name, n), Kind: e.Kind})
+		}
+		return true
+	})
+	res, err := CandidateRecall(context.Background(), ix, qs, 0.70)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("typo recall vs brute force at 0.70 (%d misspelt list names): %d/%d = %.4f", len(qs), res.Retrieved, res.N, res.Recall())
+	for _, m := range res.Misses {
+		t.Log(m)
+	}
+	if res.Recall() < 0.95 {
+		t.Errorf("typo recall %.4f < 0.95", res.Recall())
 	}
 }

@@ -44,13 +44,15 @@ const (
 	// commonDF is the document frequency above which a term is "common":
 	// it is used only when the query has no rarer term.
 	commonDF = 500
-	// fallbackBelow: the fuzzy fallback runs when the exact-term step
-	// found fewer candidates than this and none scored well.
-	fallbackBelow = 10
+	// memMaxDocs is the most name documents indexed in memory when no
+	// directory is given; larger indexes go to a temporary directory.
+	memMaxDocs = 5000
 	// memBatchSize is the number of name documents per in-memory batch:
 	// each batch becomes a segment (searched term by term), while one huge
 	// batch raises peak memory.
 	memBatchSize = 8000
+	// typoWeight scales the retrieval weight of typo-key matches.
+	typoWeight = 0.5
 	// batchSize is the number of name documents the offline builder
 	// writes per segment before merging them (smaller batches keep memory
 	// low while building).
@@ -59,7 +61,9 @@ const (
 
 // Options configure Build.
 type Options struct {
-	// Dir is the directory the index is written to; "" keeps it in memory.
+	// Dir is the directory the index is written to. With "" a small index
+	// is kept in memory and a large one in a private temporary directory
+	// removed by Close.
 	Dir string
 }
 
@@ -91,13 +95,16 @@ type Index struct {
 	closed  atomic.Bool
 	once    sync.Once
 	cerr    error
+	// tmpDir is the private directory of an index built without Dir, removed
+	// by Close.
+	tmpDir string
 }
 
 // Build indexes the entities of the lists. With opts.Dir set, the index and
 // its snapshot are written there (replacing an index already there) and the
 // returned Index reads from disk.
 func Build(ctx context.Context, ls []*lists.List, opts Options) (*Index, error) {
-	snap := &snapshot{Version: snapshotVersion, DF: map[string]int32{}}
+	snap := &snapshot{Version: snapshotVersion}
 	seen := map[string]bool{}
 	for _, l := range ls {
 		if l == nil {
@@ -133,19 +140,47 @@ func Build(ctx context.Context, ls []*lists.List, opts Options) (*Index, error) 
 			if len(ks) == 0 {
 				continue
 			}
-			for _, k := range ks {
-				snap.DF[k]++
-			}
 			snap.Docs = append(snap.Docs, nameRef{Entity: int32(i), Name: int32(j)})
 			keys = append(keys, ks)
+			for _, k := range ks {
+				snap.Terms = append(snap.Terms, termHash(k))
+			}
 		}
 	}
-	if opts.Dir == "" {
+	slices.Sort(snap.Terms)
+	snap.Terms = slices.Compact(snap.Terms)
+	if opts.Dir == "" && len(keys) <= memMaxDocs {
 		bl, err := buildMem(ctx, keys)
 		if err != nil {
 			return nil, err
 		}
 		return newIndex(bl, snap)
+	}
+	if opts.Dir == "" {
+		// A large index without a directory is built by the offline
+		// builder into a private temporary directory (one merged segment,
+		// memory-mapped) that Close removes: an in-memory scorch index of
+		// UN + OFAC peaks at several hundred MB while building.
+		tmp, err := os.MkdirTemp("", "screen-index-")
+		if err != nil {
+			return nil, fmt.Errorf("index temporary dir: %w", err)
+		}
+		if err := buildDisk(ctx, filepath.Join(tmp, bleveDir), keys); err != nil {
+			os.RemoveAll(tmp)
+			return nil, err
+		}
+		bl, err := bleve.OpenUsing(filepath.Join(tmp, bleveDir), map[string]any{"read_only": true})
+		if err != nil {
+			os.RemoveAll(tmp)
+			return nil, fmt.Errorf("open bleve index %s: %w", tmp, err)
+		}
+		ix, err := newIndex(bl, snap)
+		if err != nil {
+			os.RemoveAll(tmp)
+			return nil, err
+		}
+		ix.tmpDir = tmp
+		return ix, nil
 	}
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("index dir %s: %w", opts.Dir, err)
@@ -302,17 +337,16 @@ func indexMapping() mapping.IndexMapping {
 // the name's keys and, on the primary name, the entity's normalised
 // identifiers.
 func nameKeys(e *lists.Entity, ns []names.Name, j int) []string {
-	ks := ns[j].Analysis.Keys()
+	ks := append(ns[j].Analysis.Keys(), ns[j].Analysis.TypoKeys()...)
 	if j == 0 {
 		for _, id := range e.Identifiers {
 			if n := names.NormalizeID(id.Value); len(n) >= 5 {
 				ks = append(ks, "id:"+n)
 			}
 		}
-		sort.Strings(ks)
-		ks = slices.Compact(ks)
 	}
-	return ks
+	sort.Strings(ks)
+	return slices.Compact(ks)
 }
 
 // Len returns the number of entities.
@@ -344,6 +378,11 @@ func (ix *Index) Close() error {
 	ix.once.Do(func() {
 		ix.closed.Store(true)
 		ix.cerr = ix.bl.Close()
+		if ix.tmpDir != "" {
+			if err := os.RemoveAll(ix.tmpDir); err != nil && ix.cerr == nil {
+				ix.cerr = fmt.Errorf("remove index dir: %w", err)
+			}
+		}
 	})
 	return ix.cerr
 }
@@ -365,17 +404,17 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 		limit = 10
 	}
 	sc := names.NewScorer(q)
-	terms := ix.queryTerms(sc.Analysis(), q.IDs)
 	scored := map[int]float64{}
-	if len(terms) > 0 {
-		docs, err := ix.lookup(ctx, terms, candidates)
+	if a := sc.Analysis(); len(a.Tokens) > 0 || len(q.IDs) > 0 {
+		docs, err := ix.lookup(ctx, a, q.IDs, candidates)
 		if err != nil {
 			return nil, err
 		}
-		best := ix.rescore(sc, docs, scored)
-		// typo fallback: too few candidates from exact terms and nothing good
-		if best < max(opts.MinScore, 0.5) && len(docs) < fallbackBelow {
-			if fq := fuzzyQuery(sc.Analysis()); fq != nil {
+		ix.rescore(sc, docs, scored)
+		// last resort when no term or one-edit variant matched at all: long
+		// tokens within two edits (Bleve's fuzzy search, slow but rare)
+		if len(docs) == 0 {
+			if fq := fuzzyQuery(a); fq != nil {
 				docs, err := ix.retrieve(ctx, fq, candidates)
 				if err != nil {
 					return nil, err
@@ -414,15 +453,12 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 
 // rescore scores the entities of the retrieved name documents that are not
 // scored yet, comparing the query with the retrieved names of each entity
-// only (the final hits are rescored with all their names), and returns the
-// best score.
-func (ix *Index) rescore(sc *names.Scorer, docs []int, scored map[int]float64) float64 {
-	best := 0.0
+// only (the final hits are rescored with all their names).
+func (ix *Index) rescore(sc *names.Scorer, docs []int, scored map[int]float64) {
 	var buf [8]names.Name
 	for k, d := range docs {
 		ent := int(ix.snap.Docs[d].Entity)
-		if s, ok := scored[ent]; ok {
-			best = max(best, s)
+		if _, ok := scored[ent]; ok {
 			continue
 		}
 		// the retrieved names of this entity, in retrieval order
@@ -432,85 +468,154 @@ func (ix *Index) rescore(sc *names.Scorer, docs []int, scored map[int]float64) f
 				sub = append(sub, ix.snap.Names[ent][r.Name])
 			}
 		}
-		s := sc.Quick(&ix.snap.Entities[ent], sub)
-		scored[ent] = s
-		best = max(best, s)
+		scored[ent] = sc.Quick(&ix.snap.Entities[ent], sub)
 	}
-	return best
 }
 
-// queryTerms picks the exact terms to look up: the query name's keys and
-// identifiers, without common terms unless nothing rarer is left.
-func (ix *Index) queryTerms(a names.Analysis, ids []string) []weighted {
-	var all []weighted
-	for _, k := range a.Keys() {
-		if df := ix.snap.DF[k]; df > 0 {
-			all = append(all, weighted{k, df})
-		}
-	}
-	for _, id := range ids {
-		if n := names.NormalizeID(id); len(n) >= 5 {
-			k := "id:" + n
-			if df := ix.snap.DF[k]; df > 0 {
-				all = append(all, weighted{k, df})
-			}
-		}
-	}
-	var rare []weighted
-	for _, w := range all {
-		if w.df <= commonDF {
-			rare = append(rare, w)
-		}
-	}
-	if len(rare) > 0 {
-		return rare
-	}
-	sort.Slice(all, func(i, j int) bool {
-		return all[i].df < all[j].df || (all[i].df == all[j].df && all[i].term < all[j].term)
-	})
-	if len(all) > 3 {
-		all = all[:3]
-	}
-	return all
-}
-
-type weighted struct {
+// postings is one term's posting list, opened for reading.
+type postings struct {
 	term string
-	df   int32
+	tfr  bleveindex.TermFieldReader
+	df   uint64
+	typo bool
 }
 
-// lookup reads the postings of the exact terms from the Bleve index and
-// returns the n name documents with the highest summed term weight (inverse
-// document frequency), best first. Reading postings directly costs a
-// fraction of a Bleve query (no searcher tree, collector or result
-// allocation).
-func (ix *Index) lookup(ctx context.Context, ts []weighted, n int) ([]int, error) {
+// FNV-1a parameters.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// termHash is the FNV-1a hash of an index term.
+func termHash(k string) uint64 {
+	return hashMore(fnvOffset, k)
+}
+
+func hashMore(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// knownTypoKeys returns the typo keys of token text (names.TokenTypoKeys)
+// that the index holds, hashing each candidate before building its string.
+func (ix *Index) knownTypoKeys(text string) []string {
+	var out []string
+	has := func(h uint64) bool {
+		_, ok := slices.BinarySearch(ix.snap.Terms, h)
+		return ok
+	}
+	pre := hashMore(fnvOffset, "d:")
+	if has(hashMore(pre, text)) {
+		out = append(out, "d:"+text)
+	}
+	for i := 0; i < len(text); i++ {
+		if i > 0 && text[i] == text[i-1] {
+			continue
+		}
+		if has(hashMore(hashMore(pre, text[:i]), text[i+1:])) {
+			out = append(out, "d:"+text[:i]+text[i+1:])
+		}
+	}
+	return out
+}
+
+// openTerms opens the postings of the terms the index holds, skipping
+// those already open. The snapshot's term hashes spare opening Bleve
+// postings for terms the index does not hold.
+func (ix *Index) openTerms(ctx context.Context, r bleveindex.IndexReader, terms []string, typo bool, open []postings) ([]postings, error) {
+	for _, k := range terms {
+		if _, ok := slices.BinarySearch(ix.snap.Terms, termHash(k)); !ok {
+			continue
+		}
+		if slices.ContainsFunc(open, func(p postings) bool { return p.term == k }) {
+			continue
+		}
+		tfr, err := r.TermFieldReader(ctx, []byte(k), keyField, false, false, false)
+		if err != nil {
+			return open, fmt.Errorf("bleve term %q: %w", k, err)
+		}
+		if n := tfr.Count(); n > 0 {
+			open = append(open, postings{term: k, tfr: tfr, df: n, typo: typo})
+		} else if err := tfr.Close(); err != nil {
+			return open, fmt.Errorf("bleve term %q: %w", k, err)
+		}
+	}
+	return open, nil
+}
+
+// lookup reads from the Bleve index the postings of the query's exact
+// terms (tokens, spellings, phonetic keys, merged tokens, identifiers) and,
+// for tokens the index does not hold as spelt, their typo keys; common
+// terms are left out unless nothing rarer matched. It returns the n name
+// documents with the highest summed term weight (inverse document
+// frequency), best first. Reading postings directly costs a fraction of a
+// Bleve query (no searcher tree, collector or result allocation).
+func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, n int) ([]int, error) {
 	r, err := ix.adv.Reader()
 	if err != nil {
 		return nil, fmt.Errorf("bleve reader: %w", err)
 	}
 	defer r.Close()
+	keys := a.Keys()
+	for _, id := range ids {
+		if norm := names.NormalizeID(id); len(norm) >= 5 {
+			keys = append(keys, "id:"+norm)
+		}
+	}
+	open, err := ix.openTerms(ctx, r, keys, false, nil)
+	defer func() {
+		for _, p := range open {
+			p.tfr.Close()
+		}
+	}()
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range a.Tokens {
+		if !names.HasTypoKeys(t) || slices.ContainsFunc(open, func(p postings) bool { return p.term == "t:"+t.Text }) {
+			continue
+		}
+		if open, err = ix.openTerms(ctx, r, ix.knownTypoKeys(t.Text), true, open); err != nil {
+			return nil, err
+		}
+	}
+	use := open[:0:0]
+	for _, p := range open {
+		if p.df <= commonDF {
+			use = append(use, p)
+		}
+	}
+	if len(use) == 0 {
+		// only common terms: the rarest few
+		use = append(use, open...)
+		sort.Slice(use, func(i, j int) bool {
+			return use[i].df < use[j].df || (use[i].df == use[j].df && use[i].term < use[j].term)
+		})
+		if len(use) > 3 {
+			use = use[:3]
+		}
+	}
 	sc := ix.scratch.Get().(*scratch)
 	defer ix.scratch.Put(sc)
 	if len(sc.acc) != len(ix.snap.Docs) {
 		sc.acc = make([]float32, len(ix.snap.Docs))
 	}
-	sc.touched = sc.touched[:0]
-	total := float64(len(ix.snap.Entities))
+	sc.reset()
+	total := float64(len(ix.snap.Docs))
 	var doc bleveindex.TermFieldDoc
-	for _, t := range ts {
-		tfr, err := r.TermFieldReader(ctx, []byte(t.term), keyField, false, false, false)
-		if err != nil {
-			sc.reset()
-			return nil, fmt.Errorf("bleve term %q: %w", t.term, err)
+	for _, p := range use {
+		w := float32(math.Log(1 + total/float64(p.df)))
+		if p.typo {
+			w *= typoWeight // one edit away: weaker evidence than an exact token
 		}
-		w := float32(math.Log(1 + total/float64(t.df)))
 		for {
-			d, err := tfr.Next(&doc)
+			d, err := p.tfr.Next(&doc)
 			if err != nil {
-				tfr.Close()
 				sc.reset()
-				return nil, fmt.Errorf("bleve postings %q: %w", t.term, err)
+				return nil, fmt.Errorf("bleve postings %q: %w", p.term, err)
 			}
 			if d == nil {
 				break
@@ -524,10 +629,6 @@ func (ix *Index) lookup(ctx context.Context, ts []weighted, n int) ([]int, error
 				sc.touched = append(sc.touched, i)
 			}
 			sc.acc[i] += w
-		}
-		if err := tfr.Close(); err != nil {
-			sc.reset()
-			return nil, fmt.Errorf("bleve postings %q: %w", t.term, err)
 		}
 	}
 	out := topN(sc.acc, sc.touched, n)
@@ -578,17 +679,17 @@ func topN(acc []float32, touched []int32, n int) []int {
 	return out
 }
 
-// fuzzyQuery looks up every distinctive token of at least four letters
-// within one edit.
+// fuzzyQuery looks up every distinctive token of at least seven letters
+// within two edits.
 func fuzzyQuery(a names.Analysis) query.Query {
 	var qs []query.Query
 	for _, t := range a.Tokens {
-		if t.Class != names.ClassWord || len(t.Text) < 4 {
+		if t.Class != names.ClassWord || len(t.Text) < 7 {
 			continue
 		}
 		fq := bleve.NewFuzzyQuery("t:" + t.Text)
 		fq.SetField(keyField)
-		fq.SetFuzziness(1)
+		fq.SetFuzziness(2)
 		fq.SetPrefix(2)
 		qs = append(qs, fq)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -230,6 +231,25 @@ func TestSearchAgreesWithBruteForce(t *testing.T) {
 			if a.Score < b.Score || (a.Score == b.Score && a.Entity.ID > b.Entity.ID) {
 				t.Errorf("%q: hits out of order: %s %.4f before %s %.4f", q.Name, a.Entity.ID, a.Score, b.Entity.ID, b.Score)
 			}
+		}
+	}
+}
+
+func TestKnownTypoKeys(t *testing.T) {
+	ix, err := Build(context.Background(), testLists(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	// "nkunda" is indexed with its deletions; "nkunad" shares "d:nkuna"
+	got := ix.knownTypoKeys("nkunad")
+	if !slices.Contains(got, "d:nkuna") {
+		t.Fatalf("knownTypoKeys(nkunad) = %v", got)
+	}
+	want := names.TokenTypoKeys(names.Analyze("Nkunda").Tokens[0])
+	for _, k := range ix.knownTypoKeys("nkunda") {
+		if !slices.Contains(want, k) {
+			t.Errorf("%s is not a typo key of nkunda %v", k, want)
 		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 // snapshotVersion changes whenever the snapshot layout or the name analysis
 // changes; an index with another version must be rebuilt.
-const snapshotVersion = 3
+const snapshotVersion = 5
 
 // snapshot is what rescoring needs, saved beside the Bleve index.
 type snapshot struct {
@@ -23,8 +23,8 @@ type snapshot struct {
 	Names [][]names.Name
 	// Docs are the Bleve documents: one per entity name with tokens.
 	Docs []nameRef
-	// DF is the document frequency of every indexed term.
-	DF map[string]int32
+	// Terms are the sorted hashes (termHash) of every indexed term.
+	Terms []uint64
 }
 
 // nameRef names one entity name: Names[Entity][Name].

@@ -138,6 +138,58 @@ func (a Analysis) Keys() []string {
 	return out
 }
 
+// typoMinLen is the shortest token given typo keys.
+const typoMinLen = 4
+
+// TypoKeys returns the typo-tolerant terms of the name: for each
+// distinctive token of at least four letters, the token and every spelling
+// with one letter deleted ("d:lauren" for "laurent"). Two tokens one edit
+// apart (substitution, insertion, deletion or swap of neighbours) share a
+// typo key, so retrieval tolerates a typo in every token at exact-term cost.
+func (a Analysis) TypoKeys() []string {
+	var out []string
+	for _, t := range a.Tokens {
+		out = append(out, TokenTypoKeys(t)...)
+	}
+	sortStrings(out)
+	return compactStrings(out)
+}
+
+// HasTypoKeys reports whether a token gets typo keys: distinctive or
+// generic tokens of at least four letters that were not transliterated
+// syllable by syllable.
+func HasTypoKeys(t Token) bool {
+	return len(t.Text) >= typoMinLen && len(t.Alts) == 0 && !t.Syllable &&
+		(t.Class == ClassWord || t.Class == ClassPatronymic || t.Class == ClassGeneric)
+}
+
+// TokenTypoKeys returns the typo keys of one token (none unless
+// HasTypoKeys).
+func TokenTypoKeys(t Token) []string {
+	if !HasTypoKeys(t) {
+		return nil
+	}
+	out := make([]string, 0, len(t.Text)+1)
+	out = append(out, "d:"+t.Text)
+	for i := 0; i < len(t.Text); i++ {
+		if i > 0 && t.Text[i] == t.Text[i-1] {
+			continue // same variant as deleting the previous letter
+		}
+		out = append(out, "d:"+t.Text[:i]+t.Text[i+1:])
+	}
+	return out
+}
+
+func compactStrings(ss []string) []string {
+	out := ss[:0]
+	for i, s := range ss {
+		if i == 0 || s != ss[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // apostrophe reports whether r is an apostrophe-like mark that must not
 // split a token ("U'n", "So'ng", "O’Brien").
 func apostrophe(r rune) bool {
@@ -508,10 +560,4 @@ func phonetic(s string) string {
 	return p
 }
 
-func sortStrings(ss []string) {
-	for i := 1; i < len(ss); i++ {
-		for j := i; j > 0 && ss[j] < ss[j-1]; j-- {
-			ss[j], ss[j-1] = ss[j-1], ss[j]
-		}
-	}
-}
+func sortStrings(ss []string) { sort.Strings(ss) }

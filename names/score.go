@@ -258,21 +258,9 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 		best = 0
 	}
 	nameScore := best
+	qual := s.qualify(e, ek, nameScore)
 	if !explain {
-		score := nameScore
-		if s.dob.year != 0 && (ek == famPerson || ek == famUnknown) && len(e.BirthDates) > 0 {
-			d := s.dobDelta(e.BirthDates)
-			score += d
-		}
-		if s.country != "" {
-			if d, _, ok := s.countryDelta(e.Countries); ok {
-				score += d
-			}
-		}
-		if _, ok := s.idMatch(e.Identifiers); ok {
-			score = max(score, 0.9+0.1*nameScore)
-		}
-		return Result{Score: round4(clamp01(score))}
+		return Result{Score: qual.score}
 	}
 	if bestName != nil {
 		bestAl = s.align(bestName, true)
@@ -294,39 +282,63 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 			expl.WriteString("; former name x0.95")
 		}
 	}
-	score := nameScore
 	if s.kind != famUnknown && ek == s.kind {
 		feats = append(feats, record.Feature{Name: "kind", Value: 0, Detail: string(e.Kind)})
 	}
-	// date of birth: persons (and unknown kinds) only
-	if s.dob.year != 0 && (ek == famPerson || ek == famUnknown) && len(e.BirthDates) > 0 {
-		d := s.dobDelta(e.BirthDates)
+	if qual.hasDOB {
 		detail := s.q.DOB + " vs " + joinDates(e.BirthDates)
-		score += d
-		feats = append(feats, record.Feature{Name: "dob", Value: round4(d), Detail: detail})
-		fmt.Fprintf(&expl, "; dob %+.2f (%s)", d, detail)
+		feats = append(feats, record.Feature{Name: "dob", Value: round4(qual.dob), Detail: detail})
+		fmt.Fprintf(&expl, "; dob %+.2f (%s)", qual.dob, detail)
 	}
-	if s.country != "" {
-		if d, detail, ok := s.countryDelta(e.Countries); ok {
-			score += d
-			if d < 0 {
-				detail = s.country + " vs " + entityCodes(e.Countries)
-			}
-			feats = append(feats, record.Feature{Name: "country", Value: round4(d), Detail: detail})
-			fmt.Fprintf(&expl, "; country %+.2f (%s)", d, detail)
+	if qual.hasCountry {
+		detail := s.country
+		if qual.country < 0 {
+			detail = s.country + " vs " + entityCodes(e.Countries)
 		}
+		feats = append(feats, record.Feature{Name: "country", Value: round4(qual.country), Detail: detail})
+		fmt.Fprintf(&expl, "; country %+.2f (%s)", qual.country, detail)
 	}
-	if id, ok := s.idMatch(e.Identifiers); ok {
-		if v := 0.9 + 0.1*nameScore; v > score {
-			score = v
-		}
-		feats = append(feats, record.Feature{Name: "id", Value: 1, Detail: id})
-		fmt.Fprintf(&expl, "; identifier %s matches", id)
+	if qual.id != "" {
+		feats = append(feats, record.Feature{Name: "id", Value: 1, Detail: qual.id})
+		fmt.Fprintf(&expl, "; identifier %s matches", qual.id)
 	}
-	res.Score = round4(clamp01(score))
+	res.Score = qual.score
 	res.Features = feats
 	res.Explanation = expl.String()
 	return res
+}
+
+// qualifiers are the evidence beside the name.
+type qualifiers struct {
+	dob, country       float64
+	hasDOB, hasCountry bool
+	// id describes the matching identifier, "" when none matched.
+	id string
+	// score is the name score with the qualifiers applied, 0..1.
+	score float64
+}
+
+// qualify applies date of birth (persons and unknown kinds only), country
+// and identifiers to a name score. Agreeing evidence only raises it, an
+// identifier match confirms a match on its own.
+func (s *Scorer) qualify(e *lists.Entity, ek kindFamily, nameScore float64) qualifiers {
+	q := qualifiers{score: nameScore}
+	if s.dob.year != 0 && (ek == famPerson || ek == famUnknown) && len(e.BirthDates) > 0 {
+		q.dob, q.hasDOB = s.dobDelta(e.BirthDates), true
+		q.score += q.dob
+	}
+	if s.country != "" {
+		if d, ok := s.countryDelta(e.Countries); ok {
+			q.country, q.hasCountry = d, true
+			q.score += d
+		}
+	}
+	if id, ok := s.idMatch(e.Identifiers); ok {
+		q.id = id
+		q.score = max(q.score, 0.9+0.1*nameScore)
+	}
+	q.score = round4(clamp01(q.score))
+	return q
 }
 
 // align scores one entity name against the query name: a greedy,
@@ -661,21 +673,21 @@ func joinDates(ds []lists.Date) string {
 
 // countryDelta compares the query country with the entity's countries; ok
 // is false when the entity has none.
-func (s *Scorer) countryDelta(cs []lists.Country) (float64, string, bool) {
-	any := false
+func (s *Scorer) countryDelta(cs []lists.Country) (float64, bool) {
+	known := false
 	for _, c := range cs {
 		if c.Code == "" {
 			continue
 		}
-		any = true
+		known = true
 		if c.Code == s.country {
-			return countryBonus, s.country, true
+			return countryBonus, true
 		}
 	}
-	if !any {
-		return 0, "", false
+	if !known {
+		return 0, false
 	}
-	return -countryMismatch, "", true
+	return -countryMismatch, true
 }
 
 // normalizeID folds an identifier to upper-case letters and digits, without
