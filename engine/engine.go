@@ -167,10 +167,9 @@ type snapshot struct {
 	goods    *goods.Classifier
 	graph    *ownership.Graph
 	floor    float64
-	// fastClear lets records without any signal skip policy evaluation; it
-	// is on only for the built-in bundle, whose rules all need a signal
-	// (see noSignal), never with user policies.
-	fastClear bool
+	// evalAll evaluates every rule family whatever the input holds (tests
+	// compare it with the gated evaluation).
+	evalAll bool
 	// mu is read-held by every screen using the snapshot; retire takes it
 	// for writing, so the index closes only after the last screen ends.
 	mu      sync.RWMutex
@@ -263,8 +262,7 @@ func (e *Engine) build(ctx context.Context) (*snapshot, error) {
 		ix.Close()
 		return nil, err
 	}
-	s := &snapshot{index: ix, policy: pol, goods: gc, graph: graph, versions: map[string]string{}, floor: pol.Match().Floor,
-		fastClear: !e.cfg.policy.NoBuiltin && len(e.cfg.policy.Dirs) == 0}
+	s := &snapshot{index: ix, policy: pol, goods: gc, graph: graph, versions: map[string]string{}, floor: pol.Match().Floor}
 	if e.cfg.floor > 0 {
 		s.floor = e.cfg.floor
 	}
@@ -452,7 +450,11 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 		gl = []record.Goods{}
 	}
 	in := policyInput{Record: rec, Matches: matches, Goods: gl, Route: goods.Route(rec), Ownership: s.graph.RecordFindings(rec, matches)}
-	if s.fastClear && noSignal(&in) {
+	present := sections(&in)
+	if s.evalAll {
+		present = nil
+	}
+	if !s.policy.Needed(present) {
 		return Decision{
 			ID: recordID(rec), Source: rec.Source, Row: rec.Row, Decision: record.Clear,
 			Reasons: []record.Reason{}, Matches: matches, Goods: gl, Provenance: prov, Record: rec,
@@ -463,7 +465,7 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 		perr := &PolicyError{Err: fmt.Errorf("build policy input: %w", err)}
 		return errorDecision(rec, prov, perr.Error()), perr
 	}
-	reasons, err := s.policy.Evaluate(ctx, val)
+	reasons, err := s.policy.Evaluate(ctx, val, present)
 	if err != nil {
 		perr := &PolicyError{Err: err}
 		d := errorDecision(rec, prov, perr.Error())
@@ -482,23 +484,27 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 	}, nil
 }
 
-// noSignal reports whether a policy input carries nothing any built-in rule
-// reacts to: no list match, no goods category or goods error, no ownership
-// finding, and a route that touches the DPRK neither by place, party, flag
-// nor free-text indicator. Such records are clear under the built-in bundle;
-// TestFastClearAgreesWithPolicy checks that the full evaluation agrees.
-func noSignal(in *policyInput) bool {
-	if len(in.Matches) > 0 || len(in.Ownership) > 0 {
-		return false
+// sections says which parts of a policy input carry something, for the
+// `requires` METADATA of the rule families: "matches" (a list match),
+// "ownership" (an ownership finding), "goods" (a goods line with a category
+// or an error) and "dprk_route" (the route or a party touches the DPRK by
+// place, party, flag, transshipment, free-text indicator or exemption
+// reference). A family that requires none of the present sections is not
+// evaluated; TestGatedEvaluationAgrees checks that this changes no decision.
+func sections(in *policyInput) policies.Sections {
+	s := policies.Sections{
+		"matches":   len(in.Matches) > 0,
+		"ownership": len(in.Ownership) > 0,
 	}
 	for _, g := range in.Goods {
 		if len(g.Categories) > 0 || g.Error != "" {
-			return false
+			s["goods"] = true
 		}
 	}
 	r := &in.Route
-	return !r.ToDPRK && !r.FromDPRK && len(r.DPRKParties) == 0 && !r.VesselFlagDPRK &&
-		len(r.Indicators) == 0 && len(r.DPRKTransshipment) == 0 && r.ExemptionRef == ""
+	s["dprk_route"] = r.ToDPRK || r.FromDPRK || len(r.DPRKParties) > 0 || r.VesselFlagDPRK ||
+		len(r.Indicators) > 0 || len(r.DPRKTransshipment) > 0 || r.ExemptionRef != ""
+	return s
 }
 
 // matchParties searches the index for every party and returns the matches at

@@ -39,7 +39,7 @@ func BenchmarkEvaluateShipment(b *testing.B) {
 	in := benchInput(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := p.Evaluate(ctx, in); err != nil {
+		if _, err := p.EvaluateAll(ctx, in); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -55,7 +55,7 @@ func BenchmarkEvaluateNoSignal(b *testing.B) {
 		"matches": []any{}, "goods": []any{}, "route": map[string]any{"to_dprk": false, "from_dprk": false}, "ownership": []any{}})
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := p.Evaluate(ctx, in); err != nil {
+		if _, err := p.EvaluateAll(ctx, in); err != nil {
 			b.Fatal(err)
 		}
 	}

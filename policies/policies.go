@@ -92,8 +92,7 @@ func (e *EvalError) Unwrap() error { return e.Err }
 
 // Policy is a compiled, prepared policy bundle. It is safe for concurrent use.
 type Policy struct {
-	query    rego.PreparedEvalQuery
-	sets     []ruleSet // the deny/warn sets the query binds
+	families []family // rule families, each with its own prepared query
 	rules    map[string]Rule
 	disabled map[string]bool
 	sha      string
@@ -339,15 +338,25 @@ func Load(ctx context.Context, opts Options) (*Policy, error) {
 	// Keep data as OPA values: converting data.screen.params from Go maps on
 	// every read would dominate evaluation.
 	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
-	p.sets = ruleSets(compiler)
-	p.query, err = rego.New(
-		rego.Query(setsQuery(p.sets)),
-		rego.Compiler(compiler),
-		rego.Store(store),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("prepare policy: %w", err)
+	reqs := familyRequires(compiler)
+	sets := ruleSets(compiler)
+	for len(sets) > 0 {
+		n := 1
+		for n < len(sets) && sets[n].family == sets[0].family {
+			n++
+		}
+		f := family{name: sets[0].family, sets: sets[:n], requires: reqs[sets[0].family]}
+		sets = sets[n:]
+		f.query, err = rego.New(
+			rego.Query(setsQuery(f.sets)),
+			rego.Compiler(compiler),
+			rego.Store(store),
+			rego.StrictBuiltinErrors(true),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("prepare policy screen.rules.%s: %w", f.name, err)
+		}
+		p.families = append(p.families, f)
 	}
 	return p, nil
 }
@@ -540,32 +549,109 @@ func (p *Policy) Param(key string) any { return p.params[key] }
 // Match returns the name-match thresholds from policy data.
 func (p *Policy) Match() MatchParams { return p.match }
 
+// Sections says which parts of the policy input carry something: the names
+// used in a rule family's `requires` METADATA.
+type Sections map[string]bool
+
 // Evaluate runs the policy on one input document and returns its reasons,
-// sorted most severe first, then by rule id, message and evidence. A runtime
-// error is returned as *EvalError.
-func (p *Policy) Evaluate(ctx context.Context, input ast.Value) ([]record.Reason, error) {
-	rs, err := p.query.Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
-		return nil, &EvalError{Err: err}
-	}
-	if len(rs) != 1 {
-		return nil, &EvalError{Err: fmt.Errorf("policy query returned %d results, want 1", len(rs))}
-	}
+// sorted most severe first, then by rule id, message and evidence. A rule
+// family whose package METADATA says `custom.requires: [a, b]` is evaluated
+// only when one of those sections is present; families without it (user
+// policies, as a rule) always are. A runtime error is returned as
+// *EvalError.
+func (p *Policy) Evaluate(ctx context.Context, input ast.Value, present Sections) ([]record.Reason, error) {
 	var reasons []record.Reason
-	for _, rset := range p.sets {
-		items, _ := rs[0].Bindings[rset.binding].([]any)
-		for _, it := range items {
-			r, err := p.reason(rset.family, rset.name, rset.severity, it)
-			if err != nil {
-				return nil, &EvalError{Err: err}
-			}
-			if !p.disabled[r.Rule] {
-				reasons = append(reasons, r)
+	for i := range p.families {
+		f := &p.families[i]
+		if !f.needed(present) {
+			continue
+		}
+		rs, err := f.query.Eval(ctx, rego.EvalParsedInput(input))
+		if err != nil {
+			return nil, &EvalError{Err: err}
+		}
+		if len(rs) != 1 {
+			return nil, &EvalError{Err: fmt.Errorf("policy screen.rules.%s returned %d results, want 1", f.name, len(rs))}
+		}
+		for _, rset := range f.sets {
+			items, _ := rs[0].Bindings[rset.binding].([]any)
+			for _, it := range items {
+				r, err := p.reason(rset.family, rset.name, rset.severity, it)
+				if err != nil {
+					return nil, &EvalError{Err: err}
+				}
+				if !p.disabled[r.Rule] {
+					reasons = append(reasons, r)
+				}
 			}
 		}
 	}
 	SortReasons(reasons)
 	return reasons, nil
+}
+
+// Needed reports whether any rule family must run for an input with the
+// present sections; when none must, the decision is clear without
+// evaluation.
+func (p *Policy) Needed(present Sections) bool {
+	for i := range p.families {
+		if p.families[i].needed(present) {
+			return true
+		}
+	}
+	return false
+}
+
+// EvaluateAll runs every rule family, whatever the input holds.
+func (p *Policy) EvaluateAll(ctx context.Context, input ast.Value) ([]record.Reason, error) {
+	return p.Evaluate(ctx, input, nil)
+}
+
+// family is one rule family (a package under screen.rules) and the input
+// sections it needs.
+type family struct {
+	name     string
+	sets     []ruleSet
+	requires []string
+	query    rego.PreparedEvalQuery
+}
+
+// needed reports whether f must run for an input with the present sections;
+// a nil present means "run everything".
+func (f *family) needed(present Sections) bool {
+	if present == nil || len(f.requires) == 0 {
+		return true
+	}
+	for _, r := range f.requires {
+		if present[r] {
+			return true
+		}
+	}
+	return false
+}
+
+// familyRequires reads custom.requires from the package METADATA of the
+// rule families.
+func familyRequires(c *ast.Compiler) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range c.Modules {
+		fam, ok := strings.CutPrefix(strings.TrimPrefix(m.Package.Path.String(), "data."), "screen.rules.")
+		if !ok {
+			continue
+		}
+		for _, a := range m.Annotations {
+			if a.Scope != "package" {
+				continue
+			}
+			list, _ := a.Custom["requires"].([]any)
+			for _, v := range list {
+				if s, ok := v.(string); ok {
+					out[fam] = append(out[fam], s)
+				}
+			}
+		}
+	}
+	return out
 }
 
 func (p *Policy) reason(fam, set, sev string, it any) (record.Reason, error) {

@@ -85,7 +85,7 @@ func TestEvaluateSanctions(t *testing.T) {
 		{0.70, record.Clear, ""},
 	}
 	for _, tc := range tests {
-		rs, err := p.Evaluate(ctx, mustInput(t, mk(tc.score)))
+		rs, err := p.EvaluateAll(ctx, mustInput(t, mk(tc.score)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +117,7 @@ func TestDisableRule(t *testing.T) {
 	}
 	in := map[string]any{"matches": []any{map[string]any{"role": "buyer", "party": 0, "query": "x", "entity_id": "un:1",
 		"list": "un", "name": "X", "score": 0.99, "programs": []any{}, "features": []any{}}}}
-	rs, err := p.Evaluate(ctx, mustInput(t, in))
+	rs, err := p.EvaluateAll(ctx, mustInput(t, in))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ deny contains r if {
 	if base.SHA256() == p.SHA256() {
 		t.Error("policy hash does not change with user rules and data")
 	}
-	rs, err := p.Evaluate(ctx, mustInput(t, map[string]any{"record": map[string]any{"parties": []any{map[string]any{"country": "NA"}}}}))
+	rs, err := p.EvaluateAll(ctx, mustInput(t, map[string]any{"record": map[string]any{"parties": []any{map[string]any{"country": "NA"}}}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ warn contains r if {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = p.Evaluate(ctx, mustInput(t, map[string]any{"matches": []any{}}))
+	_, err = p.EvaluateAll(ctx, mustInput(t, map[string]any{"matches": []any{}}))
 	var ee *EvalError
 	if !errors.As(err, &ee) {
 		t.Fatalf("want *EvalError, got %v", err)

@@ -2,6 +2,11 @@
 # 72-83), machinery (84), electrical equipment (85), vehicles (86-88),
 # vessels (89); human hair for processing deals; and the catch-all for any
 # other item except food and medicine.
+
+# METADATA
+# scope: package
+# custom:
+#   requires: [goods, dprk_route]
 package screen.rules.dprk_goods_export
 
 import data.screen.lib

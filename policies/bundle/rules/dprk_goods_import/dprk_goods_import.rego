@@ -2,6 +2,11 @@
 # seafood, textiles, food and agricultural products (HS 07/08/12), machinery,
 # electrical equipment, earth and stone, wood, vessels, gold and other
 # minerals, statues, arms; and the goods reviewed although not named.
+
+# METADATA
+# scope: package
+# custom:
+#   requires: [goods, dprk_route]
 package screen.rules.dprk_goods_import
 
 import data.screen.lib

@@ -1,6 +1,11 @@
 # Luxury goods supplied to the DPRK: the UN annexes (jewellery, yachts,
 # luxury cars, watches, lead crystal, sports equipment; rugs and porcelain
 # above value thresholds) and national luxury lists (reviewed).
+
+# METADATA
+# scope: package
+# custom:
+#   requires: [goods, dprk_route]
 package screen.rules.dprk_luxury
 
 import data.screen.lib

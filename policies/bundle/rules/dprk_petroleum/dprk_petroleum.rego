@@ -1,5 +1,10 @@
 # Petroleum supplied to the DPRK: refined products and crude under UN caps
 # (never cleared), aviation fuel and condensates/NGLs banned outright.
+
+# METADATA
+# scope: package
+# custom:
+#   requires: [goods, dprk_route]
 package screen.rules.dprk_petroleum
 
 import data.screen.lib

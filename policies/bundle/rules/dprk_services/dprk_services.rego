@@ -1,6 +1,11 @@
 # Services with a DPRK counterparty or route: overseas labour, joint
 # ventures and cooperative entities, processing on commission, financial
 # services, bulk cash, specialised training and fishing rights.
+
+# METADATA
+# scope: package
+# custom:
+#   requires: [goods, dprk_route]
 package screen.rules.dprk_services
 
 import data.screen.lib

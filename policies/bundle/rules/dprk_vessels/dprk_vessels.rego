@@ -1,6 +1,11 @@
 # Vessels: DPRK-flagged ships, ship-to-ship transfers and vessel services
 # (chartering, crewing, classification, insurance) with a DPRK nexus. Ships
 # as goods (HS 89) are in the goods families.
+
+# METADATA
+# scope: package
+# custom:
+#   requires: [goods, dprk_route]
 package screen.rules.dprk_vessels
 
 import data.screen.lib

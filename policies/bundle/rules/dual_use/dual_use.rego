@@ -2,6 +2,11 @@
 # S/2009/364, the NSG and MTCR-based lists) moving to or from the DPRK, and
 # items of concern that are not listed (aluminium oxide, tungsten
 # compounds) under the WMD catch-all.
+
+# METADATA
+# scope: package
+# custom:
+#   requires: [goods, dprk_route]
 package screen.rules.dual_use
 
 import data.screen.lib

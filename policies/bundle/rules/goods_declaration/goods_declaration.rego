@@ -1,6 +1,11 @@
 # Goods declarations that contradict themselves: a description that names
 # goods the declared HS code cannot hold (mis-declaration is a common way to
 # hide DPRK trade).
+
+# METADATA
+# scope: package
+# custom:
+#   requires: [goods, dprk_route]
 package screen.rules.goods_declaration
 
 import data.screen.lib

@@ -1,4 +1,9 @@
 # Input quality: what could not be classified is never cleared.
+
+# METADATA
+# scope: package
+# custom:
+#   requires: [goods]
 package screen.rules.input
 
 import data.screen.lib

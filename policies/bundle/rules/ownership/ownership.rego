@@ -4,6 +4,11 @@
 # every party that matches a node of it, a finding in input.ownership with
 # the regime, the basis, the aggregate share, the path and its sources.
 # These rules decide.
+
+# METADATA
+# scope: package
+# custom:
+#   requires: [ownership]
 package screen.rules.ownership
 
 import data.screen.lib

@@ -1,4 +1,9 @@
 # Party screening: a counterparty that matches a listed entity.
+
+# METADATA
+# scope: package
+# custom:
+#   requires: [matches]
 package screen.rules.sanctions
 
 import data.screen.lib
