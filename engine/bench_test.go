@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -98,4 +99,40 @@ func BenchmarkScreenShipmentRealParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkScreenPartyNegativesParallel screens names that are on no list
+// (the yente benchmark's synthetic negatives) against UN + OFAC SDN on all
+// cores: the common case of batch party screening.
+func BenchmarkScreenPartyNegativesParallel(b *testing.B) {
+	path := filepath.Join("..", "..", "shared", "data", "opensanctions", "opensanctions", "yente", "contrib",
+		"candidate_generation_benchmark", "fixtures", "negatives_global.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		b.Skipf("negatives not available (%v)", err)
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil || len(rows) < 2 {
+		b.Fatalf("read %s: %v", path, err)
+	}
+	names := make([]string, 0, len(rows)-1)
+	for _, r := range rows[1:] {
+		names = append(names, r[0])
+	}
+	e := benchEngine(b, engine.WithLists(realLists(b)...))
+	ctx := context.Background()
+	var n atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := int(n.Add(1))
+			rec := record.Record{Row: i, Parties: []record.Party{{Role: "party", Name: names[i%len(names)]}}}
+			if _, err := e.Screen(ctx, rec); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "screens/s")
 }
