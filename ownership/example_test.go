@@ -110,7 +110,7 @@ func TestExample(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			reasons, err := pol.Evaluate(context.Background(), val)
+			reasons, err := pol.EvaluateAll(context.Background(), val)
 			if err != nil {
 				t.Fatal(err)
 			}
