@@ -13,6 +13,11 @@ list_citation(m) := sprintf("%s, entry %s%s", [lib.params.sanctions.lists[m.list
 	lib.params.sanctions.lists[m.list]
 } else := sprintf("Sanctions list %q, entry %s%s", [m.list, m.entity_id, programs_suffix(m)])
 
+# list_label names the list a match came from for messages.
+list_label(m) := lib.params.sanctions.lists[m.list].title if {
+	lib.params.sanctions.lists[m.list]
+} else := sprintf("list %q", [m.list])
+
 programs_suffix(m) := sprintf(" (programs: %s)", [concat(", ", m.programs)]) if {
 	count(m.programs) > 0
 } else := ""
@@ -54,7 +59,7 @@ deny contains r if {
 	strong(m)
 	r := lib.reason_cited(
 		rego.metadata.rule(),
-		sprintf("%s %q matches %s %q (%s, score %d%%)", [m.role, m.query, m.list, m.name, m.entity_id, round(m.score * 100)]),
+		sprintf("%s %q matches %q on the %s (%s, score %d%%)", [m.role, m.query, m.name, list_label(m), m.entity_id, round(m.score * 100)]),
 		[sprintf("matches[%d]", [i]), sprintf("parties[%d]", [m.party])],
 		list_citation(m),
 	)
@@ -79,7 +84,7 @@ warn contains r if {
 	not deny_match(m)
 	r := lib.reason_cited(
 		rego.metadata.rule(),
-		sprintf("%s %q may match %s %q (%s, score %d%%)", [m.role, m.query, m.list, m.name, m.entity_id, round(m.score * 100)]),
+		sprintf("%s %q may match %q on the %s (%s, score %d%%)", [m.role, m.query, m.name, list_label(m), m.entity_id, round(m.score * 100)]),
 		[sprintf("matches[%d]", [i]), sprintf("parties[%d]", [m.party])],
 		list_citation(m),
 	)

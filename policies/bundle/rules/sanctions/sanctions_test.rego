@@ -15,6 +15,7 @@ test_strong_match_blocks if {
 	r.evidence == ["matches[0]", "parties[0]"]
 	contains(r.citation, "un:KPe.001")
 	contains(r.citation, "DPRK")
+	r.msg == `consignee "Korea Mining Dev. Trading Corp" matches "KOREA MINING DEVELOPMENT TRADING CORPORATION" on the UN Security Council Consolidated List (un:KPe.001, score 95%)`
 }
 
 test_strong_match_is_not_also_a_warning if {
