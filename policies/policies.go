@@ -25,6 +25,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -92,7 +93,10 @@ func (e *EvalError) Unwrap() error { return e.Err }
 
 // Policy is a compiled, prepared policy bundle. It is safe for concurrent use.
 type Policy struct {
-	families []family // rule families, each with its own prepared query
+	families []family // rule families, in a fixed order
+	prepare  func(ctx context.Context, query string) (rego.PreparedEvalQuery, error)
+	mu       sync.Mutex // serialises preparing queries
+	queries  sync.Map   // uint64 mask of the families evaluated -> *rego.PreparedEvalQuery
 	rules    map[string]Rule
 	disabled map[string]bool
 	sha      string
@@ -345,18 +349,20 @@ func Load(ctx context.Context, opts Options) (*Policy, error) {
 		for n < len(sets) && sets[n].family == sets[0].family {
 			n++
 		}
-		f := family{name: sets[0].family, sets: sets[:n], requires: reqs[sets[0].family]}
+		p.families = append(p.families, family{name: sets[0].family, sets: sets[:n], requires: reqs[sets[0].family]})
 		sets = sets[n:]
-		f.query, err = rego.New(
-			rego.Query(setsQuery(f.sets)),
+	}
+	p.prepare = func(ctx context.Context, query string) (rego.PreparedEvalQuery, error) {
+		return rego.New(
+			rego.Query(query),
 			rego.Compiler(compiler),
 			rego.Store(store),
 			rego.StrictBuiltinErrors(true),
 		).PrepareForEval(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("prepare policy screen.rules.%s: %w", f.name, err)
-		}
-		p.families = append(p.families, f)
+	}
+	// Prepare the query of all families now: it also checks they compile.
+	if _, err := p.query(ctx, p.mask(nil)); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -560,20 +566,27 @@ type Sections map[string]bool
 // policies, as a rule) always are. A runtime error is returned as
 // *EvalError.
 func (p *Policy) Evaluate(ctx context.Context, input ast.Value, present Sections) ([]record.Reason, error) {
+	mask := p.mask(present)
+	if mask == 0 {
+		return nil, nil
+	}
+	q, err := p.query(ctx, mask)
+	if err != nil {
+		return nil, &EvalError{Err: err}
+	}
+	rs, err := q.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, &EvalError{Err: err}
+	}
+	if len(rs) != 1 {
+		return nil, &EvalError{Err: fmt.Errorf("policy query returned %d results, want 1", len(rs))}
+	}
 	var reasons []record.Reason
 	for i := range p.families {
-		f := &p.families[i]
-		if !f.needed(present) {
+		if i < 64 && mask&(1<<i) == 0 {
 			continue
 		}
-		rs, err := f.query.Eval(ctx, rego.EvalParsedInput(input))
-		if err != nil {
-			return nil, &EvalError{Err: err}
-		}
-		if len(rs) != 1 {
-			return nil, &EvalError{Err: fmt.Errorf("policy screen.rules.%s returned %d results, want 1", f.name, len(rs))}
-		}
-		for _, rset := range f.sets {
+		for _, rset := range p.families[i].sets {
 			items, _ := rs[0].Bindings[rset.binding].([]any)
 			for _, it := range items {
 				r, err := p.reason(rset.family, rset.name, rset.severity, it)
@@ -590,17 +603,50 @@ func (p *Policy) Evaluate(ctx context.Context, input ast.Value, present Sections
 	return reasons, nil
 }
 
+// mask selects the families to evaluate for the present sections (all of
+// them for nil, and always all when there are more than 64 families).
+func (p *Policy) mask(present Sections) uint64 {
+	var m uint64
+	for i := range p.families {
+		if i >= 64 {
+			return ^uint64(0)
+		}
+		if p.families[i].needed(present) {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+// query returns the prepared query evaluating the families in mask, in one
+// evaluation, preparing it on first use.
+func (p *Policy) query(ctx context.Context, mask uint64) (*rego.PreparedEvalQuery, error) {
+	if q, ok := p.queries.Load(mask); ok {
+		return q.(*rego.PreparedEvalQuery), nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if q, ok := p.queries.Load(mask); ok {
+		return q.(*rego.PreparedEvalQuery), nil
+	}
+	var sets []ruleSet
+	for i := range p.families {
+		if i >= 64 || mask&(1<<i) != 0 {
+			sets = append(sets, p.families[i].sets...)
+		}
+	}
+	q, err := p.prepare(context.WithoutCancel(ctx), setsQuery(sets))
+	if err != nil {
+		return nil, fmt.Errorf("prepare policy: %w", err)
+	}
+	p.queries.Store(mask, &q)
+	return &q, nil
+}
+
 // Needed reports whether any rule family must run for an input with the
 // present sections; when none must, the decision is clear without
 // evaluation.
-func (p *Policy) Needed(present Sections) bool {
-	for i := range p.families {
-		if p.families[i].needed(present) {
-			return true
-		}
-	}
-	return false
-}
+func (p *Policy) Needed(present Sections) bool { return p.mask(present) != 0 }
 
 // EvaluateAll runs every rule family, whatever the input holds.
 func (p *Policy) EvaluateAll(ctx context.Context, input ast.Value) ([]record.Reason, error) {
@@ -613,7 +659,6 @@ type family struct {
 	name     string
 	sets     []ruleSet
 	requires []string
-	query    rego.PreparedEvalQuery
 }
 
 // needed reports whether f must run for an input with the present sections;
