@@ -65,8 +65,14 @@ func (s *Server) wrapAuth(route string, public bool, h http.HandlerFunc) http.Ha
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		st := &reqState{}
-		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), stateKey{}, st), s.opts.RequestTimeout)
-		defer cancel()
+		ctx := context.WithValue(r.Context(), stateKey{}, st)
+		if route != "fallback" {
+			// The fallback (the web workspace) bounds its own requests:
+			// uploads and exports take longer than an API call.
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, s.opts.RequestTimeout)
+			defer cancel()
+		}
 		rec := &statusRecorder{ResponseWriter: w}
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Cache-Control", "no-store")

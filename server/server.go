@@ -81,7 +81,8 @@ type Options struct {
 	Clock func() time.Time
 	// Fallback serves the paths the API does not route (for example a web
 	// workspace at /), with access logs and metrics under route "fallback"
-	// but without the bearer-token check: it must authenticate on its own.
+	// but without the bearer-token check and the request timeout: it must
+	// authenticate and bound its requests on its own.
 	// Nil answers them with a JSON 404.
 	Fallback http.Handler
 }
