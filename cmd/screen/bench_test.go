@@ -18,7 +18,14 @@ import (
 // for 1,000,000).
 //
 //	SCREEN_BENCH_ROWS=1000000 go test -run xxx -bench ScanStream -benchtime 1x ./cmd/screen
-func BenchmarkScanStream(b *testing.B) {
+func BenchmarkScanStream(b *testing.B) { benchScan(b, writeShipments) }
+
+// BenchmarkScanStreamMostlyClean is BenchmarkScanStream on a file where one
+// row in 50 touches the DPRK or a listed party, and the others are ordinary
+// trade between unlisted companies.
+func BenchmarkScanStreamMostlyClean(b *testing.B) { benchScan(b, writeMostlyClean) }
+
+func benchScan(b *testing.B, write func(*testing.B, string, int)) {
 	un := filepath.Join(repo, "../shared/data/un/consolidated.xml")
 	sdn := filepath.Join(repo, "../shared/data/ofac/sdn-2021/sdn.csv")
 	if _, err := os.Stat(sdn); err != nil {
@@ -29,7 +36,7 @@ func BenchmarkScanStream(b *testing.B) {
 		rows, _ = strconv.Atoi(s)
 	}
 	in := filepath.Join(b.TempDir(), "shipments.csv")
-	writeShipments(b, in, rows)
+	write(b, in, rows)
 	b.Setenv("SCREEN_STORE", b.TempDir())
 	b.ResetTimer()
 	for b.Loop() {
@@ -61,6 +68,35 @@ func writeShipments(b *testing.B, path string, n int) {
 	for i := range n {
 		g, r := goods[i%len(goods)], routes[i%len(routes)]
 		fmt.Fprintf(w, "B-%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", i, shippers[i%len(shippers)], r[0], consignees[i%len(consignees)]+" "+strconv.Itoa(i%97), r[1], g[0], g[1], r[0], r[1], r[2], r[3])
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+}
+
+// writeMostlyClean writes n shipment rows of which one in 50 is a
+// DPRK-related row of writeShipments' kind.
+func writeMostlyClean(b *testing.B, path string, n int) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "id,shipper,shipper_country,consignee,consignee_country,hs_code,description,origin_country,destination_country,port_of_loading,port_of_discharge")
+	clean := [][11]string{
+		{"Mueller Werkzeugmaschinen GmbH", "DE", "Saigon Precision Engineering JSC", "VN", "8458.11", "CNC lathe", "DE", "VN", "Hamburg", "Ho Chi Minh City"},
+		{"Baltic Timber Export OU", "EE", "Nordic Pulp & Paper AB", "SE", "4403.21", "Pine logs", "EE", "SE", "Tallinn", "Gothenburg"},
+		{"Shandong Yuxin Grain & Oil Co.", "CN", "Osaka Foods KK", "JP", "1507.90", "Soybean oil", "CN", "JP", "Qingdao", "Osaka"},
+		{"Acme Industrial Supplies Ltd", "GB", "Lagos Building Materials Ltd", "NG", "7308.90", "Steel structures", "GB", "NG", "Felixstowe", "Lagos"},
+	}
+	for i := range n {
+		if i%50 == 0 {
+			fmt.Fprintf(w, "B-%d,Dandong Xinhe Trading Co. Ltd.,CN,Korea Mining Dev. Trading Corp,KP,2818.20,Aluminium oxide powder,CN,KP,Dandong,Nampo\n", i)
+			continue
+		}
+		c := clean[i%len(clean)]
+		fmt.Fprintf(w, "B-%d,%s %d,%s,%s %d,%s,%s,%s,%s,%s,%s,%s\n", i, c[0], i%89, c[1], c[2], i%97, c[3], c[4], c[5], c[6], c[7], c[8], c[9])
 	}
 	if err := w.Flush(); err != nil {
 		b.Fatal(err)
