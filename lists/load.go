@@ -290,17 +290,3 @@ func ownCSVHeader(line string) bool {
 	}
 	return hasID && hasName
 }
-
-// fileDigest returns the sha256 (hex) of a file.
-func fileDigest(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("read %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -285,13 +284,6 @@ func (bl Baseline) Apply(d *record.Decision) int {
 		Recompute(d)
 	}
 	return n
-}
-
-// Sorted returns entries sorted by file line, for reports.
-func Sorted(es []Entry) []Entry {
-	out := append([]Entry(nil), es...)
-	sort.Slice(out, func(i, j int) bool { return out[i].line < out[j].line })
-	return out
 }
 
 // Line returns the line of the entry in its file.
