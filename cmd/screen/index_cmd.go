@@ -10,7 +10,6 @@ import (
 
 	"github.com/screen-compliance/screen/index"
 	"github.com/screen-compliance/screen/lists"
-	"github.com/screen-compliance/screen/lists/store"
 )
 
 // indexCommand builds the on-disk candidate index.
@@ -41,21 +40,13 @@ func indexBuild(c *cli.Context) error {
 			ls = append(ls, l)
 		}
 	} else {
-		dir := c.String("store")
-		if dir == "" {
-			if d, err := store.DefaultDir(); err == nil {
-				dir = d
-			}
+		st, err := openListStore(c)
+		if err != nil {
+			return failure(fmt.Errorf("open store: %w", err))
 		}
-		if dir != "" {
-			if st, err := store.Open(dir); err == nil {
-				if stored, err := st.Lists(ctx); err == nil {
-					ls = stored
-				} else if c.IsSet("store") {
-					return failure(fmt.Errorf("read store %s: %w", dir, err))
-				}
-			} else if c.IsSet("store") {
-				return failure(fmt.Errorf("open store %s: %w", dir, err))
+		if st != nil {
+			if ls, err = st.Lists(ctx); err != nil {
+				return failure(fmt.Errorf("read store %s: %w", st.Dir(), err))
 			}
 		}
 		if len(ls) == 0 {

@@ -19,7 +19,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/screen-compliance/screen/engine"
-	"github.com/screen-compliance/screen/lists/store"
 	"github.com/screen-compliance/screen/server"
 	"github.com/screen-compliance/screen/web"
 )
@@ -183,13 +182,9 @@ func buildServeEngine(ctx context.Context, c *cli.Context, n *notices) (*engine.
 // newWebApp builds the review workspace on the engine, keeping its database
 // in the list store directory.
 func newWebApp(ctx context.Context, c *cli.Context, eng *engine.Engine, token string, logger *slog.Logger) (*web.App, error) {
-	dir := c.String("store")
-	if dir == "" {
-		d, err := store.DefaultDir()
-		if err != nil {
-			return nil, err
-		}
-		dir = d
+	dir, err := storeDir(c)
+	if err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("review workspace: %w", err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
@@ -11,24 +12,40 @@ import (
 	"github.com/screen-compliance/screen/lists/store"
 )
 
-// storeSource returns the list store (--store, $SCREEN_STORE or the default
-// directory) as a list source when it holds lists. A store that does not
-// exist yet counts as empty.
-func storeSource(c *cli.Context) ([]engine.Option, bool, error) {
-	dir := c.String("store")
-	if dir == "" {
-		d, err := store.DefaultDir()
-		if err != nil {
-			return nil, false, nil // no home directory: no store
-		}
-		dir = d
+// storeDir returns the list store directory: --store ($SCREEN_STORE), else
+// the default one under the user's data directory.
+func storeDir(c *cli.Context) (string, error) {
+	if d := c.String("store"); d != "" {
+		return d, nil
 	}
-	st, err := store.Open(dir)
+	return store.DefaultDir()
+}
+
+// openListStore opens the list store of storeDir. It returns nil, nil when
+// no store exists there and none was asked for by flag or environment, so
+// that merely running a scan never creates one.
+func openListStore(c *cli.Context) (*store.Store, error) {
+	asked := c.IsSet("store")
+	dir, err := storeDir(c)
 	if err != nil {
-		if c.IsSet("store") {
-			return nil, false, err
+		if asked {
+			return nil, err
 		}
-		return nil, false, nil
+		return nil, nil // no home directory: no store
+	}
+	if !asked {
+		if _, err := os.Stat(filepath.Join(dir, "lists")); err != nil {
+			return nil, nil
+		}
+	}
+	return store.Open(dir)
+}
+
+// storeSource returns the list store as a list source when it holds lists.
+func storeSource(c *cli.Context) ([]engine.Option, bool, error) {
+	st, err := openListStore(c)
+	if err != nil || st == nil {
+		return nil, false, err
 	}
 	names, err := st.Names()
 	if err != nil || len(names) == 0 {
