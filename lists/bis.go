@@ -46,25 +46,9 @@ func ParseBIS(ctx context.Context, r io.Reader, name string) (*List, error) {
 	}
 	l := &List{Meta: Metadata{Name: "bis", Title: "BIS Denied Persons List"}}
 	index := map[string]int{}
-	for n := 0; ; n++ {
-		if n%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
+	err = csvRows(ctx, cr, name, func(line int, rec []string) error {
 		if len(rec) != len(header) {
-			return nil, fmt.Errorf("parse %s: line %d: %d fields, want %d as in the header", name, line, len(rec), len(header))
+			return csvWidthError(name, line, len(rec), len(header))
 		}
 		get := func(c string) string {
 			if i, ok := col[c]; ok {
@@ -74,7 +58,7 @@ func ParseBIS(ctx context.Context, r io.Reader, name string) (*List, error) {
 		}
 		raw := get("Name")
 		if raw == "" {
-			return nil, fmt.Errorf("parse %s: line %d: field Name: empty", name, line)
+			return fmt.Errorf("parse %s: line %d: field Name: empty", name, line)
 		}
 		var aliases []string
 		for _, m := range reAKAParen.FindAllStringSubmatch(raw, -1) {
@@ -121,6 +105,10 @@ func ParseBIS(ctx context.Context, r io.Reader, name string) (*List, error) {
 			}
 		}
 		e.addCountry(addr.Country, RoleAddress)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return l, nil
 }

@@ -418,22 +418,9 @@ func ParseFtMSimple(ctx context.Context, r io.Reader, name string) (*List, error
 		}
 	}
 	l := &List{Meta: Metadata{Name: "os", Title: "OpenSanctions (targets.simple.csv)"}}
-	for n := 0; ; n++ {
-		if n%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", name, err)
-		}
-		line, _ := cr.FieldPos(0)
+	err = csvRows(ctx, cr, name, func(line int, rec []string) error {
 		if len(rec) != len(header) {
-			return nil, fmt.Errorf("parse %s: line %d: %d fields, want %d as in the header", name, line, len(rec), len(header))
+			return csvWidthError(name, line, len(rec), len(header))
 		}
 		get := func(c string) string {
 			if i, ok := col[c]; ok {
@@ -453,11 +440,11 @@ func ParseFtMSimple(ctx context.Context, r io.Reader, name string) (*List, error
 		schema := get("schema")
 		kind, ok := ftmKinds[schema]
 		if !ok {
-			return nil, fmt.Errorf("parse %s: line %d: field schema: %q is not a listed-party schema", name, line, schema)
+			return fmt.Errorf("parse %s: line %d: field schema: %q is not a listed-party schema", name, line, schema)
 		}
 		e := Entity{ID: "os:" + get("id"), List: "os", Kind: kind, Name: clean(get("name"))}
 		if get("id") == "" {
-			return nil, fmt.Errorf("parse %s: line %d: field id: empty", name, line)
+			return fmt.Errorf("parse %s: line %d: field id: empty", name, line)
 		}
 		for _, a := range multi("aliases") {
 			e.addAlias(a, StrengthStrong)
@@ -486,6 +473,10 @@ func ParseFtMSimple(ctx context.Context, r io.Reader, name string) (*List, error
 			l.Meta.Version = d[:10]
 		}
 		l.Entities = append(l.Entities, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return l, nil
 }

@@ -225,23 +225,7 @@ func readOFACCSV(ctx context.Context, r io.Reader, name string, cols []string, f
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	cr.ReuseRecord = true
-	for n := 0; ; n++ {
-		if n%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("parse %s: %w", name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) == 1 && strings.Trim(rec[0], "\x1a \t") == "" {
-			continue // DOS end-of-file marker or blank line
-		}
+	return csvRows(ctx, cr, name, func(line int, rec []string) error {
 		if len(rec) != len(cols) {
 			field := "row"
 			if len(rec) < len(cols) {
@@ -259,7 +243,8 @@ func readOFACCSV(ctx context.Context, r io.Reader, name string, cols []string, f
 		if err := fn(line, rec); err != nil {
 			return fmt.Errorf("parse %s: line %d: %w", name, line, err)
 		}
-	}
+		return nil
+	})
 }
 
 // ofacField returns a cleaned field, "" for OFAC's "-0-" empty marker.

@@ -161,20 +161,9 @@ func ParseOwnCSV(ctx context.Context, r io.Reader, name string) (*List, error) {
 		}
 	}
 	l := &List{}
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", name, err)
-		}
-		line, _ := cr.FieldPos(0)
+	err = csvRows(ctx, cr, name, func(line int, rec []string) error {
 		if len(rec) != len(header) {
-			return nil, fmt.Errorf("parse %s: line %d: %d fields, want %d as in the header", name, line, len(rec), len(header))
+			return csvWidthError(name, line, len(rec), len(header))
 		}
 		get := func(c string) string {
 			if i, ok := col[c]; ok {
@@ -198,14 +187,14 @@ func ParseOwnCSV(ctx context.Context, r io.Reader, name string) (*List, error) {
 		for _, c := range splitCell(get("countries")) {
 			role, v, ok := strings.Cut(c, ":")
 			if !ok {
-				return nil, fmt.Errorf("parse %s: line %d: field countries: %q is not role:country", name, line, c)
+				return fmt.Errorf("parse %s: line %d: field countries: %q is not role:country", name, line, c)
 			}
 			e.Countries = append(e.Countries, Country{Name: strings.TrimSpace(v), Role: CountryRole(strings.TrimSpace(role))})
 		}
 		for _, c := range splitCell(get("identifiers")) {
 			typ, v, ok := strings.Cut(c, ":")
 			if !ok {
-				return nil, fmt.Errorf("parse %s: line %d: field identifiers: %q is not type:value", name, line, c)
+				return fmt.Errorf("parse %s: line %d: field identifiers: %q is not type:value", name, line, c)
 			}
 			e.Identifiers = append(e.Identifiers, Identifier{Type: IDType(strings.TrimSpace(typ)), Value: strings.TrimSpace(v)})
 		}
@@ -216,13 +205,17 @@ func ParseOwnCSV(ctx context.Context, r io.Reader, name string) (*List, error) {
 		for _, c := range splitCell(get("links")) {
 			rel, v, ok := strings.Cut(c, ":")
 			if !ok {
-				return nil, fmt.Errorf("parse %s: line %d: field links: %q is not relation:target", name, line, c)
+				return fmt.Errorf("parse %s: line %d: field links: %q is not relation:target", name, line, c)
 			}
 			e.Links = append(e.Links, Link{Relation: strings.TrimSpace(rel), TargetName: strings.TrimSpace(v)})
 		}
 		// Keep alias order stable whatever the map order above.
 		sortAliasesByStrength(e.Aliases)
 		l.Entities = append(l.Entities, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return normalizeOwn(l, name)
 }
