@@ -70,24 +70,9 @@ func checkAction(c *cli.Context) error {
 		Fields: []record.Field{{Column: "name", Value: name}},
 	}
 	d, _ := eng.Screen(c.Context, rec)
-	out, closeOut, err := openOutput(c)
-	if err != nil {
-		return failure(err)
-	}
-	w, err := report.New(c.String("format"), out, runInfo(eng, []string{"check"}, c, time.Now().UTC()), report.Options{
-		Explain: c.Bool("explain"), Color: useColor(c, out),
+	err = withReport(c, runInfo(eng, []string{"check"}, c, time.Now().UTC()), func(w report.Writer) error {
+		return w.Write(&d)
 	})
-	if err != nil {
-		closeOut()
-		return failure(err)
-	}
-	err = w.Write(&d)
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	if cerr := closeOut(); err == nil {
-		err = cerr
-	}
 	if err != nil {
 		return failure(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/policies"
 	"github.com/screen-compliance/screen/record"
+	"github.com/screen-compliance/screen/report"
 )
 
 // Flag groups shared by scan, check and serve.
@@ -119,6 +120,31 @@ func newEngine(ctx context.Context, c *cli.Context, n *notices) (*engine.Engine,
 	}
 	return engine.New(ctx, append(src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(logger),
 		engine.WithOwnershipFiles(c.StringSlice("ownership")...))...)
+}
+
+// withReport opens -o, makes the -f report writer and passes it to write.
+// It closes the writer and the output whatever write returns, and returns
+// the first error.
+func withReport(c *cli.Context, info report.RunInfo, write func(report.Writer) error) error {
+	out, closeOut, err := openOutput(c)
+	if err != nil {
+		return err
+	}
+	w, err := report.New(c.String("format"), out, info, report.Options{
+		Explain: c.Bool("explain"), Color: useColor(c, out), ShowSuppressed: c.Bool("show-suppressed"),
+	})
+	if err != nil {
+		closeOut()
+		return err
+	}
+	err = write(w)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if cerr := closeOut(); err == nil && cerr != nil {
+		err = fmt.Errorf("output: %w", cerr)
+	}
+	return err
 }
 
 // openOutput opens -o (stdout for "-").

@@ -100,32 +100,20 @@ func scanAction(c *cli.Context) error {
 	}
 	defer post.close()
 
-	out, closeOut, err := openOutput(c)
-	if err != nil {
-		return failure(err)
-	}
-	w, err := report.New(c.String("format"), out, runInfo(eng, files, c, now), report.Options{
-		Explain: c.Bool("explain"), Color: useColor(c, out), ShowSuppressed: c.Bool("show-suppressed"),
+	var worst int
+	err = withReport(c, runInfo(eng, files, c, now), func(w report.Writer) error {
+		prog := newProgress(c)
+		defer prog.done()
+		var err error
+		worst, err = screenAll(ctx, eng, files, readers, c.Int("parallel"), func(i int, d *record.Decision) error {
+			if err := post.apply(i, d); err != nil {
+				return err
+			}
+			prog.tick()
+			return w.Write(d)
+		}, n)
+		return err
 	})
-	if err != nil {
-		closeOut()
-		return failure(err)
-	}
-	prog := newProgress(c)
-	worst, err := screenAll(ctx, eng, files, readers, c.Int("parallel"), func(i int, d *record.Decision) error {
-		if err := post.apply(i, d); err != nil {
-			return err
-		}
-		prog.tick()
-		return w.Write(d)
-	}, n)
-	prog.done()
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	if cerr := closeOut(); err == nil && cerr != nil {
-		err = fmt.Errorf("output: %w", cerr)
-	}
 	if cerr := post.close(); err == nil && cerr != nil {
 		err = cerr
 	}
