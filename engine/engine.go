@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -81,6 +82,7 @@ type config struct {
 	floor      float64 // overrides policy floor when > 0
 	goods      []goods.Catalog
 	ownership  []string
+	partyCache int
 }
 
 // Option configures an Engine.
@@ -147,6 +149,14 @@ func WithMaxMatches(n int) Option { return func(c *config) { c.maxMatches = n } 
 // passed to the policy). Thresholds normally live in policy data.
 func WithMatchFloor(f float64) Option { return func(c *config) { c.floor = f } }
 
+// WithPartyCache sets how many distinct parties (name with its kind,
+// country, date of birth and identifiers) the engine remembers the list
+// hits of, per list snapshot; n <= 0 turns the cache off. The default,
+// DefaultPartyCache, suits shipment files in which the same counterparties
+// recur: a cached party costs a map lookup instead of an index search, and
+// the decisions are the same either way. Reload starts an empty cache.
+func WithPartyCache(n int) Option { return func(c *config) { c.partyCache = n } }
+
 // WithGoodsCatalog extends the goods category catalog.
 func WithGoodsCatalog(cat goods.Catalog) Option {
 	return func(c *config) { c.goods = append(c.goods, cat) }
@@ -167,6 +177,8 @@ type snapshot struct {
 	goods    *goods.Classifier
 	graph    *ownership.Graph
 	floor    float64
+	// parties caches index hits by party query (nil: no cache).
+	parties *partyCache
 	// evalAll evaluates every rule family whatever the input holds (tests
 	// compare it with the gated evaluation).
 	evalAll bool
@@ -200,7 +212,7 @@ type Engine struct {
 // ErrNoLists when no list source was given or none yields entities, and
 // with *PolicyError when the policies do not compile.
 func New(ctx context.Context, opts ...Option) (*Engine, error) {
-	e := &Engine{cfg: config{maxMatches: 5, clock: time.Now}}
+	e := &Engine{cfg: config{maxMatches: 5, clock: time.Now, partyCache: DefaultPartyCache}}
 	for _, o := range opts {
 		o(&e.cfg)
 	}
@@ -262,7 +274,8 @@ func (e *Engine) build(ctx context.Context) (*snapshot, error) {
 		ix.Close()
 		return nil, err
 	}
-	s := &snapshot{index: ix, policy: pol, goods: gc, graph: graph, versions: map[string]string{}, floor: pol.Match().Floor}
+	s := &snapshot{index: ix, policy: pol, goods: gc, graph: graph, versions: map[string]string{}, floor: pol.Match().Floor,
+		parties: newPartyCache(e.cfg.partyCache)}
 	if e.cfg.floor > 0 {
 		s.floor = e.cfg.floor
 	}
@@ -487,9 +500,10 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 // sections says which parts of a policy input carry something, for the
 // `requires` METADATA of the rule families: "matches" (a list match),
 // "ownership" (an ownership finding), "goods" (a goods line with a category
-// or an error) and "dprk_route" (the route or a party touches the DPRK by
-// place, party, flag, transshipment, free-text indicator or exemption
-// reference). A family that requires none of the present sections is not
+// or an error), "goods_error" (a goods line that could not be read),
+// "goods_mismatch" (a description that does not fit the declared HS code)
+// and "dprk_route" (the route or a party touches the DPRK by place, party,
+// flag, transshipment, free-text indicator or exemption reference). A family that requires none of the present sections is not
 // evaluated; TestGatedEvaluationAgrees checks that this changes no decision.
 func sections(in *policyInput) policies.Sections {
 	s := policies.Sections{
@@ -499,6 +513,12 @@ func sections(in *policyInput) policies.Sections {
 	for _, g := range in.Goods {
 		if len(g.Categories) > 0 || g.Error != "" {
 			s["goods"] = true
+		}
+		if g.Error != "" {
+			s["goods_error"] = true
+		}
+		if slices.Contains(g.Categories, goods.MismatchID) {
+			s["goods_mismatch"] = true
 		}
 	}
 	r := &in.Route
@@ -522,9 +542,15 @@ func (e *Engine) matchParties(ctx context.Context, s *snapshot, rec *Record) ([]
 		if p.IDNumber != "" {
 			q.IDs = append(q.IDs, p.IDNumber)
 		}
-		hits, err := s.index.Search(ctx, q, index.SearchOptions{Limit: e.cfg.maxMatches, MinScore: s.floor})
-		if err != nil {
-			return nil, fmt.Errorf("search %s %q: %w", p.Role, p.Name, err)
+		key := keyOf(&q)
+		hits, ok := s.parties.get(key)
+		if !ok {
+			var err error
+			hits, err = s.index.Search(ctx, q, index.SearchOptions{Limit: e.cfg.maxMatches, MinScore: s.floor})
+			if err != nil {
+				return nil, fmt.Errorf("search %s %q: %w", p.Role, p.Name, err)
+			}
+			s.parties.put(key, hits)
 		}
 		for _, h := range hits {
 			programs := h.Entity.Programs
@@ -534,7 +560,7 @@ func (e *Engine) matchParties(ctx context.Context, s *snapshot, rec *Record) ([]
 			matches = append(matches, record.Match{
 				Role: p.Role, Party: pi, Query: p.Name, EntityID: h.Entity.ID, List: h.Entity.List,
 				Kind: string(h.Entity.Kind), Name: h.Entity.Name, MatchedName: h.MatchedName,
-				Score: round(h.Score), Programs: programs, Explanation: h.Explanation, Features: h.Features,
+				Score: round(h.Score), Programs: programs, Explanation: h.Explanation, Features: slices.Clone(h.Features),
 			})
 		}
 	}

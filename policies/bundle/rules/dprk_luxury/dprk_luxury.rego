@@ -5,7 +5,7 @@
 # METADATA
 # scope: package
 # custom:
-#   requires: [goods, dprk_route]
+#   requires: [dprk_route]
 package screen.rules.dprk_luxury
 
 import data.screen.lib

@@ -4,7 +4,7 @@
 # METADATA
 # scope: package
 # custom:
-#   requires: [goods, dprk_route]
+#   requires: [dprk_route]
 package screen.rules.dprk_petroleum
 
 import data.screen.lib

@@ -5,7 +5,7 @@
 # METADATA
 # scope: package
 # custom:
-#   requires: [goods, dprk_route]
+#   requires: [dprk_route]
 package screen.rules.dprk_services
 
 import data.screen.lib

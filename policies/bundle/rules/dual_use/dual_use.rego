@@ -6,7 +6,7 @@
 # METADATA
 # scope: package
 # custom:
-#   requires: [goods, dprk_route]
+#   requires: [dprk_route]
 package screen.rules.dual_use
 
 import data.screen.lib

@@ -5,7 +5,7 @@
 # METADATA
 # scope: package
 # custom:
-#   requires: [goods, dprk_route]
+#   requires: [goods_mismatch]
 package screen.rules.goods_declaration
 
 import data.screen.lib

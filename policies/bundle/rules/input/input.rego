@@ -3,7 +3,7 @@
 # METADATA
 # scope: package
 # custom:
-#   requires: [goods]
+#   requires: [goods_error]
 package screen.rules.input
 
 import data.screen.lib
