@@ -13,10 +13,13 @@ reason(meta, msg, evidence) := {
 
 # reason_cited is reason with a citation that overrides the METADATA one, for
 # rules whose citation depends on the matched item (a goods category, a list).
-reason_cited(meta, msg, evidence, citation) := object.union(
-	reason(meta, msg, evidence),
-	{"citation": citation},
-)
+reason_cited(meta, msg, evidence, citation) := {
+	"rule": meta.custom.id,
+	"title": meta.title,
+	"citation": citation,
+	"msg": msg,
+	"evidence": evidence,
+}
 
 # params holds the thresholds and tables of policy data.
 params := data.screen.params

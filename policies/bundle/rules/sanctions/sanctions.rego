@@ -8,21 +8,24 @@ package screen.rules.sanctions
 
 import data.screen.lib
 
+# lists holds the title and citation of each known list.
+lists := lib.params.sanctions.lists
+
+review_only_lists := {l | some l in lib.params.sanctions.review_only_lists}
+
 # list_citation cites the list a match came from, with the entity and its programs.
-list_citation(m) := sprintf("%s, entry %s%s", [lib.params.sanctions.lists[m.list].citation, m.entity_id, programs_suffix(m)]) if {
-	lib.params.sanctions.lists[m.list]
+list_citation(m) := sprintf("%s, entry %s%s", [lists[m.list].citation, m.entity_id, programs_suffix(m)]) if {
+	lists[m.list]
 } else := sprintf("Sanctions list %q, entry %s%s", [m.list, m.entity_id, programs_suffix(m)])
 
 # list_label names the list a match came from for messages.
-list_label(m) := lib.params.sanctions.lists[m.list].title if {
-	lib.params.sanctions.lists[m.list]
+list_label(m) := lists[m.list].title if {
+	lists[m.list]
 } else := sprintf("list %q", [m.list])
 
 programs_suffix(m) := sprintf(" (programs: %s)", [concat(", ", m.programs)]) if {
 	count(m.programs) > 0
 } else := ""
-
-review_only(m) if m.list in {l | some l in lib.params.sanctions.review_only_lists}
 
 id_confirmed(m) if {
 	some f in m.features
@@ -35,6 +38,14 @@ strong(m) if m.score >= lib.params.match.block
 strong(m) if {
 	lib.params.match.id_confirms
 	id_confirmed(m)
+}
+
+# blocking holds the indexes of the matches that block: strong, on a list
+# that is not review-only. Computed once per record for both rules.
+blocking contains i if {
+	some i, m in input.matches
+	not review_only_lists[m.list]
+	strong(m)
 }
 
 # METADATA
@@ -54,9 +65,8 @@ strong(m) if {
 #   severity: block
 #   citation: Sanctions list entry (see message)
 deny contains r if {
-	some i, m in input.matches
-	not review_only(m)
-	strong(m)
+	some i in blocking
+	m := input.matches[i]
 	r := lib.reason_cited(
 		rego.metadata.rule(),
 		sprintf("%s %q matches %q on the %s (%s, score %d%%)", [m.role, m.query, m.name, list_label(m), m.entity_id, round(m.score * 100)]),
@@ -81,16 +91,11 @@ deny contains r if {
 warn contains r if {
 	some i, m in input.matches
 	m.score >= lib.params.match.review
-	not deny_match(m)
+	not blocking[i]
 	r := lib.reason_cited(
 		rego.metadata.rule(),
 		sprintf("%s %q may match %q on the %s (%s, score %d%%)", [m.role, m.query, m.name, list_label(m), m.entity_id, round(m.score * 100)]),
 		[sprintf("matches[%d]", [i]), sprintf("parties[%d]", [m.party])],
 		list_citation(m),
 	)
-}
-
-deny_match(m) if {
-	not review_only(m)
-	strong(m)
 }
