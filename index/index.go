@@ -92,9 +92,14 @@ type Index struct {
 	docs []int32
 	// scratch pools per-search working memory.
 	scratch sync.Pool
-	closed  atomic.Bool
-	once    sync.Once
-	cerr    error
+	// postings caches the decoded Bleve posting list of each term looked
+	// up so far (term -> []int32 of name documents, ascending). The index
+	// is read-only, so a list never changes once read; the cache is
+	// bounded by the index's own size.
+	postings sync.Map
+	closed   atomic.Bool
+	once     sync.Once
+	cerr     error
 	// tmpDir is the private directory of an index built without Dir, removed
 	// by Close.
 	tmpDir string
@@ -472,12 +477,64 @@ func (ix *Index) rescore(sc *names.Scorer, docs []int, scored map[int]float64) {
 	}
 }
 
-// postings is one term's posting list, opened for reading.
+// postings is one term's posting list.
 type postings struct {
 	term string
-	tfr  bleveindex.TermFieldReader
-	df   uint64
+	docs []int32 // name documents holding the term, ascending
 	typo bool
+}
+
+// termReader opens a Bleve reader on first use, for the terms of one
+// lookup that are not decoded yet.
+type termReader struct {
+	ix *Index
+	r  bleveindex.IndexReader
+}
+
+func (t *termReader) close() {
+	if t.r != nil {
+		t.r.Close()
+	}
+}
+
+// docsOf returns the name documents of term k, decoding its Bleve posting
+// list on first use and caching it.
+func (t *termReader) docsOf(ctx context.Context, k string) ([]int32, error) {
+	if v, ok := t.ix.postings.Load(k); ok {
+		return v.([]int32), nil
+	}
+	if t.r == nil {
+		r, err := t.ix.adv.Reader()
+		if err != nil {
+			return nil, fmt.Errorf("bleve reader: %w", err)
+		}
+		t.r = r
+	}
+	tfr, err := t.r.TermFieldReader(ctx, []byte(k), keyField, false, false, false)
+	if err != nil {
+		return nil, fmt.Errorf("bleve term %q: %w", k, err)
+	}
+	defer tfr.Close()
+	docs := make([]int32, 0, tfr.Count())
+	var doc bleveindex.TermFieldDoc
+	for {
+		d, err := tfr.Next(&doc)
+		if err != nil {
+			return nil, fmt.Errorf("bleve postings %q: %w", k, err)
+		}
+		if d == nil {
+			break
+		}
+		num := d.ID.Value()
+		if num >= uint64(len(t.ix.docs)) || t.ix.docs[num] < 0 {
+			continue
+		}
+		docs = append(docs, t.ix.docs[num])
+	}
+	slices.Sort(docs)
+	docs = slices.Clip(docs)
+	t.ix.postings.Store(k, docs)
+	return docs, nil
 }
 
 // FNV-1a parameters.
@@ -522,10 +579,10 @@ func (ix *Index) knownTypoKeys(text string) []string {
 	return out
 }
 
-// openTerms opens the postings of the terms the index holds, skipping
-// those already open. The snapshot's term hashes spare opening Bleve
-// postings for terms the index does not hold.
-func (ix *Index) openTerms(ctx context.Context, r bleveindex.IndexReader, terms []string, typo bool, open []postings) ([]postings, error) {
+// openTerms adds the postings of the terms the index holds, skipping
+// those already open. The snapshot's term hashes spare reading Bleve for
+// terms the index does not hold.
+func (ix *Index) openTerms(ctx context.Context, tr *termReader, terms []string, typo bool, open []postings) ([]postings, error) {
 	for _, k := range terms {
 		if _, ok := slices.BinarySearch(ix.snap.Terms, termHash(k)); !ok {
 			continue
@@ -533,44 +590,35 @@ func (ix *Index) openTerms(ctx context.Context, r bleveindex.IndexReader, terms 
 		if slices.ContainsFunc(open, func(p postings) bool { return p.term == k }) {
 			continue
 		}
-		tfr, err := r.TermFieldReader(ctx, []byte(k), keyField, false, false, false)
+		docs, err := tr.docsOf(ctx, k)
 		if err != nil {
-			return open, fmt.Errorf("bleve term %q: %w", k, err)
+			return open, err
 		}
-		if n := tfr.Count(); n > 0 {
-			open = append(open, postings{term: k, tfr: tfr, df: n, typo: typo})
-		} else if err := tfr.Close(); err != nil {
-			return open, fmt.Errorf("bleve term %q: %w", k, err)
+		if len(docs) > 0 {
+			open = append(open, postings{term: k, docs: docs, typo: typo})
 		}
 	}
 	return open, nil
 }
 
-// lookup reads from the Bleve index the postings of the query's exact
-// terms (tokens, spellings, phonetic keys, merged tokens, identifiers) and,
-// for tokens the index does not hold as spelt, their typo keys; common
-// terms are left out unless nothing rarer matched. It returns the n name
-// documents with the highest summed term weight (inverse document
-// frequency), best first. Reading postings directly costs a fraction of a
-// Bleve query (no searcher tree, collector or result allocation).
+// lookup reads the postings of the query's exact terms (tokens, spellings,
+// phonetic keys, merged tokens, identifiers) and, for tokens the index does
+// not hold as spelt, their typo keys; common terms are left out unless
+// nothing rarer matched. It returns the n name documents with the highest
+// summed term weight (inverse document frequency), best first. Posting
+// lists come from the Bleve index, decoded once per term and cached: a
+// lookup costs a fraction of a Bleve query (no searcher tree, collector or
+// result allocation).
 func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, n int) ([]int, error) {
-	r, err := ix.adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("bleve reader: %w", err)
-	}
-	defer r.Close()
+	tr := &termReader{ix: ix}
+	defer tr.close()
 	keys := a.Keys()
 	for _, id := range ids {
 		if norm := names.NormalizeID(id); len(norm) >= 5 {
 			keys = append(keys, "id:"+norm)
 		}
 	}
-	open, err := ix.openTerms(ctx, r, keys, false, nil)
-	defer func() {
-		for _, p := range open {
-			p.tfr.Close()
-		}
-	}()
+	open, err := ix.openTerms(ctx, tr, keys, false, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -578,13 +626,13 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, n i
 		if !names.HasTypoKeys(t) || slices.ContainsFunc(open, func(p postings) bool { return p.term == "t:"+t.Text }) {
 			continue
 		}
-		if open, err = ix.openTerms(ctx, r, ix.knownTypoKeys(t.Text), true, open); err != nil {
+		if open, err = ix.openTerms(ctx, tr, ix.knownTypoKeys(t.Text), true, open); err != nil {
 			return nil, err
 		}
 	}
 	use := open[:0:0]
 	for _, p := range open {
-		if p.df <= commonDF {
+		if len(p.docs) <= commonDF {
 			use = append(use, p)
 		}
 	}
@@ -592,7 +640,7 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, n i
 		// only common terms: the rarest few
 		use = append(use, open...)
 		sort.Slice(use, func(i, j int) bool {
-			return use[i].df < use[j].df || (use[i].df == use[j].df && use[i].term < use[j].term)
+			return len(use[i].docs) < len(use[j].docs) || (len(use[i].docs) == len(use[j].docs) && use[i].term < use[j].term)
 		})
 		if len(use) > 3 {
 			use = use[:3]
@@ -605,26 +653,12 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, n i
 	}
 	sc.reset()
 	total := float64(len(ix.snap.Docs))
-	var doc bleveindex.TermFieldDoc
 	for _, p := range use {
-		w := float32(math.Log(1 + total/float64(p.df)))
+		w := float32(math.Log(1 + total/float64(len(p.docs))))
 		if p.typo {
 			w *= typoWeight // one edit away: weaker evidence than an exact token
 		}
-		for {
-			d, err := p.tfr.Next(&doc)
-			if err != nil {
-				sc.reset()
-				return nil, fmt.Errorf("bleve postings %q: %w", p.term, err)
-			}
-			if d == nil {
-				break
-			}
-			num := d.ID.Value()
-			if num >= uint64(len(ix.docs)) || ix.docs[num] < 0 {
-				continue
-			}
-			i := ix.docs[num]
+		for _, i := range p.docs {
 			if sc.acc[i] == 0 {
 				sc.touched = append(sc.touched, i)
 			}
