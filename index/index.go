@@ -409,13 +409,13 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 		limit = 10
 	}
 	sc := names.NewScorer(q)
-	scored := map[int]float64{}
+	var scored []cand
 	if a := sc.Analysis(); len(a.Tokens) > 0 || len(q.IDs) > 0 {
 		docs, err := ix.lookup(ctx, a, q.IDs, candidates)
 		if err != nil {
 			return nil, err
 		}
-		ix.rescore(sc, docs, scored)
+		scored = ix.rescore(sc, docs, scored)
 		// last resort when no term or one-edit variant matched at all: long
 		// tokens within two edits (Bleve's fuzzy search, slow but rare)
 		if len(docs) == 0 {
@@ -424,20 +424,16 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 				if err != nil {
 					return nil, err
 				}
-				ix.rescore(sc, docs, scored)
+				scored = ix.rescore(sc, docs, scored)
 			}
 		}
 	}
-	type cand struct {
-		i     int
-		score float64
-	}
-	cs := make([]cand, 0, len(scored))
-	for i, s := range scored {
-		if s < opts.MinScore || s <= 0 {
+	cs := scored[:0]
+	for _, c := range scored {
+		if c.score < opts.MinScore || c.score <= 0 {
 			continue
 		}
-		cs = append(cs, cand{i, s})
+		cs = append(cs, c)
 	}
 	sort.Slice(cs, func(a, b int) bool {
 		if cs[a].score != cs[b].score {
@@ -456,14 +452,20 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 	return hits, nil
 }
 
-// rescore scores the entities of the retrieved name documents that are not
-// scored yet, comparing the query with the retrieved names of each entity
-// only (the final hits are rescored with all their names).
-func (ix *Index) rescore(sc *names.Scorer, docs []int, scored map[int]float64) {
+// cand is an entity scored for a query.
+type cand struct {
+	i     int // entity index
+	score float64
+}
+
+// rescore appends to scored the entities of the retrieved name documents
+// that are not scored yet, comparing the query with the retrieved names of
+// each entity only (the final hits are rescored with all their names).
+func (ix *Index) rescore(sc *names.Scorer, docs []int, scored []cand) []cand {
 	var buf [8]names.Name
 	for k, d := range docs {
 		ent := int(ix.snap.Docs[d].Entity)
-		if _, ok := scored[ent]; ok {
+		if slices.ContainsFunc(scored, func(c cand) bool { return c.i == ent }) {
 			continue
 		}
 		// the retrieved names of this entity, in retrieval order
@@ -473,8 +475,9 @@ func (ix *Index) rescore(sc *names.Scorer, docs []int, scored map[int]float64) {
 				sub = append(sub, ix.snap.Names[ent][r.Name])
 			}
 		}
-		scored[ent] = sc.Quick(&ix.snap.Entities[ent], sub)
+		scored = append(scored, cand{ent, sc.Quick(&ix.snap.Entities[ent], sub)})
 	}
+	return scored
 }
 
 // postings is one term's posting list.
