@@ -25,6 +25,13 @@ func BenchmarkScanStream(b *testing.B) { benchScan(b, writeShipments) }
 // trade between unlisted companies.
 func BenchmarkScanStreamMostlyClean(b *testing.B) { benchScan(b, writeMostlyClean) }
 
+// BenchmarkScanStreamUnique is BenchmarkScanStreamMostlyClean with a
+// different shipper and consignee name on every row: no party recurs, so
+// the engine's party cache never helps and every party is searched.
+func BenchmarkScanStreamUnique(b *testing.B) {
+	benchScan(b, func(b *testing.B, path string, n int) { writeMostlyCleanMod(b, path, n, n) })
+}
+
 func benchScan(b *testing.B, write func(*testing.B, string, int)) {
 	un := filepath.Join(repo, "../shared/data/un/consolidated.xml")
 	sdn := filepath.Join(repo, "../shared/data/ofac/sdn-2021/sdn.csv")
@@ -76,8 +83,18 @@ func writeShipments(b *testing.B, path string, n int) {
 }
 
 // writeMostlyClean writes n shipment rows of which one in 50 is a
-// DPRK-related row of writeShipments' kind.
-func writeMostlyClean(b *testing.B, path string, n int) {
+// DPRK-related row of writeShipments' kind. The clean rows' party names
+// carry a number below 89 (shippers) or 97 (consignees), so about 750
+// distinct counterparties recur, as in a real file.
+func writeMostlyClean(b *testing.B, path string, n int) { writeMostlyCleanMod(b, path, n, 0) }
+
+// writeMostlyCleanMod is writeMostlyClean with party numbers below mod
+// (0: the defaults 89 and 97).
+func writeMostlyCleanMod(b *testing.B, path string, n, mod int) {
+	ms, mc := 89, 97
+	if mod > 0 {
+		ms, mc = mod, mod
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
@@ -96,7 +113,7 @@ func writeMostlyClean(b *testing.B, path string, n int) {
 			continue
 		}
 		c := clean[i%len(clean)]
-		fmt.Fprintf(w, "B-%d,%s %d,%s,%s %d,%s,%s,%s,%s,%s,%s,%s\n", i, c[0], i%89, c[1], c[2], i%97, c[3], c[4], c[5], c[6], c[7], c[8], c[9])
+		fmt.Fprintf(w, "B-%d,%s %d,%s,%s %d,%s,%s,%s,%s,%s,%s,%s\n", i, c[0], i%ms, c[1], c[2], i%mc, c[3], c[4], c[5], c[6], c[7], c[8], c[9])
 	}
 	if err := w.Flush(); err != nil {
 		b.Fatal(err)
