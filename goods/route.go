@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -116,9 +117,14 @@ func dprkPlace(s string, codes bool) string {
 	}
 	ws := words(s)
 	found := ""
+	var key []byte
 	for i := range ws {
 		for n := min(ix.maxLen, len(ws)-i); n >= 1; n-- {
-			if p, ok := ix.byKey[strings.Join(ws[i:i+n], "")]; ok {
+			key = key[:0]
+			for _, w := range ws[i : i+n] {
+				key = append(key, w...)
+			}
+			if p, ok := ix.byKey[string(key)]; ok {
 				if p.Name != "DPRK" {
 					return p.Name
 				}
@@ -213,7 +219,6 @@ func Route(rec *record.Record) RouteFacts {
 		to(ptr, "the goods also enter the DPRK there")
 	}
 	for i, p := range rec.Parties {
-		ptr := fmt.Sprintf("parties[%d]", i)
 		if p.Role == record.RoleVessel {
 			if country.Code(p.Country) == country.DPRK {
 				f.VesselFlagDPRK = true
@@ -233,6 +238,7 @@ func Route(rec *record.Record) RouteFacts {
 			continue
 		}
 		f.DPRKParties = append(f.DPRKParties, i)
+		ptr := "parties[" + strconv.Itoa(i) + "]"
 		note := fmt.Sprintf("%s %q is in the DPRK (%s)", roleName(p.Role), p.Name, what)
 		switch {
 		case slices.Contains(fromRoles, p.Role):
@@ -268,6 +274,31 @@ func appendUniq(dst []string, add ...string) []string {
 // stsPattern finds ship-to-ship transfer mentions in free text.
 var stsPattern = regexp.MustCompile(`(?i)\b(ship[\s-]*to[\s-]*ship|STS(\s+transfer)?|lighter(ing|age)|(at|mid)[\s-]*sea\s+transfer|transshipment\s+at\s+sea|transhipment\s+at\s+sea)\b`)
 
+// stsWords and exemptionWords are the words that every match of stsPattern
+// and of exemptionText, respectively, contains (lower case).
+var (
+	stsWords       = []string{"ship", "sts", "lighter", "sea"}
+	exemptionWords = []string{"1718", "exemption"}
+)
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 // exemptionText finds a 1718 Committee exemption or notification mentioned
 // in free text.
 var exemptionText = regexp.MustCompile(`(?i)(1718\s+committee\s+(exemption|approval|notification)[^;,.]*|humanitarian\s+exemption[^;,.]*|IAN\s*(no\.?\s*)?7\s+exemption[^;,.]*)`)
@@ -300,10 +331,10 @@ func columnHas(col string, words []string) bool {
 func scanText(rec *record.Record, f *RouteFacts) {
 	for i, fl := range rec.Fields {
 		v := strings.TrimSpace(fl.Value)
-		if noValue[strings.ToLower(v)] {
+		if len(v) <= 5 && noValue[strings.ToLower(v)] {
 			continue
 		}
-		ptr := fmt.Sprintf("fields[%d]", i)
+		ptr := "fields[" + strconv.Itoa(i) + "]"
 		switch {
 		case columnHas(fl.Column, notificationColumns):
 			if f.NotificationRef == "" {
@@ -315,16 +346,19 @@ func scanText(rec *record.Record, f *RouteFacts) {
 		scanFree(v, ptr, f)
 	}
 	for i, g := range rec.Goods {
-		scanFree(g.Description, fmt.Sprintf("goods[%d].description", i), f)
+		scanFree(g.Description, "goods["+strconv.Itoa(i)+"].description", f)
 	}
 }
 
-// scanFree checks one free-text value.
+// scanFree checks one free-text value. The regular expressions run only on
+// text holding a word each needs (or any non-ASCII letter, which
+// case-insensitive matching may fold): most values hold none.
 func scanFree(text, ptr string, f *RouteFacts) {
-	if stsPattern.MatchString(text) {
+	lower, ascii := strings.ToLower(text), isASCII(text)
+	if (!ascii || containsAny(lower, stsWords)) && stsPattern.MatchString(text) {
 		f.Indicators = appendUniq(f.Indicators, "ship_to_ship")
 	}
-	if f.ExemptionRef == "" {
+	if f.ExemptionRef == "" && (!ascii || containsAny(lower, exemptionWords)) {
 		if m := exemptionText.FindString(text); m != "" {
 			f.ExemptionRef, f.ExemptionEvidence = strings.TrimSpace(m), ptr
 		}

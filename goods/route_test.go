@@ -202,3 +202,24 @@ func FuzzRoute(f *testing.F) {
 		_ = DPRKPlace(pol)
 	})
 }
+
+// TestScanFreePrefilterAgrees checks that the word prefilter of scanFree
+// never hides a match of its regular expressions.
+func TestScanFreePrefilterAgrees(t *testing.T) {
+	texts := []string{
+		"Ship-to-ship transfer off Nampo", "SHIP TO SHIP", "sts transfer", "STS", "lightering at anchor",
+		"Lighterage", "mid-sea transfer", "At sea transfer", "transshipment at sea", "transhipment at   sea",
+		"1718 Committee exemption ref. 2024/15", "1718 committee Approval no 7", "Humanitarian exemption HE-2023-04",
+		"IAN no. 7 exemption", "ian7 exemption granted", "Pine logs", "CNC lathe", "Ocean freight", "Seafood",
+		"ſhip to ſhip", "Sts-ŝip", "Ｓhip-to-ship", "",
+	}
+	for _, text := range texts {
+		var got RouteFacts
+		scanFree(text, "x", &got)
+		wantSTS := stsPattern.MatchString(text)
+		wantEx := strings.TrimSpace(exemptionText.FindString(text))
+		if (len(got.Indicators) > 0) != wantSTS || got.ExemptionRef != wantEx {
+			t.Errorf("%q: indicators %v, exemption %q; the expressions say sts=%v exemption=%q", text, got.Indicators, got.ExemptionRef, wantSTS, wantEx)
+		}
+	}
+}
