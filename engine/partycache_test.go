@@ -9,16 +9,18 @@ import (
 	"testing"
 
 	"github.com/screen-compliance/screen/input"
+	"github.com/screen-compliance/screen/policies"
 	"github.com/screen-compliance/screen/record"
 )
 
-// TestPartyCacheChangesNoDecision screens every example and test input on
-// an engine without the party cache and, twice (cold, then from the cache),
-// on one with a cache small enough to turn over generations, and requires
-// the same decisions, matches and reasons.
-func TestPartyCacheChangesNoDecision(t *testing.T) {
+// TestCachesChangeNoDecision screens every example and test input on an
+// engine without the party cache and the policy memo and, twice (cold,
+// then from the caches), on one with both, its party cache small enough to
+// turn over generations, and requires the same decisions, matches and
+// reasons.
+func TestCachesChangeNoDecision(t *testing.T) {
 	ctx := context.Background()
-	plain, err := New(ctx, WithBuiltinList(), WithPartyCache(0))
+	plain, err := New(ctx, WithBuiltinList(), WithPartyCache(0), WithPolicy(policies.Options{NoMemo: true}))
 	if err != nil {
 		t.Fatal(err)
 	}

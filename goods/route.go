@@ -28,8 +28,12 @@ type RouteFacts struct {
 	Evidence     []string `json:"evidence"`
 	FromEvidence []string `json:"from_evidence"`
 	ToEvidence   []string `json:"to_evidence"`
-	// Notes explain the evidence in words, in the order found.
-	Notes []string `json:"notes"`
+	// Notes explain the evidence in words, in the order found, for Go
+	// callers. They are left out of the policy input: rules cite evidence
+	// pointers, and notes quote party names, which would make the DPRK rule
+	// families' results differ between rows that differ only in a name
+	// (see the policy memo in package policies).
+	Notes []string `json:"-"`
 	// OriginCountry and DestinationCountry are ISO alpha-2 codes ("" when
 	// unknown or unrecognised).
 	OriginCountry      string `json:"origin_country,omitempty"`
@@ -44,8 +48,10 @@ type RouteFacts struct {
 	DPRKParties []int `json:"dprk_parties"`
 	// VesselFlagDPRK is set when a vessel party flies the DPRK flag.
 	VesselFlagDPRK bool `json:"vessel_flag_dprk"`
-	// VesselParties indexes the DPRK-flagged vessel parties.
-	VesselParties []int `json:"vessel_parties"`
+	// VesselParties indexes the DPRK-flagged vessel parties, and
+	// VesselNames gives their names, in the same order.
+	VesselParties []int    `json:"vessel_parties"`
+	VesselNames   []string `json:"vessel_names"`
 	// Indicators are evasion indicators found in the row's free text:
 	// "ship_to_ship".
 	Indicators []string `json:"indicators"`
@@ -174,7 +180,7 @@ var (
 func Route(rec *record.Record) RouteFacts {
 	f := RouteFacts{
 		Evidence: []string{}, FromEvidence: []string{}, ToEvidence: []string{}, Notes: []string{},
-		DPRKTransshipment: []string{}, DPRKParties: []int{}, VesselParties: []int{}, Indicators: []string{},
+		DPRKTransshipment: []string{}, DPRKParties: []int{}, VesselParties: []int{}, VesselNames: []string{}, Indicators: []string{},
 	}
 	if rec == nil {
 		return f
@@ -223,6 +229,7 @@ func Route(rec *record.Record) RouteFacts {
 			if country.Code(p.Country) == country.DPRK {
 				f.VesselFlagDPRK = true
 				f.VesselParties = append(f.VesselParties, i)
+				f.VesselNames = append(f.VesselNames, p.Name)
 				f.Notes = append(f.Notes, fmt.Sprintf("vessel %q flies the DPRK flag", p.Name))
 			}
 			continue

@@ -52,6 +52,10 @@ type Options struct {
 	DataFiles []string
 	// Disabled lists rule ids (custom.id) whose reasons are dropped.
 	Disabled []string
+	// NoMemo evaluates every family afresh for every input instead of
+	// reusing the result of an earlier input whose parts the family reads
+	// were the same (see Evaluate). Decisions are the same either way.
+	NoMemo bool
 }
 
 // Rule is one policy rule as its METADATA describes it.
@@ -102,6 +106,10 @@ type Policy struct {
 	sha      string
 	match    MatchParams
 	params   map[string]any // data.screen.params
+	// uses[i] is what family i reads of the input; memo remembers family
+	// results by those parts (nil: no memo).
+	uses []inputUse
+	memo *memo
 }
 
 // source is one policy file.
@@ -352,6 +360,9 @@ func Load(ctx context.Context, opts Options) (*Policy, error) {
 		p.families = append(p.families, family{name: sets[0].family, sets: sets[:n], requires: reqs[sets[0].family]})
 		sets = sets[n:]
 	}
+	if uses, deterministic := familyInputs(compiler, p.families); deterministic && !opts.NoMemo && len(p.families) <= 64 {
+		p.uses, p.memo = uses, newMemo(DefaultMemo)
+	}
 	p.prepare = func(ctx context.Context, query string) (rego.PreparedEvalQuery, error) {
 		return rego.New(
 			rego.Query(query),
@@ -565,11 +576,55 @@ type Sections map[string]bool
 // only when one of those sections is present; families without it (user
 // policies, as a rule) always are. A runtime error is returned as
 // *EvalError.
+//
+// Families are memoized: Load finds which parts of the input each family
+// reads (input.goods, input.route, input.record.goods, ...), following
+// every rule and function it uses, and Evaluate reuses a family's reasons
+// for an input whose parts it reads are the same as an earlier input's
+// (a digest of them is the key). A family that reads the input whole or by
+// a computed key, and any policy calling a non-deterministic built-in, is
+// always evaluated; Options.NoMemo turns the memo off.
 func (p *Policy) Evaluate(ctx context.Context, input ast.Value, present Sections) ([]record.Reason, error) {
 	mask := p.mask(present)
 	if mask == 0 {
 		return nil, nil
 	}
+	var (
+		reasons []record.Reason
+		pr      = projector{input: input}
+		keys    map[int]memoKey // families to remember after evaluation
+	)
+	if p.memo != nil {
+		for i := range p.families {
+			if mask&(1<<i) == 0 || p.uses[i].whole {
+				continue
+			}
+			k := memoKey{family: i, digest: pr.digest(p.uses[i].paths)}
+			if rs, ok := p.memo.get(k); ok {
+				reasons = append(reasons, cloneReasons(rs)...)
+				mask &^= 1 << i
+				continue
+			}
+			if keys == nil {
+				keys = map[int]memoKey{}
+			}
+			keys[i] = k
+		}
+	}
+	if mask != 0 {
+		evaluated, err := p.eval(ctx, input, mask, keys)
+		if err != nil {
+			return nil, err
+		}
+		reasons = append(reasons, evaluated...)
+	}
+	SortReasons(reasons)
+	return reasons, nil
+}
+
+// eval evaluates the families in mask in one query and returns their
+// reasons; the results of the families in keys are remembered.
+func (p *Policy) eval(ctx context.Context, input ast.Value, mask uint64, keys map[int]memoKey) ([]record.Reason, error) {
 	q, err := p.query(ctx, mask)
 	if err != nil {
 		return nil, &EvalError{Err: err}
@@ -586,6 +641,7 @@ func (p *Policy) Evaluate(ctx context.Context, input ast.Value, present Sections
 		if i < 64 && mask&(1<<i) == 0 {
 			continue
 		}
+		start := len(reasons)
 		for _, rset := range p.families[i].sets {
 			items, _ := rs[0].Bindings[rset.binding].([]any)
 			for _, it := range items {
@@ -598,8 +654,10 @@ func (p *Policy) Evaluate(ctx context.Context, input ast.Value, present Sections
 				}
 			}
 		}
+		if k, ok := keys[i]; ok {
+			p.memo.put(k, cloneReasons(reasons[start:]))
+		}
 	}
-	SortReasons(reasons)
 	return reasons, nil
 }
 

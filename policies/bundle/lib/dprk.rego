@@ -12,7 +12,12 @@ params := object.get(lib.params, "dprk", {})
 # only in the description of a line blocks; below it the line is reviewed.
 description_block_min := object.get(params, "description_block_min", 0.75)
 
-route := object.get(input, "route", {})
+# route is input.route ({} when absent). It is read by path, not with
+# object.get(input, ...), so the policy memo sees which input parts the
+# DPRK families depend on.
+route := input.route if {
+	input.route
+} else := {}
 
 from_dprk if route.from_dprk == true
 

@@ -32,9 +32,11 @@ sts contains dprk.goods_ptr(i) if {
 
 sts_evidence := sort({e | some e in sts; e != "fields"})
 
-flag_message := sprintf("vessel %s flies the DPRK flag", [concat(", ", [sprintf("%q", [input.record.parties[p].name]) | some p in vessel_parties])]) if {
-	count(vessel_parties) > 0
-	input.record.parties
+# vessel_names are the names of the DPRK-flagged vessels (route facts).
+vessel_names := object.get(dprk.route, "vessel_names", [])
+
+flag_message := sprintf("vessel %s flies the DPRK flag", [concat(", ", [sprintf("%q", [n]) | some n in vessel_names])]) if {
+	count(vessel_names) > 0
 } else := "a vessel of the record flies the DPRK flag"
 
 # METADATA

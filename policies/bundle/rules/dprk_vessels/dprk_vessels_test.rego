@@ -4,7 +4,7 @@ import data.screen.rules.dprk_vessels as rules
 
 flag_route := {
 	"from_dprk": false, "to_dprk": false, "evidence": [], "from_evidence": [], "to_evidence": [],
-	"dprk_parties": [], "vessel_flag_dprk": true, "vessel_parties": [2], "indicators": [],
+	"dprk_parties": [], "vessel_flag_dprk": true, "vessel_parties": [2], "vessel_names": ["CHON MA SAN"], "indicators": [],
 }
 
 record := {"parties": [

@@ -1,0 +1,226 @@
+package policies
+
+import (
+	"crypto/sha256"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/screen-compliance/screen/record"
+)
+
+// DefaultMemo is how many family results a Policy remembers by default.
+const DefaultMemo = 8192
+
+// inputUse is what one rule family reads of the input document, found by
+// walking the family's rules and every rule and function they depend on.
+type inputUse struct {
+	// whole: the family reads the input as a whole, or by a computed key,
+	// so its result cannot be keyed by parts of the input.
+	whole bool
+	// paths are the input paths read, one or two keys long ("goods",
+	// "record.parties"), sorted; a family reading nothing has none.
+	paths [][]string
+}
+
+// familyInputs works out the input paths each family reads. It reports
+// ok=false when a rule of the policy calls a non-deterministic built-in
+// (whose result may differ between two evaluations of the same input).
+func familyInputs(c *ast.Compiler, fams []family) (uses []inputUse, ok bool) {
+	byFamily := map[string][]*ast.Rule{}
+	for _, m := range c.Modules {
+		fam, isRule := strings.CutPrefix(strings.TrimPrefix(m.Package.Path.String(), "data."), "screen.rules.")
+		if !isRule {
+			continue
+		}
+		byFamily[fam] = append(byFamily[fam], m.Rules...)
+	}
+	deterministic := true
+	uses = make([]inputUse, len(fams))
+	for i, f := range fams {
+		seen := map[*ast.Rule]bool{}
+		queue := append([]*ast.Rule(nil), byFamily[f.name]...)
+		paths := map[string][]string{}
+		for len(queue) > 0 {
+			r := queue[len(queue)-1]
+			queue = queue[:len(queue)-1]
+			if seen[r] {
+				continue
+			}
+			seen[r] = true
+			for dep := range c.Graph.Dependencies(r) {
+				if dr, ok := dep.(*ast.Rule); ok && !seen[dr] {
+					queue = append(queue, dr)
+				}
+			}
+			walkInput(r, &uses[i], paths)
+			ast.WalkExprs(r, func(e *ast.Expr) bool {
+				if e.IsCall() {
+					if b, ok := ast.BuiltinMap[e.Operator().String()]; ok && b.Nondeterministic {
+						deterministic = false
+					}
+				}
+				return false
+			})
+		}
+		for _, p := range paths {
+			uses[i].paths = append(uses[i].paths, p)
+		}
+		sortPaths(uses[i].paths)
+	}
+	return uses, deterministic
+}
+
+// walkInput records the input paths x reads.
+func walkInput(x any, use *inputUse, paths map[string][]string) {
+	ast.WalkTerms(x, func(t *ast.Term) bool {
+		switch v := t.Value.(type) {
+		case ast.Ref:
+			if !v[0].Equal(ast.InputRootDocument) {
+				return false
+			}
+			var p []string
+			for _, e := range v[1:min(len(v), 3)] {
+				s, ok := e.Value.(ast.String)
+				if !ok {
+					break
+				}
+				p = append(p, string(s))
+			}
+			if len(p) == 0 {
+				use.whole = true
+			} else {
+				paths[strings.Join(p, ".")] = p
+			}
+			for _, e := range v[1:] {
+				walkInput(e, use, paths)
+			}
+			return true
+		case ast.Var:
+			if v.Equal(ast.InputRootDocument.Value) {
+				use.whole = true
+			}
+		}
+		return false
+	})
+}
+
+func sortPaths(ps [][]string) {
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && strings.Join(ps[j], ".") < strings.Join(ps[j-1], "."); j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
+}
+
+// memoKey identifies a family's result: the family and a digest of the
+// input parts it reads.
+type memoKey struct {
+	family int
+	digest [sha256.Size]byte
+}
+
+// memo remembers the reasons each rule family gave for the parts of the
+// input it reads. Rego evaluation is deterministic (policies can call no
+// non-deterministic built-in, and data is fixed for a Policy), so a
+// remembered result is the result evaluation would give: records that
+// differ only in what a family does not read (another record id, another
+// party name for the goods rules) skip its evaluation. It holds two
+// generations of at most max entries, like the engine's party cache.
+type memo struct {
+	max      int
+	mu       sync.Mutex
+	cur, old map[memoKey][]record.Reason
+}
+
+func newMemo(max int) *memo {
+	if max <= 0 {
+		return nil
+	}
+	return &memo{max: max, cur: map[memoKey][]record.Reason{}}
+}
+
+func (m *memo) get(k memoKey) ([]record.Reason, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if rs, ok := m.cur[k]; ok {
+		return rs, true
+	}
+	rs, ok := m.old[k]
+	if ok {
+		m.putLocked(k, rs)
+	}
+	return rs, ok
+}
+
+func (m *memo) put(k memoKey, rs []record.Reason) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.putLocked(k, rs)
+}
+
+func (m *memo) putLocked(k memoKey, rs []record.Reason) {
+	if len(m.cur) >= m.max {
+		m.old, m.cur = m.cur, make(map[memoKey][]record.Reason, m.max)
+	}
+	m.cur[k] = rs
+}
+
+// cloneReasons copies reasons deeply enough that callers may change them.
+func cloneReasons(rs []record.Reason) []record.Reason {
+	out := make([]record.Reason, len(rs))
+	for i, r := range rs {
+		r.Evidence = append([]string(nil), r.Evidence...)
+		out[i] = r
+	}
+	return out
+}
+
+// projector serialises the parts of one input document, each once.
+type projector struct {
+	input ast.Value
+	parts map[string]string
+}
+
+// digest returns the digest of the input parts paths name.
+func (pr *projector) digest(paths [][]string) [sha256.Size]byte {
+	h := sha256.New()
+	for _, p := range paths {
+		key := strings.Join(p, ".")
+		s, ok := pr.parts[key]
+		if !ok {
+			s = "\x00undefined"
+			if v := lookupPath(pr.input, p); v != nil {
+				s = v.String()
+			}
+			if pr.parts == nil {
+				pr.parts = map[string]string{}
+			}
+			pr.parts[key] = s
+		}
+		h.Write([]byte(key))
+		h.Write([]byte{0})
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	var d [sha256.Size]byte
+	h.Sum(d[:0])
+	return d
+}
+
+// lookupPath returns the value at p in v, or nil when there is none.
+func lookupPath(v ast.Value, p []string) ast.Value {
+	for _, k := range p {
+		obj, ok := v.(ast.Object)
+		if !ok {
+			return nil
+		}
+		t := obj.Get(ast.StringTerm(k))
+		if t == nil {
+			return nil
+		}
+		v = t.Value
+	}
+	return v
+}
