@@ -22,7 +22,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/screen-compliance/screen/lists"
@@ -97,6 +96,10 @@ type Index struct {
 	// is read-only, so a list never changes once read; the cache is
 	// bounded by the index's own size.
 	postings sync.Map
+	// fuzzy is the token dictionary of the fuzzy fallback, built once on
+	// first use.
+	fuzzy    *fuzzyDict
+	dictOnce sync.Once
 	closed   atomic.Bool
 	once     sync.Once
 	cerr     error
@@ -417,15 +420,13 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 		}
 		scored = ix.rescore(sc, docs, scored)
 		// last resort when no term or one-edit variant matched at all: long
-		// tokens within two edits (Bleve's fuzzy search, slow but rare)
+		// tokens within two edits
 		if len(docs) == 0 {
-			if fq := fuzzyQuery(a); fq != nil {
-				docs, err := ix.retrieve(ctx, fq, candidates)
-				if err != nil {
-					return nil, err
-				}
-				scored = ix.rescore(sc, docs, scored)
+			docs, err := ix.fuzzyLookup(ctx, a, candidates)
+			if err != nil {
+				return nil, err
 			}
+			scored = ix.rescore(sc, docs, scored)
 		}
 	}
 	cs := scored[:0]
@@ -714,42 +715,4 @@ func topN(acc []float32, touched []int32, n int) []int {
 		out[k] = int(i)
 	}
 	return out
-}
-
-// fuzzyQuery looks up every distinctive token of at least seven letters
-// within two edits.
-func fuzzyQuery(a names.Analysis) query.Query {
-	var qs []query.Query
-	for _, t := range a.Tokens {
-		if t.Class != names.ClassWord || len(t.Text) < 7 {
-			continue
-		}
-		fq := bleve.NewFuzzyQuery("t:" + t.Text)
-		fq.SetField(keyField)
-		fq.SetFuzziness(2)
-		fq.SetPrefix(2)
-		qs = append(qs, fq)
-	}
-	if len(qs) == 0 {
-		return nil
-	}
-	return bleve.NewDisjunctionQuery(qs...)
-}
-
-// retrieve runs a Bleve query and returns the top n name documents.
-func (ix *Index) retrieve(ctx context.Context, q query.Query, n int) ([]int, error) {
-	req := bleve.NewSearchRequestOptions(q, n, 0, false)
-	res, err := ix.bl.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("bleve search: %w", err)
-	}
-	out := make([]int, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		i, err := strconv.Atoi(h.ID)
-		if err != nil || i < 0 || i >= len(ix.snap.Docs) {
-			return nil, fmt.Errorf("bleve search: bad document id %q", h.ID)
-		}
-		out = append(out, i)
-	}
-	return out, nil
 }
