@@ -27,6 +27,7 @@ import (
 	"github.com/screen-compliance/screen/country"
 	"github.com/screen-compliance/screen/goods"
 	"github.com/screen-compliance/screen/index"
+	"github.com/screen-compliance/screen/internal/gencache"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/names"
 	"github.com/screen-compliance/screen/ownership"
@@ -178,7 +179,7 @@ type snapshot struct {
 	graph    *ownership.Graph
 	floor    float64
 	// parties caches index hits by party query (nil: no cache).
-	parties *partyCache
+	parties *gencache.Cache[partyKey, []index.Hit]
 	// evalAll evaluates every rule family whatever the input holds (tests
 	// compare it with the gated evaluation).
 	evalAll bool
@@ -543,14 +544,14 @@ func (e *Engine) matchParties(ctx context.Context, s *snapshot, rec *Record) ([]
 			q.IDs = append(q.IDs, p.IDNumber)
 		}
 		key := keyOf(&q)
-		hits, ok := s.parties.get(key)
+		hits, ok := s.parties.Get(key)
 		if !ok {
 			var err error
 			hits, err = s.index.Search(ctx, q, index.SearchOptions{Limit: e.cfg.maxMatches, MinScore: s.floor})
 			if err != nil {
 				return nil, fmt.Errorf("search %s %q: %w", p.Role, p.Name, err)
 			}
-			s.parties.put(key, hits)
+			s.parties.Put(key, hits)
 		}
 		for _, h := range hits {
 			programs := h.Entity.Programs

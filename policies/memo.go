@@ -3,10 +3,10 @@ package policies
 import (
 	"crypto/sha256"
 	"strings"
-	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/screen-compliance/screen/internal/gencache"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -121,50 +121,15 @@ type memoKey struct {
 	digest [sha256.Size]byte
 }
 
-// memo remembers the reasons each rule family gave for the parts of the
-// input it reads. Rego evaluation is deterministic (policies can call no
-// non-deterministic built-in, and data is fixed for a Policy), so a
-// remembered result is the result evaluation would give: records that
-// differ only in what a family does not read (another record id, another
-// party name for the goods rules) skip its evaluation. It holds two
-// generations of at most max entries, like the engine's party cache.
-type memo struct {
-	max      int
-	mu       sync.Mutex
-	cur, old map[memoKey][]record.Reason
-}
-
-func newMemo(max int) *memo {
-	if max <= 0 {
-		return nil
-	}
-	return &memo{max: max, cur: map[memoKey][]record.Reason{}}
-}
-
-func (m *memo) get(k memoKey) ([]record.Reason, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if rs, ok := m.cur[k]; ok {
-		return rs, true
-	}
-	rs, ok := m.old[k]
-	if ok {
-		m.putLocked(k, rs)
-	}
-	return rs, ok
-}
-
-func (m *memo) put(k memoKey, rs []record.Reason) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.putLocked(k, rs)
-}
-
-func (m *memo) putLocked(k memoKey, rs []record.Reason) {
-	if len(m.cur) >= m.max {
-		m.old, m.cur = m.cur, make(map[memoKey][]record.Reason, m.max)
-	}
-	m.cur[k] = rs
+// newMemo returns the memo of family results of a Policy: the reasons each
+// rule family gave for the parts of the input it reads. Rego evaluation is
+// deterministic (policies can call no non-deterministic built-in, and data
+// is fixed for a Policy), so a remembered result is the result evaluation
+// would give: records that differ only in what a family does not read
+// (another record id, another party name for the goods rules) skip its
+// evaluation. nil (no memo) when max <= 0.
+func newMemo(max int) *gencache.Cache[memoKey, []record.Reason] {
+	return gencache.New[memoKey, []record.Reason](max)
 }
 
 // cloneReasons copies reasons deeply enough that callers may change them.

@@ -32,6 +32,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"gopkg.in/yaml.v3"
 
+	"github.com/screen-compliance/screen/internal/gencache"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -109,7 +110,7 @@ type Policy struct {
 	// uses[i] is what family i reads of the input; memo remembers family
 	// results by those parts (nil: no memo).
 	uses []inputUse
-	memo *memo
+	memo *gencache.Cache[memoKey, []record.Reason]
 }
 
 // source is one policy file.
@@ -600,7 +601,7 @@ func (p *Policy) Evaluate(ctx context.Context, input ast.Value, present Sections
 				continue
 			}
 			k := memoKey{family: i, digest: pr.digest(p.uses[i].paths)}
-			if rs, ok := p.memo.get(k); ok {
+			if rs, ok := p.memo.Get(k); ok {
 				reasons = append(reasons, cloneReasons(rs)...)
 				mask &^= 1 << i
 				continue
@@ -655,7 +656,7 @@ func (p *Policy) eval(ctx context.Context, input ast.Value, mask uint64, keys ma
 			}
 		}
 		if k, ok := keys[i]; ok {
-			p.memo.put(k, cloneReasons(reasons[start:]))
+			p.memo.Put(k, cloneReasons(reasons[start:]))
 		}
 	}
 	return reasons, nil
