@@ -146,10 +146,17 @@ func TestConcurrentSearch(t *testing.T) {
 		wg.Add(1)
 		go func(g int) {
 			defer wg.Done()
+			// exact terms, typo keys and the two-edit fallback, whose
+			// postings and dictionary are read concurrently on first use
+			queries := []struct{ name, want string }{
+				{"Kim Jong Un", "un:KPi.033"}, {"Lauren Tnkunda", "un:CDi.001"},
+				{"Hogxiamg Indutsrail Developmetn", "ofac:102"},
+			}
 			for i := 0; i < 50; i++ {
-				hits, err := ix.Search(ctx, names.Query{Name: "Kim Jong Un"}, SearchOptions{Limit: 2})
-				if err != nil || len(hits) == 0 || hits[0].Entity.ID != "un:KPi.033" {
-					errs <- fmt.Errorf("goroutine %d: %v %v", g, hits, err)
+				q := queries[(i+g)%len(queries)]
+				hits, err := ix.Search(ctx, names.Query{Name: q.name}, SearchOptions{Limit: 2})
+				if err != nil || len(hits) == 0 || hits[0].Entity.ID != q.want {
+					errs <- fmt.Errorf("goroutine %d, %q: %v %v", g, q.name, hits, err)
 					return
 				}
 			}
