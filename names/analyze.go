@@ -5,6 +5,8 @@
 package names
 
 import (
+	"math/bits"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -114,25 +116,41 @@ func (a Analysis) Normalized() string {
 // Bong"). Legal-form tokens are left out. The result is sorted and
 // deduplicated.
 func (a Analysis) Keys() []string {
-	var out []string
-	add := func(k string) {
-		if !contains(out, k) {
-			out = append(out, k)
-		}
-	}
-	for i, t := range a.Tokens {
+	// the keys are written to one buffer and share one string
+	var buf []byte
+	var endBuf [32]int
+	ends := endBuf[:0]
+	for i := range a.Tokens {
+		t := &a.Tokens[i]
 		if t.Class == ClassLegal {
 			continue
 		}
-		for _, s := range t.Spellings() {
-			add("t:" + s)
+		buf = append(append(buf, "t:"...), t.Text...)
+		ends = append(ends, len(buf))
+		for _, s := range t.Alts {
+			buf = append(append(buf, "t:"...), s...)
+			ends = append(ends, len(buf))
 		}
 		if t.Phon != "" && (t.Class == ClassWord || t.Class == ClassGeneric) {
-			add("p:" + t.Phon)
+			buf = append(append(buf, "p:"...), t.Phon...)
+			ends = append(ends, len(buf))
 		}
 		if i+1 < len(a.Tokens) && a.Tokens[i+1].Class != ClassLegal {
-			add("t:" + t.Text + a.Tokens[i+1].Text)
+			buf = append(append(append(buf, "t:"...), t.Text...), a.Tokens[i+1].Text...)
+			ends = append(ends, len(buf))
 		}
+	}
+	if len(ends) == 0 {
+		return nil
+	}
+	all := string(buf)
+	out := make([]string, 0, len(ends))
+	start := 0
+	for _, end := range ends {
+		if k := all[start:end]; !contains(out, k) {
+			out = append(out, k)
+		}
+		start = end
 	}
 	sortStrings(out)
 	return out
@@ -237,27 +255,50 @@ func Analyze(name string) Analysis {
 }
 
 // tokenize splits a normalised name into raw tokens, transliterating as it
-// goes. A NUL byte marks a legal-form class inserted by Analyze.
+// goes. A NUL byte marks a legal-form class inserted by Analyze. The folded
+// texts are written to one buffer and share one string.
 func tokenize(name string) []rawToken {
-	var toks []rawToken
-	var cur strings.Builder
+	toks := make([]rawToken, 0, 4)
+	buf := make([]byte, 0, len(name))
+	// spans of buf holding the texts of toks[tok]
+	type span struct {
+		tok, start, end int
+		legal           bool
+	}
+	var spanBuf [8]span
+	spans := spanBuf[:0]
+	start := 0
 	legalNext := false
 	flush := func() {
-		if cur.Len() > 0 {
-			t := rawToken{text: cur.String()}
-			if legalNext {
-				t.legal = t.text
-				legalNext = false
-			}
-			toks = append(toks, t)
-			cur.Reset()
+		if len(buf) > start {
+			spans = append(spans, span{len(toks), start, len(buf), legalNext})
+			legalNext = false
+			toks = append(toks, rawToken{})
+			start = len(buf)
 		}
 	}
-	for _, r := range name {
+	for i := 0; i < len(name); {
+		if c := name[i]; c < utf8.RuneSelf {
+			// ASCII: the cases below for an ASCII rune
+			i++
+			switch {
+			case c == 0:
+				flush()
+				legalNext = true
+			case (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'):
+				buf = append(buf, c)
+			case c >= 'A' && c <= 'Z':
+				buf = append(buf, c+'a'-'A')
+			case c == '\'' || c == '`':
+				// apostrophe: no split
+			default:
+				flush()
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(name[i:])
+		i += size
 		switch {
-		case r == 0:
-			flush()
-			legalNext = true
 		case isHangulSyllable(r):
 			flush()
 			sp := hangulSpellings(r)
@@ -271,24 +312,39 @@ func tokenize(name string) []rawToken {
 			// no split
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			// digits next to letters stay in one token ("a320", "1st")
-			cur.WriteString(foldRune(r))
+			buf = append(buf, foldRune(r)...)
 		default:
 			flush()
 		}
 	}
 	flush()
+	if len(spans) > 0 {
+		all := string(buf)
+		for _, sp := range spans {
+			t := &toks[sp.tok]
+			t.text = all[sp.start:sp.end]
+			if sp.legal {
+				t.legal = t.text
+			}
+		}
+	}
 	return toks
 }
 
 // fold applies the vocabulary: alias markers and honorifics are dropped,
 // legal forms folded, number words turned to digits, classes assigned.
 func fold(raw []rawToken) []Token {
+	if len(raw) == 0 {
+		return nil
+	}
 	raw = joinNumbers(raw)
 	texts := make([]string, len(raw))
+	words := make([]*vocabWord, len(raw))
 	for i, t := range raw {
 		texts[i] = t.text
+		words[i] = lookupWord(t.text)
 	}
-	var out []Token
+	out := make([]Token, 0, len(raw))
 	for i := 0; i < len(raw); {
 		if raw[i].legal != "" {
 			out = append(out, Token{Text: raw[i].legal, Class: ClassLegal})
@@ -296,11 +352,11 @@ func fold(raw []rawToken) []Token {
 			continue
 		}
 		// alias markers ("a k a", "so called") and legal forms: longest match
-		if n := matchSeq(texts, i, aliasMarkers); n > 0 && len(raw) > n {
+		if n := matchAlias(texts, words, i); n > 0 && len(raw) > n {
 			i += n
 			continue
 		}
-		n, class := matchLegal(texts, i)
+		n, class := matchLegal(texts, words, i)
 		if n == 0 && len(raw[i].alts) == 0 {
 			class = fuzzyLegal(texts[i])
 			if class != "" {
@@ -312,33 +368,40 @@ func fold(raw []rawToken) []Token {
 			i += n
 			continue
 		}
-		t := raw[i]
+		t, w := raw[i], words[i]
 		i++
-		if honorifics[t.text] && len(raw) > 1 {
+		if w.honorific && len(raw) > 1 {
 			continue
 		}
+		// w stays the vocabulary entry of text
 		text := t.text
-		if d, ok := numberWords[text]; ok {
+		if w.isNumber {
+			text = w.number
+			w = lookupWord(text)
+		}
+		if w.isParticleForm {
+			text = w.particleForm
+			w = lookupWord(text)
+		}
+		if w.isAbbrev && len(raw) > 1 {
+			text = w.abbrev
+			w = lookupWord(text)
+		}
+		if d := ordinalDigits(text); d != text {
 			text = d
+			w = lookupWord(text)
 		}
-		if p, ok := particleForms[text]; ok {
-			text = p
-		}
-		if x, ok := abbreviations[text]; ok && len(raw) > 1 {
-			text = x
-		}
-		text = ordinalDigits(text)
 		tok := Token{Text: text, Alts: t.alts, Hangul: t.hangul, Syllable: t.hangul || t.han}
 		switch {
 		case isDigits(text):
 			tok.Class = ClassNumber
 		case len(text) == 1 && len(t.alts) == 0:
 			tok.Class = ClassInitial
-		case particles[text]:
+		case w.particle:
 			tok.Class = ClassParticle
 		case isPatronymic(text):
 			tok.Class = ClassPatronymic
-		case genericOrg[text]:
+		case w.generic:
 			tok.Class = ClassGeneric
 		}
 		if tok.Class == ClassWord || tok.Class == ClassGeneric || tok.Class == ClassPatronymic {
@@ -362,10 +425,9 @@ func fold(raw []rawToken) []Token {
 // unit word).
 func joinNumbers(raw []rawToken) []rawToken {
 	for i := 0; i+1 < len(raw); i++ {
-		t, ok1 := tensWords[raw[i].text]
-		u, ok2 := unitWords[raw[i+1].text]
-		if ok1 && ok2 && raw[i].legal == "" && raw[i+1].legal == "" {
-			raw[i] = rawToken{text: strconv.Itoa(t + u)}
+		t, u := lookupWord(raw[i].text), lookupWord(raw[i+1].text)
+		if t.isTens && u.isUnit && raw[i].legal == "" && raw[i+1].legal == "" {
+			raw[i] = rawToken{text: strconv.Itoa(t.tens + u.unit)}
 			raw = append(raw[:i+1], raw[i+2:]...)
 		}
 	}
@@ -412,17 +474,23 @@ func allLegal(ts []Token) bool {
 }
 
 // longLegal lists the one-word legal forms of at least nine letters,
-// matched within two edits ("Aktiengeselschaft"). Built once, read-only.
-var longLegal = sync.OnceValue(func() []string {
-	var out []string
+// matched within two edits ("Aktiengeselschaft"), with their letter masks.
+// Built once, read-only.
+var longLegal = sync.OnceValue(func() []maskedString {
+	var out []maskedString
 	for k := range legalForms {
 		if len(k) >= 9 && !strings.Contains(k, " ") {
-			out = append(out, k)
+			out = append(out, maskedString{k, letterMask(k)})
 		}
 	}
-	sort.Strings(out)
+	sort.Slice(out, func(i, j int) bool { return out[i].s < out[j].s })
 	return out
 })
+
+type maskedString struct {
+	s    string
+	mask uint32
+}
 
 // fuzzyLegal returns the class of a long one-word legal form within two
 // edits of t, or "".
@@ -430,9 +498,11 @@ func fuzzyLegal(t string) string {
 	if len(t) < 9 {
 		return ""
 	}
+	m := letterMask(t)
 	for _, k := range longLegal() {
-		if osa(t, k, 2) <= 2 {
-			return legalForms[k]
+		// each edit changes the letter set by at most two letters
+		if bits.OnesCount32(m^k.mask) <= 4 && osa(t, k.s, 2) <= 2 {
+			return legalForms[k.s]
 		}
 	}
 	return ""
@@ -456,16 +526,17 @@ var multiFirst = sync.OnceValue(func() map[string]bool {
 	return m
 })
 
-// matchSeq returns the length of the longest token sequence starting at i
-// that is a key of set with a true value, or 0.
-func matchSeq(texts []string, i int, set map[string]bool) int {
+// matchAlias returns the length of the longest token sequence starting at
+// i that is an alias marker, or 0 (words[i] is the entry of texts[i]).
+func matchAlias(texts []string, words []*vocabWord, i int) int {
 	best := 0
-	if set[texts[i]] {
+	if words[i].alias {
 		best = 1
 	}
-	if !multiFirst()[texts[i]] {
+	if !words[i].multiFirst {
 		return best
 	}
+	set := aliasMarkers
 	key := ""
 	for n := 1; n <= legalMaxTokens && i+n <= len(texts); n++ {
 		if n == 1 {
@@ -484,25 +555,29 @@ func matchSeq(texts []string, i int, set map[string]bool) int {
 // starting at texts[i], or 0. Ambiguous short forms ("sa", "as") count only
 // at the end of a name after at least two tokens. Single letters joined
 // ("s a") count only at the end.
-func matchLegal(texts []string, i int) (int, string) {
+func matchLegal(texts []string, words []*vocabWord, i int) (int, string) {
 	best, class := 0, ""
 	key := ""
 	maxN := legalMaxTokens
-	if !multiFirst()[texts[i]] {
+	if !words[i].multiFirst {
 		maxN = 1
 	}
 	for n := 1; n <= maxN && i+n <= len(texts); n++ {
+		var c string
+		var ok, ambiguous bool
 		if n == 1 {
 			key = texts[i]
+			c, ok, ambiguous = words[i].legalClass, words[i].legal, words[i].ambiguous
 		} else {
 			key += " " + texts[i+n-1]
+			c, ok = legalForms[key]
+			ambiguous = ambiguousLegal[key]
 		}
-		c, ok := legalForms[key]
 		if !ok {
 			continue
 		}
 		end := i+n == len(texts)
-		if ambiguousLegal[key] && (!end || i < 2) {
+		if ambiguous && (!end || i < 2) {
 			continue
 		}
 		if i == 0 && n == len(texts) { // the whole name: not a legal form
@@ -511,6 +586,97 @@ func matchLegal(texts []string, i int) (int, string) {
 		best, class = n, c
 	}
 	return best, class
+}
+
+// vocabWord is what the vocabulary (vocab.go and multiFirst) says of one
+// word, so that a token is looked up once rather than in every map.
+type vocabWord struct {
+	alias      bool // aliasMarkers
+	multiFirst bool // multiFirst
+	legal      bool // a key of legalForms
+	legalClass string
+	ambiguous  bool // ambiguousLegal
+	honorific  bool // honorifics
+	particle   bool // particles
+	generic    bool // genericOrg
+
+	number, particleForm, abbrev       string // numberWords, particleForms, abbreviations
+	isNumber, isParticleForm, isAbbrev bool
+
+	tens, unit     int // tensWords, unitWords
+	isTens, isUnit bool
+}
+
+// vocabulary maps every word of the vocabulary to its entry; none is the
+// entry of the other words.
+type vocabulary struct {
+	words map[string]*vocabWord
+	none  *vocabWord
+}
+
+// vocab is the vocabulary. Built once, read-only afterwards.
+var vocab = sync.OnceValue(func() vocabulary {
+	m := map[string]*vocabWord{}
+	word := func(k string) *vocabWord {
+		w := m[k]
+		if w == nil {
+			w = &vocabWord{}
+			m[k] = w
+		}
+		return w
+	}
+	for k, v := range aliasMarkers {
+		word(k).alias = v
+	}
+	for k := range multiFirst() {
+		word(k).multiFirst = true
+	}
+	for k, c := range legalForms {
+		w := word(k)
+		w.legal, w.legalClass = true, c
+	}
+	for k, v := range ambiguousLegal {
+		word(k).ambiguous = v
+	}
+	for k, v := range honorifics {
+		word(k).honorific = v
+	}
+	for k, v := range particles {
+		word(k).particle = v
+	}
+	for k, v := range genericOrg {
+		word(k).generic = v
+	}
+	for k, v := range numberWords {
+		w := word(k)
+		w.number, w.isNumber = v, true
+	}
+	for k, v := range particleForms {
+		w := word(k)
+		w.particleForm, w.isParticleForm = v, true
+	}
+	for k, v := range abbreviations {
+		w := word(k)
+		w.abbrev, w.isAbbrev = v, true
+	}
+	for k, v := range tensWords {
+		w := word(k)
+		w.tens, w.isTens = v, true
+	}
+	for k, v := range unitWords {
+		w := word(k)
+		w.unit, w.isUnit = v, true
+	}
+	return vocabulary{words: m, none: &vocabWord{}}
+})
+
+// lookupWord returns the vocabulary entry of s.
+func lookupWord(s string) *vocabWord {
+	v := vocab()
+	if w := v.words[s]; w != nil {
+		return w
+	}
+	return v.none
 }
 
 // isPatronymic reports whether a token looks like a Slavic patronymic.
@@ -560,4 +726,4 @@ func phonetic(s string) string {
 	return p
 }
 
-func sortStrings(ss []string) { sort.Strings(ss) }
+func sortStrings(ss []string) { slices.Sort(ss) }

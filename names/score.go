@@ -45,10 +45,126 @@ type Name struct {
 	Strength lists.Strength `json:"strength,omitempty"`
 	// Analysis is Analyze(Text).
 	Analysis Analysis `json:"analysis"`
-	// compounds[j] is the token Tokens[j].Text+Tokens[j+1].Text.
-	compounds []Token
-	// weights[j] is tokenWeight(&Tokens[j]).
-	weights []float64
+	// ctext holds the compounds of adjacent tokens, Tokens[j].Text +
+	// Tokens[j+1].Text for each j, one after the other.
+	ctext string
+	// info[j] summarises Tokens[j], then info[len(Tokens)+j] compound j:
+	// align reads it rather than the tokens, which it touches only for
+	// pairs that may be alike.
+	info []tokenInfo
+}
+
+// tokenInfo is what align needs to know of an entity token (or compound)
+// before comparing texts, in 16 bytes (four to a cache line). Texts of at
+// most eight bytes are packed into an integer, so that most comparisons
+// need not read the strings.
+type tokenInfo struct {
+	// packed is Text packed (packString) when n <= 8, else its first byte
+	packed uint64
+	mask   uint32 // Token.mask
+	// phon is a hash of Phon, never 0, or 0 when Phon is empty
+	phon uint8
+	// n is len(Text), 255 for 255 bytes or more
+	n     uint8
+	class Class
+	flags uint8
+}
+
+// tokenInfo flags.
+const (
+	// infoPlain: mask != 0 and plainClass(class), the letter-set filter
+	// applies
+	infoPlain = 1 << iota
+	// infoUncached: compared by tokenSim every time (spellings, Hangul,
+	// legal forms, initials, numbers)
+	infoUncached
+	// infoAlts: the token has alternative spellings
+	infoAlts
+)
+
+// packString packs a string of at most eight bytes into an integer, first
+// byte lowest; with the length it identifies the string.
+func packString(s string) uint64 {
+	var v uint64
+	for i := len(s) - 1; i >= 0; i-- {
+		v = v<<8 | uint64(s[i])
+	}
+	return v
+}
+
+// packedHash hashes a text of n bytes packed in v (at most eight).
+func packedHash(v uint64, n int) uint32 {
+	v *= 0x9e3779b97f4a7c15
+	return uint32(v>>32) ^ uint32(n)
+}
+
+// textHash hashes a token text (summarised by ti) for the similarity
+// caches; text is read only when longer than eight bytes.
+func textHash(ti *tokenInfo, text string) uint32 {
+	if ti.n <= 8 {
+		return packedHash(ti.text(), int(ti.n))
+	}
+	return strHash(text)
+}
+
+// text is Text packed (packString) when n <= 8.
+func (ti *tokenInfo) text() uint64 { return ti.packed }
+
+func newTokenInfo(t *Token) tokenInfo {
+	ti := tokenInfo{mask: t.mask, n: uint8(min(len(t.Text), 255)), class: t.Class}
+	if len(t.Text) <= 8 {
+		ti.packed = packString(t.Text)
+	} else {
+		ti.packed = uint64(t.Text[0])
+	}
+	if t.Phon != "" {
+		ti.phon = uint8(strHash(t.Phon)) | 1
+	}
+	if t.mask != 0 && plainClass(t.Class) {
+		ti.flags |= infoPlain
+	}
+	if len(t.Alts) > 0 || t.Hangul || t.Class == ClassLegal || t.Class == ClassInitial || t.Class == ClassNumber {
+		ti.flags |= infoUncached
+	}
+	if len(t.Alts) > 0 {
+		ti.flags |= infoAlts
+	}
+	return ti
+}
+
+// first is Text[0] (the token is not empty).
+func (ti *tokenInfo) first() byte { return byte(ti.packed) }
+
+// sameShort reports whether two texts of at most eight bytes are equal;
+// ok is false when they are longer (compare the strings).
+func sameShort(ai, bi *tokenInfo) (same, ok bool) {
+	if ai.n != bi.n {
+		return false, true
+	}
+	if ai.n <= 8 {
+		return ai.packed == bi.packed, true
+	}
+	return false, false
+}
+
+// samePhon reports whether a.Phon is not empty and equal to b.Phon,
+// reading them only when their hashes agree.
+func samePhon(ai, bi *tokenInfo, a, b *Token) bool {
+	return ai.phon != 0 && ai.phon == bi.phon && a.Phon == b.Phon
+}
+
+// weight is tokenWeight of the token.
+func (ti *tokenInfo) weight() float64 {
+	w := classWeight(ti.class)
+	if ti.class == ClassWord {
+		switch ti.n {
+		case 1, 2:
+			w *= 0.7
+		case 3:
+			w *= 0.85
+		}
+	}
+	return w
 }
 
 // NewName prepares an analysed name for scoring.
@@ -65,19 +181,60 @@ func (n *Name) Prepare() { n.prepare() }
 func (n *Name) prepare() {
 	ts := n.Analysis.Tokens
 	setMasks(ts)
-	n.weights = make([]float64, len(ts))
+	n.info = make([]tokenInfo, max(2*len(ts)-1, 0))
 	for j := range ts {
-		n.weights[j] = tokenWeight(&ts[j])
+		n.info[j] = newTokenInfo(&ts[j])
 	}
-	n.compounds = nil
+	n.ctext = ""
 	if len(ts) > 1 {
-		n.compounds = make([]Token, len(ts)-1)
+		var b strings.Builder
 		for j := 0; j+1 < len(ts); j++ {
-			t := Token{Text: ts[j].Text + ts[j+1].Text}
-			t.mask = letterMask(t.Text)
-			n.compounds[j] = t
+			b.WriteString(ts[j].Text)
+			b.WriteString(ts[j+1].Text)
+		}
+		n.ctext = b.String()
+		off := 0
+		for j := 0; j+1 < len(ts); j++ {
+			l := len(ts[j].Text) + len(ts[j+1].Text)
+			c := Token{Text: n.ctext[off : off+l]}
+			c.mask = letterMask(c.Text)
+			n.info[len(ts)+j] = newTokenInfo(&c)
+			off += l
 		}
 	}
+}
+
+// prepared reports whether prepare ran on the current tokens.
+func (n *Name) prepared() bool {
+	return len(n.info) == max(2*len(n.Analysis.Tokens)-1, 0)
+}
+
+// appendCompounds appends the tokens made of adjacent tokens of ts joined
+// ("ryon"+"bong") to dst; their texts share one allocation.
+func appendCompounds(dst, ts []Token) []Token {
+	if len(ts) < 2 {
+		return dst
+	}
+	size := 0
+	for j := 0; j+1 < len(ts); j++ {
+		size += len(ts[j].Text) + len(ts[j+1].Text)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for j := 0; j+1 < len(ts); j++ {
+		b.WriteString(ts[j].Text)
+		b.WriteString(ts[j+1].Text)
+	}
+	all := b.String()
+	off := 0
+	for j := 0; j+1 < len(ts); j++ {
+		l := len(ts[j].Text) + len(ts[j+1].Text)
+		t := Token{Text: all[off : off+l]}
+		t.mask = letterMask(t.Text)
+		dst = append(dst, t)
+		off += l
+	}
+	return dst
 }
 
 // EntityNames analyses every name of an entity: the primary name, then the
@@ -102,26 +259,36 @@ func Score(q Query, e *lists.Entity) Result {
 // similarity once per distinct token pair. A Scorer is not safe for
 // concurrent use; create one per query.
 type Scorer struct {
-	q       Query
-	a       Analysis
-	qw      []float64 // token weights
-	qcomp   []Token   // compounds of adjacent query tokens
+	q Query
+	a Analysis
+	// The query units are the tokens then the compounds of adjacent tokens
+	// (comp); uinfo summarises them (and gives the token weights).
+	comp    []Token
+	uinfo   []tokenInfo
 	kind    kindFamily
 	country string
 	dob     date
 	ids     []string
-	cache   map[simKey]float64
+	// cache holds token similarities by query unit (token index, or
+	// len(tokens)+j for compound j) and entity token text; altCache those
+	// with entity tokens that have alternative spellings.
+	cache    simCache
+	altCache altCache
+	// edges is align's scratch buffer.
+	edges []edge
+	// initial storage of comp, uinfo and edges for short names
+	compBuf  [scorerTokens - 1]Token
+	uinfoBuf [2*scorerTokens - 1]tokenInfo
+	edgeBuf  [12]edge
 }
 
-type simKey struct {
-	q int // query token index; len(tokens)+j for compound j
-	c string
-}
+// scorerTokens is the number of query tokens a Scorer holds without
+// allocating.
+const scorerTokens = 5
 
 // NewScorer prepares a query.
 func NewScorer(q Query) *Scorer {
-	s := &Scorer{q: q, a: Analyze(q.Name), kind: familyOf(q.Kind), dob: parseDate(q.DOB),
-		cache: make(map[simKey]float64, 16)}
+	s := &Scorer{q: q, a: Analyze(q.Name), kind: familyOf(q.Kind), dob: parseDate(q.DOB)}
 	if q.Country != "" {
 		s.country = country.Code(q.Country)
 		if s.country == "" {
@@ -134,15 +301,18 @@ func NewScorer(q Query) *Scorer {
 		}
 	}
 	ts := s.a.Tokens
-	s.qw = make([]float64, len(ts))
+	s.comp, s.uinfo = s.compBuf[:0], s.uinfoBuf[:0]
+	if len(ts) > scorerTokens {
+		s.comp, s.uinfo = make([]Token, 0, len(ts)-1), make([]tokenInfo, 0, 2*len(ts)-1)
+	}
+	s.comp = appendCompounds(s.comp, ts)
 	for i := range ts {
-		s.qw[i] = tokenWeight(&ts[i])
+		s.uinfo = append(s.uinfo, newTokenInfo(&ts[i]))
 	}
-	for i := 0; i+1 < len(ts); i++ {
-		t := Token{Text: ts[i].Text + ts[i+1].Text}
-		t.mask = letterMask(t.Text)
-		s.qcomp = append(s.qcomp, t)
+	for i := range s.comp {
+		s.uinfo = append(s.uinfo, newTokenInfo(&s.comp[i]))
 	}
+	s.edges = s.edgeBuf[:0]
 	return s
 }
 
@@ -211,9 +381,11 @@ type alignment struct {
 	pairs []alignedPair
 }
 
+// alignedPair is one pair of an explained alignment: query tokens
+// [qi,qi+qn) with entity tokens [cj,cj+cn).
 type alignedPair struct {
-	q, c string
-	sim  float64
+	qi, qn, cj, cn int
+	sim            float64
 }
 
 // Score compares the query with an entity whose names were prepared with
@@ -266,20 +438,29 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 		bestAl = s.align(bestName, true)
 	}
 	feats := []record.Feature{{Name: "name", Value: round4(bestAl.score)}}
-	var expl strings.Builder
+	expl := make([]byte, 0, 128)
 	if bestName != nil {
 		res.MatchedName = bestName.Text
-		fmt.Fprintf(&expl, "%q~%q:", s.q.Name, bestName.Text)
+		expl = strconv.AppendQuote(expl, s.q.Name)
+		expl = append(expl, '~')
+		expl = strconv.AppendQuote(expl, bestName.Text)
+		expl = append(expl, ':')
 		for _, p := range bestAl.pairs {
-			fmt.Fprintf(&expl, " %s~%s(%.2f)", p.q, p.c, p.sim)
+			expl = append(expl, ' ')
+			expl = appendJoined(expl, s.a.Tokens[p.qi:p.qi+p.qn])
+			expl = append(expl, '~')
+			expl = appendJoined(expl, bestName.Analysis.Tokens[p.cj:p.cj+p.cn])
+			expl = append(expl, '(')
+			expl = strconv.AppendFloat(expl, p.sim, 'f', 2, 64)
+			expl = append(expl, ')')
 		}
 		switch bestName.Strength {
 		case lists.StrengthWeak:
 			feats = append(feats, record.Feature{Name: "alias_weak", Value: weakAliasFactor, Detail: "weak alias"})
-			expl.WriteString("; weak alias x0.90")
+			expl = append(expl, "; weak alias x0.90"...)
 		case lists.StrengthFormer:
 			feats = append(feats, record.Feature{Name: "alias_former", Value: formerNameFactor, Detail: "former name"})
-			expl.WriteString("; former name x0.95")
+			expl = append(expl, "; former name x0.95"...)
 		}
 	}
 	if s.kind != famUnknown && ek == s.kind {
@@ -288,7 +469,8 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 	if qual.hasDOB {
 		detail := s.q.DOB + " vs " + joinDates(e.BirthDates)
 		feats = append(feats, record.Feature{Name: "dob", Value: round4(qual.dob), Detail: detail})
-		fmt.Fprintf(&expl, "; dob %+.2f (%s)", qual.dob, detail)
+		expl = appendDelta(append(expl, "; dob "...), qual.dob)
+		expl = append(append(append(expl, " ("...), detail...), ')')
 	}
 	if qual.hasCountry {
 		detail := s.country
@@ -296,16 +478,40 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 			detail = s.country + " vs " + entityCodes(e.Countries)
 		}
 		feats = append(feats, record.Feature{Name: "country", Value: round4(qual.country), Detail: detail})
-		fmt.Fprintf(&expl, "; country %+.2f (%s)", qual.country, detail)
+		expl = appendDelta(append(expl, "; country "...), qual.country)
+		expl = append(append(append(expl, " ("...), detail...), ')')
 	}
 	if qual.id != "" {
 		feats = append(feats, record.Feature{Name: "id", Value: 1, Detail: qual.id})
-		fmt.Fprintf(&expl, "; identifier %s matches", qual.id)
+		expl = append(append(append(expl, "; identifier "...), qual.id...), " matches"...)
 	}
 	res.Score = qual.score
 	res.Features = feats
-	res.Explanation = expl.String()
+	res.Explanation = string(expl)
 	return res
+}
+
+// appendJoined appends the texts of ts joined by "+".
+func appendJoined(b []byte, ts []Token) []byte {
+	for i := range ts {
+		if i > 0 {
+			b = append(b, '+')
+		}
+		b = append(b, ts[i].Text...)
+	}
+	return b
+}
+
+// appendDelta appends f as fmt's %+.2f does: with two decimals and a sign.
+func appendDelta(b []byte, f float64) []byte {
+	n := len(b)
+	b = strconv.AppendFloat(b, f, 'f', 2, 64)
+	if b[n] != '-' && b[n] != '+' {
+		b = append(b, 0)
+		copy(b[n+1:], b[n:])
+		b[n] = '+'
+	}
+	return b
 }
 
 // qualifiers are the evidence beside the name.
@@ -333,9 +539,11 @@ func (s *Scorer) qualify(e *lists.Entity, ek kindFamily, nameScore float64) qual
 			q.score += d
 		}
 	}
-	if id, ok := s.idMatch(e.Identifiers); ok {
-		q.id = id
-		q.score = max(q.score, 0.9+0.1*nameScore)
+	if len(s.ids) > 0 { // else the entity's identifiers need not be read
+		if id, ok := s.idMatch(e.Identifiers); ok {
+			q.id = id
+			q.score = max(q.score, 0.9+0.1*nameScore)
+		}
 	}
 	q.score = round4(clamp01(q.score))
 	return q
@@ -350,7 +558,7 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 	if len(qt) == 0 || len(ct) == 0 {
 		return alignment{}
 	}
-	if len(n.weights) != len(ct) || (len(ct) > 1 && len(n.compounds) != len(ct)-1) {
+	if !n.prepared() {
 		// a Name built without NewName or Prepare: prepare a copy
 		cp := *n
 		cp.Analysis.Tokens = append([]Token(nil), ct...)
@@ -358,58 +566,67 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 		n = &cp
 		ct = n.Analysis.Tokens
 	}
-	type edge struct {
-		qi, qn, cj, cn int // query tokens [qi,qi+qn), entity tokens [cj,cj+cn)
-		sim            float64
-	}
-	var buf [48]edge
-	edges := buf[:0]
+	ci := n.info
+	uf := s.uinfo
+	edges := s.edges[:0]
 	for i := range qt {
 		for j := range ct {
-			if sim := s.sim(i, &ct[j]); sim >= minEdgeSim {
-				edges = append(edges, edge{i, 1, j, 1, sim})
+			if unlike(&uf[i], &ci[j]) {
+				continue
+			}
+			if sim := s.sim(i, &ct[j], &ci[j]); sim >= minEdgeSim {
+				edges = append(edges, edge{int32(i), 1, int32(j), 1, sim})
 			}
 		}
 	}
 	// merged tokens: "ryon bong" ~ "ryonbong"
-	for i := range s.qcomp {
+	for i := 0; i+1 < len(qt); i++ {
 		if qt[i].Class == ClassLegal || qt[i+1].Class == ClassLegal {
 			continue
 		}
 		for j := range ct {
-			if len(ct[j].Text) < 4 {
+			if ci[j].n < 4 || unlike(&uf[len(qt)+i], &ci[j]) || apart(&uf[len(qt)+i], &ci[j], 0) {
 				continue
 			}
-			if sim := s.sim(len(qt)+i, &ct[j]); sim >= 0.85 {
-				edges = append(edges, edge{i, 2, j, 1, sim})
+			if sim := s.sim(len(qt)+i, &ct[j], &ci[j]); sim >= 0.85 {
+				edges = append(edges, edge{int32(i), 2, int32(j), 1, sim})
 			}
 		}
 	}
-	for j := range n.compounds {
-		if ct[j].Class == ClassLegal || ct[j+1].Class == ClassLegal {
+	off := 0
+	for j := 0; j+1 < len(ct); j++ {
+		cj := &ci[len(ct)+j]
+		l := int(cj.n)
+		if l == 255 {
+			l = len(ct[j].Text) + len(ct[j+1].Text)
+		}
+		text := n.ctext[off : off+l]
+		off += l
+		if ci[j].class == ClassLegal || ci[j+1].class == ClassLegal {
 			continue
 		}
 		for i := range qt {
-			if len(qt[i].Text) < 4 {
+			if len(qt[i].Text) < 4 || unlike(&uf[i], cj) || apart(&uf[i], cj, compoundSlack(&uf[i], cj)) {
 				continue
 			}
-			if sim := s.sim(i, &n.compounds[j]); sim >= 0.85 {
-				edges = append(edges, edge{i, 1, j, 2, sim})
+			if sim := s.simCompound(i, text, cj); sim >= 0.85 {
+				edges = append(edges, edge{int32(i), 1, int32(j), 2, sim})
 			}
 		}
 	}
 	// acronyms and joined initials: "PLA" ~ "People's Liberation Army",
 	// "JC Juncker" ~ "Jean-Claude Juncker"
 	for i := range qt {
-		if j, n := acronymSpan(&qt[i], ct); n > 0 {
-			edges = append(edges, edge{i, 1, j, n, acronymSim})
+		if j, n := acronymSpanInfo(&qt[i], ci[:len(ct)]); n > 0 {
+			edges = append(edges, edge{int32(i), 1, int32(j), int32(n), acronymSim})
 		}
 	}
 	for j := range ct {
-		if i, n := acronymSpan(&ct[j], qt); n > 0 {
-			edges = append(edges, edge{i, n, j, 1, acronymSim})
+		if i, n := acronymSpanEntity(&ci[j], qt); n > 0 {
+			edges = append(edges, edge{int32(i), int32(n), int32(j), 1, acronymSim})
 		}
 	}
+	s.edges = edges[:0]
 	var qUsed, cUsed uint64
 	var matched, alignedW float64
 	strong := 0
@@ -432,34 +649,35 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 		}
 		e := edges[bi]
 		edges[bi].sim = -1
-		qm := spanMask(e.qi, e.qn)
-		cm := spanMask(e.cj, e.cn)
+		qi, qn, cj, cn := int(e.qi), int(e.qn), int(e.cj), int(e.cn)
+		qm := spanMask(qi, qn)
+		cm := spanMask(cj, cn)
 		if qUsed&qm != 0 || cUsed&cm != 0 {
 			continue
 		}
 		qUsed |= qm
 		cUsed |= cm
 		var wq, wc float64
-		for k := e.qi; k < e.qi+e.qn; k++ {
-			wq += s.qw[k]
+		for k := qi; k < qi+qn; k++ {
+			wq += s.uinfo[k].weight()
 		}
-		for k := e.cj; k < e.cj+e.cn; k++ {
-			wc += n.weights[k]
+		for k := cj; k < cj+cn; k++ {
+			wc += ci[k].weight()
 		}
 		w := (wq + wc) / 2
 		matched += simCurve(e.sim) * w
 		alignedW += w
-		if e.sim >= 0.8 && (e.qn > 1 || distinctive(qt[e.qi].Class)) {
+		if e.sim >= 0.8 && (qn > 1 || distinctive(qt[qi].Class)) {
 			strong++
 		}
 		if explain {
-			pairs = append(pairs, alignedPair{q: joinTokens(qt[e.qi : e.qi+e.qn]), c: joinTokens(ct[e.cj : e.cj+e.cn]), sim: e.sim})
+			pairs = append(pairs, alignedPair{qi: qi, qn: qn, cj: cj, cn: cn, sim: e.sim})
 		}
 	}
 	// unmatched query tokens count fully, unless two or more distinctive
 	// tokens matched: then an extra middle name costs less.
 	mu := 1.0
-	if strong >= 2 && coveredDistinctive(ct, cUsed) {
+	if strong >= 2 && coveredDistinctive(ci[:len(ct)], cUsed) {
 		// every distinctive token of the entity name is in the query: the
 		// query is the listed name with more names added
 		mu = queryExtraWeight
@@ -467,10 +685,10 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 	var uq, uc float64
 	// a patronymic on one side only ("Vladimir Vladimirovich Putin" vs
 	// "Vladimir Putin") is missing information, not a contradiction
-	qPat, cPat := hasClass(qt, ClassPatronymic), hasClass(ct, ClassPatronymic)
+	qPat, cPat := hasClass(qt, ClassPatronymic), infoHasClass(ci[:len(ct)], ClassPatronymic)
 	for i := range qt {
 		if qUsed&(1<<uint(min(i, 63))) == 0 {
-			w := mu * s.qw[i]
+			w := mu * s.uinfo[i].weight()
 			if qt[i].Class == ClassPatronymic && !cPat {
 				w *= patronymicAlone
 			}
@@ -486,11 +704,11 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 	}
 	for j := range ct {
 		if cUsed&(1<<uint(min(j, 63))) == 0 {
-			w := n.weights[j]
-			if ct[j].Class == ClassPatronymic && !qPat {
+			w := ci[j].weight()
+			if ci[j].class == ClassPatronymic && !qPat {
 				w *= patronymicAlone
 			}
-			if distinctive(ct[j].Class) || ct[j].Class == ClassInitial {
+			if distinctive(ci[j].class) || ci[j].class == ClassInitial {
 				uc += lambda * w
 			} else {
 				uc += 0.25 * w
@@ -504,6 +722,13 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 	return alignment{score: matched / den, pairs: pairs}
 }
 
+// edge is a candidate pair of align: query tokens [qi,qi+qn) with entity
+// tokens [cj,cj+cn).
+type edge struct {
+	qi, qn, cj, cn int32
+	sim            float64
+}
+
 func spanMask(i, n int) uint64 {
 	var m uint64
 	for k := i; k < i+n; k++ {
@@ -512,54 +737,129 @@ func spanMask(i, n int) uint64 {
 	return m
 }
 
-func joinTokens(ts []Token) string {
-	if len(ts) == 1 {
-		return ts[0].Text
+// unlike reports whether sim certainly rejects the pair (the letter-set
+// filter of sim without string comparison); false when unsure.
+func unlike(q, c *tokenInfo) bool {
+	if q.flags&c.flags&infoPlain == 0 {
+		return false
 	}
-	parts := make([]string, len(ts))
-	for i := range ts {
-		parts[i] = ts[i].Text
+	d := bits.OnesCount32(q.mask ^ c.mask)
+	slack := 2 * editBudget(int(min(q.n, c.n)))
+	return d > slack && (d > slack+4 || q.phon == 0 || q.phon != c.phon)
+}
+
+// apart reports whether a query unit q and an entity token (or compound)
+// c, both plain, differ in letters and in length by more than the edit
+// budget plus slack: no spelling of c's text can then be within the edit
+// budget of q (tokenSim, whatever c's phonetic key or syllable flag), and
+// their similarity is below 0.85 when slack is 0, below minEdgeSim when it
+// is compoundSlack.
+//
+// Such pairs are rejected before the similarity cache, which is keyed by
+// text only: a query compound is compared at the 0.85 threshold only, and
+// a query token with an entity compound with the compoundSlack bound,
+// which holds for any token of the same text, at either threshold.
+func apart(q, c *tokenInfo, slack int) bool {
+	if q.flags&c.flags&infoPlain == 0 || q.mask == c.mask || q.n == 255 || c.n == 255 {
+		return false
 	}
-	return strings.Join(parts, "+")
+	d := int(q.n) - int(c.n)
+	if d < 0 {
+		d = -d
+	}
+	return d > editBudget(int(min(q.n, c.n)))+slack
+}
+
+// compoundSlack is the slack of apart for a query token q and an entity
+// compound c: stringSim rejects a length difference over the budget plus
+// two, plus four when the phonetic keys may agree (q has one, both have at
+// least four letters).
+func compoundSlack(q, c *tokenInfo) int {
+	if q.phon != 0 && min(q.n, c.n) >= 4 {
+		return 4
+	}
+	return 2
 }
 
 // sim returns the similarity of query unit qi (a token, or a compound when
-// qi >= len(tokens)) with an entity token. Pairs that cannot be alike (too
-// many letters differ) are rejected without string comparison; the others
-// are computed once per distinct pair and cached.
-func (s *Scorer) sim(qi int, c *Token) float64 {
+// qi >= len(tokens)) with an entity token c summarised by ci. Pairs that
+// cannot be alike (too many letters differ) are rejected without string
+// comparison; the others are computed once per distinct pair and cached.
+func (s *Scorer) sim(qi int, c *Token, ci *tokenInfo) float64 {
+	qf := &s.uinfo[qi]
 	q := s.qunit(qi)
-	if q.mask != 0 && c.mask != 0 && plainClass(q.Class) && plainClass(c.Class) {
-		if q.Text == c.Text {
-			return 1
-		}
+	if qf.flags&ci.flags&infoPlain != 0 {
 		// each edit changes the letter set by at most two letters; only
 		// tokens with the same phonetic key get two edits more
-		slack := editBudget(min(len(q.Text), len(c.Text)))
-		if q.Phon != "" && q.Phon == c.Phon {
-			slack += 2
-		}
-		if bits.OnesCount32(q.mask^c.mask) > 2*slack {
+		d := bits.OnesCount32(qf.mask ^ ci.mask)
+		if slack := editBudget(int(min(qf.n, ci.n))); d > 2*slack && (d > 2*slack+4 || !samePhon(qf, ci, q, c)) {
 			return 0
 		}
+		// equal texts have equal masks
+		if d == 0 {
+			if same, ok := sameShort(qf, ci); same || (!ok && q.Text == c.Text) {
+				return 1
+			}
+		}
 	}
-	if len(c.Alts) > 0 || c.Hangul || c.Class == ClassLegal || c.Class == ClassInitial || c.Class == ClassNumber {
-		return tokenSim(q, c)
+	if ci.flags&infoUncached != 0 {
+		if ci.flags&infoAlts == 0 {
+			return tokenSim(q, c)
+		}
+		h := altHash(c, textHash(ci, c.Text))
+		if v, ok := s.altCache.get(qi, h, c); ok {
+			return v
+		}
+		v := tokenSim(q, c)
+		s.altCache.put(qi, h, c, v)
+		return v
 	}
-	k := simKey{qi, c.Text}
-	if v, ok := s.cache[k]; ok {
+	var text string
+	if ci.n > 8 {
+		text = c.Text
+	}
+	h := textHash(ci, text)
+	if v, ok := s.cache.get(qi, h, ci, text); ok {
 		return v
 	}
 	v := tokenSim(q, c)
-	s.cache[k] = v
+	s.cache.put(qi, h, ci, c.Text, v)
 	return v
 }
 
+// simCompound is sim for an entity compound (summarised by ci): a token of
+// class ClassWord with no spellings nor phonetic key.
+func (s *Scorer) simCompound(qi int, text string, ci *tokenInfo) float64 {
+	qf := &s.uinfo[qi]
+	q := s.qunit(qi)
+	if qf.flags&ci.flags&infoPlain != 0 {
+		d := bits.OnesCount32(qf.mask ^ ci.mask)
+		if d > 2*editBudget(int(min(qf.n, ci.n))) {
+			return 0
+		}
+		if d == 0 {
+			if same, ok := sameShort(qf, ci); same || (!ok && q.Text == text) {
+				return 1
+			}
+		}
+	}
+	h := textHash(ci, text)
+	if v, ok := s.cache.get(qi, h, ci, text); ok {
+		return v
+	}
+	c := Token{Text: text, mask: ci.mask}
+	v := tokenSim(q, &c)
+	s.cache.put(qi, h, ci, text, v)
+	return v
+}
+
+// qunit returns query unit qi: a token, or a compound when qi >=
+// len(tokens).
 func (s *Scorer) qunit(qi int) *Token {
 	if qi < len(s.a.Tokens) {
 		return &s.a.Tokens[qi]
 	}
-	return &s.qcomp[qi-len(s.a.Tokens)]
+	return &s.comp[qi-len(s.a.Tokens)]
 }
 
 // date is a parsed (partial) date; a range has year..yearTo.
@@ -571,7 +871,10 @@ type date struct {
 // day-first forms ("01.05.1960", "01/05/1960"). Unparseable input yields
 // the zero date.
 func parseDate(s string) date {
-	s = strings.TrimSpace(s)
+	if len(s) == 0 || !isDigit(s[0]) || !isDigit(s[len(s)-1]) {
+		// digits at both ends have no space to trim
+		s = strings.TrimSpace(s)
+	}
 	if s == "" {
 		return date{}
 	}
@@ -766,6 +1069,8 @@ func simCurve(s float64) float64 {
 	return math.Pow(s, simPower)
 }
 
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 // atoiDigits parses a string of ASCII digits without allocating.
 func atoiDigits(s string) (int, bool) {
 	n := 0
@@ -796,11 +1101,22 @@ func hasClass(ts []Token, c Class) bool {
 // acronymSim is the similarity of an acronym with the words it abbreviates.
 const acronymSim = 0.9
 
-// acronymSpan finds the first run of tokens in ts whose initials spell the
-// token a ("pla" = "people liberation army"). a must be a joined run of
-// initials, or at least three letters long; the run must be as long as a.
-// It returns the start and length of the run, or 0 length.
-func acronymSpan(a *Token, ts []Token) (int, int) {
+// distinctive reports whether tokens of class c identify a name (as opposed
+// to particles, generic words and legal forms).
+func distinctive(c Class) bool {
+	switch c {
+	case ClassWord, ClassNumber, ClassAcronym, ClassPatronymic:
+		return true
+	}
+	return false
+}
+
+// acronymSpanInfo finds the first run of tokens (summarised by ts) whose
+// initials spell the token a ("pla" = "people liberation army"). a must be
+// a joined run of initials, or at least three letters long; the run must
+// be as long as a. It returns the start and length of the run, or 0
+// length.
+func acronymSpanInfo(a *Token, ts []tokenInfo) (int, int) {
 	l := len(a.Text)
 	if l < 2 || l > 6 || len(ts) < l || (a.Class != ClassAcronym && l < 3) || len(a.Alts) > 0 {
 		return 0, 0
@@ -812,7 +1128,7 @@ func acronymSpan(a *Token, ts []Token) (int, int) {
 		ok := true
 		for k := 0; k < l; k++ {
 			t := &ts[j+k]
-			if t.Class == ClassLegal || t.Class == ClassNumber || len(t.Text) < 2 || t.Text[0] != a.Text[k] {
+			if t.class == ClassLegal || t.class == ClassNumber || t.n < 2 || t.first() != a.Text[k] {
 				ok = false
 				break
 			}
@@ -824,21 +1140,47 @@ func acronymSpan(a *Token, ts []Token) (int, int) {
 	return 0, 0
 }
 
-// distinctive reports whether tokens of class c identify a name (as opposed
-// to particles, generic words and legal forms).
-func distinctive(c Class) bool {
-	switch c {
-	case ClassWord, ClassNumber, ClassAcronym, ClassPatronymic:
-		return true
+// acronymSpanEntity is acronymSpanInfo the other way round: the run of
+// tokens ts spelling a token summarised by a (whose text, of at most six
+// bytes, is packed).
+func acronymSpanEntity(a *tokenInfo, ts []Token) (int, int) {
+	l := int(a.n)
+	if l < 2 || l > 6 || len(ts) < l || (a.class != ClassAcronym && l < 3) || a.flags&infoAlts != 0 {
+		return 0, 0
+	}
+	if a.class != ClassAcronym && a.class != ClassWord {
+		return 0, 0
+	}
+	for j := 0; j+l <= len(ts); j++ {
+		ok := true
+		for k := 0; k < l; k++ {
+			t := &ts[j+k]
+			if t.Class == ClassLegal || t.Class == ClassNumber || len(t.Text) < 2 || t.Text[0] != byte(a.text()>>(8*k)) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return j, l
+		}
+	}
+	return 0, 0
+}
+
+func infoHasClass(ts []tokenInfo, c Class) bool {
+	for i := range ts {
+		if ts[i].class == c {
+			return true
+		}
 	}
 	return false
 }
 
 // coveredDistinctive reports whether every distinctive token of ts is in
 // the used mask.
-func coveredDistinctive(ts []Token, used uint64) bool {
+func coveredDistinctive(ts []tokenInfo, used uint64) bool {
 	for j := range ts {
-		if distinctive(ts[j].Class) && used&(1<<uint(min(j, 63))) == 0 {
+		if distinctive(ts[j].class) && used&(1<<uint(min(j, 63))) == 0 {
 			return false
 		}
 	}

@@ -162,7 +162,7 @@ func stringSim(a, b, pa, pb string) float64 {
 		}
 		return 0
 	}
-	sim := smetrics.JaroWinkler(a, b, 0.7, 4)
+	sim := jaroWinkler(a, b)
 	if minLen <= 4 && d > 0 {
 		// one edit in a very short token is a larger change than
 		// Jaro-Winkler's prefix bonus suggests
@@ -201,14 +201,20 @@ func abs(i int) int {
 }
 
 // osa returns the optimal-string-alignment distance of two byte strings
-// (Levenshtein plus transposition of adjacent letters), or limit+1 when it
-// exceeds limit.
+// (Levenshtein plus transposition of adjacent letters), or a value above
+// limit (limit+1 or the distance) when it exceeds limit.
 func osa(a, b string, limit int) int {
 	if len(a) < len(b) {
 		a, b = b, a
 	}
 	if len(a)-len(b) > limit {
 		return limit + 1
+	}
+	if d, ok := osaBits(a, b); ok {
+		if d > limit {
+			return limit + 1
+		}
+		return d
 	}
 	var buf [3][48]int
 	if len(b)+1 > len(buf[0]) {
@@ -250,4 +256,134 @@ func osaRows(a, b string, prev2, prev, cur []int, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
+}
+
+// osaAlphabet is the number of symbols osaBits handles: 'a'..'z', '0'..'9'.
+const osaAlphabet = 36
+
+// osaSymbol maps a lower-case ASCII letter or digit to 0..35, anything else
+// to -1.
+func osaSymbol(c byte) int {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return int(c - 'a')
+	case c >= '0' && c <= '9':
+		return int(c-'0') + 26
+	}
+	return -1
+}
+
+// osaBits computes the optimal-string-alignment distance of a and b (b at
+// most 64 bytes, both made of lower-case ASCII letters and digits) with
+// Hyyrö's bit-parallel algorithm (2003); ok is false for other input.
+func osaBits(a, b string) (int, bool) {
+	m := len(b)
+	if m == 0 || m > 64 {
+		return len(a), m == 0
+	}
+	var peq [osaAlphabet]uint64
+	for i := 0; i < m; i++ {
+		k := osaSymbol(b[i])
+		if k < 0 {
+			return 0, false
+		}
+		peq[k] |= 1 << uint(i)
+	}
+	vp, vn, d0, pmOld := ^uint64(0), uint64(0), uint64(0), uint64(0)
+	last := uint64(1) << uint(m-1)
+	dist := m
+	for j := 0; j < len(a); j++ {
+		k := osaSymbol(a[j])
+		if k < 0 {
+			return 0, false
+		}
+		pm := peq[k]
+		tr := ((^d0 & pm) << 1) & pmOld
+		d0 = (((pm & vp) + vp) ^ vp) | pm | vn | tr
+		hp := vn | ^(d0 | vp)
+		hn := d0 & vp
+		if hp&last != 0 {
+			dist++
+		}
+		if hn&last != 0 {
+			dist--
+		}
+		hp = hp<<1 | 1
+		hn <<= 1
+		vp = hn | ^(d0 | hp)
+		vn = hp & d0
+		pmOld = pm
+	}
+	return dist, true
+}
+
+// jaroWinkler is smetrics.JaroWinkler(a, b, 0.7, 4) computed without
+// allocating for strings of up to 64 bytes, with the same floating-point
+// operations in the same order.
+func jaroWinkler(a, b string) float64 {
+	if len(a) > 64 || len(b) > 64 {
+		return smetrics.JaroWinkler(a, b, 0.7, 4)
+	}
+	j := jaro(a, b)
+	if j <= 0.7 {
+		return j
+	}
+	prefixSize := min(len(a), 4, len(b))
+	var prefixMatch float64
+	for i := 0; i < prefixSize; i++ {
+		if a[i] != b[i] {
+			break
+		}
+		prefixMatch++
+	}
+	return j + 0.1*prefixMatch*(1.0-j)
+}
+
+// jaro is smetrics.Jaro for strings of up to 64 bytes.
+func jaro(a, b string) float64 {
+	if len(a) == 0 && len(b) == 0 {
+		return 1
+	}
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	la := float64(len(a))
+	lb := float64(len(b))
+	matchRange := max(0, max(len(a), len(b))/2-1)
+	var matchesA, matchesB [64]bool
+	var matches float64
+	for i := 0; i < len(a); i++ {
+		start := max(0, i-matchRange)
+		end := min(len(b)-1, i+matchRange)
+		for j := start; j <= end; j++ {
+			if matchesB[j] {
+				continue
+			}
+			if a[i] == b[j] {
+				matchesA[i] = true
+				matchesB[j] = true
+				matches++
+				break
+			}
+		}
+	}
+	if matches == 0 {
+		return 0
+	}
+	unaligned := 0
+	j := 0
+	for i := 0; i < len(a); i++ {
+		if !matchesA[i] {
+			continue
+		}
+		for !matchesB[j] {
+			j++
+		}
+		if a[i] != b[j] {
+			unaligned++
+		}
+		j++
+	}
+	transpositions := float64(unaligned / 2)
+	return ((matches / la) + (matches / lb) + ((matches - transpositions) / matches)) / 3.0
 }

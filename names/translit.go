@@ -2,6 +2,7 @@ package names
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/gosimple/unidecode"
@@ -42,6 +43,71 @@ func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 // hanSpellings returns the pinyin readings of a Han character without tone
 // marks, most common first (at most two), or nil when unknown.
 func hanSpellings(r rune) []string {
+	value, ok := pinyin.PinyinDict[int(r)]
+	if !ok || pinyin.Style != pinyin.Normal {
+		return hanSpellingsSlow(r)
+	}
+	// go-pinyin's Normal style, without its regular expressions: each
+	// reading with its tone marks removed (toneless), then folded
+	out := make([]string, 0, 2)
+	var buf []byte
+	for value != "" {
+		var p string
+		p, value, _ = strings.Cut(value, ",")
+		buf = buf[:0]
+		for _, c := range p {
+			if l := toneless(c); l != 0 {
+				buf = append(buf, l)
+			} else {
+				buf = append(buf, foldRune(c)...)
+			}
+		}
+		if len(buf) > 0 && !containsBytes(out, buf) {
+			out = append(out, string(buf))
+		}
+		if len(out) == 2 {
+			break
+		}
+	}
+	return out
+}
+
+func containsBytes(ss []string, b []byte) bool {
+	for _, s := range ss {
+		if s == string(b) {
+			return true
+		}
+	}
+	return false
+}
+
+// toneless returns the letter go-pinyin's Normal style writes for a
+// tone-marked pinyin letter (its phonetic-symbol table with the tone digit
+// dropped), or 0 for any other rune.
+func toneless(r rune) byte {
+	switch r {
+	case 'ā', 'á', 'ǎ', 'à':
+		return 'a'
+	case 'ē', 'é', 'ě', 'è':
+		return 'e'
+	case 'ō', 'ó', 'ǒ', 'ò':
+		return 'o'
+	case 'ī', 'í', 'ǐ', 'ì':
+		return 'i'
+	case 'ū', 'ú', 'ǔ', 'ù':
+		return 'u'
+	case 'ü', 'ǘ', 'ǚ', 'ǜ':
+		return 'v'
+	case 'ń', 'ň', 'ǹ':
+		return 'n'
+	case 'ḿ':
+		return 'm'
+	}
+	return 0
+}
+
+// hanSpellingsSlow is hanSpellings through go-pinyin's own conversion.
+func hanSpellingsSlow(r rune) []string {
 	args := pinyin.NewArgs()
 	args.Heteronym = true
 	ps := pinyin.SinglePinyin(r, args)
@@ -68,9 +134,40 @@ func foldLatin(s string) string {
 	return b.String()
 }
 
+// foldTableSize is the number of runes foldTable covers (Latin, Greek,
+// Cyrillic, Armenian, Hebrew, Arabic ...).
+const foldTableSize = 0x800
+
+// foldTable holds foldRuneSlow of the runes below foldTableSize. Built
+// once, read-only.
+var foldTable = sync.OnceValue(func() []string {
+	t := make([]string, foldTableSize)
+	for r := range t {
+		t[r] = foldRuneSlow(rune(r))
+	}
+	return t
+})
+
 // foldRune transliterates one letter or digit (not Han or Hangul) to lower
 // case ASCII. It returns "" for marks and symbols.
 func foldRune(r rune) string {
+	switch {
+	case r < 0x80:
+		switch {
+		case r >= 'A' && r <= 'Z':
+			return string(r + 'a' - 'A')
+		case (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9'):
+			return string(r)
+		}
+		return ""
+	case r < foldTableSize:
+		return foldTable()[r]
+	}
+	return foldRuneSlow(r)
+}
+
+// foldRuneSlow is foldRune computed.
+func foldRuneSlow(r rune) string {
 	switch {
 	case r < 0x80:
 		switch {
