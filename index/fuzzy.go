@@ -108,13 +108,7 @@ func (ix *Index) fuzzyLookup(ctx context.Context, a names.Analysis, n int) ([]in
 				if len(docs) == 0 {
 					continue
 				}
-				w := float32(math.Log(1+total/float64(len(docs))) / float64(1+dist))
-				for _, i := range docs {
-					if sc.acc[i] == 0 {
-						sc.touched = append(sc.touched, i)
-					}
-					sc.acc[i] += w
-				}
+				sc.add(docs, float32(math.Log(1+total/float64(len(docs)))/float64(1+dist)))
 			}
 		}
 	}

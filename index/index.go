@@ -662,12 +662,7 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, n i
 		if p.typo {
 			w *= typoWeight // one edit away: weaker evidence than an exact token
 		}
-		for _, i := range p.docs {
-			if sc.acc[i] == 0 {
-				sc.touched = append(sc.touched, i)
-			}
-			sc.acc[i] += w
-		}
+		sc.add(p.docs, w)
 	}
 	out := topN(sc.acc, sc.touched, n)
 	sc.reset()
@@ -678,6 +673,16 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, n i
 type scratch struct {
 	acc     []float32 // summed term weight per name document
 	touched []int32   // documents with acc != 0
+}
+
+// add adds weight w to documents docs.
+func (s *scratch) add(docs []int32, w float32) {
+	for _, i := range docs {
+		if s.acc[i] == 0 {
+			s.touched = append(s.touched, i)
+		}
+		s.acc[i] += w
+	}
 }
 
 func (s *scratch) reset() {
