@@ -80,12 +80,8 @@ func (ix *Index) fuzzyLookup(ctx context.Context, a names.Analysis, n int) ([]in
 	d := ix.dict()
 	tr := &termReader{ix: ix}
 	defer tr.close()
-	sc := ix.scratch.Get().(*scratch)
+	sc := ix.getScratch()
 	defer ix.scratch.Put(sc)
-	if len(sc.acc) != len(ix.snap.Docs) {
-		sc.acc = make([]float32, len(ix.snap.Docs))
-	}
-	sc.reset()
 	total := float64(len(ix.snap.Docs))
 	for _, q := range qs {
 		qr := []rune(q)

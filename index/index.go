@@ -650,12 +650,8 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, n i
 			use = use[:3]
 		}
 	}
-	sc := ix.scratch.Get().(*scratch)
+	sc := ix.getScratch()
 	defer ix.scratch.Put(sc)
-	if len(sc.acc) != len(ix.snap.Docs) {
-		sc.acc = make([]float32, len(ix.snap.Docs))
-	}
-	sc.reset()
 	total := float64(len(ix.snap.Docs))
 	for _, p := range use {
 		w := float32(math.Log(1 + total/float64(len(p.docs))))
@@ -673,6 +669,17 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, n i
 type scratch struct {
 	acc     []float32 // summed term weight per name document
 	touched []int32   // documents with acc != 0
+}
+
+// getScratch takes cleared working memory for one search from the pool
+// (return it with ix.scratch.Put).
+func (ix *Index) getScratch() *scratch {
+	sc := ix.scratch.Get().(*scratch)
+	if len(sc.acc) != len(ix.snap.Docs) {
+		sc.acc = make([]float32, len(ix.snap.Docs))
+	}
+	sc.reset()
+	return sc
 }
 
 // add adds weight w to documents docs.
