@@ -70,6 +70,12 @@ type Record struct {
 	// Err is set when the row could not be read; the record then yields a
 	// decision "error" naming the problem.
 	Err string `json:"error,omitempty"`
+	// Truncated says what input was cut to the matching limits (characters
+	// and tokens per name, parties and goods lines per record), one entry
+	// per cut, naming the field ("parties[0].name: 30000 characters, 1000
+	// screened"). A record with cuts is never clear: the policy reports
+	// input.truncated.
+	Truncated []string `json:"truncated,omitempty"`
 }
 
 // Decision outcomes, from least to most severe (Error is handled as at least Review).
@@ -122,14 +128,25 @@ type Feature struct {
 type Match struct {
 	Role string `json:"role"`
 	// Party indexes Record.Parties.
-	Party       int       `json:"party"`
-	Query       string    `json:"query"`
-	EntityID    string    `json:"entity_id"`
-	List        string    `json:"list"`
-	Kind        string    `json:"kind,omitempty"`
-	Name        string    `json:"name"`
-	MatchedName string    `json:"matched_name"`
-	Score       float64   `json:"score"`
+	Party       int     `json:"party"`
+	Query       string  `json:"query"`
+	EntityID    string  `json:"entity_id"`
+	List        string  `json:"list"`
+	Kind        string  `json:"kind,omitempty"`
+	Name        string  `json:"name"`
+	MatchedName string  `json:"matched_name"`
+	Score       float64 `json:"score"`
+	// NameScore is the score of the names alone, before date of birth,
+	// country, kind and identifiers lift or lower it. Policies compare it
+	// with the block and review lines too, so that qualifiers never move a
+	// match across a line on their own.
+	NameScore float64 `json:"name_score"`
+	// Conflicts lists qualifiers that contradict the match, such as an IMO
+	// number that differs from the listed one ("imo: 9123456 given, 9876543
+	// listed"). A match with a conflict is not a block on the name alone.
+	Conflicts []string `json:"conflicts,omitempty"`
+	// IDMatch names the identifier that matched ("imo 9123456"), or "".
+	IDMatch     string    `json:"id_match,omitempty"`
 	Programs    []string  `json:"programs"`
 	Explanation string    `json:"explanation"`
 	Features    []Feature `json:"features,omitempty"`
