@@ -294,7 +294,7 @@ func parse(srcs []source) (map[string]*ast.Module, error) {
 func compile(mods map[string]*ast.Module) (*ast.Compiler, error) {
 	c := ast.NewCompiler().
 		WithCapabilities(capabilities()).
-		WithEnablePrintStatements(false)
+		WithEnablePrintStatements(false).WithStrict(true)
 	c.Compile(mods)
 	if c.Failed() {
 		errs := make([]string, 0, len(c.Errors))

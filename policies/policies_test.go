@@ -185,6 +185,11 @@ func TestCompileErrorsNameFileAndLine(t *testing.T) {
 		"nometa.rego":      "package screen.rules.bad\n\ndeny contains r if { r := {\"rule\": \"x\"} }\n",
 		"badseverity.rego": "package screen.rules.bad\n\n# METADATA\n# title: T\n# custom:\n#   id: bad.sev\n#   severity: review\ndeny contains r if { r := 1 }\n",
 		"network.rego":     "package screen.rules.bad\n\nx := http.send({\"method\": \"GET\", \"url\": \"http://127.0.0.1\"})\n",
+		// Strict mode (opa check --strict): an unused local, an unused
+		// import and an unused function argument are errors.
+		"strict_unused_local.rego":  "package screen.rules.bad\n\nx if {\n\ty := 1\n\tinput.a == 2\n}\n",
+		"strict_unused_import.rego": "package screen.rules.bad\n\nimport data.screen.lib\n\nx if input.a == 2\n",
+		"strict_unused_arg.rego":    "package screen.rules.bad\n\nf(a) if input.a == 2\n",
 	}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {

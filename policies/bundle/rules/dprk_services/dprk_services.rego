@@ -17,7 +17,7 @@ service(d) if startswith(d.id, "dprk.services.")
 # counterparty (the label - trainee, technology exchange - does not matter).
 connected(d) if dprk.applies(d)
 
-connected(d) if count(dprk.dprk_parties) > 0
+connected(_) if count(dprk.dprk_parties) > 0
 
 lines contains [i, g, d] if {
 	some i, g in input.goods
