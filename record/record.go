@@ -191,6 +191,13 @@ type Decision struct {
 	Reasons    []Reason   `json:"reasons"`
 	Matches    []Match    `json:"matches"`
 	Goods      []Goods    `json:"goods"`
+	// Parties, Route, Fields and Truncated are the screened input, which
+	// evidence pointers point into ("parties[1]", "route.origin_country",
+	// "fields[4]", "truncated[0]"); each is left out when empty.
+	Parties    []Party    `json:"parties,omitempty"`
+	Route      *Route     `json:"route,omitempty"`
+	Fields     []Field    `json:"fields,omitempty"`
+	Truncated  []string   `json:"truncated,omitempty"`
 	Provenance Provenance `json:"provenance"`
 	// Error explains a decision "error".
 	Error string `json:"error,omitempty"`
