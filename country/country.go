@@ -36,6 +36,7 @@ var aliases = map[string]string{
 	"russian":                    "RU",
 	"uae":                        "AE",
 	"usa":                        "US",
+	"uk":                         "GB",
 	"us":                         "US",
 	"burma":                      "MM",
 	"iranian":                    "IR",
@@ -65,11 +66,51 @@ func fold(s string) string {
 	return b.String()
 }
 
+// valid holds the codes Code may return: the officially assigned ISO 3166-1
+// alpha-2 codes and XK (Kosovo, used by the sanctions lists). The countries
+// library also knows codes that name no country today (AN Netherlands
+// Antilles, YU Yugoslavia) and markers that name none at all ("None" for
+// "XX", "International"); those are never returned. It is built once and
+// only read afterwards.
+var valid = buildValid()
+
+func buildValid() map[string]bool {
+	m := make(map[string]bool, 256)
+	for _, c := range countries.All() {
+		m[c.Alpha2()] = true
+	}
+	delete(m, "AN")
+	delete(m, "YU")
+	return m
+}
+
+// missing holds the folded spellings that say no country is given.
+var missing = map[string]bool{
+	"n a": true, "not applicable": true, "not available": true, "none": true, "nil": true,
+	"null": true, "unknown": true, "unk": true, "tbd": true, "tba": true, "xx": true, "xxx": true,
+	"not known": true, "not stated": true, "not specified": true, "unspecified": true,
+}
+
+// Missing reports whether s says that no country is given: blank, only
+// punctuation ("-", "?"), or a placeholder such as "N/A", "n.a.", "none",
+// "unknown", "TBD" or "XX". Such a value is no country, not an error. "NA"
+// written without punctuation is Namibia.
+func Missing(s string) bool {
+	f := fold(s)
+	if f == "" {
+		return true
+	}
+	return missing[f]
+}
+
 // Code returns the ISO 3166-1 alpha-2 code for a country name, an alpha-2 or
-// alpha-3 code, or a common alias. It returns "" when s is not recognised.
+// alpha-3 code, or a common alias. It returns "" when s is not recognised or
+// says that no country is given (see Missing). A two-letter s is taken only
+// as an assigned code ("DE") or a known alias ("UK"), never as a vehicle or
+// reserved code ("RC", "SF", "XX"); the result is always an assigned code.
 func Code(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" {
+	if s == "" || Missing(s) {
 		return ""
 	}
 	f := fold(s)
@@ -79,21 +120,29 @@ func Code(s string) string {
 	if c, ok := aliases[strings.ReplaceAll(f, " ", "")]; ok {
 		return c
 	}
+	if len(s) == 2 && isLetter(s[0]) && isLetter(s[1]) {
+		if c := strings.ToUpper(s); valid[c] {
+			return c
+		}
+		return ""
+	}
 	c := countries.ByName(s)
 	if c == countries.Unknown {
 		c = countries.ByName(f)
 	}
-	if c == countries.Unknown {
-		return ""
+	if a := c.Alpha2(); c != countries.Unknown && valid[a] {
+		return a
 	}
-	return c.Alpha2()
+	return ""
 }
+
+func isLetter(b byte) bool { return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') }
 
 // Name returns the English short name for an alpha-2 code, or the code itself
 // when it is unknown.
 func Name(code string) string {
 	c := countries.ByName(code)
-	if c == countries.Unknown {
+	if c == countries.Unknown || !valid[c.Alpha2()] {
 		return code
 	}
 	return c.String()

@@ -1,6 +1,9 @@
 package country
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCode(t *testing.T) {
 	tests := map[string]string{
@@ -9,7 +12,16 @@ func TestCode(t *testing.T) {
 		"South Korea": "KR", "Republic of Korea": "KR", "China": "CN", "PRC": "CN", "People's Republic of China": "CN",
 		"Hong Kong": "HK", "Russian Federation": "RU", "Russia": "RU", "UAE": "AE", "United Kingdom": "GB",
 		"U.S.A.": "US", "Viet Nam": "VN", "Vietnam": "VN", "Germany": "DE", "de": "DE", "Burma": "MM",
+		"UK": "GB", "NK": "KP", "XK": "XK", "Kosovo": "XK", "NA": "NA", "Namibia": "NA", "Türkiye": "TR",
 		"": "", "   ": "", "Narnia": "", "Atlantis": "",
+		// Found by FuzzCode: the countries library answers "None" for XX.
+		"XX": "", "xx": "", "None": "", "none": "",
+		// Markers and obsolete codes of the library that name no country today.
+		"International": "", "Yugoslavia": "", "YU": "", "CS": "", "AN": "", "Netherlands Antilles": "",
+		// Vehicle and reserved codes are not taken for countries.
+		"RC": "", "RI": "", "SF": "", "DD": "", "EA": "", "EU": "",
+		// Placeholders are no country (and not Namibia).
+		"N/A": "", "n.a.": "", "-": "", "unknown": "", "TBD": "",
 	}
 	for in, want := range tests {
 		if got := Code(in); got != want {
@@ -18,22 +30,70 @@ func TestCode(t *testing.T) {
 	}
 }
 
+func TestMissing(t *testing.T) {
+	for _, s := range []string{"", " ", "-", "--", "?", "N/A", "n/a", "N.A.", "none", "Unknown", "TBD", "XX", "not applicable"} {
+		if !Missing(s) {
+			t.Errorf("Missing(%q) = false, want true", s)
+		}
+	}
+	for _, s := range []string{"NA", "Namibia", "KP", "Narnia", "no"} {
+		if Missing(s) {
+			t.Errorf("Missing(%q) = true, want false", s)
+		}
+	}
+}
+
+// TestCodeOnlyAssigned checks every two- and three-letter input: what Code
+// returns is always an assigned code that Name knows.
+func TestCodeOnlyAssigned(t *testing.T) {
+	const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	check := func(s string) {
+		c := Code(s)
+		if c == "" {
+			return
+		}
+		if !valid[c] || Name(c) == c {
+			t.Errorf("Code(%q) = %q: not an assigned code", s, c)
+		}
+		if len(s) == 2 && c != s && aliases[strings.ToLower(s)] == "" {
+			t.Errorf("Code(%q) = %q: a two-letter input is a code or an alias", s, c)
+		}
+	}
+	for _, a := range letters {
+		for _, b := range letters {
+			check(string(a) + string(b))
+			for _, d := range letters {
+				check(string(a) + string(b) + string(d))
+			}
+		}
+	}
+}
+
 func TestName(t *testing.T) {
 	if got := Name("KP"); got == "KP" || got == "" {
 		t.Errorf("Name(KP) = %q", got)
 	}
-	if got := Name("ZZ"); got != "ZZ" {
-		t.Errorf("Name(ZZ) = %q, want the code back", got)
+	for _, code := range []string{"ZZ", "XX", "YU"} {
+		if got := Name(code); got != code {
+			t.Errorf("Name(%s) = %q, want the code back", code, got)
+		}
 	}
 }
 
 func FuzzCode(f *testing.F) {
-	for _, s := range []string{"KP", "North Korea", "D.P.R.K.", "", "日本"} {
+	for _, s := range []string{"KP", "North Korea", "D.P.R.K.", "", "日本", "XX", "International", "N/A"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if c := Code(s); c != "" && len(c) != 2 {
-			t.Fatalf("Code(%q) = %q: not an alpha-2 code", s, c)
+		c := Code(s)
+		if c == "" {
+			return
+		}
+		if !valid[c] {
+			t.Fatalf("Code(%q) = %q: not an assigned alpha-2 code", s, c)
+		}
+		if Missing(s) {
+			t.Fatalf("Code(%q) = %q, but Missing says no country is given", s, c)
 		}
 	})
 }
