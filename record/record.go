@@ -115,7 +115,14 @@ type Reason struct {
 	// SuppressedBy explains why the finding no longer counts toward the
 	// decision (a .screenignore.yaml entry); empty when it counts.
 	SuppressedBy string `json:"suppressed_by,omitempty"`
+	// Baseline is BaselineKnown when the finding was already in the
+	// --baseline report. It still counts toward the decision: a baseline
+	// tells what is new, it never clears a finding.
+	Baseline string `json:"baseline,omitempty"`
 }
+
+// BaselineKnown is Reason.Baseline for a finding already in the baseline.
+const BaselineKnown = "known"
 
 // Feature is one contribution to a match score.
 type Feature struct {
@@ -162,6 +169,10 @@ type Category struct {
 	Confidence float64 `json:"confidence,omitempty"`
 	// MatchedBy says how the line was classified: "hs:2818.20" or "description:alumina".
 	MatchedBy string `json:"matched_by,omitempty"`
+	// Context is true when no reason of the decision used the category: it
+	// describes the goods (what they would be if the route touched the
+	// DPRK) and is not a finding. Reports set it (report.MarkContext).
+	Context bool `json:"context,omitempty"`
 }
 
 // Goods is the classification of one goods line.
@@ -184,13 +195,13 @@ type Provenance struct {
 
 // Decision is the result of screening one record.
 type Decision struct {
-	ID         string     `json:"id"`
-	Source     string     `json:"source,omitempty"`
-	Row        int        `json:"row"`
-	Decision   string     `json:"decision"`
-	Reasons    []Reason   `json:"reasons"`
-	Matches    []Match    `json:"matches"`
-	Goods      []Goods    `json:"goods"`
+	ID       string   `json:"id"`
+	Source   string   `json:"source,omitempty"`
+	Row      int      `json:"row"`
+	Decision string   `json:"decision"`
+	Reasons  []Reason `json:"reasons"`
+	Matches  []Match  `json:"matches"`
+	Goods    []Goods  `json:"goods"`
 	// Parties, Route, Fields and Truncated are the screened input, which
 	// evidence pointers point into ("parties[1]", "route.origin_country",
 	// "fields[4]", "truncated[0]"); each is left out when empty.

@@ -269,19 +269,17 @@ func LoadBaseline(path string) (Baseline, error) {
 	return bl, nil
 }
 
-// Apply marks the findings of d already present in the baseline and
-// recomputes the decision from the new findings only.
+// Apply marks the findings of d already present in the baseline with
+// Baseline "known" and returns how many it marked. The decision does not
+// change: a baseline tells which findings are new, it never clears one.
 func (bl Baseline) Apply(d *record.Decision) int {
 	n := 0
 	for i := range d.Reasons {
 		r := &d.Reasons[i]
-		if r.SuppressedBy == "" && bl[r.Fingerprint] {
-			r.SuppressedBy = "baseline: finding already reported in the previous run"
+		if r.Fingerprint != "" && bl[r.Fingerprint] {
+			r.Baseline = record.BaselineKnown
 			n++
 		}
-	}
-	if n > 0 {
-		Recompute(d)
 	}
 	return n
 }

@@ -132,11 +132,18 @@ func TestBaseline(t *testing.T) {
 			t.Fatal(err)
 		}
 		d := decision()
+		before := d.Decision
 		bl.Apply(d)
 		for i, w := range want {
-			if got := d.Reasons[i].SuppressedBy != ""; got != w {
+			if got := d.Reasons[i].Baseline == record.BaselineKnown; got != w {
 				t.Errorf("%s: reason %d baselined %v, want %v", filepath.Base(path), i, got, w)
 			}
+			if d.Reasons[i].SuppressedBy != "" {
+				t.Errorf("%s: reason %d suppressed by the baseline: %q", filepath.Base(path), i, d.Reasons[i].SuppressedBy)
+			}
+		}
+		if d.Decision != before {
+			t.Errorf("%s: the baseline changed the decision from %s to %s", filepath.Base(path), before, d.Decision)
 		}
 	}
 	bad := filepath.Join(dir, "bad.json")
