@@ -7,10 +7,8 @@ package names
 import (
 	"math/bits"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -236,19 +234,29 @@ type rawToken struct {
 // apostrophes that do not split tokens, honorifics and "a.k.a."/"so-called"
 // prefixes, company legal forms folded to a class, number words to digits.
 // It never fails; a name with no letters or digits yields no tokens.
-func Analyze(name string) Analysis {
+//
+// Analyze uses the built-in vocabulary (DefaultVocabulary).
+func Analyze(name string) Analysis { return DefaultVocabulary().Analyze(name) }
+
+// Analyze normalises a name with this vocabulary (see the package function
+// Analyze).
+func (v *Vocabulary) Analyze(name string) Analysis {
 	if !utf8.ValidString(name) {
 		name = strings.ToValidUTF8(name, " ")
 	}
 	if !isASCII(name) {
 		name = norm.NFKC.String(name)
-		for _, sl := range scriptLegal {
+		for _, sl := range v.script {
 			if strings.Contains(name, sl.from) {
-				name = strings.ReplaceAll(name, sl.from, " \x00"+sl.class+" ")
+				if sl.class != "" {
+					name = strings.ReplaceAll(name, sl.from, " \x00"+sl.class+" ")
+				} else {
+					name = strings.ReplaceAll(name, sl.from, " "+sl.to+" ")
+				}
 			}
 		}
 	}
-	toks := fold(tokenize(name))
+	toks := v.fold(tokenize(name))
 	koreanAlts(toks)
 	setMasks(toks)
 	return Analysis{Tokens: toks}
@@ -333,16 +341,16 @@ func tokenize(name string) []rawToken {
 
 // fold applies the vocabulary: alias markers and honorifics are dropped,
 // legal forms folded, number words turned to digits, classes assigned.
-func fold(raw []rawToken) []Token {
+func (v *Vocabulary) fold(raw []rawToken) []Token {
 	if len(raw) == 0 {
 		return nil
 	}
-	raw = joinNumbers(raw)
+	raw = v.joinNumbers(raw)
 	texts := make([]string, len(raw))
 	words := make([]*vocabWord, len(raw))
 	for i, t := range raw {
 		texts[i] = t.text
-		words[i] = lookupWord(t.text)
+		words[i] = v.lookup(t.text)
 	}
 	out := make([]Token, 0, len(raw))
 	for i := 0; i < len(raw); {
@@ -352,13 +360,13 @@ func fold(raw []rawToken) []Token {
 			continue
 		}
 		// alias markers ("a k a", "so called") and legal forms: longest match
-		if n := matchAlias(texts, words, i); n > 0 && len(raw) > n {
+		if n := v.matchAlias(texts, words, i); n > 0 && len(raw) > n {
 			i += n
 			continue
 		}
-		n, class := matchLegal(texts, words, i)
+		n, class := v.matchLegal(texts, words, i)
 		if n == 0 && len(raw[i].alts) == 0 {
-			class = fuzzyLegal(texts[i])
+			class = v.fuzzyLegal(texts[i])
 			if class != "" {
 				n = 1
 			}
@@ -377,19 +385,19 @@ func fold(raw []rawToken) []Token {
 		text := t.text
 		if w.isNumber {
 			text = w.number
-			w = lookupWord(text)
+			w = v.lookup(text)
 		}
 		if w.isParticleForm {
 			text = w.particleForm
-			w = lookupWord(text)
+			w = v.lookup(text)
 		}
 		if w.isAbbrev && len(raw) > 1 {
 			text = w.abbrev
-			w = lookupWord(text)
+			w = v.lookup(text)
 		}
 		if d := ordinalDigits(text); d != text {
 			text = d
-			w = lookupWord(text)
+			w = v.lookup(text)
 		}
 		tok := Token{Text: text, Alts: t.alts, Hangul: t.hangul, Syllable: t.hangul || t.han}
 		switch {
@@ -409,7 +417,7 @@ func fold(raw []rawToken) []Token {
 		}
 		out = append(out, tok)
 	}
-	out = joinInitials(out)
+	out = v.joinInitials(out)
 	// A name made only of dropped words or legal forms keeps its tokens
 	// rather than vanish.
 	if allLegal(out) && len(raw) > 0 {
@@ -423,9 +431,9 @@ func fold(raw []rawToken) []Token {
 
 // joinNumbers turns "forty four" into "44" (a tens word followed by a
 // unit word).
-func joinNumbers(raw []rawToken) []rawToken {
+func (v *Vocabulary) joinNumbers(raw []rawToken) []rawToken {
 	for i := 0; i+1 < len(raw); i++ {
-		t, u := lookupWord(raw[i].text), lookupWord(raw[i+1].text)
+		t, u := v.lookup(raw[i].text), v.lookup(raw[i+1].text)
 		if t.isTens && u.isUnit && raw[i].legal == "" && raw[i+1].legal == "" {
 			raw[i] = rawToken{text: strconv.Itoa(t.tens + u.unit)}
 			raw = append(raw[:i+1], raw[i+2:]...)
@@ -436,7 +444,7 @@ func joinNumbers(raw []rawToken) []rawToken {
 
 // joinInitials merges runs of two or more single letters into one token
 // ("A.B.C." = "ABC", "J.P. Morgan" = "JP Morgan").
-func joinInitials(ts []Token) []Token {
+func (v *Vocabulary) joinInitials(ts []Token) []Token {
 	out := ts[:0]
 	for i := 0; i < len(ts); {
 		j := i
@@ -449,7 +457,7 @@ func joinInitials(ts []Token) []Token {
 				b.WriteString(ts[k].Text)
 			}
 			t := Token{Text: b.String(), Class: ClassAcronym}
-			if c, ok := legalForms[t.Text]; ok && (j == len(ts) || !ambiguousLegal[t.Text]) && (i > 0 || j < len(ts)) {
+			if c, ok := v.legalForms[t.Text]; ok && (j == len(ts) || !v.ambiguousLegal[t.Text]) && (i > 0 || j < len(ts)) {
 				t = Token{Text: c, Class: ClassLegal}
 			} else {
 				t.Phon = phonetic(t.Text)
@@ -473,20 +481,6 @@ func allLegal(ts []Token) bool {
 	return true
 }
 
-// longLegal lists the one-word legal forms of at least nine letters,
-// matched within two edits ("Aktiengeselschaft"), with their letter masks.
-// Built once, read-only.
-var longLegal = sync.OnceValue(func() []maskedString {
-	var out []maskedString
-	for k := range legalForms {
-		if len(k) >= 9 && !strings.Contains(k, " ") {
-			out = append(out, maskedString{k, letterMask(k)})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].s < out[j].s })
-	return out
-})
-
 type maskedString struct {
 	s    string
 	mask uint32
@@ -494,41 +488,23 @@ type maskedString struct {
 
 // fuzzyLegal returns the class of a long one-word legal form within two
 // edits of t, or "".
-func fuzzyLegal(t string) string {
+func (v *Vocabulary) fuzzyLegal(t string) string {
 	if len(t) < 9 {
 		return ""
 	}
 	m := letterMask(t)
-	for _, k := range longLegal() {
+	for _, k := range v.longLegal {
 		// each edit changes the letter set by at most two letters
 		if bits.OnesCount32(m^k.mask) <= 4 && osa(t, k.s, 2) <= 2 {
-			return legalForms[k.s]
+			return v.legalForms[k.s]
 		}
 	}
 	return ""
 }
 
-// multiFirst is the set of first words of the multi-word legal forms and
-// alias markers: only sequences starting with one of them are looked up
-// word by word. Built once, read-only afterwards.
-var multiFirst = sync.OnceValue(func() map[string]bool {
-	m := map[string]bool{}
-	for k := range legalForms {
-		if f, _, ok := strings.Cut(k, " "); ok {
-			m[f] = true
-		}
-	}
-	for k := range aliasMarkers {
-		if f, _, ok := strings.Cut(k, " "); ok {
-			m[f] = true
-		}
-	}
-	return m
-})
-
 // matchAlias returns the length of the longest token sequence starting at
 // i that is an alias marker, or 0 (words[i] is the entry of texts[i]).
-func matchAlias(texts []string, words []*vocabWord, i int) int {
+func (v *Vocabulary) matchAlias(texts []string, words []*vocabWord, i int) int {
 	best := 0
 	if words[i].alias {
 		best = 1
@@ -536,9 +512,9 @@ func matchAlias(texts []string, words []*vocabWord, i int) int {
 	if !words[i].multiFirst {
 		return best
 	}
-	set := aliasMarkers
+	set := v.aliasMarkers
 	key := ""
-	for n := 1; n <= legalMaxTokens && i+n <= len(texts); n++ {
+	for n := 1; n <= v.maxSeq && i+n <= len(texts); n++ {
 		if n == 1 {
 			key = texts[i]
 		} else {
@@ -555,10 +531,10 @@ func matchAlias(texts []string, words []*vocabWord, i int) int {
 // starting at texts[i], or 0. Ambiguous short forms ("sa", "as") count only
 // at the end of a name after at least two tokens. Single letters joined
 // ("s a") count only at the end.
-func matchLegal(texts []string, words []*vocabWord, i int) (int, string) {
+func (v *Vocabulary) matchLegal(texts []string, words []*vocabWord, i int) (int, string) {
 	best, class := 0, ""
 	key := ""
-	maxN := legalMaxTokens
+	maxN := v.maxSeq
 	if !words[i].multiFirst {
 		maxN = 1
 	}
@@ -570,8 +546,8 @@ func matchLegal(texts []string, words []*vocabWord, i int) (int, string) {
 			c, ok, ambiguous = words[i].legalClass, words[i].legal, words[i].ambiguous
 		} else {
 			key += " " + texts[i+n-1]
-			c, ok = legalForms[key]
-			ambiguous = ambiguousLegal[key]
+			c, ok = v.legalForms[key]
+			ambiguous = v.ambiguousLegal[key]
 		}
 		if !ok {
 			continue
@@ -586,97 +562,6 @@ func matchLegal(texts []string, words []*vocabWord, i int) (int, string) {
 		best, class = n, c
 	}
 	return best, class
-}
-
-// vocabWord is what the vocabulary (vocab.go and multiFirst) says of one
-// word, so that a token is looked up once rather than in every map.
-type vocabWord struct {
-	alias      bool // aliasMarkers
-	multiFirst bool // multiFirst
-	legal      bool // a key of legalForms
-	legalClass string
-	ambiguous  bool // ambiguousLegal
-	honorific  bool // honorifics
-	particle   bool // particles
-	generic    bool // genericOrg
-
-	number, particleForm, abbrev       string // numberWords, particleForms, abbreviations
-	isNumber, isParticleForm, isAbbrev bool
-
-	tens, unit     int // tensWords, unitWords
-	isTens, isUnit bool
-}
-
-// vocabulary maps every word of the vocabulary to its entry; none is the
-// entry of the other words.
-type vocabulary struct {
-	words map[string]*vocabWord
-	none  *vocabWord
-}
-
-// vocab is the vocabulary. Built once, read-only afterwards.
-var vocab = sync.OnceValue(func() vocabulary {
-	m := map[string]*vocabWord{}
-	word := func(k string) *vocabWord {
-		w := m[k]
-		if w == nil {
-			w = &vocabWord{}
-			m[k] = w
-		}
-		return w
-	}
-	for k, v := range aliasMarkers {
-		word(k).alias = v
-	}
-	for k := range multiFirst() {
-		word(k).multiFirst = true
-	}
-	for k, c := range legalForms {
-		w := word(k)
-		w.legal, w.legalClass = true, c
-	}
-	for k, v := range ambiguousLegal {
-		word(k).ambiguous = v
-	}
-	for k, v := range honorifics {
-		word(k).honorific = v
-	}
-	for k, v := range particles {
-		word(k).particle = v
-	}
-	for k, v := range genericOrg {
-		word(k).generic = v
-	}
-	for k, v := range numberWords {
-		w := word(k)
-		w.number, w.isNumber = v, true
-	}
-	for k, v := range particleForms {
-		w := word(k)
-		w.particleForm, w.isParticleForm = v, true
-	}
-	for k, v := range abbreviations {
-		w := word(k)
-		w.abbrev, w.isAbbrev = v, true
-	}
-	for k, v := range tensWords {
-		w := word(k)
-		w.tens, w.isTens = v, true
-	}
-	for k, v := range unitWords {
-		w := word(k)
-		w.unit, w.isUnit = v, true
-	}
-	return vocabulary{words: m, none: &vocabWord{}}
-})
-
-// lookupWord returns the vocabulary entry of s.
-func lookupWord(s string) *vocabWord {
-	v := vocab()
-	if w := v.words[s]; w != nil {
-		return w
-	}
-	return v.none
 }
 
 // isPatronymic reports whether a token looks like a Slavic patronymic.

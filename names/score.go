@@ -239,11 +239,17 @@ func appendCompounds(dst, ts []Token) []Token {
 
 // EntityNames analyses every name of an entity: the primary name, then the
 // aliases in order. Names yielding no tokens are kept (they never match).
-func EntityNames(e *lists.Entity) []Name {
+//
+// EntityNames uses the built-in vocabulary (DefaultVocabulary).
+func EntityNames(e *lists.Entity) []Name { return DefaultVocabulary().EntityNames(e) }
+
+// EntityNames analyses every name of an entity with this vocabulary (see
+// the package function EntityNames).
+func (v *Vocabulary) EntityNames(e *lists.Entity) []Name {
 	out := make([]Name, 0, 1+len(e.Aliases))
-	out = append(out, NewName(e.Name, "", Analyze(e.Name)))
+	out = append(out, NewName(e.Name, "", v.Analyze(e.Name)))
 	for _, a := range e.Aliases {
-		out = append(out, NewName(a.Name, a.Strength, Analyze(a.Name)))
+		out = append(out, NewName(a.Name, a.Strength, v.Analyze(a.Name)))
 	}
 	return out
 }
@@ -286,9 +292,14 @@ type Scorer struct {
 // allocating.
 const scorerTokens = 5
 
-// NewScorer prepares a query.
-func NewScorer(q Query) *Scorer {
-	s := &Scorer{q: q, a: Analyze(q.Name), kind: familyOf(q.Kind), dob: parseDate(q.DOB)}
+// NewScorer prepares a query with the built-in vocabulary
+// (DefaultVocabulary).
+func NewScorer(q Query) *Scorer { return DefaultVocabulary().NewScorer(q) }
+
+// NewScorer prepares a query with this vocabulary, which must be the one
+// the entity names were analysed with.
+func (v *Vocabulary) NewScorer(q Query) *Scorer {
+	s := &Scorer{q: q, a: v.Analyze(q.Name), kind: familyOf(q.Kind), dob: parseDate(q.DOB)}
 	if q.Country != "" {
 		s.country = country.Code(q.Country)
 		if s.country == "" {

@@ -1,0 +1,69 @@
+package names
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDefaultVocabularyLoads(t *testing.T) {
+	v := DefaultVocabulary()
+	if v.Digest() == "" {
+		t.Fatal("no digest")
+	}
+	if got := v.Analyze("Acme L.L.C.").Normalized(); got != "acme ltd" {
+		t.Errorf("Acme L.L.C. = %q, want %q", got, "acme ltd")
+	}
+}
+
+func TestVocabularyExtension(t *testing.T) {
+	ext, err := ParseVocabulary("ext.yaml", []byte("abbreviations:\n  widgets: [wdgts]\ngeneric: [widgets]\nlegal_forms:\n  ltd: [\"Yugen Gaisha\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := NewVocabulary(ext)
+	if v.Digest() == DefaultVocabulary().Digest() {
+		t.Error("extended vocabulary has the default digest")
+	}
+	a := v.Analyze("Kato Wdgts Yugen Gaisha")
+	if got := a.Normalized(); got != "kato widgets ltd" {
+		t.Fatalf("extended analysis = %q, want %q", got, "kato widgets ltd")
+	}
+	if a.Tokens[1].Class != ClassGeneric || a.Tokens[2].Class != ClassLegal {
+		t.Errorf("classes = %v, %v", a.Tokens[1].Class, a.Tokens[2].Class)
+	}
+	// the default vocabulary is unchanged
+	if got := DefaultVocabulary().Analyze("Kato Wdgts Yugen Gaisha").Normalized(); got != "kato wdgts yugen gaisha" {
+		t.Errorf("default analysis = %q", got)
+	}
+	if NewVocabulary() != DefaultVocabulary() || NewVocabulary(VocabularyFile{}) != DefaultVocabulary() {
+		t.Error("an empty extension should give the default vocabulary")
+	}
+}
+
+func TestParseVocabularyErrors(t *testing.T) {
+	for _, tc := range []struct{ name, data, want string }{
+		{"unknown section", "abbreviation:\n  x: [y]\n", "field abbreviation not found"},
+		{"unknown class", "legal_forms:\n  gmbh: [gmbh]\n", `unknown class "gmbh"`},
+		{"bad yaml", "generic: [\n", "ext.yaml"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseVocabulary("ext.yaml", []byte(tc.data))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestVocabularyFromData(t *testing.T) {
+	f, err := VocabularyFromData("policy data screen.params.names", map[string]any{"places": []any{"Atlantis"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Places) != 1 {
+		t.Fatalf("places = %v", f.Places)
+	}
+	if _, err := VocabularyFromData("policy data screen.params.names", map[string]any{"placez": []any{"x"}}); err == nil {
+		t.Fatal("unknown key accepted")
+	}
+}
