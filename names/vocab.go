@@ -28,4 +28,3 @@ func ordinalDigits(t string) string {
 	}
 	return num
 }
-
