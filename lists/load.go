@@ -31,6 +31,18 @@ const (
 	FormatFtMSimple = "ftm-simple-csv" // OpenSanctions targets.simple.csv
 )
 
+// Official reports whether a format is a published sanctions list (every
+// format but the project's own JSON, YAML and CSV): such a list with no
+// entities is a sign of a truncated or broken file.
+func Official(format string) bool {
+	switch format {
+	case FormatOwnJSON, FormatOwnYAML, FormatOwnCSV:
+		return false
+	}
+	_, known := parsers()[format]
+	return known
+}
+
 // parseFunc parses one list from its main file. dir-based formats (OFAC CSV)
 // read their companion files beside path.
 type parseFunc func(ctx context.Context, path string) (*List, error)

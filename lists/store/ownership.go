@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,27 +15,34 @@ const ownershipDir = "ownership"
 // InstallOwnership installs an ownership file (owner, owned, percent, ...)
 // that the caller has already parsed and validated, under its base name: a
 // file of the same name is replaced. The copy is written beside its final
-// place and renamed, so an interrupted install keeps the previous file.
+// place and renamed, so an interrupted install keeps the previous file; it
+// holds the store lock meanwhile.
 func (s *Store) InstallOwnership(path string) (string, error) {
 	name := filepath.Base(path)
 	if name == "." || name == string(filepath.Separator) || strings.HasPrefix(name, ".") {
 		return "", fmt.Errorf("install ownership %s: not a file name", path)
 	}
 	dir := filepath.Join(s.dir, ownershipDir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("install ownership %s: %w", path, err)
-	}
-	tmp := filepath.Join(dir, ".tmp-"+randHex(8)+"-"+name)
-	if err := copyFile(path, tmp, ""); err != nil {
-		os.Remove(tmp)
-		return "", fmt.Errorf("install ownership %s: %w", path, err)
-	}
 	dst := filepath.Join(dir, name)
-	if err := os.Rename(tmp, dst); err != nil {
-		os.Remove(tmp)
+	err := s.withLock(context.Background(), func() error {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		tmp := filepath.Join(dir, ".tmp-"+randHex(8)+"-"+name)
+		if err := copyFile(path, tmp, ""); err != nil {
+			os.Remove(tmp)
+			return err
+		}
+		if err := os.Rename(tmp, dst); err != nil {
+			os.Remove(tmp)
+			return err
+		}
+		syncDir(dir)
+		return nil
+	})
+	if err != nil {
 		return "", fmt.Errorf("install ownership %s: %w", path, err)
 	}
-	syncDir(dir)
 	return dst, nil
 }
 

@@ -11,10 +11,16 @@
 //	    files/                        the original files, byte for byte
 //	<dir>/lists/<name>/http.json      ETag / Last-Modified of the last download
 //	<dir>/.tmp-*                      work directories of an import in progress
+//	<dir>/LOCK                        the writers' lock and who holds it
 //
 // A version is written completely into a fresh directory, then CURRENT is
 // replaced by an atomic rename: a failed or interrupted import leaves the
-// previous version installed.
+// previous version installed. Writers (Import, Update, InstallOwnership,
+// Remove, and callers of Lock) take an exclusive OS-level lock on LOCK, so
+// writers in several processes or goroutines run one after the other.
+// Readers take no lock: CURRENT always names a complete version, and the
+// versions it named just before are kept (WithKeepVersions) so that a reader
+// that read CURRENT a moment before a switch still finds its version.
 package store
 
 import (
@@ -52,11 +58,15 @@ var ErrShrink = errors.New("list shrinks more than allowed")
 var ErrNotInstalled = errors.New("list not installed")
 
 // Store is a managed directory of installed lists. Its methods are safe for
-// concurrent readers; imports into the same store should not run
-// concurrently from several processes.
+// concurrent use by several goroutines and processes: writers serialise on
+// the store lock, readers need none.
 type Store struct {
-	dir string
-	now func() time.Time
+	dir         string
+	now         func() time.Time
+	lockTimeout time.Duration
+	onWait      func(Holder)
+	command     string
+	keep        int
 }
 
 // ImportOptions control Import.
@@ -72,7 +82,15 @@ type ImportOptions struct {
 	// Name installs the list under this name instead of the one the parser
 	// gives (useful for several own-format watchlists).
 	Name string
+	// AllowEmpty installs an official list (any format but the project's
+	// own) that has no entities; without it such a list is refused as a
+	// sign of a truncated or broken download.
+	AllowEmpty bool
 }
+
+// ErrEmpty is wrapped by import errors for an official list with no
+// entities (see ImportOptions.AllowEmpty).
+var ErrEmpty = errors.New("official list has no entities")
 
 // DefaultDir returns the default store directory: $SCREEN_STORE when set,
 // else $XDG_DATA_HOME/screen, else ~/.local/share/screen.
@@ -91,8 +109,9 @@ func DefaultDir() (string, error) {
 }
 
 // Open opens (creating it if needed) the store in dir; dir "" means
-// DefaultDir. Work directories left by an interrupted import are removed.
-func Open(dir string) (*Store, error) {
+// DefaultDir. When no writer holds the store lock, work directories left by
+// an interrupted import more than an hour ago are removed.
+func Open(dir string, opts ...Option) (*Store, error) {
 	if dir == "" {
 		d, err := DefaultDir()
 		if err != nil {
@@ -103,8 +122,19 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "lists"), 0o755); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	s := &Store{dir: dir, now: time.Now}
-	s.cleanTemp(time.Hour)
+	s := &Store{dir: dir, now: time.Now, lockTimeout: DefaultLockTimeout, keep: DefaultKeepVersions}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.keep < 1 {
+		s.keep = 1
+	}
+	// Clean up only when no writer is at work: its work directory may be old.
+	lk := newLocker(filepath.Join(s.dir, lockFile))
+	if ok, err := lk.tryLock(s.holder()); err == nil && ok {
+		s.cleanTemp(time.Hour)
+		_ = lk.unlock()
+	}
 	return s, nil
 }
 
@@ -139,17 +169,53 @@ type installed struct {
 // Import parses and validates every path fully, checks the shrink guard,
 // then installs each list atomically, replacing the installed version of a
 // list of the same name. Nothing is installed when any path fails to parse.
-// It returns the metadata of the installed lists, in input order.
+// It holds the store lock while it checks and installs. It returns the
+// metadata of the installed lists, in input order.
 func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) ([]lists.Metadata, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("import: no files given")
 	}
-	parsed := make([]*lists.List, 0, len(paths))
+	parsed, err := s.parse(ctx, paths, opts)
+	if err != nil {
+		return nil, err
+	}
+	var out []lists.Metadata
+	err = s.withLock(ctx, func() error {
+		var err error
+		out, err = s.installParsed(ctx, paths, parsed, opts, nil)
+		return err
+	})
+	if errors.Is(err, ErrLocked) {
+		return nil, fmt.Errorf("import: %w (nothing installed)", err)
+	}
+	return out, err
+}
+
+// parsedList is a list file parsed for installation.
+type parsedList struct {
+	list   *lists.List
+	format string
+}
+
+// parse loads and validates every path; no lock is needed.
+func (s *Store) parse(ctx context.Context, paths []string, opts ImportOptions) ([]parsedList, error) {
+	parsed := make([]parsedList, 0, len(paths))
 	seen := map[string]string{}
 	for _, p := range paths {
-		l, err := lists.Load(ctx, p, opts.Format)
+		format := opts.Format
+		if format == "" {
+			f, err := lists.DetectFormat(p)
+			if err != nil {
+				return nil, fmt.Errorf("import %s: %w (nothing installed)", p, err)
+			}
+			format = f
+		}
+		l, err := lists.Load(ctx, p, format)
 		if err != nil {
 			return nil, fmt.Errorf("import %s: %w (nothing installed)", p, err)
+		}
+		if len(l.Entities) == 0 && lists.Official(format) && !opts.AllowEmpty {
+			return nil, fmt.Errorf("import %s: %w: a truncated or broken file? use --allow-empty if the list is really empty (nothing installed)", p, ErrEmpty)
 		}
 		if opts.Name != "" {
 			rename(l, opts.Name)
@@ -158,29 +224,61 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 			return nil, fmt.Errorf("import: %s and %s both hold list %q: import them separately or set a name (nothing installed)", prev, p, l.Meta.Name)
 		}
 		seen[l.Meta.Name] = p
-		parsed = append(parsed, l)
+		parsed = append(parsed, parsedList{list: l, format: format})
 	}
-	for i, l := range parsed {
-		if err := s.checkShrink(ctx, l, opts); err != nil {
+	return parsed, nil
+}
+
+// installParsed checks the shrink guard for every parsed list, then
+// installs them one by one. sources, when not nil, replaces the recorded
+// source of every list. The caller holds the store lock.
+func (s *Store) installParsed(ctx context.Context, paths []string, parsed []parsedList, opts ImportOptions, sources []string) ([]lists.Metadata, error) {
+	for i, p := range parsed {
+		if err := s.checkShrink(ctx, p.list, opts); err != nil {
 			return nil, fmt.Errorf("import %s: %w (nothing installed)", paths[i], err)
 		}
 	}
 	out := make([]lists.Metadata, 0, len(parsed))
-	for i, l := range parsed {
-		format := opts.Format
-		if format == "" {
-			format, _ = lists.DetectFormat(paths[i])
+	var done []string
+	for i, p := range parsed {
+		l := p.list
+		src := sources
+		if src == nil {
+			path := paths[i]
+			if abs, err := filepath.Abs(path); err == nil {
+				path = abs
+			}
+			src = []string{path}
 		}
-		src := paths[i]
-		if abs, err := filepath.Abs(src); err == nil {
-			src = abs
+		switched, err := s.install(ctx, l, p.format, src)
+		if err != nil {
+			return out, fmt.Errorf("import %s: %w (%s)", paths[i], err, s.afterFailure(l.Meta.Name, switched, done))
 		}
-		if err := s.install(ctx, l, format, []string{src}); err != nil {
-			return out, fmt.Errorf("import %s: %w (the previous version of %q stays installed)", paths[i], err, l.Meta.Name)
-		}
+		done = append(done, l.Meta.Name)
 		out = append(out, l.Meta)
 	}
 	return out, nil
+}
+
+// afterFailure says truthfully what is installed after a list failed to
+// install: whether its previous version (if any) stays, and which lists of
+// the same import were installed before it.
+func (s *Store) afterFailure(name string, switched bool, done []string) string {
+	var msg string
+	switch {
+	case switched:
+		msg = fmt.Sprintf("the new version of %q was installed, but not cleanly", name)
+	default:
+		if _, err := s.versionDir(name); err == nil {
+			msg = fmt.Sprintf("the previous version of %q stays installed", name)
+		} else {
+			msg = fmt.Sprintf("%q is not installed", name)
+		}
+	}
+	if len(done) > 0 {
+		msg += "; already installed by this import: " + strings.Join(done, ", ")
+	}
+	return msg
 }
 
 // rename installs a list under another name.
@@ -230,74 +328,114 @@ func validName(name string) error {
 	return nil
 }
 
-// install writes a parsed list into a fresh version directory and switches
-// CURRENT to it.
-func (s *Store) install(ctx context.Context, l *lists.List, format string, sources []string) error {
+// install writes a parsed list into a fresh version directory, switches
+// CURRENT to it and prunes old versions. switched reports whether CURRENT
+// names the new version (an error after the switch leaves it installed).
+// The caller holds the store lock.
+func (s *Store) install(ctx context.Context, l *lists.List, format string, sources []string) (switched bool, err error) {
 	if err := validName(l.Meta.Name); err != nil {
-		return err
+		return false, err
 	}
 	listDir := filepath.Join(s.dir, "lists", l.Meta.Name)
 	if err := os.MkdirAll(listDir, 0o755); err != nil {
-		return err
+		return false, err
 	}
 	tmp, err := os.MkdirTemp(s.dir, ".tmp-"+l.Meta.Name+"-")
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer os.RemoveAll(tmp) // no-op once renamed
 
 	if err := os.Mkdir(filepath.Join(tmp, "files"), 0o755); err != nil {
-		return err
+		return false, err
 	}
 	for i, f := range l.Meta.Files {
 		if err := ctx.Err(); err != nil {
-			return err
+			return false, err
 		}
 		if strings.HasPrefix(f.Path, "builtin:") {
 			continue
 		}
 		dst := filepath.Join(tmp, "files", filepath.Base(f.Path))
 		if err := copyFile(f.Path, dst, f.SHA256); err != nil {
-			return err
+			return false, err
 		}
 		l.Meta.Files[i].Path = filepath.Base(f.Path)
 	}
 	l.Count()
 	meta := installed{Meta: l.Meta, Format: format, ImportedAt: s.now().UTC(), Sources: sources, Entities: len(l.Entities)}
 	if err := writeSnapshot(filepath.Join(tmp, "snapshot.gob"), l); err != nil {
-		return err
+		return false, err
 	}
 	mb, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := writeFileSync(filepath.Join(tmp, "meta.json"), mb); err != nil {
-		return err
+		return false, err
 	}
+	syncDir(tmp)
 	if err := ctx.Err(); err != nil {
-		return err
+		return false, err
 	}
-	version := meta.ImportedAt.Format("20060102T150405Z") + "-" + randHex(4)
+	// Version names sort in installation order (nanoseconds, then a random
+	// tie-break).
+	version := meta.ImportedAt.Format("20060102T150405.000000000Z") + "-" + randHex(4)
 	if err := os.Rename(tmp, filepath.Join(listDir, version)); err != nil {
+		return false, err
+	}
+	if err := writeCurrent(listDir, version); err != nil {
+		_ = os.RemoveAll(filepath.Join(listDir, version))
+		return false, err
+	}
+	s.prune(listDir, version)
+	return true, nil
+}
+
+// writeCurrent points CURRENT at version with an atomic rename of a file
+// of a unique name, so that a reader sees either the old or the new name.
+func writeCurrent(listDir, version string) error {
+	tmp := filepath.Join(listDir, "CURRENT.tmp-"+randHex(6))
+	if err := writeFileSync(tmp, []byte(version+"\n")); err != nil {
+		_ = os.Remove(tmp)
 		return err
 	}
-	prev, _ := readCurrent(listDir)
-	if err := writeFileSync(filepath.Join(listDir, "CURRENT.tmp"), []byte(version+"\n")); err != nil {
-		return err
-	}
-	if err := os.Rename(filepath.Join(listDir, "CURRENT.tmp"), filepath.Join(listDir, "CURRENT")); err != nil {
+	if err := os.Rename(tmp, filepath.Join(listDir, "CURRENT")); err != nil {
+		_ = os.Remove(tmp)
 		return err
 	}
 	syncDir(listDir)
-	// Keep only the installed version (and the one it replaced, for a
-	// reader that opened it a moment ago); older ones go.
-	ents, _ := os.ReadDir(listDir)
+	return nil
+}
+
+// prune removes the versions of a list older than the installed one and
+// the s.keep versions before it, and leftover CURRENT.tmp-* files. It never
+// removes the version CURRENT names: it re-reads CURRENT rather than trust
+// its caller. The caller holds the store lock.
+func (s *Store) prune(listDir, installed string) {
+	cur, err := readCurrent(listDir)
+	if err != nil || cur != installed {
+		return // someone else's CURRENT: leave everything as it is
+	}
+	ents, err := os.ReadDir(listDir)
+	if err != nil {
+		return
+	}
+	var old []string
 	for _, e := range ents {
-		if e.IsDir() && e.Name() != version && e.Name() != prev {
-			_ = os.RemoveAll(filepath.Join(listDir, e.Name()))
+		switch {
+		case e.IsDir() && e.Name() != cur:
+			old = append(old, e.Name())
+		case !e.IsDir() && strings.HasPrefix(e.Name(), "CURRENT.tmp"):
+			_ = os.Remove(filepath.Join(listDir, e.Name()))
 		}
 	}
-	return nil
+	sort.Sort(sort.Reverse(sort.StringSlice(old)))
+	for i, v := range old {
+		if i >= s.keep {
+			_ = os.RemoveAll(filepath.Join(listDir, v))
+		}
+	}
 }
 
 // copyFile copies src to dst and checks its sha256 against want, so that a
@@ -354,6 +492,20 @@ func writeFileSync(path string, b []byte) error {
 		return err
 	}
 	return f.Close()
+}
+
+// writeFileAtomic writes a file beside path and renames it into place.
+func writeFileAtomic(path string, b []byte) error {
+	tmp := path + ".tmp-" + randHex(6)
+	if err := writeFileSync(tmp, b); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	return nil
 }
 
 // syncDir fsyncs a directory so that a rename in it is durable.
@@ -415,42 +567,71 @@ func (s *Store) versionDir(name string) (string, error) {
 	return filepath.Join(listDir, v), nil
 }
 
+// readVersion calls fn with the installed version directory of a list.
+// When fn finds a file missing because a writer switched CURRENT and pruned
+// the version in between, it is called again with the new version.
+func (s *Store) readVersion(name string, fn func(dir string) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		var dir string
+		dir, err = s.versionDir(name)
+		if err != nil {
+			return err
+		}
+		err = fn(dir)
+		if !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		if now, verr := s.versionDir(name); verr != nil || now == dir {
+			break // not a switch: report the missing file
+		}
+	}
+	return err
+}
+
 // readMeta reads the meta.json of a list's installed version.
 func (s *Store) readMeta(name string) (*installed, error) {
-	dir, err := s.versionDir(name)
+	var m installed
+	err := s.readVersion(name, func(dir string) error {
+		b, err := os.ReadFile(filepath.Join(dir, "meta.json"))
+		if err != nil {
+			return fmt.Errorf("list %q: %w", name, err)
+		}
+		m = installed{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return fmt.Errorf("list %q: %s: %w", name, filepath.Join(dir, "meta.json"), err)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "meta.json"))
-	if err != nil {
-		return nil, fmt.Errorf("list %q: %w", name, err)
-	}
-	var m installed
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("list %q: meta.json: %w", name, err)
 	}
 	return &m, nil
 }
 
 // List loads one installed list from its snapshot.
 func (s *Store) List(ctx context.Context, name string) (*lists.List, error) {
-	dir, err := s.versionDir(name)
+	var l lists.List
+	err := s.readVersion(name, func(dir string) error {
+		f, err := os.Open(filepath.Join(dir, "snapshot.gob"))
+		if err != nil {
+			return fmt.Errorf("list %q: %w", name, err)
+		}
+		defer f.Close()
+		l = lists.List{}
+		if err := gob.NewDecoder(f).Decode(&l); err != nil {
+			return fmt.Errorf("list %q: decode snapshot %s: %w", name, f.Name(), err)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	f, err := os.Open(filepath.Join(dir, "snapshot.gob"))
-	if err != nil {
-		return nil, fmt.Errorf("list %q: %w", name, err)
-	}
-	defer f.Close()
-	var l lists.List
-	if err := gob.NewDecoder(f).Decode(&l); err != nil {
-		return nil, fmt.Errorf("list %q: decode snapshot: %w", name, err)
 	}
 	return &l, ctx.Err()
 }
 
-// Lists loads every installed list, sorted by name.
+// Lists loads every installed list, sorted by name. A list removed while
+// they load is left out, as if it had been removed just before.
 func (s *Store) Lists(ctx context.Context) ([]*lists.List, error) {
 	names, err := s.Names()
 	if err != nil {
@@ -462,6 +643,9 @@ func (s *Store) Lists(ctx context.Context) ([]*lists.List, error) {
 			return nil, err
 		}
 		l, err := s.List(ctx, n)
+		if errors.Is(err, ErrNotInstalled) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -470,16 +654,26 @@ func (s *Store) Lists(ctx context.Context) ([]*lists.List, error) {
 	return out, nil
 }
 
-// Remove uninstalls a list.
+// Remove uninstalls a list, holding the store lock: CURRENT goes first, so
+// that readers see the list either installed or not, then its versions.
 func (s *Store) Remove(name string) error {
 	if err := validName(name); err != nil {
 		return err
 	}
 	listDir := filepath.Join(s.dir, "lists", name)
-	if _, err := os.Stat(filepath.Join(listDir, "CURRENT")); err != nil {
-		return fmt.Errorf("remove %q: %w", name, ErrNotInstalled)
-	}
-	return os.RemoveAll(listDir)
+	return s.withLock(context.Background(), func() error {
+		if err := os.Remove(filepath.Join(listDir, "CURRENT")); err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("remove %q: %w", name, ErrNotInstalled)
+			}
+			return fmt.Errorf("remove %q: %w", name, err)
+		}
+		syncDir(listDir)
+		if err := os.RemoveAll(listDir); err != nil {
+			return fmt.Errorf("remove %q: uninstalled, but its files stay in %s: %w", name, listDir, err)
+		}
+		return nil
+	})
 }
 
 // ListStatus describes one installed list.
@@ -507,6 +701,9 @@ func (s *Store) Status() ([]ListStatus, error) {
 	out := make([]ListStatus, 0, len(names))
 	for _, n := range names {
 		m, err := s.readMeta(n)
+		if errors.Is(err, ErrNotInstalled) {
+			continue // removed meanwhile
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -530,6 +727,9 @@ func (s *Store) Generation() (string, error) {
 	h := sha256.New()
 	for _, n := range names {
 		v, err := readCurrent(filepath.Join(s.dir, "lists", n))
+		if errors.Is(err, os.ErrNotExist) {
+			continue // removed meanwhile
+		}
 		if err != nil {
 			return "", err
 		}

@@ -169,7 +169,8 @@ func TestShrinkGuard(t *testing.T) {
 	if l, _ := s.List(ctx, "acme"); len(l.Entities) != 1 {
 		t.Errorf("installed %d entities after forced import", len(l.Entities))
 	}
-	// Old versions are pruned: at most the current and the previous remain.
+	// Old versions are pruned: the current one and DefaultKeepVersions
+	// replaced ones remain.
 	ents, _ := os.ReadDir(filepath.Join(s.Dir(), "lists", "acme"))
 	dirs := 0
 	for _, e := range ents {
@@ -177,8 +178,8 @@ func TestShrinkGuard(t *testing.T) {
 			dirs++
 		}
 	}
-	if dirs > 2 {
-		t.Errorf("%d version directories kept", dirs)
+	if dirs != 1+DefaultKeepVersions {
+		t.Errorf("%d version directories kept, want %d", dirs, 1+DefaultKeepVersions)
 	}
 }
 
@@ -233,5 +234,77 @@ func TestDefaultDir(t *testing.T) {
 	t.Setenv(EnvDir, "/custom")
 	if d, _ := DefaultDir(); d != "/custom" {
 		t.Errorf("env: %s", d)
+	}
+}
+
+// TestImportFailureMessagesAreTrue: when a list fails to install, the error
+// says "the previous version stays installed" only when there is one, and
+// names the lists of the same import that were installed before it.
+func TestImportFailureMessagesAreTrue(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, _ := Open(filepath.Join(dir, "store"))
+	if _, err := s.Import(ctx, []string{writeOwn(t, dir, "beta", 3)}, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		second string
+		want   string
+	}{
+		{"beta", `the previous version of "beta" stays installed; already installed by this import: alpha`},
+		{"gamma", `"gamma" is not installed; already installed by this import: alpha`},
+	} {
+		t.Run(tc.second, func(t *testing.T) {
+			sub := t.TempDir()
+			paths := []string{writeOwn(t, sub, "alpha", 2), writeOwn(t, sub, tc.second, 4)}
+			parsed, err := s.parse(ctx, paths, ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The second file disappears between parsing and installing.
+			os.Remove(paths[1])
+			err = s.withLock(ctx, func() error {
+				_, err := s.installParsed(ctx, paths, parsed, ImportOptions{}, nil)
+				return err
+			})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v\nwant it to contain %s", err, tc.want)
+			}
+			if l, err := s.List(ctx, "alpha"); err != nil || len(l.Entities) != 2 {
+				t.Errorf("alpha: %v", err)
+			}
+			if l, err := s.List(ctx, "beta"); err != nil || len(l.Entities) != 3 {
+				t.Errorf("beta changed: %v", err)
+			}
+			if _, err := s.List(ctx, "gamma"); !errors.Is(err, ErrNotInstalled) {
+				t.Errorf("gamma: %v", err)
+			}
+		})
+	}
+}
+
+// TestEmptyOfficialList: an official list with no entities is refused
+// unless AllowEmpty; an empty own watchlist is accepted.
+func TestEmptyOfficialList(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, _ := Open(filepath.Join(dir, "store"))
+	bis := filepath.Join(dir, "dpl.txt")
+	header := "Name\tStreet_Address\tCity\tState\tCountry\tPostal_Code\tEffective_Date\tExpiration_Date\tStandard_Order\tLast_Update\tAction\tFR_Citation\n"
+	os.WriteFile(bis, []byte(header), 0o644)
+	_, err := s.Import(ctx, []string{bis}, ImportOptions{})
+	if !errors.Is(err, ErrEmpty) || !strings.Contains(err.Error(), "--allow-empty") || !strings.Contains(err.Error(), "dpl.txt") {
+		t.Fatalf("empty BIS list: %v", err)
+	}
+	if names, _ := s.Names(); len(names) != 0 {
+		t.Errorf("installed %v", names)
+	}
+	if _, err := s.Import(ctx, []string{bis}, ImportOptions{AllowEmpty: true}); err != nil {
+		t.Errorf("AllowEmpty: %v", err)
+	}
+	own := filepath.Join(dir, "none.json")
+	os.WriteFile(own, []byte(`{"meta":{"name":"none"},"entities":[]}`), 0o644)
+	if _, err := s.Import(ctx, []string{own}, ImportOptions{}); err != nil {
+		t.Errorf("empty own watchlist: %v", err)
 	}
 }

@@ -211,43 +211,36 @@ func (s *Store) updateOne(ctx context.Context, name string, src Source, opts Upd
 	if iopts.Name == "" {
 		iopts.Name = name
 	}
-	metas, err := s.Import(ctx, []string{filepath.Join(tmp, src.Files[0].Name)}, iopts)
+	main := filepath.Join(tmp, src.Files[0].Name)
+	parsed, err := s.parse(ctx, []string{main}, iopts)
 	if err != nil {
 		res.Err = fmt.Errorf("update %s: %w", name, err)
 		return res
-	}
-	res.Meta = metas[0]
-	if b, err := json.MarshalIndent(newCache, "", "  "); err == nil {
-		_ = writeFileSync(cachePath, b)
 	}
 	urls := make([]string, len(src.Files))
 	for i, f := range src.Files {
 		urls[i] = f.URL
 	}
-	_ = s.setSources(name, urls)
+	err = s.withLock(ctx, func() error {
+		metas, err := s.installParsed(ctx, []string{main}, parsed, iopts, urls)
+		if err != nil {
+			return err
+		}
+		res.Meta = metas[0]
+		// The validators are saved only once the version is installed, so
+		// a failed import is downloaded again next time.
+		if b, err := json.MarshalIndent(newCache, "", "  "); err == nil {
+			_ = writeFileAtomic(cachePath, b)
+		}
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, ErrLocked) {
+			err = fmt.Errorf("%w (the installed version stays)", err)
+		}
+		res.Err = fmt.Errorf("update %s: %w", name, err)
+	}
 	return res
-}
-
-// setSources records the download URLs as the installed version's sources.
-func (s *Store) setSources(name string, urls []string) error {
-	dir, err := s.versionDir(name)
-	if err != nil {
-		return err
-	}
-	m, err := s.readMeta(name)
-	if err != nil {
-		return err
-	}
-	m.Sources = urls
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
-	}
-	tmp := filepath.Join(dir, "meta.json.tmp")
-	if err := writeFileSync(tmp, b); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(dir, "meta.json"))
 }
 
 // errRetryable marks download failures worth retrying.
