@@ -455,6 +455,11 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 		msg := "nothing to screen: the row has no party name and no goods"
 		return errorDecision(rec, prov, msg), &InputError{Source: rec.Source, Row: rec.Row, Msg: msg}
 	}
+	if err := rec.Validate(); err != nil {
+		return errorDecision(rec, prov, err.Error()), &InputError{Source: rec.Source, Row: rec.Row, Msg: err.Error()}
+	}
+	// Bounded work per record: cut oversized input and say so in rec.Truncated.
+	rec.ApplyLimits(record.DefaultLimits())
 	matches, err := e.matchParties(ctx, s, rec)
 	if err != nil {
 		return errorDecision(rec, prov, err.Error()), err
