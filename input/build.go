@@ -230,10 +230,14 @@ func (l *layout) fill(rec *record.Record, vals []string) *rowError {
 }
 
 func (l *layout) fillParty(rec *record.Record, vals []string) *rowError {
+	kind, ok := kindOf(l.get(vals, FieldType))
+	if !ok {
+		return &rowError{col: l.colOf(FieldType), msg: record.UnknownKindMessage(l.get(vals, FieldType))}
+	}
 	p := record.Party{
 		Role:     record.RoleParty,
 		Name:     oneSpace(l.get(vals, FieldName)),
-		Kind:     kindOf(l.get(vals, FieldType)),
+		Kind:     kind,
 		Country:  l.get(vals, FieldCountry),
 		DOB:      l.get(vals, FieldDOB),
 		IDNumber: l.get(vals, FieldIDNumber),
@@ -243,9 +247,21 @@ func (l *layout) fillParty(rec *record.Record, vals []string) *rowError {
 		p.Kind = "vessel"
 	}
 	if p.Name == "" && p.IMO == "" && p.IDNumber == "" {
-		return &rowError{col: l.colOf(FieldName), msg: "no name"}
+		return &rowError{col: l.colOf(FieldName), msg: "no name, id_number or imo: nothing to screen"}
+	}
+	if e := l.checkCountry(vals, FieldCountry); e != nil {
+		return e
 	}
 	rec.Parties = []record.Party{p}
+	return nil
+}
+
+// checkCountry fails a row whose field f holds something that is not a
+// country (a placeholder such as "N/A" is no country, and allowed).
+func (l *layout) checkCountry(vals []string, f string) *rowError {
+	if v := l.get(vals, f); !record.KnownCountry(v) {
+		return &rowError{col: l.colOf(f), msg: record.UnknownCountryMessage(v)}
+	}
 	return nil
 }
 
@@ -291,8 +307,23 @@ func (l *layout) fillShipment(rec *record.Record, vals []string) *rowError {
 	if len(rec.Parties) == 0 && len(rec.Goods) == 0 {
 		return &rowError{col: -1, msg: "no party names and no goods (all party and goods cells are empty)"}
 	}
+	for _, f := range countryFields {
+		if e := l.checkCountry(vals, f); e != nil {
+			return e
+		}
+	}
 	return nil
 }
+
+// countryFields are the shipment fields that hold a country, in column check
+// order.
+var countryFields = func() []string {
+	fs := []string{FieldOrigin, FieldDestination}
+	for _, r := range roles {
+		fs = append(fs, r+"_country")
+	}
+	return fs
+}()
 
 // goods builds the goods lines of a row. Several HS codes in one cell
 // (separated by ; | or line breaks) make several lines; description,

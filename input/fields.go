@@ -233,20 +233,6 @@ func canonicalField(key string) (string, error) {
 }
 
 // kindOf maps a party type cell to a record kind: person, organization,
-// vessel, aircraft, or "" when the value is empty or unknown.
-func kindOf(v string) string {
-	switch normalizeHeader(v) {
-	case "person", "individual", "naturalperson", "people", "human", "indiv", "ind", "p", "i", "private",
-		"privateperson", "privateindividual":
-		return "person"
-	case "organization", "organisation", "company", "entity", "corporation", "business", "firm",
-		"legalentity", "legalperson", "org", "corp", "enterprise", "bank", "institution", "e", "o", "c",
-		"government", "agency", "group", "partnership", "llc", "ltd":
-		return "organization"
-	case "vessel", "ship", "boat", "tanker", "v", "s", "cargoship", "ves":
-		return "vessel"
-	case "aircraft", "plane", "airplane", "aeroplane", "a", "jet", "helicopter":
-		return "aircraft"
-	}
-	return ""
-}
+// vessel, aircraft, or "" when the value gives none; ok is false when the
+// value names no kind (see record.CanonicalKind).
+func kindOf(v string) (kind string, ok bool) { return record.CanonicalKind(v) }

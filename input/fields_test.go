@@ -74,16 +74,19 @@ func TestLookupField(t *testing.T) {
 }
 
 func TestKindOf(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"person", "person"}, {"Individual", "person"}, {"natural person", "person"},
-		{"organization", "organization"}, {"Organisation", "organization"}, {"company", "organization"},
-		{"Entity", "organization"}, {"legal entity", "organization"},
-		{"vessel", "vessel"}, {"Ship", "vessel"}, {"aircraft", "aircraft"}, {"plane", "aircraft"},
-		{"", ""}, {"unknown thing", ""},
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"person", "person", true}, {"Individual", "person", true}, {"natural person", "person", true},
+		{"organization", "organization", true}, {"Organisation", "organization", true}, {"company", "organization", true},
+		{"Entity", "organization", true}, {"legal entity", "organization", true},
+		{"vessel", "vessel", true}, {"Ship", "vessel", true}, {"aircraft", "aircraft", true}, {"plane", "aircraft", true},
+		{"", "", true}, {"N/A", "", true}, {"unknown thing", "", false}, {"persn", "", false},
 	}
 	for _, tt := range tests {
-		if got := kindOf(tt.in); got != tt.want {
-			t.Errorf("kindOf(%q) = %q, want %q", tt.in, got, tt.want)
+		if got, ok := kindOf(tt.in); got != tt.want || ok != tt.ok {
+			t.Errorf("kindOf(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 }
