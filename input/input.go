@@ -46,6 +46,9 @@ type Options struct {
 	Columns map[string]string
 	// Sheet is the XLSX sheet to read; "" reads the first.
 	Sheet string
+	// XLSX bounds the reading of an XLSX workbook; zero fields take the
+	// defaults.
+	XLSX XLSXLimits
 
 	// maxRow overrides MaxRowBytes (tests).
 	maxRow int

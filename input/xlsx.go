@@ -1,6 +1,8 @@
 package input
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -34,20 +36,32 @@ func newXLSXReader(r io.Reader, name string, opts Options, user map[string]strin
 	// excelize parses untrusted archives and XML: turn a panic in it into an
 	// error rather than crash the run.
 	defer recoverInto(&err, name)
-	f, err := excelize.OpenReader(r)
+	lim := opts.XLSX.withDefaults()
+	data, err := readWorkbook(r, name, lim)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a readable XLSX workbook: %w", name, err)
+	}
+	if err := checkArchive(name, zr, int64(len(data)), lim); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: lim.TotalBytes})
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable XLSX workbook: %w", name, err)
 	}
 	x := &xlsxReader{base: base{name: name, format: FormatXLSX, user: user, closer: c}, f: f, max: opts.maxRow}
-	if err := x.start(opts.Sheet); err != nil {
+	if err := x.start(opts.Sheet, func(sheet string) error { return checkWorkbook(name, zr, sheet, lim) }); err != nil {
 		x.closeBook()
 		return nil, err
 	}
 	return x, nil
 }
 
-// start chooses the sheet and finds the header row.
-func (x *xlsxReader) start(want string) error {
+// start chooses the sheet, checks it with check and finds the header row.
+func (x *xlsxReader) start(want string, check func(sheet string) error) error {
 	sheets := x.f.GetSheetList()
 	if len(sheets) == 0 {
 		return fmt.Errorf("%s: the workbook has no sheets", x.name)
@@ -70,6 +84,9 @@ func (x *xlsxReader) start(want string) error {
 		if x.sheet == "" {
 			return fmt.Errorf("%s: no sheet %q (sheets: %s)", x.name, want, quoteList(sheets))
 		}
+	}
+	if err := check(x.sheet); err != nil {
+		return err
 	}
 	rows, err := x.f.Rows(x.sheet)
 	if err != nil {
