@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // contentSecurityPolicy allows only the workspace's own script, styles and
@@ -195,12 +196,35 @@ func (a *App) loginPage(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
-// safeNext keeps only local paths, so that login cannot redirect off-site.
+// safeNext keeps only same-site absolute paths, so that sign-in cannot
+// redirect off-site. Browsers drop tabs and newlines from a Location and
+// read a backslash as a slash, so "/\t/evil.example" and "/\\evil.example"
+// lead off-site: any control character or backslash is refused, and so is
+// anything that parses with a scheme, a host, user information or a path
+// that starts with "//". What is kept is re-encoded from the parsed URL.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
+	const home = "/"
+	if next == "" || len(next) > 2048 || next[0] != '/' {
+		return home
 	}
-	return next
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) || r == utf8.RuneError {
+			return home
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return home
+	}
+	out := u.EscapedPath()
+	if strings.HasPrefix(out, "//") || strings.HasPrefix(out, "/\\") {
+		return home
+	}
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return out
 }
 
 // login checks the credentials and starts a session.

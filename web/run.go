@@ -500,6 +500,12 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // allowedExt are the upload extensions the input readers understand.
 var allowedExt = map[string]bool{".csv": true, ".tsv": true, ".tab": true, ".txt": true, ".json": true, ".jsonl": true, ".ndjson": true, ".xlsx": true, ".xlsm": true}
 
+// Limits of cleanFileName, in characters.
+const (
+	maxFileName  = 100
+	maxExtension = 16
+)
+
 // cleanFileName reduces an uploaded file name to a safe base name: no
 // directories (either slash), no control or odd characters, at most 100
 // characters. It is only ever shown and used as the records' source; the
@@ -522,9 +528,14 @@ func cleanFileName(name string) string {
 		}
 	}
 	out := strings.TrimLeft(strings.TrimSpace(b.String()), ".")
-	if r := []rune(out); len(r) > 100 {
-		ext := filepath.Ext(out)
-		out = string(r[:100-len([]rune(ext))]) + ext
+	if r := []rune(out); len(r) > maxFileName {
+		// Keep a short extension (it picks the input format); a long one
+		// is not an extension any reader knows, so it is cut like the rest.
+		ext := []rune(filepath.Ext(out))
+		if len(ext) > maxExtension {
+			ext = nil
+		}
+		out = strings.TrimSpace(string(r[:maxFileName-len(ext)])) + string(ext)
 	}
 	if out == "" || out == "/" {
 		out = "upload"

@@ -81,6 +81,10 @@ func TestCleanFileName(t *testing.T) {
 		"/":                         "upload",
 		"a\x00b<script>.csv":        "a_b_script_.csv",
 		".hidden.csv":               "hidden.csv",
+		// A 100+ character extension made the cut panic (found by FuzzCleanFileName).
+		"orders." + strings.Repeat("x", 120):                     "orders." + strings.Repeat("x", 93),
+		strings.Repeat("a", 150) + ".csv":                        strings.Repeat("a", 96) + ".csv",
+		strings.Repeat("é", 99) + "." + strings.Repeat("é", 110): strings.Repeat("é", 99) + ".",
 	} {
 		if got := cleanFileName(in); got != want {
 			t.Errorf("cleanFileName(%q) = %q, want %q", in, got, want)
