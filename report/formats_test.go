@@ -21,7 +21,7 @@ func TestSARIFStructure(t *testing.T) {
 		t.Fatalf("version %q, %d runs", log.Version, len(log.Runs))
 	}
 	run := log.Runs[0]
-	if run.Tool.Driver.Name != "screen" || run.Tool.Driver.Version != "v0.1.0" {
+	if run.Tool.Driver.Name != "screen" || run.Tool.Driver.Version != "0.1.0" || run.Tool.Driver.SemanticVersion != "0.1.0" {
 		t.Errorf("driver = %+v", run.Tool.Driver)
 	}
 	// One result per reason (suppressed ones included, marked), plus one
@@ -47,7 +47,8 @@ func TestSARIFStructure(t *testing.T) {
 		byRule[r.ID] = r
 	}
 	if r := byRule["sanctions.name_match"]; r.DefaultConfig.Level != "error" || r.Help == nil ||
-		!strings.Contains(r.Help.Text, "UNSCR 1718") || r.ShortDescription == nil {
+		!strings.Contains(r.Help.Text, "UNSCR 1718") || !strings.Contains(r.Help.Markdown, "UNSCR 1718") ||
+		r.ShortDescription == nil || r.FullDescription == nil || r.HelpURI == "" || r.Name != "SanctionsNameMatch" {
 		t.Errorf("name_match rule = %+v, want level error (it blocks SHP-0003), title and citation", r)
 	}
 	suppressed := 0
@@ -100,21 +101,31 @@ func TestJUnitStructure(t *testing.T) {
 	if err := xml.Unmarshal(render(t, FormatJUnit, ds, Options{}), &doc); err != nil {
 		t.Fatalf("junit is not XML: %v", err)
 	}
-	if doc.Tests != len(ds) || doc.Failures != 4 {
-		t.Errorf("tests=%d failures=%d, want %d and 4", doc.Tests, doc.Failures, len(ds))
+	// The record in error is an <error>, not a <failure>.
+	if doc.Tests != len(ds) || doc.Failures != 3 || doc.Errors != 1 {
+		t.Errorf("tests=%d failures=%d errors=%d, want %d, 3 and 1", doc.Tests, doc.Failures, doc.Errors, len(ds))
+	}
+	if doc.Suites[0].Errors != 1 || doc.Suites[0].Failures != 2 {
+		t.Errorf("suite %s: failures=%d errors=%d, want 2 and 1", doc.Suites[0].Name, doc.Suites[0].Failures, doc.Suites[0].Errors)
 	}
 	if len(doc.Suites) != 2 || doc.Suites[0].Name != "shipments.csv" || doc.Suites[1].Name != "stdin" {
 		t.Fatalf("suites = %+v", doc.Suites)
 	}
 	cases := append(append([]junitCase{}, doc.Suites[0].Cases...), doc.Suites[1].Cases...)
 	for i, c := range cases {
-		clear := ds[i].Decision == record.Clear
-		if clear != (c.Failure == nil) {
+		failed := ds[i].Decision == record.Review || ds[i].Decision == record.Block
+		if failed != (c.Failure != nil) {
 			t.Errorf("case %d (%s, %s): failure %+v", i, c.Name, ds[i].Decision, c.Failure)
 		}
 		if c.Failure != nil && c.Failure.Type != ds[i].Decision {
 			t.Errorf("case %d: failure type %q, want %q", i, c.Failure.Type, ds[i].Decision)
 		}
+		if inError := ds[i].Decision == record.Error; inError != (c.Error != nil) {
+			t.Errorf("case %d (%s, %s): error %+v", i, c.Name, ds[i].Decision, c.Error)
+		}
+	}
+	if e := cases[3].Error; e == nil || e.Type != "error" || !strings.HasPrefix(e.Text, "error: ") {
+		t.Errorf("record in error = %+v", e)
 	}
 	if f := cases[2].Failure; !strings.Contains(f.Text, "UNSCR 2397 (2017) para 7") || !strings.Contains(f.Message, "dprk.goods.export_ban") {
 		t.Errorf("block failure = %+v, want the rule and its citation", f)

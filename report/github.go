@@ -37,7 +37,7 @@ func (g *githubWriter) Write(d *record.Decision) error {
 	if g.closed {
 		return errClosed
 	}
-	g.sum.Add(d.Decision)
+	g.sum.add(d)
 	if d.Decision == record.Error || d.Error != "" {
 		msg := d.Error
 		if msg == "" {
@@ -53,6 +53,9 @@ func (g *githubWriter) Write(d *record.Decision) error {
 		msg := displayID(d) + ": " + r.Message
 		if r.Citation != "" {
 			msg += " (" + r.Citation + ")"
+		}
+		if r.Baseline == record.BaselineKnown {
+			msg += " [baseline: known]"
 		}
 		cmd := githubLevel(r.Severity)
 		if r.SuppressedBy != "" {

@@ -12,11 +12,12 @@ import (
 )
 
 // marshalDecision encodes d as its record.Decision JSON, with empty
-// reasons, matches and goods written as [] rather than null, and without
-// HTML escaping. indent is the prefix of continuation lines; "" gives a
+// reasons, matches and goods written as [] rather than null, goods
+// categories that no reason used marked "context": true (MarkContext), and
+// without HTML escaping. indent is the prefix of continuation lines; "" gives a
 // single line.
 func marshalDecision(d *record.Decision, prefix string) ([]byte, error) {
-	c := *d
+	c := *withContext(d)
 	if c.Reasons == nil {
 		c.Reasons = []record.Reason{}
 	}
@@ -159,7 +160,7 @@ func (j *jsonWriter) Write(d *record.Decision) error {
 		sep = "\n    "
 	}
 	j.n++
-	j.sum.Add(d.Decision)
+	j.sum.add(d)
 	j.out.write(sep)
 	j.out.write(string(b))
 	if err := j.out.flush(); err != nil {

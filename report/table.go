@@ -61,7 +61,7 @@ func (t *tableWriter) Write(d *record.Decision) error {
 		t.out.write(t.line(t.cell("ROW", colRow, true), t.cell("ID", colID, false), t.cell("DECISION", colDecision, false),
 			t.cell("TOP MATCH", colMatch, false), t.cell("REASONS", colReasons, false), t.cell("CITATION", colCitation, false)))
 	}
-	t.sum.Add(d.Decision)
+	t.sum.add(d)
 	reasons := visibleReasons(d, t.opts.ShowSuppressed)
 	counting := visibleReasons(d, false)
 
@@ -123,6 +123,9 @@ func (t *tableWriter) details(d *record.Decision, reasons []record.Reason) {
 		if r.SuppressedBy != "" {
 			t.detail("", "suppressed: "+r.SuppressedBy)
 		}
+		if r.Baseline == record.BaselineKnown {
+			t.detail("", "baseline: known (already in the baseline report; still counts)")
+		}
 	}
 	for _, m := range d.Matches {
 		t.detail("match", fmt.Sprintf("%s %q → %s (%s, %s, %s)", m.Role, m.Query, m.MatchedName, m.EntityID, m.List, formatScore(m.Score)))
@@ -142,7 +145,8 @@ func (t *tableWriter) details(d *record.Decision, reasons []record.Reason) {
 			}
 		}
 	}
-	for _, g := range d.Goods {
+	used := usedCategories(d)
+	for i, g := range d.Goods {
 		if len(g.Categories) == 0 && g.Error == "" {
 			continue
 		}
@@ -153,8 +157,19 @@ func (t *tableWriter) details(d *record.Decision, reasons []record.Reason) {
 		if g.Description != "" {
 			s += fmt.Sprintf(" %q", g.Description)
 		}
-		if len(g.Categories) > 0 {
-			s += " → " + strings.Join(g.Categories, ", ")
+		var findings, context []string
+		for _, id := range g.Categories {
+			if used.isContext(i, id) {
+				context = append(context, id)
+			} else {
+				findings = append(findings, id)
+			}
+		}
+		if len(findings) > 0 {
+			s += " → " + strings.Join(findings, ", ")
+		}
+		if len(context) > 0 {
+			s += " (context, not a finding: " + strings.Join(context, ", ") + ")"
 		}
 		if g.Error != "" {
 			s += " (error: " + g.Error + ")"

@@ -49,7 +49,10 @@ type xlsxWriter struct {
 
 // xlsxStyles are the cell style ids of the workbook.
 type xlsxStyles struct {
-	header   int
+	header int
+	// quoted is text with the quotePrefix attribute, for cells whose text
+	// starts like a formula: shown and kept as text even when edited.
+	quoted   int
 	decision map[string]int
 }
 
@@ -81,6 +84,9 @@ func (x *xlsxWriter) start() error {
 	if err != nil {
 		return x.fail("create header style: %w", err)
 	}
+	if x.styles.quoted, err = x.quotePrefixStyle(); err != nil {
+		return err
+	}
 	x.styles.decision = map[string]int{}
 	// A slice, not a map: style ids must come out in the same order.
 	for _, dc := range [][2]string{{record.Review, "FFEB9C"}, {record.Block, "FFC7CE"}, {record.Error, "F4B084"}} {
@@ -90,7 +96,7 @@ func (x *xlsxWriter) start() error {
 		}
 		x.styles.decision[dc[0]] = id
 	}
-	if x.results, err = x.streamSheet(SheetResults, csvHeader, []float64{16, 18, 7, 9, 28, 14, 8, 36, 9, 8, 28, 30, 60, 30, 24}); err != nil {
+	if x.results, err = x.streamSheet(SheetResults, resultHeader(), resultWidths()); err != nil {
 		return err
 	}
 	x.matches, err = x.streamSheet(SheetMatches, matchesHeader, []float64{16, 18, 7, 9, 12, 32, 14, 8, 12, 36, 36, 8, 16, 50})
@@ -138,22 +144,22 @@ func (x *xlsxWriter) Write(d *record.Decision) error {
 	if err := x.start(); err != nil {
 		return err
 	}
-	x.sum.Add(d.Decision)
+	x.sum.add(d)
 	cells := resultRow(d)
 	row := make([]any, len(cells))
 	for i, c := range cells {
-		row[i] = xlsxText(c)
+		row[i] = x.text(c)
 	}
 	// Numbers as numbers, so that the sheet sorts and filters them.
 	if d.Row > 0 {
-		row[2] = d.Row
+		row[rcRow] = d.Row
 	}
 	if m := topMatch(d); m != nil {
-		row[8] = m.Score
+		row[rcTopScore] = m.Score
 	}
-	row[9] = len(d.Matches)
+	row[rcMatchCount] = len(d.Matches)
 	if id, ok := x.styles.decision[d.Decision]; ok {
-		row[3] = excelize.Cell{StyleID: id, Value: row[3]}
+		row[rcDecision] = excelize.Cell{StyleID: id, Value: cleanXML(d.Decision)}
 	}
 	x.nResults++
 	if err := x.results.SetRow(cellName(1, x.nResults+1), row); err != nil {
@@ -165,9 +171,9 @@ func (x *xlsxWriter) Write(d *record.Decision) error {
 			r = d.Row
 		}
 		mrow := []any{
-			xlsxText(d.ID), xlsxText(d.Source), r, xlsxText(d.Decision), xlsxText(m.Role), xlsxText(m.Query),
-			xlsxText(m.EntityID), xlsxText(m.List), xlsxText(m.Kind), xlsxText(m.Name), xlsxText(m.MatchedName),
-			m.Score, xlsxText(strings.Join(m.Programs, idSep)), xlsxText(m.Explanation),
+			x.text(d.ID), x.text(d.Source), r, x.text(d.Decision), x.text(m.Role), x.text(m.Query),
+			x.text(m.EntityID), x.text(m.List), x.text(m.Kind), x.text(m.Name), x.text(m.MatchedName),
+			m.Score, x.text(strings.Join(m.Programs, idSep)), x.text(m.Explanation),
 		}
 		x.nMatches++
 		if err := x.matches.SetRow(cellName(1, x.nMatches+1), mrow); err != nil {
@@ -194,7 +200,7 @@ func (x *xlsxWriter) Close() error {
 		cols int
 		rows int
 	}{
-		{SheetResults, x.results, len(csvHeader), x.nResults},
+		{SheetResults, x.results, numResultCols, x.nResults},
 		{SheetMatches, x.matches, len(matchesHeader), x.nMatches},
 	} {
 		// A table gives the header row its autofilter; with a stream
@@ -213,17 +219,9 @@ func (x *xlsxWriter) Close() error {
 		return err
 	}
 	x.f.SetActiveSheet(0)
-	created := x.info.CreatedAt.UTC()
-	if created.IsZero() {
-		created = time.Unix(0, 0).UTC()
-	}
-	stamp := created.Format(time.RFC3339)
-	if err := x.f.SetDocProps(&excelize.DocProperties{
-		Created: stamp, Modified: stamp, Creator: xlsxText(x.info.Tool), LastModifiedBy: xlsxText(x.info.Tool),
-		Title: "screen results", Identifier: xlsxText(x.info.RunID),
-	}); err != nil {
-		return x.fail("set document properties: %w", err)
-	}
+	// excelize's SetDocProps writes core.xml without the cp: prefix, which
+	// ExcelJS refuses; the part is written here instead.
+	x.f.Pkg.Store(corePropsPath, coreProps(x.info))
 	if err := x.f.Write(x.w); err != nil {
 		return x.fail("write workbook: %w", err)
 	}
@@ -274,7 +272,7 @@ func (x *xlsxWriter) runSheet() error {
 	for i, r := range x.runRows() {
 		row := make([]any, len(r))
 		for j, c := range r {
-			row[j] = xlsxText(c)
+			row[j] = x.text(c)
 		}
 		if err := sw.SetRow(cellName(1, i+2), row); err != nil {
 			return x.fail("write %s row %d: %w", SheetRun, i+2, err)
@@ -305,10 +303,21 @@ func cellName(col, row int) string {
 	return name
 }
 
-// xlsxText prepares untrusted text for a cell: characters XML cannot carry
-// become U+FFFD and formula starts are neutralised.
-func xlsxText(s string) string {
-	clean := strings.Map(func(r rune) rune {
+// text prepares untrusted text for a cell. The text is kept as given:
+// string cells are never evaluated, so no apostrophe is added (that is for
+// CSV only); text that starts like a formula gets the quotePrefix style, so
+// that it stays text even when someone edits the cell in Excel.
+func (x *xlsxWriter) text(s string) any {
+	s = cleanXML(s)
+	if s != Neutralise(s) {
+		return excelize.Cell{StyleID: x.styles.quoted, Value: s}
+	}
+	return s
+}
+
+// cleanXML replaces the characters XML cannot carry with U+FFFD.
+func cleanXML(s string) string {
+	return strings.Map(func(r rune) rune {
 		if r == '\t' || r == '\n' || r == '\r' {
 			return r
 		}
@@ -317,5 +326,38 @@ func xlsxText(s string) string {
 		}
 		return r
 	}, s)
-	return Neutralise(clean)
+}
+
+// quotePrefixStyle creates a text style with the quotePrefix attribute.
+// excelize has no option for it, so the attribute is set on the cell format
+// the style created.
+func (x *xlsxWriter) quotePrefixStyle() (int, error) {
+	id, err := x.f.NewStyle(&excelize.Style{NumFmt: 49}) // 49 is the built-in "@" (text) format
+	if err != nil {
+		return 0, x.fail("create text style: %w", err)
+	}
+	st := x.f.Styles
+	if st == nil || st.CellXfs == nil || id < 0 || id >= len(st.CellXfs.Xf) {
+		return 0, x.fail("create text style: cell format %d not found", id)
+	}
+	yes := true
+	st.CellXfs.Xf[id].QuotePrefix = &yes
+	return id, nil
+}
+
+// resultWidths returns the column widths of the Results sheet.
+func resultWidths() []float64 {
+	w := make([]float64, numResultCols)
+	for i := range w {
+		w[i] = 16
+	}
+	for col, width := range map[int]float64{
+		rcRow: 7, rcDecision: 9, rcParty: 28, rcShipper: 28, rcConsignee: 28, rcNotifyParty: 24,
+		rcBuyer: 24, rcSeller: 24, rcVessel: 22, rcRules: 28, rcTopList: 8, rcTopName: 36,
+		rcTopMatchedName: 36, rcTopScore: 9, rcMatchCount: 8, rcCategories: 28, rcContext: 28,
+		rcCitations: 30, rcMessages: 60, rcError: 30, rcSuppressed: 24, rcBaselineKnown: 24,
+	} {
+		w[col] = width
+	}
+	return w
 }

