@@ -26,6 +26,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -57,6 +58,27 @@ type Options struct {
 	// reusing the result of an earlier input whose parts the family reads
 	// were the same (see Evaluate). Decisions are the same either way.
 	NoMemo bool
+	// Timeout is the evaluation budget of one record (--policy-timeout):
+	// an evaluation that runs longer is stopped and Evaluate returns an
+	// *EvalError, so the record's decision is error, never a hang. 0 means
+	// DefaultTimeout; a negative value means no budget. The Rego unit tests
+	// get the same budget per test.
+	Timeout time.Duration
+}
+
+// DefaultTimeout is the evaluation budget per record when Options.Timeout
+// is 0. The built-in policies take well under a millisecond per record.
+const DefaultTimeout = 2 * time.Second
+
+// budget returns the evaluation budget the options ask for (0: none).
+func (o *Options) budget() time.Duration {
+	switch {
+	case o.Timeout == 0:
+		return DefaultTimeout
+	case o.Timeout < 0:
+		return 0
+	}
+	return o.Timeout
 }
 
 // Rule is one policy rule as its METADATA describes it.
@@ -90,6 +112,9 @@ func (e *CompileError) Error() string {
 	return "policy compile error: " + strings.Join(e.Errs, "; ")
 }
 
+// errBudget is the cause of an evaluation stopped by the budget.
+var errBudget = errors.New("policy evaluation budget exceeded")
+
 // EvalError is a runtime error while evaluating the policy for one record.
 type EvalError struct{ Err error }
 
@@ -111,6 +136,8 @@ type Policy struct {
 	// results by those parts (nil: no memo).
 	uses []inputUse
 	memo *gencache.Cache[memoKey, []record.Reason]
+	// timeout is the evaluation budget per record (0: none).
+	timeout time.Duration
 }
 
 // source is one policy file.
@@ -250,22 +277,15 @@ func mergeInto(dst, src map[string]any) {
 	}
 }
 
-// capabilities are OPA's built-ins minus everything that reaches outside the
-// process or makes evaluation non-deterministic.
-func capabilities() *ast.Capabilities {
-	caps := ast.CapabilitiesForThisVersion()
-	banned := map[string]bool{
-		"http.send": true, "net.lookup_ip_addr": true, "opa.runtime": true,
-		"time.now_ns": true, "rand.intn": true, "uuid.rfc4122": true, "trace": false,
+// inputSchemaSet returns the schema set that types input as InputSchema.
+func inputSchemaSet() (*ast.SchemaSet, error) {
+	var schema any
+	if err := json.Unmarshal(inputSchema, &schema); err != nil {
+		return nil, fmt.Errorf("policy input schema: %w", err)
 	}
-	kept := caps.Builtins[:0]
-	for _, b := range caps.Builtins {
-		if !banned[b.Name] {
-			kept = append(kept, b)
-		}
-	}
-	caps.Builtins = kept
-	return caps
+	ss := ast.NewSchemaSet()
+	ss.Put(ast.SchemaRootRef, schema)
+	return ss, nil
 }
 
 func isTestFile(name string) bool { return strings.HasSuffix(name, "_test.rego") }
@@ -291,10 +311,23 @@ func parse(srcs []source) (map[string]*ast.Module, error) {
 	return mods, nil
 }
 
+// compile compiles the modules in strict mode (what `opa check --strict`
+// reports is an error), in the sandbox (capabilities), and type-checks
+// every rule against the JSON schema of the input (InputSchema): a rule
+// reading input.matchs, or a field a match does not have, is an error.
+// Schemas in METADATA annotations are not used (they could name remote
+// documents).
 func compile(mods map[string]*ast.Module) (*ast.Compiler, error) {
+	schemas, err := inputSchemaSet()
+	if err != nil {
+		return nil, err
+	}
 	c := ast.NewCompiler().
 		WithCapabilities(capabilities()).
-		WithEnablePrintStatements(false).WithStrict(true)
+		WithEnablePrintStatements(false).
+		WithStrict(true).
+		WithSchemas(schemas).
+		WithUseTypeCheckAnnotations(false)
 	c.Compile(mods)
 	if c.Failed() {
 		errs := make([]string, 0, len(c.Errors))
@@ -326,6 +359,9 @@ func Load(ctx context.Context, opts Options) (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
+	if errs := metadataErrors(mods); len(errs) > 0 {
+		return nil, &CompileError{Errs: errs}
+	}
 	compiler, err := compile(mods)
 	if err != nil {
 		return nil, err
@@ -334,7 +370,7 @@ func Load(ctx context.Context, opts Options) (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Policy{rules: rules, disabled: map[string]bool{}}
+	p := &Policy{rules: rules, disabled: map[string]bool{}, timeout: opts.budget()}
 	for _, id := range opts.Disabled {
 		if _, ok := rules[id]; !ok {
 			return nil, fmt.Errorf("--disable-rule %s: no such rule (see `screen policy doc`)", id)
@@ -458,6 +494,9 @@ func ruleCatalog(c *ast.Compiler) (map[string]Rule, error) {
 				continue
 			case a.Title == "":
 				errs = append(errs, fmt.Sprintf("%s: METADATA lacks title", loc))
+				continue
+			case sev == "":
+				errs = append(errs, fmt.Sprintf("%s: METADATA of rule %s lacks custom.severity (a %s rule has severity %q)", loc, id, name, want))
 				continue
 			case sev != want:
 				errs = append(errs, fmt.Sprintf("%s: rule %s is a %s rule but custom.severity is %q (want %q)", loc, id, name, sev, want))
@@ -630,8 +669,17 @@ func (p *Policy) eval(ctx context.Context, input ast.Value, mask uint64, keys ma
 	if err != nil {
 		return nil, &EvalError{Err: err}
 	}
-	rs, err := q.Eval(ctx, rego.EvalParsedInput(input))
+	evalCtx := ctx
+	if p.timeout > 0 {
+		var cancel context.CancelFunc
+		evalCtx, cancel = context.WithTimeoutCause(ctx, p.timeout, errBudget)
+		defer cancel()
+	}
+	rs, err := q.Eval(evalCtx, rego.EvalParsedInput(input))
 	if err != nil {
+		if ctx.Err() == nil && errors.Is(context.Cause(evalCtx), errBudget) {
+			err = fmt.Errorf("evaluation stopped after its budget of %s per record (--policy-timeout): a rule runs too long", p.timeout)
+		}
 		return nil, &EvalError{Err: err}
 	}
 	if len(rs) != 1 {

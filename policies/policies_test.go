@@ -187,9 +187,13 @@ func TestCompileErrorsNameFileAndLine(t *testing.T) {
 		"network.rego":     "package screen.rules.bad\n\nx := http.send({\"method\": \"GET\", \"url\": \"http://127.0.0.1\"})\n",
 		// Strict mode (opa check --strict): an unused local, an unused
 		// import and an unused function argument are errors.
-		"strict_unused_local.rego":  "package screen.rules.bad\n\nx if {\n\ty := 1\n\tinput.a == 2\n}\n",
-		"strict_unused_import.rego": "package screen.rules.bad\n\nimport data.screen.lib\n\nx if input.a == 2\n",
-		"strict_unused_arg.rego":    "package screen.rules.bad\n\nf(a) if input.a == 2\n",
+		"strict_unused_local.rego":  "package screen.rules.bad\n\nx if {\n\ty := 1\n\tinput.record.id == \"2\"\n}\n",
+		"strict_unused_import.rego": "package screen.rules.bad\n\nimport data.screen.lib\n\nx if input.record.id == \"2\"\n",
+		"strict_unused_arg.rego":    "package screen.rules.bad\n\nf(a) if input.record.id == \"2\"\n",
+		// The input schema: a section or field the input does not have.
+		"schema_section.rego": "package screen.rules.bad\n\nx if input.matchs[0].score > 1\n",
+		"schema_field.rego":   "package screen.rules.bad\n\nx if {\n\tsome m in input.matches\n\tm.scor > 1\n}\n",
+		"schema_type.rego":    "package screen.rules.bad\n\nx if input.record.row == \"3\"\n",
 	}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {

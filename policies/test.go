@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
@@ -32,8 +33,14 @@ func RunTests(ctx context.Context, opts Options) ([]TestResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if errs := metadataErrors(mods); len(errs) > 0 {
+		return nil, &CompileError{Errs: errs}
+	}
 	compiler, err := compile(mods)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := ruleCatalog(compiler); err != nil {
 		return nil, err
 	}
 	store := inmem.NewFromObject(data)
@@ -42,11 +49,16 @@ func RunTests(ctx context.Context, opts Options) ([]TestResult, error) {
 		return nil, err
 	}
 	defer store.Abort(ctx, txn)
+	budget := opts.budget()
+	if budget == 0 {
+		budget = 24 * time.Hour // the runner has no "no timeout"
+	}
 	ch, err := tester.NewRunner().
 		SetCompiler(compiler).
 		SetStore(store).
 		SetModules(mods).
 		RaiseBuiltinErrors(true).
+		SetTimeout(budget).
 		RunTests(ctx, txn)
 	if err != nil {
 		return nil, fmt.Errorf("run policy tests: %w", err)
