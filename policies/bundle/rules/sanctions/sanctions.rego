@@ -70,7 +70,7 @@ deny contains r if {
 	r := lib.reason_cited(
 		rego.metadata.rule(),
 		sprintf("%s %q matches %q on the %s (%s, score %d%%)", [m.role, m.query, m.name, list_label(m), m.entity_id, round(m.score * 100)]),
-		[sprintf("matches[%d]", [i]), sprintf("parties[%d]", [m.party])],
+		[lib.pointer("matches", i), lib.pointer("parties", m.party)],
 		list_citation(m),
 	)
 }
@@ -95,7 +95,7 @@ warn contains r if {
 	r := lib.reason_cited(
 		rego.metadata.rule(),
 		sprintf("%s %q may match %q on the %s (%s, score %d%%)", [m.role, m.query, m.name, list_label(m), m.entity_id, round(m.score * 100)]),
-		[sprintf("matches[%d]", [i]), sprintf("parties[%d]", [m.party])],
+		[lib.pointer("matches", i), lib.pointer("parties", m.party)],
 		list_citation(m),
 	)
 }
