@@ -25,7 +25,7 @@ func TestFamilyInputs(t *testing.T) {
 	}
 	want := map[string][][]string{
 		"sanctions":         {{"matches"}},
-		"ownership":         {{"ownership"}},
+		"ownership":         {{"matches"}, {"ownership"}},
 		"dprk_vessels":      {{"goods"}, {"route"}},
 		"dprk_luxury":       {{"goods"}, {"record", "goods"}, {"route"}},
 		"dprk_goods_export": {{"goods"}, {"route"}},

@@ -65,12 +65,12 @@ to_evidence(d) := object.get(route, "to_evidence", []) if {
 	to_dprk
 } else := []
 
-party_evidence := [sprintf("parties[%d]", [p]) | some p in dprk_parties]
+party_evidence := [lib.pointer("parties", p) | some p in dprk_parties]
 
 # route_evidence(d) points at what makes the route match d's direction.
 route_evidence(d) := sort({e | some e in array.concat(from_evidence(d), to_evidence(d))})
 
-goods_ptr(i) := sprintf("goods[%d]", [i])
+goods_ptr(i) := lib.pointer("goods", i)
 
 # evidence(i, d) points at the goods line and the route facts.
 evidence(i, d) := array.concat([goods_ptr(i)], route_evidence(d))

@@ -21,5 +21,14 @@ reason_cited(meta, msg, evidence, citation) := {
 	"evidence": evidence,
 }
 
+# pointer returns the evidence pointer to item i of a list of the decision:
+# pointer("matches", 0) is "matches[0]". The lists are matches, parties
+# (the screened parties), goods, fields (the input row) and truncated (what
+# was cut to the limits); route facts point at "route.<field>". Every
+# evidence pointer of a reason must resolve in the decision: one that does
+# not makes the record's decision error. Build pointers with this function
+# only.
+pointer(list, i) := sprintf("%s[%d]", [list, i])
+
 # params holds the thresholds and tables of policy data.
 params := data.screen.params

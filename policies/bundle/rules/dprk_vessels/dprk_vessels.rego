@@ -17,7 +17,7 @@ flag_block := object.get(params, "flag_block", true)
 
 vessel_parties := object.get(dprk.route, "vessel_parties", [])
 
-vessel_evidence := [sprintf("parties[%d]", [p]) | some p in vessel_parties]
+vessel_evidence := [lib.pointer("parties", p) | some p in vessel_parties]
 
 flagged if dprk.route.vessel_flag_dprk == true
 

@@ -24,5 +24,5 @@ import data.screen.lib
 warn contains r if {
 	some i, g in input.goods
 	g.error != ""
-	r := lib.reason(rego.metadata.rule(), sprintf("goods line %d: %s", [i, g.error]), [sprintf("goods[%d]", [i])])
+	r := lib.reason(rego.metadata.rule(), sprintf("goods line %d: %s", [i, g.error]), [lib.pointer("goods", i)])
 }

@@ -15,8 +15,17 @@ import data.screen.lib
 
 params := lib.params.ownership
 
-# evidence points at the finding and the party it concerns.
-evidence(i, f) := [sprintf("ownership[%d]", [i]), sprintf("parties[%d]", [f.party])]
+# evidence points at the party the finding concerns and, when the party
+# was found through a list match, at that match (the finding itself, path
+# and sum, is in the message).
+evidence(f) := array.concat(
+	[lib.pointer("parties", f.party)],
+	sort([lib.pointer("matches", j) |
+		some j, m in input.matches
+		m.party == f.party
+		m.entity_id == f.node_id
+	]),
+)
 
 # msg names the party and, when it was found through a list match, the node.
 msg(f) := sprintf("%s %q: %s", [f.role, f.query, f.explanation]) if {
@@ -53,10 +62,10 @@ control_test(f) if f.basis in {"majority_owned", "director", "unknown_percent", 
 #     OFAC, Revised Guidance on Entities Owned by Persons Whose Property and
 #     Interests in Property Are Blocked (13 Aug 2014), 79 FR 47726
 deny contains r if {
-	some i, f in input.ownership
+	some f in input.ownership
 	ofac_share(f)
 	f.sum >= params.block_percent
-	r := lib.reason(rego.metadata.rule(), msg(f), evidence(i, f))
+	r := lib.reason(rego.metadata.rule(), msg(f), evidence(f))
 }
 
 # METADATA
@@ -79,11 +88,11 @@ deny contains r if {
 #     Interests in Property Are Blocked (13 Aug 2014): caution for significant
 #     ownership below 50 % and for control by other means
 warn contains r if {
-	some i, f in input.ownership
+	some f in input.ownership
 	ofac_share(f)
 	f.sum >= params.review_percent
 	f.sum < params.block_percent
-	r := lib.reason(rego.metadata.rule(), msg(f), evidence(i, f))
+	r := lib.reason(rego.metadata.rule(), msg(f), evidence(f))
 }
 
 # METADATA
@@ -104,10 +113,10 @@ warn contains r if {
 #     OFAC, Revised Guidance on Entities Owned by Persons Whose Property and
 #     Interests in Property Are Blocked (13 Aug 2014) (ownership not established)
 warn contains r if {
-	some i, f in input.ownership
+	some f in input.ownership
 	f.regime == "ofac"
 	f.basis in {"unknown_percent", "possibly_owned"}
-	r := lib.reason(rego.metadata.rule(), msg(f), evidence(i, f))
+	r := lib.reason(rego.metadata.rule(), msg(f), evidence(f))
 }
 
 # METADATA
@@ -128,10 +137,10 @@ warn contains r if {
 #     Interests in Property Are Blocked (13 Aug 2014): control by other means;
 #     dealings with blocked persons acting for an entity
 warn contains r if {
-	some i, f in input.ownership
+	some f in input.ownership
 	f.regime == "ofac"
 	f.basis == "director"
-	r := lib.reason(rego.metadata.rule(), msg(f), evidence(i, f))
+	r := lib.reason(rego.metadata.rule(), msg(f), evidence(f))
 }
 
 # METADATA
@@ -149,9 +158,9 @@ warn contains r if {
 #   severity: review
 #   citation: OFAC SDN List, "Linked To:" remark of the listed entry (see message)
 warn contains r if {
-	some i, f in input.ownership
+	some f in input.ownership
 	f.basis == "linked_to"
-	r := lib.reason(rego.metadata.rule(), msg(f), evidence(i, f))
+	r := lib.reason(rego.metadata.rule(), msg(f), evidence(f))
 }
 
 # METADATA
@@ -170,9 +179,9 @@ warn contains r if {
 #     Prohibition on making funds or economic resources available, directly or
 #     indirectly, to or for the benefit of a designated person
 warn contains r if {
-	some i, f in input.ownership
+	some f in input.ownership
 	f.basis in {"family", "associate"}
-	r := lib.reason(rego.metadata.rule(), msg(f), evidence(i, f))
+	r := lib.reason(rego.metadata.rule(), msg(f), evidence(f))
 }
 
 # METADATA
@@ -197,10 +206,10 @@ warn contains r if {
 #     restrictive measures, "ownership and control" criteria (more than 50 %
 #     of proprietary rights; control)
 warn contains r if {
-	some i, f in input.ownership
+	some f in input.ownership
 	f.regime == "eu"
 	control_test(f)
-	r := lib.reason(rego.metadata.rule(), msg(f), evidence(i, f))
+	r := lib.reason(rego.metadata.rule(), msg(f), evidence(f))
 }
 
 # METADATA
@@ -221,10 +230,10 @@ warn contains r if {
 #     (more than 50 % of shares or voting rights; right to appoint the board;
 #     control in fact)
 warn contains r if {
-	some i, f in input.ownership
+	some f in input.ownership
 	f.regime == "uk"
 	control_test(f)
-	r := lib.reason(rego.metadata.rule(), msg(f), evidence(i, f))
+	r := lib.reason(rego.metadata.rule(), msg(f), evidence(f))
 }
 
 # METADATA
@@ -242,10 +251,10 @@ warn contains r if {
 #   severity: review
 #   citation: UNSCR 1718 (2006) para 8(d) (funds owned or controlled, directly or indirectly, by designated persons)
 warn contains r if {
-	some i, f in input.ownership
+	some f in input.ownership
 	f.regime == "un"
 	control_test(f)
-	r := lib.reason(rego.metadata.rule(), msg(f), evidence(i, f))
+	r := lib.reason(rego.metadata.rule(), msg(f), evidence(f))
 }
 
 # METADATA
@@ -262,10 +271,10 @@ warn contains r if {
 #   severity: review
 #   citation: Screening procedure (ownership or control by a listed party)
 warn contains r if {
-	some i, f in input.ownership
+	some f in input.ownership
 	f.regime == "other"
 	control_test(f)
-	r := lib.reason(rego.metadata.rule(), msg(f), evidence(i, f))
+	r := lib.reason(rego.metadata.rule(), msg(f), evidence(f))
 }
 
 handled(f) if ofac_share(f)
@@ -296,9 +305,9 @@ handled(f) if {
 #   severity: review
 #   citation: Screening procedure (fail closed on unrecognised findings)
 warn contains r if {
-	some i, f in input.ownership
+	some f in input.ownership
 	unhandled(f)
-	r := lib.reason(rego.metadata.rule(), sprintf("%s (regime %q, basis %q, status %q)", [msg(f), f.regime, f.basis, f.status]), evidence(i, f))
+	r := lib.reason(rego.metadata.rule(), sprintf("%s (regime %q, basis %q, status %q)", [msg(f), f.regime, f.basis, f.status]), evidence(f))
 }
 
 unhandled(f) if not handled(f)

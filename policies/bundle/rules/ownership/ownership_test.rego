@@ -31,8 +31,19 @@ test_two_owners_55_blocks_with_path_and_evidence if {
 	some r in ownership.deny with input as {"ownership": [f]}
 	r.rule == "ownership.ofac_50"
 	contains(r.msg, "consignee \"Sinuiju Hongxiang Trading Co\": owned 30 % by A (ofac:1, SDN) + 25 % by B (ofac:2, SDN) = 55 % ≥ 50 %")
-	r.evidence == ["ownership[0]", "parties[1]"]
+	r.evidence == ["parties[1]"]
 	contains(r.citation, "2014")
+}
+
+test_evidence_points_at_the_list_match if {
+	f := object.union(finding("ofac", "ofac_50", "blocked", 60), {"matched_by": "list_match", "node_id": "ofac:9"})
+	matches := [
+		{"party": 0, "entity_id": "ofac:9"},
+		{"party": 1, "entity_id": "ofac:8"},
+		{"party": 1, "entity_id": "ofac:9"},
+	]
+	some r in ownership.deny with input as {"ownership": [f], "matches": matches}
+	r.evidence == ["parties[1]", "matches[2]"]
 }
 
 test_49_9_reviews_not_blocks if {
