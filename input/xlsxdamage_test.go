@@ -89,40 +89,34 @@ var damageRows = []string{
 // the file, the sheet, the part, the row and the XML line.
 func TestXLSXDamagedSheetIsRefused(t *testing.T) {
 	good := strings.Join(damageRows, "")
+	sheet := func(old, new string) map[string]string {
+		p := workbookParts(good)
+		p["xl/worksheets/sheet1.xml"] = strings.Replace(p["xl/worksheets/sheet1.xml"], old, new, 1)
+		return p
+	}
+	cut := workbookParts(good)
+	cut["xl/worksheets/sheet1.xml"] = xSheetHead + good[:len(good)-40]
+	badStrings := workbookParts(good)
+	badStrings["xl/sharedStrings.xml"] = strings.Replace(xSharedEmpty, "</sst>", "<si><t>x &bogus; y</t></si></sst>", 1)
 	tests := []struct {
-		name string
-		// damage rewrites the sheet's rows.
-		damage func(rows string) string
-		// part is the damaged part when it is not the sheet.
-		part string
-		want []string
+		name  string
+		parts map[string]string
+		want  []string
 	}{
-		{"broken end tag", func(r string) string { return strings.Replace(r, `</row><row r="4">`, `</row x><row r="4">`, 1) },
-			"", []string{`sheet "Parties" (xl/worksheets/sheet1.xml) is damaged in row 3`, "XML line 2"}},
-		{"unknown entity", func(r string) string { return strings.Replace(r, "Korea Mining", "Korea &foo; Mining", 1) },
-			"", []string{"is damaged in row 4", "invalid character entity &foo;"}},
-		{"malformed attribute", func(r string) string { return strings.Replace(r, `<c r="A4" t="inlineStr">`, `<c r="A4 t="inlineStr">`, 1) },
-			"", []string{"is damaged in row 4"}},
-		{"stray <<<", func(r string) string { return strings.Replace(r, `<row r="4">`, `<<<<row r="4">`, 1) },
-			"", []string{"is damaged after row 3"}},
-		{"cut short", func(r string) string { return r[:len(r)-40] },
-			"", []string{"is damaged in row 4", "unexpected EOF"}},
-		{"mismatched tag", func(r string) string { return strings.Replace(r, "</is></c></row><row r=\"3\">", "</is></row><row r=\"3\">", 1) },
-			"", []string{"is damaged in row 2"}},
-		{"damaged shared strings", func(r string) string { return r }, "xl/sharedStrings.xml", []string{"part xl/sharedStrings.xml is damaged"}},
+		{"broken end tag", sheet(`</row><row r="4">`, `</row x><row r="4">`),
+			[]string{`sheet "Parties" (xl/worksheets/sheet1.xml) is damaged in row 3`, "XML line 2"}},
+		{"unknown entity", sheet("Korea Mining", "Korea &foo; Mining"),
+			[]string{"is damaged in row 4", "invalid character entity &foo;"}},
+		{"malformed attribute", sheet(`<c r="A4" t="inlineStr">`, `<c r="A4 t="inlineStr">`),
+			[]string{"is damaged in row 4"}},
+		{"stray <<<", sheet(`<row r="4">`, `<<<<row r="4">`), []string{"is damaged after row 3"}},
+		{"mismatched tag", sheet(`</is></c></row><row r="3">`, `</is></row><row r="3">`), []string{"is damaged in row 2"}},
+		{"cut short", cut, []string{"is damaged in row 4", "unexpected EOF"}},
+		{"damaged shared strings", badStrings, []string{"part xl/sharedStrings.xml is damaged"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			parts := workbookParts(good)
-			if tt.part == "" {
-				parts["xl/worksheets/sheet1.xml"] = xSheetHead + tt.damage(good) + xSheetTail
-				if tt.name == "cut short" {
-					parts["xl/worksheets/sheet1.xml"] = xSheetHead + tt.damage(good)
-				}
-			} else {
-				parts[tt.part] = strings.Replace(parts[tt.part], "</sst>", "<si><t>x &bogus; y</t></si></sst>", 1)
-			}
-			_, err := NewReader(bytes.NewReader(zipParts(t, parts)), "parties.xlsx", Options{})
+			_, err := NewReader(bytes.NewReader(zipParts(t, tt.parts)), "parties.xlsx", Options{})
 			if err == nil {
 				t.Fatal("a damaged workbook was opened")
 			}
