@@ -7,12 +7,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/format"
+
+	"github.com/screen-compliance/screen/record"
 )
 
 // writePolicy writes one user policy file into a new directory.
@@ -237,6 +240,91 @@ func TestBundleFormatted(t *testing.T) {
 		}
 		if !bytes.Equal(out, src) {
 			t.Errorf("%s is not formatted: run opa fmt -w policies/bundle", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTruncatedSection: a record whose input was cut is never clear: the
+// truncated section is present and the input family reviews it, even
+// when nothing else in the record would be evaluated.
+func TestTruncatedSection(t *testing.T) {
+	ctx := context.Background()
+	p, err := Load(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := &Input{Record: &record.Record{ID: "r1", Truncated: []string{"parties[0].name: 30000 characters, 1000 screened"}}}
+	plain := &Input{Record: &record.Record{ID: "r2"}}
+	if SectionsOf(plain)["truncated"] || !SectionsOf(cut)["truncated"] {
+		t.Fatalf("sections: plain %v, cut %v", SectionsOf(plain), SectionsOf(cut))
+	}
+	if p.Needed(SectionsOf(plain)) {
+		t.Error("a record with nothing in it needs evaluation")
+	}
+	if !p.Needed(SectionsOf(cut)) {
+		t.Fatal("a cut record is not evaluated")
+	}
+	rs, err := p.Evaluate(ctx, mustInput(t, cut), SectionsOf(cut))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if Decide(rs) != record.Review || len(rs) != 1 || rs[0].Rule != "input.truncated" ||
+		!strings.Contains(rs[0].Message, "30000 characters") || !slices.Equal(rs[0].Evidence, []string{"truncated[0]"}) {
+		t.Errorf("cut record: %+v", rs)
+	}
+}
+
+// TestEvidenceMustBePointers: a reason whose evidence is not a pointer the
+// decision can carry is an evaluation error (the record's decision is
+// error), not a reason citing nothing.
+func TestEvidenceMustBePointers(t *testing.T) {
+	ctx := context.Background()
+	for _, ev := range []string{`["ownership[0]"]`, `["input.record.parties[0]"]`, `["parties"]`, `"parties[0]"`, `[1]`} {
+		src := `package screen.rules.custom
+
+import data.screen.lib
+
+# METADATA
+# title: Always
+# description: always reviews
+# custom:
+#   id: custom.always
+#   severity: review
+#   citation: test
+warn contains lib.reason(rego.metadata.rule(), "always", ` + ev + `) if input.record.id == "x"
+`
+		p, err := Load(ctx, Options{Dirs: []string{writePolicy(t, "custom.rego", src)}})
+		if err != nil {
+			t.Fatalf("%s: %v", ev, err)
+		}
+		_, err = p.EvaluateAll(ctx, mustInput(t, map[string]any{"record": map[string]any{"id": "x"}}))
+		var ee *EvalError
+		if !errors.As(err, &ee) || !strings.Contains(err.Error(), "custom.always") {
+			t.Errorf("evidence %s: want an *EvalError naming the rule, got %v", ev, err)
+		}
+	}
+}
+
+// TestPointersOnlyFromLib: the bundle builds evidence pointers only with
+// data.screen.lib.pointer.
+func TestPointersOnlyFromLib(t *testing.T) {
+	re := regexp.MustCompile(`sprintf\("(matches|parties|goods|fields|truncated|ownership|route)\[%d\]"`)
+	err := fs.WalkDir(builtinBundle, "bundle", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
+			return err
+		}
+		src, err := builtinBundle.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if re.MatchString(line) {
+				t.Errorf("%s:%d builds a pointer by hand; use lib.pointer: %s", p, i+1, strings.TrimSpace(line))
+			}
 		}
 		return nil
 	})

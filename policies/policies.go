@@ -827,11 +827,19 @@ func (p *Policy) reason(fam, set, sev string, it any) (record.Reason, error) {
 	if r.Message == "" {
 		r.Message = r.Title
 	}
-	ev, _ := m["evidence"].([]any)
+	ev, ok := m["evidence"].([]any)
+	if !ok && m["evidence"] != nil {
+		return r, fmt.Errorf("rule %s: evidence is %T, want a list of pointers built with data.screen.lib.pointer", r.Rule, m["evidence"])
+	}
 	for _, e := range ev {
-		if s, ok := e.(string); ok {
-			r.Evidence = append(r.Evidence, s)
+		s, ok := e.(string)
+		if !ok {
+			return r, fmt.Errorf("rule %s: evidence %v is not a string", r.Rule, e)
 		}
+		if _, err := record.ParsePointer(s); err != nil {
+			return r, fmt.Errorf("rule %s: %w", r.Rule, err)
+		}
+		r.Evidence = append(r.Evidence, s)
 	}
 	return r, nil
 }
