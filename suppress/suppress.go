@@ -143,6 +143,13 @@ func (e *Entry) describe(path string) string {
 func fold(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
 
 // matches reports whether entry e applies to reason r of decision d.
+//
+// An entry with entity_id or party judges party matches: it covers only a
+// reason whose evidence is party matches (matches[i], with the parties[j]
+// they concern) and only when every match the reason cites is that entity
+// and that party. It never covers a goods, route, services or ownership
+// finding, nor a reason that also cites a match it does not name; those
+// take a rule or fingerprint entry.
 func (e *Entry) matches(d *record.Decision, r *record.Reason) bool {
 	if e.Fingerprint != "" && e.Fingerprint != r.Fingerprint {
 		return false
@@ -156,28 +163,63 @@ func (e *Entry) matches(d *record.Decision, r *record.Reason) bool {
 	if e.EntityID == "" && e.Party == "" {
 		return true
 	}
-	for _, m := range evidenceMatches(d, r) {
+	ms, onlyMatches := evidenceMatches(d, r)
+	if !onlyMatches || len(ms) == 0 {
+		return false
+	}
+	for _, m := range ms {
 		if e.EntityID != "" && m.EntityID != e.EntityID {
-			continue
+			return false
 		}
 		if e.Party != "" && fold(m.Query) != fold(e.Party) {
-			continue
+			return false
 		}
-		return true
 	}
-	return false
+	return true
 }
 
-// evidenceMatches returns the matches a reason points at ("matches[i]").
-func evidenceMatches(d *record.Decision, r *record.Reason) []record.Match {
+// evidenceMatches returns the matches a reason points at ("matches[i]"),
+// and whether its evidence is only party matches and the parties they
+// concern (a pointer out of range counts as something else).
+func evidenceMatches(d *record.Decision, r *record.Reason) ([]record.Match, bool) {
 	var out []record.Match
+	only := true
 	for _, ev := range r.Evidence {
 		var i int
-		if _, err := fmt.Sscanf(ev, "matches[%d]", &i); err == nil && i >= 0 && i < len(d.Matches) {
-			out = append(out, d.Matches[i])
+		switch {
+		case pointer(ev, "matches", &i):
+			if i < len(d.Matches) {
+				out = append(out, d.Matches[i])
+			} else {
+				only = false
+			}
+		case pointer(ev, "parties", &i):
+		default:
+			only = false
 		}
 	}
-	return out
+	return out, only
+}
+
+// pointer reads an evidence pointer "<section>[<i>]" exactly.
+func pointer(ev, section string, i *int) bool {
+	rest, ok := strings.CutPrefix(ev, section+"[")
+	if !ok {
+		return false
+	}
+	num, ok := strings.CutSuffix(rest, "]")
+	if !ok || num == "" || len(num) > 9 {
+		return false
+	}
+	n := 0
+	for _, c := range num {
+		if c < '0' || c > '9' {
+			return false
+		}
+		n = n*10 + int(c-'0')
+	}
+	*i = n
+	return true
 }
 
 // Apply marks the reasons of d that an unexpired entry covers with

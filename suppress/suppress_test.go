@@ -168,3 +168,62 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestEntityEntryJudgesOnlyItsMatch: an entity/party entry (what a false
+// positive writes) covers the findings about that match only: never a
+// finding that also cites another match, nor a goods, route, services or
+// ownership finding.
+func TestEntityEntryJudgesOnlyItsMatch(t *testing.T) {
+	d := &record.Decision{
+		ID: "SHP-2", Decision: record.Block,
+		Matches: []record.Match{
+			{Role: "consignee", Party: 0, Query: "Tanchon Commercial Bank", EntityID: "un:KPe.003", Score: 1},
+			{Role: "buyer", Party: 1, Query: "Ocean Maritime Trading", EntityID: "un:KPe.020", Score: 0.82},
+		},
+		Reasons: []record.Reason{
+			{Rule: "sanctions.match.strong", Severity: record.Block, Evidence: []string{"matches[0]", "parties[0]"}},
+			{Rule: "sanctions.match.possible", Severity: record.Review, Evidence: []string{"matches[1]", "parties[1]"}},
+			{Rule: "own.two_matches", Severity: record.Block, Evidence: []string{"matches[1]", "matches[0]"}},
+			{Rule: "dprk.goods.export_ban", Severity: record.Block, Evidence: []string{"goods[0]", "matches[1]"}},
+			{Rule: "ownership.fifty_percent", Severity: record.Block, Evidence: []string{"ownership[0]", "parties[1]"}},
+			{Rule: "dprk.services.labour", Severity: record.Review, Evidence: []string{"route.destination_country", "parties[1]"}},
+			{Rule: "sanctions.match.possible", Severity: record.Review, Evidence: []string{"matches[7]", "parties[1]"}},
+		},
+	}
+	f, err := Parse("i.yaml", []byte("suppressions:\n  - entity_id: un:KPe.020\n    party: ocean  maritime TRADING\n    reason: another company\n    approved_by: alice\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := f.Apply(d, time.Now()); n != 1 {
+		t.Errorf("%d reasons suppressed, want 1", n)
+	}
+	for i, r := range d.Reasons {
+		if got, want := r.SuppressedBy != "", i == 1; got != want {
+			t.Errorf("reason %d (%s %v): suppressed %v, want %v", i, r.Rule, r.Evidence, got, want)
+		}
+	}
+	if d.Decision != record.Block {
+		t.Errorf("decision %s, want block (the true match still counts)", d.Decision)
+	}
+	// A party-only entry judges that party's matches only, too.
+	d2 := &record.Decision{ID: "x", Decision: record.Block, Matches: d.Matches, Reasons: []record.Reason{
+		{Rule: "dprk.services.labour", Severity: record.Block, Evidence: []string{"parties[1]"}},
+	}}
+	f2, _ := Parse("i.yaml", []byte("suppressions:\n  - party: Ocean Maritime Trading\n    reason: r\n    approved_by: x\n"))
+	if f2.Apply(d2, time.Now()) != 0 {
+		t.Errorf("a party entry suppressed a finding with no match")
+	}
+}
+
+func TestPointer(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		ok   bool
+		want int
+	}{{"matches[0]", true, 0}, {"matches[12]", true, 12}, {"matches[1]x", false, 0}, {"matches[-1]", false, 0}, {"matches[]", false, 0}, {"matches[ 1]", false, 0}} {
+		var i int
+		if ok := pointer(tc.in, "matches", &i); ok != tc.ok || (ok && i != tc.want) {
+			t.Errorf("pointer(%q) = %d, %v", tc.in, i, ok)
+		}
+	}
+}
