@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/screen-compliance/screen/index"
 	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/lists/store"
 )
 
 // indexCommand builds the on-disk candidate index.
@@ -20,8 +22,12 @@ func indexCommand() *cli.Command {
 		Subcommands: []*cli.Command{{
 			Name:  "build",
 			Usage: "index lists (--list files, else the store, else the built-in sample) into --dir",
+			Description: "Built from the store, the index is built while holding the store's lock, so that it sees one\n" +
+				"consistent set of lists and no import or update changes the store meanwhile; --lock-timeout bounds\n" +
+				"the wait for a running import.",
 			Flags: append(listFlags(),
 				&cli.StringFlag{Name: "dir", Value: "screen-index", Usage: "write the index to `DIR` (replaced)", EnvVars: []string{"SCREEN_INDEX_DIR"}},
+				lockTimeoutFlag(),
 			),
 			Action: indexBuild,
 		}},
@@ -45,6 +51,11 @@ func indexBuild(c *cli.Context) error {
 			return failure(fmt.Errorf("open store: %w", err))
 		}
 		if st != nil {
+			unlock, err := lockForRead(c, st)
+			if err != nil {
+				return err
+			}
+			defer unlock()
 			if ls, err = st.Lists(ctx); err != nil {
 				return failure(fmt.Errorf("read store %s: %w", st.Dir(), err))
 			}
@@ -73,6 +84,22 @@ func indexBuild(c *cli.Context) error {
 	fmt.Fprintf(c.App.Writer, "indexed %d entities from %d lists into %s (%s, %.1f MB)\n",
 		n, len(ls), dir, time.Since(start).Round(time.Millisecond), float64(indexDirSize(dir))/1e6)
 	return nil
+}
+
+// lockForRead takes the store lock for a command that reads the whole
+// store at once. A store whose lock file cannot be created (a read-only
+// directory, which no writer can change either) is read without the lock,
+// with a notice; a lock held by another writer past --lock-timeout fails.
+func lockForRead(c *cli.Context, st *store.Store) (unlock func(), err error) {
+	l, err := st.Lock(c.Context)
+	switch {
+	case err == nil:
+		return func() { _ = l.Unlock() }, nil
+	case errors.Is(err, store.ErrLocked), c.Context.Err() != nil:
+		return nil, failure(err)
+	}
+	newNotices(c).printf("reading the list store without its lock: %v", err)
+	return func() {}, nil
 }
 
 // indexDirSize sums the sizes of the regular files under dir.

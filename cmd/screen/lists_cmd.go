@@ -38,15 +38,20 @@ func storeFlag() cli.Flag {
 	return &cli.StringFlag{Name: "store", Usage: "list store `DIR` (default: $XDG_DATA_HOME/screen or ~/.local/share/screen)", EnvVars: []string{store.EnvDir}}
 }
 
+// shrinkFlags are the flags of the commands that install lists: the shrink
+// guard, empty lists and the store lock.
 func shrinkFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.BoolFlag{Name: "force", Usage: "install even when a list loses more entities than --max-shrink allows"},
 		&cli.Float64Flag{Name: "max-shrink", Value: store.DefaultMaxShrink, Usage: "refuse a new version that loses more than this `SHARE` of the entities (0.10 = 10 %)"},
+		&cli.BoolFlag{Name: "allow-empty", Usage: "install an official list that has no entities (refused by default: a sign of a truncated file)"},
+		lockTimeoutFlag(),
 	}
 }
 
+// openStore opens the store of --store for a command that writes it.
 func openStore(c *cli.Context) (*store.Store, error) {
-	s, err := store.Open(c.String("store"))
+	s, err := store.Open(c.String("store"), storeOptions(c)...)
 	if err != nil {
 		return nil, failure(err)
 	}
@@ -58,7 +63,7 @@ func importOptions(c *cli.Context) store.ImportOptions {
 	if ms == 0 {
 		ms = -1 // --max-shrink 0 means no limit
 	}
-	return store.ImportOptions{Force: c.Bool("force"), MaxShrink: ms}
+	return store.ImportOptions{Force: c.Bool("force"), MaxShrink: ms, AllowEmpty: c.Bool("allow-empty")}
 }
 
 func listsImportCommand() *cli.Command {
@@ -68,7 +73,9 @@ func listsImportCommand() *cli.Command {
 		ArgsUsage: "FILE...",
 		Description: "Each FILE is parsed and validated completely before anything is installed; a failed import keeps\n" +
 			"the installed version. For the OFAC CSV set give sdn.csv (or its directory): add.csv, alt.csv and\n" +
-			"sdn_comments.csv are read from beside it.",
+			"sdn_comments.csv are read from beside it. A truncated file (cut inside a quoted field or a line) and an\n" +
+			"official list with no entities are refused. Writers of one store (import, update, index build) take\n" +
+			"its lock in turn: a second one waits up to --lock-timeout and says who holds the lock.",
 		Flags: append([]cli.Flag{
 			storeFlag(),
 			&cli.StringFlag{Name: "format", Usage: "list `FORMAT` (default: detect; one of " + strings.Join(lists.Formats(), ", ") + ")"},

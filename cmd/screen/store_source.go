@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -19,6 +20,54 @@ func storeDir(c *cli.Context) (string, error) {
 		return d, nil
 	}
 	return store.DefaultDir()
+}
+
+// lockTimeoutFlag sets how long a command that writes the store waits for
+// another writer's lock.
+func lockTimeoutFlag() cli.Flag {
+	return &cli.DurationFlag{Name: "lock-timeout", Value: store.DefaultLockTimeout, EnvVars: []string{"SCREEN_LOCK_TIMEOUT"},
+		Usage: "wait up to `DURATION` for another import, update or index build to release the list store (0: do not wait)"}
+}
+
+// storeOptions are the store options of a command: the lock timeout of
+// --lock-timeout (when the command has it) and a notice on stderr when the
+// command has to wait for the lock.
+func storeOptions(c *cli.Context) []store.Option {
+	opts := []store.Option{store.WithLockWait(func(h store.Holder) {
+		wait := "until it is released"
+		if d := lockTimeout(c); d >= 0 {
+			wait = "up to " + d.String() + " (--lock-timeout)"
+		}
+		newNotices(c).printf("the list store is locked by %s: waiting %s", h, wait)
+	})}
+	if hasFlag(c, "lock-timeout") {
+		opts = append(opts, store.WithLockTimeout(lockTimeout(c)))
+	}
+	return opts
+}
+
+// lockTimeout returns --lock-timeout, or the default when the command has
+// no such flag.
+func lockTimeout(c *cli.Context) time.Duration {
+	if hasFlag(c, "lock-timeout") {
+		return c.Duration("lock-timeout")
+	}
+	return store.DefaultLockTimeout
+}
+
+// hasFlag reports whether the running command defines the flag.
+func hasFlag(c *cli.Context, name string) bool {
+	if c.Command == nil {
+		return false
+	}
+	for _, f := range c.Command.Flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // openListStore opens the list store of storeDir. It returns nil, nil when
@@ -38,7 +87,7 @@ func openListStore(c *cli.Context) (*store.Store, error) {
 			return nil, nil
 		}
 	}
-	return store.Open(dir)
+	return store.Open(dir, storeOptions(c)...)
 }
 
 // storeSource returns the list store as a list source when it holds lists.
