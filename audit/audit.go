@@ -40,10 +40,16 @@ type RecordRef struct {
 	Row    int    `json:"row,omitempty"`
 }
 
-// Entry is one line of the audit log.
+// Entry is one line of the audit log: a decision (screened, or as a
+// reviewer's action leaves it), or an Event that is not a decision.
 type Entry struct {
-	// DecisionID is the stable fingerprint of the decision (see DecisionID).
-	DecisionID string `json:"decision_id"`
+	// ID identifies this line when its writer may deliver it twice (the
+	// review workspace writes entries through an outbox and may repeat the
+	// last ones after a crash): readers drop a repeated ID. Empty otherwise.
+	ID string `json:"id,omitempty"`
+	// DecisionID is the stable fingerprint of the decision (see DecisionID);
+	// empty for an Event.
+	DecisionID string `json:"decision_id,omitempty"`
 	// Timestamp is when the entry was appended, in UTC; Append fills it
 	// when zero.
 	Timestamp    time.Time `json:"timestamp"`
@@ -68,6 +74,43 @@ type Entry struct {
 	// Review is set for a reviewer's action on a screened record (the
 	// review workspace); it is absent for screening entries.
 	Review *Review `json:"review,omitempty"`
+	// Event is set for what is not a decision (see Event); the decision
+	// fields are then empty.
+	Event *Event `json:"event,omitempty"`
+}
+
+// Event kinds.
+const (
+	// EventRunOptions: a run left rules out or narrowed the lists.
+	EventRunOptions = "run_options"
+	// EventSignInFailed: a sign-in with a wrong name or password.
+	EventSignInFailed = "signin_failed"
+	// EventSignInLockout: sign-ins for a name or from an address are
+	// refused for a while after repeated failures.
+	EventSignInLockout = "signin_lockout"
+	// EventSuppressionFailed: a suppression a review decided could not be
+	// written to the suppression file.
+	EventSuppressionFailed = "suppression_failed"
+)
+
+// Event is an audited action that is not a decision.
+type Event struct {
+	// Kind is one of the Event* constants.
+	Kind string `json:"kind"`
+	// Run names the run concerned ("web-run-3"), if any.
+	Run string `json:"run,omitempty"`
+	// Subject is who or what the event is about: an operator name or a
+	// client address for sign-in events.
+	Subject string `json:"subject,omitempty"`
+	// Address is the client address of a sign-in event.
+	Address string `json:"address,omitempty"`
+	// Rules and Lists are a run's rules left out and lists selected.
+	Rules []string `json:"rules,omitempty"`
+	Lists []string `json:"lists,omitempty"`
+	// Until is when a lockout ends (UTC).
+	Until *time.Time `json:"until,omitempty"`
+	// Detail says more, in words.
+	Detail string `json:"detail,omitempty"`
 }
 
 // Review is a reviewer's action on a decision.
@@ -82,6 +125,44 @@ type Review struct {
 	OriginalDecisionID string `json:"original_decision_id,omitempty"`
 	// Note is the reviewer's reason or note.
 	Note string `json:"note,omitempty"`
+	// Run names the run ("web-run-3") and Seq the record's place in it.
+	Run string `json:"run,omitempty"`
+	Seq int    `json:"seq,omitempty"`
+	// Match is the match the action judges; nil for an action on the
+	// whole record.
+	Match *MatchRef `json:"match,omitempty"`
+	// RecordState is the record's review state after the action, and
+	// ReviewedDecision the decision once the reviewers' false positives are
+	// taken out and confirmations escalated (Entry.Decision holds it too).
+	RecordState      string `json:"record_state,omitempty"`
+	ReviewedDecision string `json:"reviewed_decision,omitempty"`
+	// Approvers are the operators who decided: one, or two under four-eyes
+	// (the proposer first).
+	Approvers []string `json:"approvers,omitempty"`
+	// Suppression is the suppression-file entry the action writes, if any.
+	Suppression *Suppression `json:"suppression,omitempty"`
+}
+
+// MatchRef names one match of a decision: its index in matches[], the list
+// entity and the party it was found for.
+type MatchRef struct {
+	Index      int     `json:"index"`
+	EntityID   string  `json:"entity_id"`
+	List       string  `json:"list,omitempty"`
+	PartyIndex int     `json:"party"`
+	Role       string  `json:"role"`
+	Party      string  `json:"party_name"`
+	Score      float64 `json:"score"`
+}
+
+// Suppression is a suppression-file entry as written.
+type Suppression struct {
+	File       string `json:"file"`
+	EntityID   string `json:"entity_id"`
+	Party      string `json:"party"`
+	Reason     string `json:"reason"`
+	ApprovedBy string `json:"approved_by"`
+	Expires    string `json:"expires,omitempty"`
 }
 
 // Run holds what every entry of one run shares.
@@ -291,11 +372,8 @@ func Open(path string) (*Log, error) {
 // timestamp is stored in UTC. The line is written with a single write
 // call, so concurrent appends never interleave.
 func (l *Log) Append(e Entry) error {
-	if e.DecisionID == "" {
-		return fmt.Errorf("audit log %s: entry for record %q has no decision_id", l.path, e.Record.ID)
-	}
-	if e.Decision == "" {
-		return fmt.Errorf("audit log %s: entry %s has no decision", l.path, e.DecisionID)
+	if err := e.validate(); err != nil {
+		return fmt.Errorf("audit log %s: %w", l.path, err)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -306,13 +384,15 @@ func (l *Log) Append(e Entry) error {
 		e.Timestamp = l.now()
 	}
 	e.Timestamp = e.Timestamp.UTC()
-	if e.Lists == nil {
-		e.Lists = []ListRef{}
+	if e.Event == nil {
+		if e.Lists == nil {
+			e.Lists = []ListRef{}
+		}
+		if e.Reasons == nil {
+			e.Reasons = []string{}
+		}
 	}
-	if e.Reasons == nil {
-		e.Reasons = []string{}
-	}
-	b, err := json.Marshal(&e)
+	b, err := e.Marshal()
 	if err != nil {
 		return fmt.Errorf("audit log %s: encode entry %s: %w", l.path, e.DecisionID, err)
 	}
@@ -320,6 +400,40 @@ func (l *Log) Append(e Entry) error {
 		return fmt.Errorf("audit log %s: append entry %s: %w", l.path, e.DecisionID, err)
 	}
 	return nil
+}
+
+// validate checks that a decision entry has its decision and an event
+// entry its kind.
+func (e *Entry) validate() error {
+	if e.Event != nil {
+		if e.Event.Kind == "" {
+			return errors.New("event entry without a kind")
+		}
+		return nil
+	}
+	if e.DecisionID == "" {
+		return fmt.Errorf("entry for record %q has no decision_id", e.Record.ID)
+	}
+	if e.Decision == "" {
+		return fmt.Errorf("entry %s has no decision", e.DecisionID)
+	}
+	return nil
+}
+
+// Marshal encodes e as one JSON line (without the newline). An event entry
+// leaves out the empty decision fields.
+func (e *Entry) Marshal() ([]byte, error) {
+	if e.Event == nil {
+		return json.Marshal(e)
+	}
+	type event struct {
+		ID        string    `json:"id,omitempty"`
+		Timestamp time.Time `json:"timestamp"`
+		Tool      string    `json:"tool"`
+		Operator  string    `json:"operator,omitempty"`
+		Event     *Event    `json:"event"`
+	}
+	return json.Marshal(event{ID: e.ID, Timestamp: e.Timestamp, Tool: e.Tool, Operator: e.Operator, Event: e.Event})
 }
 
 // Sync commits the log to stable storage.
@@ -357,6 +471,8 @@ const maxLine = 1 << 20
 
 // Read reads an audit log, calling fn for each entry in order. Blank lines
 // are skipped; a line that is not an entry is an error naming its number.
+// Lines are passed as they are: a line repeated after a crash (same ID) is
+// passed twice (see Entry.ID).
 func Read(r io.Reader, fn func(Entry) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), maxLine)
@@ -369,8 +485,8 @@ func Read(r io.Reader, fn func(Entry) error) error {
 		if err := json.Unmarshal(b, &e); err != nil {
 			return fmt.Errorf("audit line %d: %w", line, err)
 		}
-		if e.DecisionID == "" {
-			return fmt.Errorf("audit line %d: no decision_id", line)
+		if e.DecisionID == "" && e.Event == nil {
+			return fmt.Errorf("audit line %d: no decision_id and no event", line)
 		}
 		if err := fn(e); err != nil {
 			return fmt.Errorf("audit line %d: %w", line, err)

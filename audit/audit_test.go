@@ -378,3 +378,45 @@ func BenchmarkDecisionID(b *testing.B) {
 		DecisionID(&d)
 	}
 }
+
+func TestEventEntries(t *testing.T) {
+	l, path := openTemp(t)
+	until := time.Date(2026, 12, 1, 10, 15, 0, 0, time.UTC)
+	ev := Entry{ID: "web-1", Tool: "screen web", Event: &Event{Kind: EventSignInLockout, Subject: "alice", Address: "192.0.2.7", Until: &until, Detail: "10 failed sign-ins"}}
+	if err := l.Append(ev); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Append(Entry{Event: &Event{}}); err == nil {
+		t.Error("an event without a kind was accepted")
+	}
+	rev := sample()
+	e := NewEntry(&rev, Run{Operator: "bob"})
+	e.Review = &Review{Action: "false_positive", State: "false_positive", Run: "web-run-2", Seq: 3,
+		Match: &MatchRef{Index: 1, EntityID: "un:KPe.029", PartyIndex: 1, Role: "consignee", Party: "Acme", Score: 0.91},
+		Suppression: &Suppression{File: ".screenignore.yaml", EntityID: "un:KPe.029", Party: "Acme", Reason: "namesake", ApprovedBy: "bob"}}
+	if err := l.Append(e); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	b, _ := os.ReadFile(path)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines:\n%s", len(lines), b)
+	}
+	// An event line has no empty decision fields.
+	for _, bad := range []string{`"decision_id"`, `"reasons"`, `"lists"`, `"record"`} {
+		if strings.Contains(lines[0], bad) {
+			t.Errorf("event line has %s: %s", bad, lines[0])
+		}
+	}
+	var got []Entry
+	if err := Read(strings.NewReader(string(b)), func(e Entry) error { got = append(got, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Event == nil || got[0].Event.Kind != EventSignInLockout || got[0].ID != "web-1" || !got[0].Event.Until.Equal(until) {
+		t.Errorf("event read back: %+v", got[0])
+	}
+	if r := got[1].Review; r == nil || r.Match == nil || r.Match.EntityID != "un:KPe.029" || r.Match.Party != "Acme" || r.Suppression == nil || r.Run != "web-run-2" {
+		t.Errorf("review read back: %+v", got[1].Review)
+	}
+}
