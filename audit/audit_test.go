@@ -392,7 +392,7 @@ func TestEventEntries(t *testing.T) {
 	rev := sample()
 	e := NewEntry(&rev, Run{Operator: "bob"})
 	e.Review = &Review{Action: "false_positive", State: "false_positive", Run: "web-run-2", Seq: 3,
-		Match: &MatchRef{Index: 1, EntityID: "un:KPe.029", PartyIndex: 1, Role: "consignee", Party: "Acme", Score: 0.91},
+		Match:       &MatchRef{Index: 1, EntityID: "un:KPe.029", PartyIndex: 1, Role: "consignee", Party: "Acme", Score: 0.91},
 		Suppression: &Suppression{File: ".screenignore.yaml", EntityID: "un:KPe.029", Party: "Acme", Reason: "namesake", ApprovedBy: "bob"}}
 	if err := l.Append(e); err != nil {
 		t.Fatal(err)
