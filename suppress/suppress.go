@@ -164,7 +164,7 @@ func (e *Entry) matches(d *record.Decision, r *record.Reason) bool {
 		return true
 	}
 	ms, onlyMatches := evidenceMatches(d, r)
-	if !onlyMatches || len(ms) == 0 {
+	if !onlyMatches {
 		return false
 	}
 	for _, m := range ms {
@@ -180,16 +180,31 @@ func (e *Entry) matches(d *record.Decision, r *record.Reason) bool {
 
 // evidenceMatches returns the matches a reason points at ("matches[i]"),
 // and whether its evidence is only party matches and the parties they
-// concern (a pointer out of range counts as something else).
+// concern (see MatchEvidence).
 func evidenceMatches(d *record.Decision, r *record.Reason) ([]record.Match, bool) {
-	var out []record.Match
+	idx, only := MatchEvidence(r, len(d.Matches))
+	out := make([]record.Match, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, d.Matches[i])
+	}
+	return out, only
+}
+
+// MatchEvidence returns the indexes of the matches a reason points at
+// ("matches[i]", i below n), and whether the reason is only about party
+// matches: its evidence holds nothing but matches and the parties they
+// concern ("parties[j]"), and at least one match. A pointer out of range
+// counts as something else. An entity or party suppression, and a
+// reviewer's false positive, judge only such reasons.
+func MatchEvidence(r *record.Reason, n int) ([]int, bool) {
+	var idx []int
 	only := true
 	for _, ev := range r.Evidence {
 		var i int
 		switch {
 		case pointer(ev, "matches", &i):
-			if i < len(d.Matches) {
-				out = append(out, d.Matches[i])
+			if i < n {
+				idx = append(idx, i)
 			} else {
 				only = false
 			}
@@ -198,7 +213,7 @@ func evidenceMatches(d *record.Decision, r *record.Reason) ([]record.Match, bool
 			only = false
 		}
 	}
-	return out, only
+	return idx, only && len(idx) > 0
 }
 
 // pointer reads an evidence pointer "<section>[<i>]" exactly.
