@@ -38,7 +38,7 @@ func FuzzRequestBodies(f *testing.F) {
 						t.Fatalf("%s: 200 without a decision: %s", path, raw)
 					}
 				}
-			case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+			case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity:
 				var e ErrorBody
 				if err := json.Unmarshal(raw, &e); err != nil || e.Error.Code == "" {
 					t.Fatalf("%s: %d without an error body: %s", path, res.StatusCode, raw)

@@ -107,11 +107,13 @@ func (s *Server) wrapAuth(route string, public bool, h http.HandlerFunc) http.Ha
 }
 
 // authorized checks the bearer token in constant time. Both sides are hashed
-// first so the comparison does not leak the token's length.
+// first so the comparison does not leak the token's length. The ApiKey
+// scheme that clients of OpenSanctions' hosted yente API send is accepted
+// too.
 func (s *Server) authorized(r *http.Request) bool {
 	h := r.Header.Get("Authorization")
 	scheme, tok, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
+	if !ok || !(strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "ApiKey")) {
 		return false
 	}
 	got := sha256.Sum256([]byte(strings.TrimSpace(tok)))

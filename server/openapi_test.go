@@ -148,7 +148,7 @@ func checkResponse(t *testing.T, v *validator, op operation, res *http.Response)
 
 // validator checks a JSON value against the subset of JSON Schema the
 // document uses: $ref, type, properties, required, additionalProperties,
-// items and enum.
+// items, enum, nullable and anyOf.
 type validator struct{ schemas map[string]any }
 
 func (v *validator) validate(schema any, val any, at string) []string {
@@ -163,6 +163,20 @@ func (v *validator) validate(schema any, val any, at string) []string {
 			return []string{at + ": unresolved " + ref}
 		}
 		return v.validate(target, val, at)
+	}
+	if val == nil && s["nullable"] == true {
+		return nil
+	}
+	if alts, ok := s["anyOf"].([]any); ok {
+		var all []string
+		for _, alt := range alts {
+			errs := v.validate(alt, val, at)
+			if len(errs) == 0 {
+				return nil
+			}
+			all = append(all, errs...)
+		}
+		return []string{fmt.Sprintf("%s: matches no alternative of anyOf: %s", at, strings.Join(all, "; "))}
 	}
 	var errs []string
 	if enum, ok := s["enum"].([]any); ok && !slices.Contains(enum, val) {

@@ -14,7 +14,11 @@
 //	POST /v1/screen/batch     {"records": {"id": record, ...}} → decisions keyed by id
 //	GET  /v1/entities/{id}    a listed entity
 //	GET  /v1/lists            loaded lists: versions, counts, age
-//	POST /match/{dataset}     yente-compatible matching (unless DisableYente)
+//	POST /match/{dataset}     yente-compatible matching (unless DisableYente),
+//	GET  /search/{dataset}    with yente's search, entities, catalog and
+//	GET  /entities/{id}       algorithms routes (yente.go)
+//	GET  /catalog
+//	GET  /algorithms
 //	GET  /healthz             the process is up
 //	GET  /readyz              lists and policies are loaded
 //	GET  /metrics             Prometheus text format
@@ -71,7 +75,9 @@ type Options struct {
 	RequestTimeout time.Duration
 	// Workers screens the records of a batch in parallel (default GOMAXPROCS).
 	Workers int
-	// DisableYente turns off the yente-compatible POST /match/{dataset}.
+	// DisableYente turns off the yente-compatible routes (POST
+	// /match/{dataset}, GET /search/{dataset}, /entities/{id}, /catalog,
+	// /algorithms).
 	DisableYente bool
 	// Logger receives one access log line per request (method, route
 	// pattern, status, duration, decision — never names or bodies) and
@@ -197,7 +203,7 @@ func (s *Server) routes() {
 		{http.MethodGet, "/openapi.json", handleOpenAPI},
 	}
 	if !s.opts.DisableYente {
-		rs = append(rs, route{http.MethodPost, "/match/{dataset}", s.handleMatch})
+		rs = append(rs, s.yenteRoutes()...)
 	}
 	allow := map[string][]string{}
 	var paths []string

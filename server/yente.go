@@ -1,35 +1,63 @@
 package server
 
+// The yente-compatible API: the routes, request and response shapes of
+// OpenSanctions' yente (https://www.opensanctions.org/docs/api/), answered
+// by screen's engine, so that clients written for yente work unchanged.
+//
+//	POST /match/{dataset}   {"queries": {"q1": {"schema": "Person", "properties": {"name": ["..."]}}}}
+//	                        → {"responses": {"q1": {"status": 200, "results": [...], "total": {...}, "query": {...}}}, "limit": 5}
+//	GET  /search/{dataset}  ?q=NAME → {"results": [...], "total": {...}, "limit", "offset", "facets"}
+//	GET  /entities/{id}     one entity
+//	GET  /catalog           the loaded lists as datasets
+//	GET  /algorithms        the scoring algorithm
+//
+// Errors carry yente's "detail" (a string, or FastAPI's list of validation
+// issues with status 422) beside screen's "error" object. Scores come from
+// the engine; parameters yente has and screen cannot honour are refused,
+// never silently ignored.
+
 import (
-	"fmt"
+	"context"
+	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/record"
 )
 
-// The yente match API (https://www.opensanctions.org/docs/api/matching/):
-// POST /match/{dataset} with {"queries": {"q1": {"schema": "Person",
-// "properties": {"name": [...], ...}}}} answers {"responses": {"q1":
-// {"status": 200, "results": [...], "total": {...}, "query": {...}}}}.
+// yente's documented defaults and limits for /match.
+const (
+	yenteMatchLimit = 5    // results per query (MATCH_PAGE)
+	yenteMaxMatches = 500  // the largest limit (MAX_MATCHES)
+	yenteThreshold  = 0.70 // the score from which a result is a match (SCORE_THRESHOLD)
+	yenteMaxExclude = 50   // exclude_entity_ids values
+)
+
+// algorithmName is the one scoring algorithm: screen's engine. "best", the
+// default, names it too.
+const algorithmName = "screen"
 
 // MatchRequest is the body of POST /match/{dataset}.
 type MatchRequest struct {
+	// Queries are example entities keyed by a client-chosen id.
 	Queries map[string]MatchQuery `json:"queries"`
-	// Weights and Config tune yente's own scoring algorithms; they are
-	// accepted for compatibility and ignored (the policy data holds the
-	// thresholds here).
-	Weights map[string]float64 `json:"weights,omitempty"`
-	Config  map[string]any     `json:"config,omitempty"`
+	// Weights tune yente's own algorithms: only an empty object is accepted.
+	Weights map[string]float64 `json:"weights"`
+	// Config configures yente's own algorithms: only an empty object is
+	// accepted.
+	Config map[string]any `json:"config"`
 }
 
-// MatchQuery is one yente query: an entity example in FollowTheMoney shape.
+// MatchQuery is one example entity in FollowTheMoney shape. Each property
+// value may be a string or a list of strings.
 type MatchQuery struct {
-	// ID is an optional client id of the example entity; it is echoed.
-	ID         string              `json:"id,omitempty"`
+	// ID is the client's id of the example, echoed; null when not given.
+	ID         *string             `json:"id"`
 	Schema     string              `json:"schema"`
 	Properties map[string][]string `json:"properties"`
 }
@@ -40,249 +68,248 @@ type MatchResponse struct {
 	Limit     int                    `json:"limit"`
 }
 
-// MatchResult answers one query.
+// MatchResult answers one query: its results best first (at most limit),
+// the number of results that are matches, and the query as understood.
 type MatchResult struct {
-	Status  int           `json:"status"`
-	Results []MatchEntity `json:"results"`
-	Total   MatchTotal    `json:"total"`
-	Query   MatchQuery    `json:"query"`
+	Status  int            `json:"status"`
+	Results []ScoredEntity `json:"results"`
+	Total   MatchTotal     `json:"total"`
+	Query   MatchQuery     `json:"query"`
 }
 
-// MatchTotal counts the results, as yente does.
+// MatchTotal counts results as yente does: for /match the results that are
+// matches (score at or above the threshold) before the limit, for /search
+// every result before paging.
 type MatchTotal struct {
 	Value    int    `json:"value"`
 	Relation string `json:"relation"`
 }
 
-// MatchEntity is one result: a listed entity in FollowTheMoney shape with
-// its score.
-type MatchEntity struct {
-	ID         string              `json:"id"`
-	Caption    string              `json:"caption"`
-	Schema     string              `json:"schema"`
-	Properties map[string][]string `json:"properties"`
-	Datasets   []string            `json:"datasets"`
-	Score      float64             `json:"score"`
-	// Match is true when Score reaches the threshold (query parameter
-	// threshold, default the policy's review threshold).
-	Match bool `json:"match"`
-	// Features are the score contributions by feature name.
-	Features map[string]float64 `json:"features"`
-	// Explanation says in words how the score was reached.
-	Explanation string `json:"explanation,omitempty"`
-}
-
-// maxQueryNames caps the names of one query that are screened.
-const maxQueryNames = 16
-
-// schemaKind maps a FollowTheMoney schema to a party kind.
-func schemaKind(schema string) (lists.Kind, bool) {
-	switch schema {
-	case "Person":
-		return lists.KindPerson, true
-	case "Company", "Organization":
-		return lists.KindOrganization, true
-	case "LegalEntity":
-		return lists.KindUnknown, true
-	case "Vessel":
-		return lists.KindVessel, true
-	case "Airplane":
-		return lists.KindAircraft, true
+// yenteRoutes are the yente-compatible endpoints.
+func (s *Server) yenteRoutes() []route {
+	return []route{
+		{http.MethodPost, "/match/{dataset}", s.handleMatch},
+		{http.MethodGet, "/search/{dataset}", s.handleSearch},
+		{http.MethodGet, "/entities/{id}", s.handleYenteEntity},
+		{http.MethodGet, "/catalog", s.handleCatalog},
+		{http.MethodGet, "/algorithms", s.handleAlgorithms},
 	}
-	return "", false
 }
 
-// kindSchema maps an entity kind back to FollowTheMoney schemata.
-func kindSchema(k lists.Kind) string {
-	switch k {
-	case lists.KindPerson:
-		return "Person"
-	case lists.KindOrganization:
-		return "Organization"
-	case lists.KindVessel:
-		return "Vessel"
-	case lists.KindAircraft:
-		return "Airplane"
-	}
-	return "LegalEntity"
-}
-
-// handleMatch answers yente's match API.
-func (s *Server) handleMatch(w http.ResponseWriter, r *http.Request) {
+// yenteReady returns the engine and the dataset view of its lists.
+func (s *Server) yenteReady() (*engine.Engine, *yenteScope, *yenteErr) {
 	eng, aerr := s.ready()
 	if aerr != nil {
-		writeAPIError(w, aerr)
+		return nil, nil, fromAPIError(aerr)
+	}
+	return eng, newYenteScope(eng.Lists()), nil
+}
+
+// checkDataset refuses an unknown {dataset} path value with yente's 404.
+func checkDataset(sc *yenteScope, r *http.Request) *yenteErr {
+	if _, ok := sc.names(r.PathValue("dataset")); !ok {
+		return yenteDetail(http.StatusNotFound, "dataset_not_found", "No such dataset.")
+	}
+	return nil
+}
+
+// checkAlgorithm accepts "best" and screen's own algorithm name.
+func checkAlgorithm(name string) *yenteErr {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "best", algorithmName:
+		return nil
+	}
+	return yenteDetail(http.StatusBadRequest, "invalid_algorithm", "Invalid algorithm: %s", name)
+}
+
+// matchParams are the query parameters of POST /match/{dataset}.
+type matchParams struct {
+	limit             int
+	threshold, cutoff float64
+	filter            yenteFilter
+}
+
+// parseMatchParams reads the parameters. The default threshold is yente's
+// 0.70, or the policy's review threshold when that is lower (a result the
+// policy would review is never reported as no match); the default cutoff is
+// the threshold, and a cutoff above the threshold is lowered to it, as in
+// yente.
+func parseMatchParams(r *http.Request, sc *yenteScope, review float64) (matchParams, *yenteErr) {
+	p := newQueryParams(r.URL.Query())
+	mp := matchParams{limit: p.integer("limit", yenteMatchLimit, 0, yenteMaxMatches)}
+	mp.threshold = yenteThreshold
+	if review > 0 && review < mp.threshold {
+		mp.threshold = review
+	}
+	if f, ok := p.number("threshold", 0, 1); ok {
+		mp.threshold = f
+	}
+	mp.cutoff = mp.threshold
+	if f, ok := p.number("cutoff", 0, 1); ok {
+		mp.cutoff = min(f, mp.threshold)
+	}
+	algorithm, _ := p.last("algorithm")
+	mp.filter = yenteFilter{
+		excludeSchema: p.list("exclude_schema", 0),
+		excludeIDs:    p.list("exclude_entity_ids", yenteMaxExclude),
+		topics:        p.list("topics", 0),
+		changedSince:  p.timestamp("changed_since"),
+	}
+	mp.filter.setDatasets(sc, r.PathValue("dataset"), p.list("include_dataset", 0), p.list("exclude_dataset", 0))
+	if err := p.err(); err != nil {
+		return mp, err
+	}
+	if algorithm != "" {
+		if err := checkAlgorithm(algorithm); err != nil {
+			return mp, err
+		}
+	}
+	return mp, nil
+}
+
+// handleMatch answers POST /match/{dataset}.
+func (s *Server) handleMatch(w http.ResponseWriter, r *http.Request) {
+	eng, sc, yerr := s.yenteReady()
+	if yerr != nil {
+		writeYenteError(w, yerr)
 		return
 	}
-	dataset := r.PathValue("dataset")
-	keep, ok := datasetFilter(dataset, eng.Lists())
-	if !ok {
-		writeError(w, http.StatusNotFound, "dataset_not_found", fmt.Sprintf("no dataset %q: use \"default\" or a loaded list name", dataset))
+	if yerr := checkDataset(sc, r); yerr != nil {
+		writeYenteError(w, yerr)
 		return
 	}
-	limit, threshold := 5, eng.Policy().Match().Review
-	if threshold <= 0 {
-		threshold = 0.7
+	mp, yerr := parseMatchParams(r, sc, eng.Policy().Match().Review)
+	if yerr != nil {
+		writeYenteError(w, yerr)
+		return
 	}
-	q := r.URL.Query()
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			writeAPIError(w, badRequest("invalid_parameter", "limit %q: want an integer from 1 to 500", v))
+	raw, yerr := readYenteJSON(w, r, s.opts.MaxBody)
+	if yerr != nil {
+		writeYenteError(w, yerr)
+		return
+	}
+	req, yerr := parseMatchRequest(raw)
+	if yerr == nil {
+		yerr = checkScoringOptions(req)
+	}
+	if yerr == nil {
+		switch {
+		case len(req.Queries) > s.opts.MaxBatch:
+			yerr = yenteDetail(http.StatusBadRequest, "batch_too_large", "Too many queries in one batch (limit: %d)", s.opts.MaxBatch)
+		case len(req.Queries) == 0:
+			yerr = yenteDetail(http.StatusBadRequest, "empty_batch", "No queries provided.")
+		}
+	}
+	if yerr != nil {
+		writeYenteError(w, yerr)
+		return
+	}
+	ids := sortedMapKeys(req.Queries)
+	recs := make(map[string]record.Record, len(ids))
+	for _, id := range ids {
+		rec, yerr := queryRecord(id, req.Queries[id])
+		if yerr != nil {
+			writeYenteError(w, yerr)
 			return
 		}
-		limit = n
-	}
-	cutoff := 0.0
-	if v := q.Get("cutoff"); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f < 0 || f > 1 {
-			writeAPIError(w, badRequest("invalid_parameter", "cutoff %q: want a number from 0 to 1", v))
-			return
-		}
-		cutoff = f
-	}
-	if v := q.Get("threshold"); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f < 0 || f > 1 {
-			writeAPIError(w, badRequest("invalid_parameter", "threshold %q: want a number from 0 to 1", v))
-			return
-		}
-		threshold = f
-	}
-	var req MatchRequest
-	if aerr := decodeBody(w, r, s.opts.MaxBody, &req); aerr != nil {
-		writeAPIError(w, aerr)
-		return
-	}
-	if len(req.Queries) == 0 {
-		writeAPIError(w, badRequest("missing_field", `field "queries" is required and must hold at least one query`))
-		return
-	}
-	if len(req.Queries) > s.opts.MaxBatch {
-		writeAPIError(w, &apiError{status: http.StatusRequestEntityTooLarge, code: "batch_too_large",
-			message: fmt.Sprintf("%d queries; the limit is %d", len(req.Queries), s.opts.MaxBatch)})
-		return
-	}
-	ids := make([]string, 0, len(req.Queries))
-	recs := make(map[string]record.Record, len(req.Queries))
-	for id, mq := range req.Queries {
-		rec, aerr := queryRecord(id, mq)
-		if aerr != nil {
-			writeAPIError(w, aerr)
-			return
-		}
-		ids = append(ids, id)
 		recs[id] = rec
 	}
-	sort.Strings(ids)
-	resp := MatchResponse{Responses: make(map[string]MatchResult, len(ids)), Limit: limit}
+	decisions, yerr := s.screenQueries(r.Context(), eng, ids, recs)
+	if yerr != nil {
+		writeYenteError(w, yerr)
+		return
+	}
+	resp := MatchResponse{Responses: make(map[string]MatchResult, len(ids)), Limit: mp.limit}
 	for _, id := range ids {
-		d, err := eng.Screen(r.Context(), recs[id])
-		if aerr := screenFailure(r.Context(), err); aerr != nil {
-			writeAPIError(w, aerr)
-			return
-		}
-		mq := req.Queries[id]
-		if mq.Properties == nil {
-			mq.Properties = map[string][]string{}
-		}
-		res := MatchResult{Status: http.StatusOK, Results: []MatchEntity{}, Query: mq}
-		if d.Decision == record.Error && len(d.Matches) == 0 {
-			// Nothing to match on (no names, no identifiers): yente answers
-			// an empty result, not an error.
-			res.Total = MatchTotal{Relation: "eq"}
-			resp.Responses[id] = res
-			continue
-		}
-		for _, m := range bestPerEntity(d.Matches) {
-			if !keep(m.List) || m.Score < cutoff {
+		q := req.Queries[id]
+		res := MatchResult{Status: http.StatusOK, Results: []ScoredEntity{}, Total: MatchTotal{Relation: "eq"},
+			Query: MatchQuery{ID: q.ID, Schema: q.Schema, Properties: echoProperties(q.Properties)}}
+		for _, m := range bestPerEntity(decisions[id].Matches) {
+			if m.Score < mp.cutoff {
 				continue
 			}
-			if len(res.Results) == limit {
-				break
+			se := s.scoredEntity(eng, sc, m, mp.threshold)
+			if !mp.filter.keep(&se.EntityResponse) {
+				continue
 			}
-			res.Results = append(res.Results, s.matchEntity(m, threshold))
+			if se.Match {
+				res.Total.Value++
+			}
+			res.Results = append(res.Results, se)
 		}
-		res.Total = MatchTotal{Value: len(res.Results), Relation: "eq"}
+		if len(res.Results) > mp.limit {
+			res.Results = res.Results[:mp.limit]
+		}
 		resp.Responses[id] = res
 	}
 	st := state(r)
 	st.records = len(ids)
+	w.Header().Set("X-Batch-Size", strconv.Itoa(len(ids)))
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// datasetFilter returns which entity lists a dataset covers: "default" is
-// every list, a loaded list's name is that list (the built-in list holds
-// entities of several source lists).
-func datasetFilter(dataset string, loaded []lists.Metadata) (func(list string) bool, bool) {
-	if dataset == "default" {
-		return func(string) bool { return true }, true
+// checkScoringOptions refuses weights and algorithm configuration: screen's
+// scores come from its engine and its thresholds from the policies, so
+// neither could be honoured.
+func checkScoringOptions(req MatchRequest) *yenteErr {
+	if len(req.Config) > 0 {
+		return yenteDetail(http.StatusBadRequest, "invalid_config", "Invalid configuration parameter: %s for algorithm %s",
+			sortedMapKeys(req.Config)[0], algorithmName)
 	}
-	names := map[string]bool{}
-	builtin := ""
-	for _, m := range loaded {
-		names[m.Name] = true
-		if m.Builtin {
-			builtin = m.Name
-		}
+	var issues []ValidationIssue
+	for _, k := range sortedMapKeys(req.Weights) {
+		const why = "weights are not supported: screen's scores come from its engine and its thresholds from the policies"
+		issues = append(issues, ValidationIssue{Type: "value_error", Loc: []any{"body", "weights", k}, Msg: "Value error, " + why,
+			Input: req.Weights[k], Ctx: map[string]any{"error": why}})
 	}
-	if !names[dataset] {
-		return nil, false
+	if len(issues) > 0 {
+		return validationFailed(issues)
 	}
-	if dataset == builtin {
-		return func(list string) bool { return list == dataset || !names[list] }, true
-	}
-	return func(list string) bool { return list == dataset }, true
+	return nil
 }
 
-// queryRecord turns a yente query into a record with one party per name.
-func queryRecord(id string, q MatchQuery) (record.Record, *apiError) {
-	kind, ok := schemaKind(q.Schema)
-	if !ok {
-		return record.Record{}, badRequest("invalid_schema",
-			"query %q: schema %q: want Person, Company, Organization, LegalEntity, Vessel or Airplane", id, q.Schema)
-	}
-	first := func(keys ...string) string {
-		for _, k := range keys {
-			for _, v := range q.Properties[k] {
-				if v = strings.TrimSpace(v); v != "" {
-					return v
-				}
-			}
+// screenQueries screens the records that have parties, in parallel, and
+// returns their decisions by query id. A query that could not be screened
+// fails the request: an empty result would read as "no match".
+func (s *Server) screenQueries(ctx context.Context, eng *engine.Engine, ids []string, recs map[string]record.Record) (map[string]record.Decision, *yenteErr) {
+	var todo []string
+	for _, id := range ids {
+		if len(recs[id].Parties) > 0 {
+			todo = append(todo, id)
 		}
-		return ""
 	}
-	base := record.Party{
-		Role:     record.RoleParty,
-		Kind:     string(kind),
-		DOB:      first("birthDate", "incorporationDate"),
-		Country:  first("nationality", "country", "citizenship", "jurisdiction", "flag"),
-		IMO:      strings.TrimPrefix(strings.ToUpper(first("imoNumber")), "IMO"),
-		IDNumber: first("idNumber", "passportNumber", "registrationNumber", "taxNumber"),
-	}
-	rec := record.Record{ID: id, Source: "match", Row: 1}
-	names := append(append([]string(nil), q.Properties["name"]...), q.Properties["alias"]...)
-	if len(names) == 0 {
-		// No full name: compose one from its parts.
-		parts := []string{first("firstName"), first("middleName"), first("lastName")}
-		names = []string{strings.Join(strings.Fields(strings.Join(parts, " ")), " ")}
-	}
-	seen := map[string]bool{}
-	for _, n := range names {
-		n = strings.TrimSpace(n)
-		if n == "" || seen[n] || len(rec.Parties) == maxQueryNames {
-			continue
+	out := make(map[string]record.Decision, len(ids))
+	i, j := 0, 0
+	next := func() (record.Record, error) {
+		if i == len(todo) {
+			return record.Record{}, io.EOF
 		}
-		seen[n] = true
-		p := base
-		p.Name = n
-		rec.Parties = append(rec.Parties, p)
+		i++
+		return recs[todo[i-1]], nil
 	}
-	if len(rec.Parties) == 0 && (base.IMO != "" || base.IDNumber != "") {
-		rec.Parties = append(rec.Parties, base)
+	emit := func(d record.Decision) error {
+		out[todo[j]] = d
+		j++
+		return nil
 	}
-	return rec, nil
+	err := eng.ScreenStream(ctx, s.opts.Workers, next, emit)
+	if aerr := screenFailure(ctx, err); aerr != nil {
+		return nil, fromAPIError(aerr)
+	}
+	if err != nil || j < len(todo) {
+		return nil, yenteDetail(http.StatusInternalServerError, "internal", "screened %d of %d queries: %v", j, len(todo), err)
+	}
+	for _, id := range todo {
+		d := out[id]
+		if d.Record != nil && len(d.Record.Truncated) > 0 {
+			return nil, yenteDetail(http.StatusBadRequest, "input_too_large",
+				"Cannot parse example entity: query %q exceeds screen's matching limits: %s", id, strings.Join(d.Record.Truncated, "; "))
+		}
+		if d.Decision == record.Error && len(d.Matches) == 0 {
+			return nil, yenteDetail(http.StatusInternalServerError, "screen_failed", "query %q could not be screened: %s", id, d.Error)
+		}
+	}
+	return out, nil
 }
 
 // bestPerEntity keeps each entity's best match, best first.
@@ -306,89 +333,46 @@ func bestPerEntity(ms []record.Match) []record.Match {
 	return out
 }
 
-// matchEntity renders a match as a yente result.
-func (s *Server) matchEntity(m record.Match, threshold float64) MatchEntity {
-	me := MatchEntity{
-		ID: m.EntityID, Caption: m.Name, Schema: kindSchema(lists.Kind(m.Kind)),
-		Properties: map[string][]string{"name": {m.Name}}, Datasets: []string{m.List},
-		Score: m.Score, Match: m.Score >= threshold, Features: map[string]float64{}, Explanation: m.Explanation,
+// scoredEntity renders a match as a yente result.
+func (s *Server) scoredEntity(eng *engine.Engine, sc *yenteScope, m record.Match, threshold float64) ScoredEntity {
+	e, ok := eng.Entity(m.EntityID)
+	if !ok {
+		// Reloaded meanwhile: render what the match says.
+		e = &lists.Entity{ID: m.EntityID, List: m.List, Kind: lists.Kind(m.Kind), Name: m.Name, Programs: m.Programs}
 	}
-	for _, f := range m.Features {
-		me.Features[f.Name] = f.Value
-	}
-	if eng := s.engine(); eng != nil {
-		if e, ok := eng.Entity(m.EntityID); ok {
-			me.Schema = kindSchema(e.Kind)
-			me.Properties = ftmProperties(e)
-		}
-	}
-	return me
+	return ScoredEntity{EntityResponse: sc.entity(e), Score: m.Score, Match: m.Score >= threshold, Explanations: explanations(m)}
 }
 
-// ftmProperties renders an entity's facts as FollowTheMoney properties.
-func ftmProperties(e *lists.Entity) map[string][]string {
-	p := map[string][]string{}
-	add := func(k, v string) {
-		if v = strings.TrimSpace(v); v != "" {
-			p[k] = append(p[k], v)
+// explanations renders a match's features as yente's explanations. As in
+// yente, a feature with neither a detail nor a positive score is left out.
+func explanations(m record.Match) map[string]FeatureResult {
+	str := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	out := map[string]FeatureResult{}
+	for _, f := range m.Features {
+		fr := FeatureResult{Detail: str(f.Detail), Score: f.Value}
+		if f.Name == "name" {
+			fr.Query, fr.Candidate = str(m.Query), str(m.MatchedName)
+			if fr.Detail == nil {
+				fr.Detail = str(m.Explanation)
+			}
+		}
+		if fr.Detail == nil && fr.Score <= 0 {
+			continue
+		}
+		out[f.Name] = fr
+	}
+	if m.IDMatch != "" {
+		if _, ok := out["id"]; !ok {
+			out["id"] = FeatureResult{Detail: str(m.IDMatch), Score: 1}
 		}
 	}
-	add("name", e.Name)
-	for _, a := range e.Aliases {
-		switch a.Strength {
-		case lists.StrengthWeak:
-			add("weakAlias", a.Name)
-		case lists.StrengthFormer:
-			add("previousName", a.Name)
-		default:
-			add("alias", a.Name)
-		}
+	if len(m.Conflicts) > 0 {
+		out["conflicts"] = FeatureResult{Detail: str(strings.Join(slices.Clone(m.Conflicts), "; "))}
 	}
-	for _, d := range e.BirthDates {
-		add("birthDate", string(d))
-	}
-	for _, bp := range e.BirthPlaces {
-		add("birthPlace", bp)
-	}
-	for _, c := range e.Countries {
-		code := strings.ToLower(c.Code)
-		switch c.Role {
-		case lists.RoleNationality, lists.RoleCitizenship:
-			add("nationality", code)
-		case lists.RoleFlag:
-			add("flag", code)
-		default:
-			add("country", code)
-		}
-	}
-	for _, id := range e.Identifiers {
-		switch id.Type {
-		case lists.IDIMO:
-			add("imoNumber", id.Value)
-		case lists.IDPassport:
-			add("passportNumber", id.Value)
-		case lists.IDMMSI:
-			add("mmsi", id.Value)
-		case lists.IDCallSign:
-			add("callSign", id.Value)
-		case lists.IDRegistration:
-			add("registrationNumber", id.Value)
-		case lists.IDTax:
-			add("taxNumber", id.Value)
-		case lists.IDSWIFT:
-			add("swiftBic", id.Value)
-		default:
-			add("idNumber", id.Value)
-		}
-	}
-	for _, a := range e.Addresses {
-		add("address", a.Full)
-	}
-	for _, prog := range e.Programs {
-		add("program", prog)
-	}
-	add("notes", e.Remarks)
-	add("createdAt", e.ListedOn)
-	p["topics"] = []string{"sanction"}
-	return p
+	return out
 }

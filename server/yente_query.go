@@ -1,0 +1,180 @@
+package server
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/screen-compliance/screen/country"
+	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/record"
+)
+
+// Bounds of the work one yente query asks for. Input beyond them is refused
+// with a message, never cut silently.
+const (
+	// maxQueryNames caps the distinct names of one query.
+	maxQueryNames = 16
+	// maxQueryScreens caps the name × date × country × identifier
+	// combinations one query is screened as.
+	maxQueryScreens = 64
+)
+
+// The FollowTheMoney properties a query is screened on. Other properties are
+// echoed and otherwise ignored, as yente ignores properties it cannot use.
+var (
+	nameProps     = []string{"name", "alias", "previousName"}
+	namePartProps = []string{"firstName", "secondName", "middleName", "fatherName", "lastName"}
+	dateProps     = []string{"birthDate", "incorporationDate"}
+	countryProps  = []string{"nationality", "citizenship", "country", "jurisdiction", "mainCountry",
+		"registrationCountry", "flag", "birthCountry"}
+	idProps = []string{"idNumber", "passportNumber", "registrationNumber", "taxNumber", "innCode",
+		"ogrnCode", "vatCode", "leiCode", "swiftBic", "okpoCode", "mmsi", "callSign", "icaoCode"}
+)
+
+// schemaKinds maps the query schemata screen matches to party kinds; Thing
+// and LegalEntity leave the kind open.
+var schemaKinds = map[string]lists.Kind{
+	"Thing": lists.KindUnknown, "LegalEntity": lists.KindUnknown, "Person": lists.KindPerson,
+	"Company": lists.KindOrganization, "Organization": lists.KindOrganization,
+	"PublicBody": lists.KindOrganization, "Vessel": lists.KindVessel, "Airplane": lists.KindAircraft,
+}
+
+// querySchemaList names the schemata of schemaKinds, for messages.
+const querySchemaList = "Thing, LegalEntity, Person, Company, Organization, PublicBody, Vessel, Airplane"
+
+// schemaKind maps a FollowTheMoney schema to a party kind.
+func schemaKind(schema string) (lists.Kind, bool) {
+	k, ok := schemaKinds[schema]
+	return k, ok
+}
+
+// kindSchema maps an entity kind back to a FollowTheMoney schema.
+func kindSchema(k lists.Kind) string {
+	switch k {
+	case lists.KindPerson:
+		return "Person"
+	case lists.KindOrganization:
+		return "Organization"
+	case lists.KindVessel:
+		return "Vessel"
+	case lists.KindAircraft:
+		return "Airplane"
+	}
+	return "LegalEntity"
+}
+
+// isCountryProp says whether prop holds countries.
+func isCountryProp(prop string) bool { return slices.Contains(countryProps, prop) }
+
+// echoProperties returns the properties of a query as yente echoes them:
+// lists of values, countries as lower-case ISO codes where recognised.
+func echoProperties(props map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(props))
+	for k, vs := range props {
+		e := make([]string, 0, len(vs))
+		for _, v := range vs {
+			if isCountryProp(k) {
+				if c := country.Code(v); c != "" {
+					v = strings.ToLower(c)
+				}
+			}
+			if !slices.Contains(e, v) {
+				e = append(e, v)
+			}
+		}
+		out[k] = e
+	}
+	return out
+}
+
+// values returns the distinct values of props in order.
+func values(q MatchQuery, props ...string) []string {
+	var out []string
+	for _, p := range props {
+		for _, v := range q.Properties[p] {
+			if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// orBlank returns vs, or one blank value when vs is empty (a qualifier left
+// open).
+func orBlank(vs []string) []string {
+	if len(vs) == 0 {
+		return []string{""}
+	}
+	return vs
+}
+
+// queryRecord turns a yente query into a record. Every combination of a
+// name with a date, a country and an identifier of the query is one party:
+// the engine scores each and the best score per entity is kept, so a list
+// entry matches when any of the query's values agrees, as in yente. A query
+// with neither names nor identifiers yields no party (and no results).
+func queryRecord(id string, q MatchQuery) (record.Record, *yenteErr) {
+	kind, ok := schemaKind(q.Schema)
+	if !ok {
+		return record.Record{}, yenteDetail(http.StatusBadRequest, "invalid_schema",
+			"Cannot parse example entity: Unknown schema: %q (screen matches %s)", q.Schema, querySchemaList)
+	}
+	names := values(q, nameProps...)
+	if len(names) == 0 {
+		var parts []string
+		for _, p := range namePartProps {
+			if vs := values(q, p); len(vs) > 0 {
+				parts = append(parts, vs[0])
+			}
+		}
+		if n := strings.Join(strings.Fields(strings.Join(parts, " ")), " "); n != "" {
+			names = []string{n}
+		}
+	}
+	if len(names) > maxQueryNames {
+		return record.Record{}, yenteDetail(http.StatusBadRequest, "too_many_names",
+			"Cannot parse example entity: query %q has %d distinct names; screen takes at most %d per query", id, len(names), maxQueryNames)
+	}
+	type ident struct{ imo, id string }
+	var ids []ident
+	for _, v := range values(q, "imoNumber") {
+		v = strings.TrimSpace(strings.TrimPrefix(strings.ToUpper(strings.ReplaceAll(v, " ", "")), "IMO"))
+		if v != "" {
+			ids = append(ids, ident{imo: v})
+		}
+	}
+	for _, v := range values(q, idProps...) {
+		ids = append(ids, ident{id: v})
+	}
+	if len(ids) == 0 {
+		ids = []ident{{}}
+	}
+	dates, countries := orBlank(values(q, dateProps...)), orBlank(values(q, countryProps...))
+	rec := record.Record{ID: id, Source: "match", Row: 1}
+	screenNames := names
+	if len(screenNames) == 0 {
+		if ids[0] == (ident{}) {
+			return rec, nil // nothing to match on
+		}
+		screenNames = []string{""}
+	}
+	if n := len(screenNames) * len(dates) * len(countries) * len(ids); n > maxQueryScreens {
+		return record.Record{}, yenteDetail(http.StatusBadRequest, "query_too_large",
+			"Cannot parse example entity: query %q combines %d names, %d dates, %d countries and %d identifiers into %d screens; screen takes at most %d per query",
+			id, len(screenNames), len(dates), len(countries), len(ids), n, maxQueryScreens)
+	}
+	for _, n := range screenNames {
+		for _, d := range dates {
+			for _, c := range countries {
+				for _, i := range ids {
+					rec.Parties = append(rec.Parties, record.Party{
+						Role: record.RoleParty, Name: n, Kind: string(kind), DOB: d, Country: c, IMO: i.imo, IDNumber: i.id,
+					})
+				}
+			}
+		}
+	}
+	return rec, nil
+}
