@@ -96,8 +96,8 @@ type BenchResult struct {
 	Threshold    float64
 	RefThreshold float64
 	Overall      Slice
-	// Slices are by "group:", "category:", "schema:" and "quality:" keys,
-	// sorted.
+	// Slices are by "group:", "category:", "schema:", "quality:" and
+	// "half:" (tuning, heldout: see CaseHalf) keys, sorted.
 	Slices []Slice
 	// Scores holds our score for every case, in case order.
 	Scores []float64
@@ -116,7 +116,7 @@ func RunNameBench(ctx context.Context, cases []Case, threshold, refThreshold flo
 		}
 		s := CaseScore(c).Score
 		res.Scores = append(res.Scores, s)
-		keys := []string{"group:" + c.Group, "schema:" + c.Schema, "quality:" + c.Quality}
+		keys := []string{"group:" + c.Group, "schema:" + c.Schema, "quality:" + c.Quality, "half:" + string(CaseHalf(c))}
 		if c.Category != "" {
 			keys = append(keys, "category:"+c.Category)
 		}
@@ -141,21 +141,40 @@ func RunNameBench(ctx context.Context, cases []Case, threshold, refThreshold flo
 	return res, nil
 }
 
+// CaseHalf assigns a case to the tuning or the held-out half by a stable
+// hash of its schema and names (HalfOf): thresholds are chosen on the
+// tuning half and reported on the held-out half, which they never saw.
+func CaseHalf(c Case) Half { return HalfOf(caseKey(c.Schema, c.Name1, c.Name2)) }
+
 // BestThreshold returns the threshold in [lo, hi] (step 0.01) that
-// maximises F1 over the scores, for calibration reports.
+// maximises F1 over the scores, for calibration reports. It looks at
+// every case; BestThresholdOn chooses on one half.
 func BestThreshold(cases []Case, scores []float64, lo, hi float64) (float64, float64) {
+	return BestThresholdOn(cases, scores, HalfAll, lo, hi)
+}
+
+// BestThresholdOn returns the threshold in [lo, hi] (step 0.01, the lowest
+// of equals) that maximises F1 over the cases of half, and that F1.
+func BestThresholdOn(cases []Case, scores []float64, half Half, lo, hi float64) (float64, float64) {
 	bestT, bestF := lo, -1.0
 	for k := int(math.Round(lo * 100)); k <= int(math.Round(hi*100)); k++ {
 		t := float64(k) / 100
-		var c Confusion
-		for i, cs := range cases {
-			c.Add(scores[i] >= t, cs.Match)
-		}
-		if f := c.F1(); f > bestF {
+		if f := ConfusionAt(cases, scores, half, t).F1(); f > bestF {
 			bestT, bestF = t, f
 		}
 	}
 	return bestT, bestF
+}
+
+// ConfusionAt tabulates the cases of half at threshold t.
+func ConfusionAt(cases []Case, scores []float64, half Half, t float64) Confusion {
+	var c Confusion
+	for i, cs := range cases {
+		if half.Includes(CaseHalf(cs)) {
+			c.Add(scores[i] >= t, cs.Match)
+		}
+	}
+	return c
 }
 
 // FormatSlice renders one slice as a table row.

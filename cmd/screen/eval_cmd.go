@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -23,15 +24,23 @@ func evalCommand() *cli.Command {
 		Usage: "measure name matching on public labelled data (precision, recall, F1)",
 		Description: "Suites: namebench (nomenklatura name_bench pairs, beside logic-v2's frozen scores), " +
 			"yente (UN treated names and 50,000 negatives screened against UN + OFAC SDN 2021), " +
-			"ofac (agreement with OFAC Sanctions List Search scores). The data is read from --data " +
+			"ofac (agreement with OFAC Sanctions List Search scores), " +
+			"variants (trade-document variants and look-alikes of every entity of each real list, screened " +
+			"through the engine with the list loaded alone: recall and false alarms per list, kind and variant " +
+			"type, tuning and held-out halves; not run by default, it takes minutes). " +
+			"name_bench is split into a tuning and a held-out half (fixed seed): the best threshold is chosen " +
+			"on the tuning half and the held-out F1 is reported at it. The data is read from --data " +
 			"(default: ../shared/data beside the repository, or $SCREEN_EVAL_DATA).",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "data", Usage: "evaluation data `DIR`", EnvVars: []string{"SCREEN_EVAL_DATA"}},
-			&cli.StringSliceFlag{Name: "suite", Value: cli.NewStringSlice("namebench", "yente", "ofac"), Usage: "run `SUITE` (namebench, yente, ofac; repeatable)"},
+			&cli.StringSliceFlag{Name: "suite", Value: cli.NewStringSlice("namebench", "yente", "ofac"), Usage: "run `SUITE` (namebench, yente, ofac, variants; repeatable)"},
 			&cli.Float64Flag{Name: "threshold", Value: 0.80, Usage: "review `SCORE`: a pair at or above it is a match"},
 			&cli.Float64Flag{Name: "ref-threshold", Value: 0.70, Usage: "threshold applied to logic-v2's frozen scores"},
 			&cli.StringFlag{Name: "confusion", Usage: "write the per-slice confusion table as CSV to `FILE`"},
-			&cli.BoolFlag{Name: "errors", Usage: "list misclassified cases"},
+			&cli.BoolFlag{Name: "errors", Usage: "list misclassified cases (variants: missed variants and false alarms)"},
+			&cli.StringFlag{Name: "half", Value: "all", Usage: "variants: screen the entities of `HALF` (tuning, heldout, all)"},
+			&cli.IntFlag{Name: "max-errors", Value: 10, Usage: "variants: keep at most `N` examples per list, kind and variant type (-1: all)"},
+			&cli.StringSliceFlag{Name: "variants-list", Usage: "variants: screen only the list labelled `LABEL` (un, ofac-sdn-2021, bis, ofac-cons-2025, ftm:...; repeatable)"},
 			&cli.IntFlag{Name: "negatives", Value: 50000, Usage: "screen at most `N` negatives"},
 		},
 		Action: evalRun,
@@ -60,8 +69,10 @@ func evalRun(c *cli.Context) error {
 			err = evalYente(ctx, c, out, dir, th)
 		case "ofac":
 			err = evalOFAC(out, dir, th)
+		case "variants":
+			err = evalVariants(ctx, c, out, dir)
 		default:
-			err = fmt.Errorf("unknown suite %q (namebench, yente, ofac)", s)
+			err = fmt.Errorf("unknown suite %q (namebench, yente, ofac, variants)", s)
 		}
 		if err != nil {
 			return failure(err)
@@ -89,8 +100,9 @@ func evalNameBench(ctx context.Context, c *cli.Context, out io.Writer, dir strin
 	for _, s := range res.Slices {
 		fmt.Fprintln(out, eval.FormatSlice(s))
 	}
-	bt, bf := eval.BestThreshold(cases, res.Scores, 0.5, 0.95)
-	fmt.Fprintf(out, "best threshold on this set: %.2f (F1 %.3f)\n", bt, bf)
+	bt, bf := eval.BestThresholdOn(cases, res.Scores, eval.HalfTuning, 0.5, 0.95)
+	fmt.Fprintf(out, "best threshold on the tuning half: %.2f (tuning F1 %.3f); held-out F1 at %.2f: %.3f (at %.2f: %.3f)\n",
+		bt, bf, bt, eval.ConfusionAt(cases, res.Scores, eval.HalfHeldOut, bt).F1(), th, eval.ConfusionAt(cases, res.Scores, eval.HalfHeldOut, th).F1())
 	if c.Bool("errors") {
 		for _, e := range eval.Errors(cases, res.Scores, th) {
 			fmt.Fprintln(out, "  "+e)
@@ -153,6 +165,24 @@ func evalYente(ctx context.Context, c *cli.Context, out io.Writer, dir string, t
 			fmt.Fprintln(out, "  "+m)
 		}
 	}
+	return nil
+}
+
+func evalVariants(ctx context.Context, c *cli.Context, out io.Writer, dir string) error {
+	half, err := eval.ParseHalf(c.String("half"))
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	rep, err := eval.RunVariants(ctx, eval.VariantsOptions{DataDir: dir, Half: half, Only: c.StringSlice("variants-list"),
+		MaxExamples: c.Int("max-errors")})
+	if err != nil {
+		return err
+	}
+	if err := rep.Write(out, c.Bool("errors")); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.ErrWriter, "variants suite took %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -1,0 +1,225 @@
+package eval
+
+import (
+	"math/rand/v2"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/xrash/smetrics"
+
+	"github.com/screen-compliance/screen/lists"
+)
+
+// LookalikeSeed seeds the draw of replacement tokens. It is fixed so that
+// the look-alikes of an entity are the same on every run.
+const LookalikeSeed = "screen-eval-lookalike-v1"
+
+// particles are name particles and function words: never distinctive.
+var particles = setOf("al", "el", "ul", "bin", "ben", "ibn", "bint", "abu", "abd", "abdul", "de", "del", "della",
+	"der", "den", "di", "da", "do", "dos", "das", "du", "la", "le", "les", "van", "von", "y", "e", "the", "of",
+	"and", "for", "des", "et", "und", "mc", "mac", "st", "jr", "sr", "ii", "iii", "iv", "haji", "hajji", "mullah",
+	"maulavi", "mawlawi", "sheikh", "shaykh", "dr", "mr", "mrs")
+
+// genericOrgWords are words that say what kind of organisation a name is,
+// not which one: never distinctive, and the sign of an organisation in a
+// name of unknown kind.
+var genericOrgWords = setOf("trading", "trade", "traders", "company", "companies", "general", "international",
+	"industrial", "industries", "industry", "commercial", "bank", "banking", "group", "holding", "holdings",
+	"services", "service", "technology", "technologies", "tech", "engineering", "management", "development",
+	"manufacturing", "shipping", "maritime", "marine", "import", "export", "corporation", "enterprise",
+	"enterprises", "global", "national", "investment", "investments", "foundation", "organization",
+	"organisation", "association", "center", "centre", "trust", "logistics", "electronics", "electronic",
+	"aviation", "airlines", "airline", "air", "petroleum", "oil", "gas", "energy", "construction", "equipment",
+	"systems", "solutions", "institute", "network", "agency", "factory", "works", "office", "committee",
+	"ministry", "department", "bureau", "fund", "finance", "financial", "capital", "exchange", "consulting",
+	"partners", "products", "resources", "supply", "supplies", "import-export", "transport", "transportation",
+	"chemical", "chemicals", "machinery", "metals", "mining", "navigation", "line", "lines", "shipyard",
+	"insurance", "foods", "food", "pharmaceutical", "pharmaceuticals", "charity", "society", "union", "council",
+	"brothers", "sons", "exports", "imports", "commerce", "business", "limited", "incorporated", "establishment",
+	"consultants", "consultancy", "agencies", "industrias", "compania", "comercial", "sociedad", "empresa",
+	"grupo", "internacional", "inversiones", "servicios", "corporacion", "societe", "compagnie", "gruppe",
+	"front", "movement", "army", "brigade", "brigades", "forces", "force", "party",
+	// Cyrillic legal-form and generic words
+	"акціонерне", "товариство", "обмеженою", "відповідальністю", "приватне", "публічне", "общество",
+	"ограниченной", "ответственностью", "акционерное", "публичное", "закрытое", "открытое", "ооо", "оао",
+	"зао", "пао", "тов", "компания", "компанія", "группа", "корпорация", "банк")
+
+func setOf(ws ...string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}
+
+// Lookalikes draws look-alike negatives: an entity's name with one
+// distinctive word replaced by a real word of other entities that is
+// clearly different.
+type Lookalikes struct {
+	// pool holds the candidate words by script class, name class and
+	// length, each bucket sorted.
+	pool map[poolKey][]string
+	// names holds the normalised text of every name and alias.
+	names map[string]bool
+}
+
+type poolKey struct {
+	latin, person bool
+	n             int
+}
+
+// runRE matches a run of letters, marks and digits: the words of a
+// look-alike ("SVIAZ-BANK" is two).
+var runRE = regexp.MustCompile(`[\p{L}\p{M}\p{N}]+`)
+
+// NewLookalikes builds the word pool and the name set from every entity of
+// ls (all the lists of a run, whichever are screened).
+func NewLookalikes(ls []*lists.List) *Lookalikes {
+	lk := &Lookalikes{pool: map[poolKey][]string{}, names: map[string]bool{}}
+	seen := map[poolKey]map[string]bool{}
+	for _, l := range ls {
+		for i := range l.Entities {
+			e := &l.Entities[i]
+			for _, n := range e.AllNames() {
+				lk.names[normText(n)] = true
+			}
+			person := personLike(e)
+			for _, w := range strings.Fields(normText(e.Name)) {
+				if !distinctive(w) || !allLetters(w) {
+					continue
+				}
+				k := poolKey{isLatin(w), person, len([]rune(w))}
+				if seen[k] == nil {
+					seen[k] = map[string]bool{}
+				}
+				if !seen[k][w] {
+					seen[k][w] = true
+					lk.pool[k] = append(lk.pool[k], w)
+				}
+			}
+		}
+	}
+	for _, b := range lk.pool {
+		sort.Strings(b)
+	}
+	return lk
+}
+
+// personLike reports whether e is a person, or of unknown kind with no
+// legal form or generic organisation word in its name.
+func personLike(e *lists.Entity) bool {
+	return shapeOf(e, parseName(e.Name)) == shapePerson
+}
+
+// Lookalike returns e's look-alike: its primary name with the distinctive
+// word (the longest word that is not a legal form, particle or generic
+// organisation word; the first of the longest) replaced by a pool word of
+// similar length (±2 letters), of the same script class and drawn from
+// names of the same class (persons or not) when there is one, chosen by a
+// generator seeded with LookalikeSeed and e's id, that differs clearly
+// (Jaro-Winkler < 0.75, other first two letters, not a word of e's name).
+// ok is false when e has no distinctive word, no pool word fits, or the
+// look-alike's normalised text is the name or alias of a listed entity.
+func (lk *Lookalikes) Lookalike(e *lists.Entity) (text, replaced, with string, ok bool) {
+	s := strings.Join(strings.Fields(e.Name), " ")
+	runs := runRE.FindAllStringIndex(s, -1)
+	best, bestLen := -1, 0
+	own := map[string]bool{}
+	for i, r := range runs {
+		k := strings.ToLower(s[r[0]:r[1]])
+		own[k] = true
+		if n := len([]rune(k)); distinctive(k) && allLetters(k) && n > bestLen {
+			best, bestLen = i, n
+		}
+	}
+	if best < 0 {
+		return "", "", "", false
+	}
+	orig := s[runs[best][0]:runs[best][1]]
+	target := strings.ToLower(orig)
+	person := personLike(e)
+	var buckets [][]string // the candidates, without copying them
+	total := 0
+	for _, cls := range []bool{person, !person} {
+		for l := bestLen - 2; l <= bestLen+2; l++ {
+			if b := lk.pool[poolKey{isLatin(target), cls, l}]; len(b) > 0 {
+				buckets = append(buckets, b)
+				total += len(b)
+			}
+		}
+		if total > 0 {
+			break
+		}
+	}
+	if total == 0 {
+		return "", "", "", false
+	}
+	cand := func(i int) string {
+		for _, b := range buckets {
+			if i < len(b) {
+				return b[i]
+			}
+			i -= len(b)
+		}
+		return ""
+	}
+	h := stableHash(LookalikeSeed, e.ID)
+	rng := rand.New(rand.NewPCG(h, h>>1^0x9e3779b97f4a7c15))
+	start := rng.IntN(total)
+	for j := 0; j < total; j++ {
+		c := cand((start + j) % total)
+		if own[c] || prefix2(c) == prefix2(target) || smetrics.JaroWinkler(c, target, 0.7, 4) >= 0.75 {
+			continue
+		}
+		w := inStyle(titleCase(c), styleOf(orig))
+		text = s[:runs[best][0]] + w + s[runs[best][1]:]
+		if lk.names[normText(text)] {
+			return "", "", "", false
+		}
+		return text, orig, w, true
+	}
+	return "", "", "", false
+}
+
+// distinctive reports whether a normalised word may carry a name: not a
+// legal form, particle or generic organisation word, and longer than two
+// letters.
+func distinctive(w string) bool {
+	return len([]rune(w)) > 2 && !legalWords[w] && !particles[w] && !genericOrgWords[w]
+}
+
+// normText is s in lower case with every run of characters other than
+// letters and digits turned into one space.
+func normText(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
+	}), " ")
+}
+
+func allLetters(w string) bool {
+	for _, r := range w {
+		if !unicode.IsLetter(r) && !unicode.IsMark(r) {
+			return false
+		}
+	}
+	return w != ""
+}
+
+func isLatin(w string) bool {
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			return unicode.Is(unicode.Latin, r)
+		}
+	}
+	return true
+}
+
+func prefix2(w string) string {
+	r := []rune(w)
+	if len(r) > 2 {
+		r = r[:2]
+	}
+	return string(r)
+}
