@@ -7,10 +7,11 @@ import (
 
 	"github.com/screen-compliance/screen/goods"
 	"github.com/screen-compliance/screen/ownership"
+	"github.com/screen-compliance/screen/policies"
 	"github.com/screen-compliance/screen/record"
 )
 
-func samplePolicyInput() policyInput {
+func samplePolicyInput() policies.Input {
 	pct := 30.0
 	_ = pct
 	rec := &record.Record{ID: "S", Row: 1, Source: "in.csv",
@@ -18,7 +19,7 @@ func samplePolicyInput() policyInput {
 		Goods:   []record.GoodsLine{{HS: "281820", Description: "Aluminium oxide", Value: "1000"}},
 		Route:   record.Route{Origin: "CN", Destination: "KP", Transshipment: []string{"SG"}},
 		Fields:  []record.Field{{Column: "id", Value: "S"}, {Column: "consignee", Value: "Korea Mining"}}}
-	return policyInput{
+	return policies.Input{
 		Record: rec,
 		Matches: []record.Match{{Role: "consignee", Party: 1, Query: "Korea Mining", EntityID: "un:KPe.001", List: "un", Name: "K",
 			Score: 0.9512, Programs: []string{"DPRK"}, Explanation: "x", Features: []record.Feature{{Name: "name", Value: 0.9, Detail: "x"}, {Name: "kind", Value: 0}}}},
@@ -34,8 +35,8 @@ func samplePolicyInput() policyInput {
 func TestValueEncoderMatchesJSON(t *testing.T) {
 	for name, in := range map[string]any{
 		"full":  samplePolicyInput(),
-		"empty": policyInput{Record: &record.Record{}},
-		"nil":   policyInput{},
+		"empty": policies.Input{Record: &record.Record{}},
+		"nil":   policies.Input{},
 	} {
 		want, err := ast.InterfaceToValue(in)
 		if err != nil {

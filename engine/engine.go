@@ -426,21 +426,44 @@ func recordID(rec *Record) string {
 }
 
 func errorDecision(rec *Record, prov record.Provenance, msg string) Decision {
-	return Decision{
+	return withInput(Decision{
 		ID: recordID(rec), Source: rec.Source, Row: rec.Row, Decision: record.Error,
 		Reasons: []record.Reason{}, Matches: []record.Match{}, Goods: []record.Goods{},
 		Provenance: prov, Error: msg, Record: rec,
-	}
+	}, rec)
 }
 
-// policyInput is the document the policies see as input.
-type policyInput struct {
-	Record  *record.Record   `json:"record"`
-	Matches []record.Match   `json:"matches"`
-	Goods   []record.Goods   `json:"goods"`
-	Route   goods.RouteFacts `json:"route"`
-	// Ownership holds what the relationship graph derives for the parties.
-	Ownership []ownership.Finding `json:"ownership"`
+// withInput adds to d the screened input that evidence pointers point into
+// (parties, route, input fields, cuts).
+func withInput(d Decision, rec *Record) Decision {
+	d.Parties, d.Fields, d.Truncated = rec.Parties, rec.Fields, rec.Truncated
+	if r := rec.Route; r.Origin != "" || r.Destination != "" || r.PortOfLoading != "" || r.PortOfDischarge != "" || len(r.Transshipment) > 0 {
+		d.Route = &r
+	}
+	return d
+}
+
+// policyInput builds the document the policies see as input.
+func (s *snapshot) policyInput(rec *Record, matches []record.Match, gl []record.Goods) policies.Input {
+	return policies.Input{Record: rec, Matches: matches, Goods: gl, Route: goods.Route(rec), Ownership: s.graph.RecordFindings(rec, matches)}
+}
+
+// unresolved returns an error naming the first evidence pointer of d's
+// reasons that does not resolve in d: a policy citing what the decision
+// does not carry fails closed.
+func unresolved(d *Decision) error {
+	for _, r := range d.Reasons {
+		for _, ev := range r.Evidence {
+			p, err := record.ParsePointer(ev)
+			if err == nil {
+				err = d.Resolve(p)
+			}
+			if err != nil {
+				return fmt.Errorf("policy rule %s cites evidence the decision does not hold: %w", r.Rule, err)
+			}
+		}
+	}
+	return nil
 }
 
 func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision, error) {
@@ -468,16 +491,16 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 	if gl == nil {
 		gl = []record.Goods{}
 	}
-	in := policyInput{Record: rec, Matches: matches, Goods: gl, Route: goods.Route(rec), Ownership: s.graph.RecordFindings(rec, matches)}
-	present := sections(&in)
+	in := s.policyInput(rec, matches, gl)
+	present := policies.SectionsOf(&in)
 	if s.evalAll {
 		present = nil
 	}
 	if !s.policy.Needed(present) {
-		return Decision{
+		return withInput(Decision{
 			ID: recordID(rec), Source: rec.Source, Row: rec.Row, Decision: record.Clear,
 			Reasons: []record.Reason{}, Matches: matches, Goods: gl, Provenance: prov, Record: rec,
-		}, nil
+		}, rec), nil
 	}
 	val, err := e.enc.encode(in)
 	if err != nil {
@@ -497,40 +520,17 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 	for i := range reasons {
 		reasons[i].Fingerprint = fingerprint(rec, matches, gl, &reasons[i])
 	}
-	return Decision{
+	d := withInput(Decision{
 		ID: recordID(rec), Source: rec.Source, Row: rec.Row, Decision: policies.Decide(reasons),
 		Reasons: reasons, Matches: matches, Goods: gl, Provenance: prov, Record: rec,
-	}, nil
-}
-
-// sections says which parts of a policy input carry something, for the
-// `requires` METADATA of the rule families: "matches" (a list match),
-// "ownership" (an ownership finding), "goods" (a goods line with a category
-// or an error), "goods_error" (a goods line that could not be read),
-// "goods_mismatch" (a description that does not fit the declared HS code)
-// and "dprk_route" (the route or a party touches the DPRK by place, party,
-// flag, transshipment, free-text indicator or exemption reference). A family that requires none of the present sections is not
-// evaluated; TestGatedEvaluationAgrees checks that this changes no decision.
-func sections(in *policyInput) policies.Sections {
-	s := policies.Sections{
-		"matches":   len(in.Matches) > 0,
-		"ownership": len(in.Ownership) > 0,
+	}, rec)
+	if err := unresolved(&d); err != nil {
+		perr := &PolicyError{Err: err}
+		ed := errorDecision(rec, prov, perr.Error())
+		ed.Matches, ed.Goods = matches, gl
+		return ed, perr
 	}
-	for _, g := range in.Goods {
-		if len(g.Categories) > 0 || g.Error != "" {
-			s["goods"] = true
-		}
-		if g.Error != "" {
-			s["goods_error"] = true
-		}
-		if slices.Contains(g.Categories, goods.MismatchID) {
-			s["goods_mismatch"] = true
-		}
-	}
-	r := &in.Route
-	s["dprk_route"] = r.ToDPRK || r.FromDPRK || len(r.DPRKParties) > 0 || r.VesselFlagDPRK ||
-		len(r.Indicators) > 0 || len(r.DPRKTransshipment) > 0 || r.ExemptionRef != ""
-	return s
+	return d, nil
 }
 
 // matchParties searches the index for every party and returns the matches at

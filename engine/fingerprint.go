@@ -29,29 +29,28 @@ func fingerprint(rec *record.Record, matches []record.Match, gl []record.Goods, 
 	parts := make([]string, 0, len(r.Evidence)+2)
 	aboutMatch := true
 	for _, ev := range r.Evidence {
-		var i int
+		p, err := record.ParsePointer(ev)
+		i := p.Index
 		switch {
-		case scan(ev, "matches[%d]", &i) && i < len(matches):
+		case err != nil:
+			aboutMatch = false
+			parts = append(parts, "ref:"+ev)
+		case p.Section == record.PtrMatches && i < len(matches):
 			m := matches[i]
 			parts = append(parts, "match:"+m.EntityID+"@"+m.Role+":"+foldText(m.Query))
-		case scan(ev, "parties[%d]", &i) && i < len(rec.Parties):
+		case p.Section == record.PtrParties && i < len(rec.Parties):
 			parts = append(parts, partyFingerprint(rec.Parties[i]))
-		case scan(ev, "goods[%d]", &i) && i < len(gl):
+		case p.Section == record.PtrGoods && i < len(gl):
 			aboutMatch = false
 			cats := append([]string(nil), gl[i].Categories...)
 			sort.Strings(cats)
 			parts = append(parts, "goods:"+foldText(gl[i].HS)+":"+strings.Join(cats, ","))
-		case scan(ev, "fields[%d]", &i) && i < len(rec.Fields):
+		case p.Section == record.PtrFields && i < len(rec.Fields):
 			aboutMatch = false
 			parts = append(parts, "field:"+foldText(rec.Fields[i].Column)+"="+foldText(rec.Fields[i].Value))
-		case strings.HasPrefix(ev, "route."):
+		case p.Section == record.PtrRoute:
 			aboutMatch = false
-			parts = append(parts, ev+"="+routeValue(&rec.Route, strings.TrimPrefix(ev, "route.")))
-		case scan(ev, "ownership[%d]", &i):
-			// The ownership finding is about the party it cites beside it
-			// (parties[p]); its index in this record says nothing.
-			aboutMatch = false
-			parts = append(parts, "ownership")
+			parts = append(parts, ev+"="+routeValue(&rec.Route, p.Field))
 		default:
 			aboutMatch = false
 			parts = append(parts, "ref:"+ev)
@@ -134,9 +133,4 @@ func foldText(s string) string {
 		}
 	}
 	return b.String()
-}
-
-func scan(s, format string, i *int) bool {
-	_, err := fmt.Sscanf(s, format, i)
-	return err == nil && *i >= 0
 }

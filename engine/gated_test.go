@@ -10,6 +10,7 @@ import (
 
 	"github.com/screen-compliance/screen/goods"
 	"github.com/screen-compliance/screen/input"
+	"github.com/screen-compliance/screen/policies"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -55,8 +56,8 @@ func TestGatedEvaluationAgrees(t *testing.T) {
 			if a.Decision != b.Decision || !reflect.DeepEqual(a.Reasons, b.Reasons) {
 				t.Errorf("%s row %d: fast path %s %v, full policy %s %v", f, rec.Row, a.Decision, a.Reasons, b.Decision, b.Reasons)
 			}
-			in := policyInput{Record: &rec, Matches: a.Matches, Goods: a.Goods, Route: goods.Route(&rec)}
-			if !fast.Policy().Needed(sections(&in)) && a.Decision == record.Clear {
+			in := policies.Input{Record: &rec, Matches: a.Matches, Goods: a.Goods, Route: goods.Route(&rec)}
+			if !fast.Policy().Needed(policies.SectionsOf(&in)) && a.Decision == record.Clear {
 				skipped++
 			}
 		}
