@@ -36,6 +36,7 @@ func policyFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "data", Aliases: []string{"d"}, Usage: "merge policy data from JSON/YAML `FILE` (thresholds, tables; repeatable)", EnvVars: []string{"SCREEN_DATA"}},
 		&cli.StringSliceFlag{Name: "disable-rule", Usage: "drop reasons of rule `ID` (repeatable; see `screen policy doc`)", EnvVars: []string{"SCREEN_DISABLE_RULE"}},
 		&cli.BoolFlag{Name: "builtin-policies", Value: true, Usage: "use the embedded policy bundle", EnvVars: []string{"SCREEN_BUILTIN_POLICIES"}},
+		&cli.DurationFlag{Name: "policy-timeout", Value: policies.DefaultTimeout, Usage: "stop the policy evaluation of one record after `DURATION`: that record's decision is error (0 = no limit)", EnvVars: []string{"SCREEN_POLICY_TIMEOUT"}},
 	}
 }
 
@@ -85,11 +86,16 @@ func (n *notices) printf(format string, args ...any) {
 
 // policyOptions reads the policy flags.
 func policyOptions(c *cli.Context) policies.Options {
+	timeout := c.Duration("policy-timeout")
+	if timeout <= 0 {
+		timeout = -1 // no budget
+	}
 	return policies.Options{
 		NoBuiltin: !c.Bool("builtin-policies"),
 		Dirs:      c.StringSlice("policy"),
 		DataFiles: c.StringSlice("data"),
 		Disabled:  c.StringSlice("disable-rule"),
+		Timeout:   timeout,
 	}
 }
 
