@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -200,26 +199,26 @@ func Route(rec *record.Record) RouteFacts {
 	f.DestinationCountry = country.Code(r.Destination)
 	if ok, what := isDPRK(r.Origin); ok {
 		f.OriginCountry = country.DPRK
-		from("route.origin_country", fmt.Sprintf("origin %q is the DPRK (%s)", r.Origin, what))
+		from(record.RouteField("origin_country").String(), fmt.Sprintf("origin %q is the DPRK (%s)", r.Origin, what))
 	}
 	if ok, what := isDPRK(r.Destination); ok {
 		f.DestinationCountry = country.DPRK
-		to("route.destination_country", fmt.Sprintf("destination %q is the DPRK (%s)", r.Destination, what))
+		to(record.RouteField("destination_country").String(), fmt.Sprintf("destination %q is the DPRK (%s)", r.Destination, what))
 	}
 	if p := DPRKPlace(r.PortOfLoading); p != "" {
 		f.DPRKPortOfLoading = p
-		from("route.port_of_loading", fmt.Sprintf("port of loading %q is in the DPRK (%s)", r.PortOfLoading, p))
+		from(record.RouteField("port_of_loading").String(), fmt.Sprintf("port of loading %q is in the DPRK (%s)", r.PortOfLoading, p))
 	}
 	if p := DPRKPlace(r.PortOfDischarge); p != "" {
 		f.DPRKPortOfDischarge = p
-		to("route.port_of_discharge", fmt.Sprintf("port of discharge %q is in the DPRK (%s)", r.PortOfDischarge, p))
+		to(record.RouteField("port_of_discharge").String(), fmt.Sprintf("port of discharge %q is in the DPRK (%s)", r.PortOfDischarge, p))
 	}
 	for i, t := range r.Transshipment {
 		ok, what := isDPRK(t)
 		if !ok {
 			continue
 		}
-		ptr := fmt.Sprintf("route.transshipment[%d]", i)
+		ptr := record.RouteField("transshipment").WithFieldIndex(i).String()
 		f.DPRKTransshipment = append(f.DPRKTransshipment, what)
 		from(ptr, fmt.Sprintf("transshipment point %q is in the DPRK (%s)", t, what))
 		to(ptr, "the goods also enter the DPRK there")
@@ -245,7 +244,7 @@ func Route(rec *record.Record) RouteFacts {
 			continue
 		}
 		f.DPRKParties = append(f.DPRKParties, i)
-		ptr := "parties[" + strconv.Itoa(i) + "]"
+		ptr := record.Item(record.PtrParties, i).String()
 		note := fmt.Sprintf("%s %q is in the DPRK (%s)", roleName(p.Role), p.Name, what)
 		switch {
 		case slices.Contains(fromRoles, p.Role):
@@ -341,7 +340,7 @@ func scanText(rec *record.Record, f *RouteFacts) {
 		if len(v) <= 5 && noValue[strings.ToLower(v)] {
 			continue
 		}
-		ptr := "fields[" + strconv.Itoa(i) + "]"
+		ptr := record.Item(record.PtrFields, i).String()
 		switch {
 		case columnHas(fl.Column, notificationColumns):
 			if f.NotificationRef == "" {
@@ -353,7 +352,7 @@ func scanText(rec *record.Record, f *RouteFacts) {
 		scanFree(v, ptr, f)
 	}
 	for i, g := range rec.Goods {
-		scanFree(g.Description, "goods["+strconv.Itoa(i)+"].description", f)
+		scanFree(g.Description, record.Item(record.PtrGoods, i).WithField("description").String(), f)
 	}
 }
 
