@@ -3,117 +3,37 @@ package input
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
-	"hash/crc32"
 	"io"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/screen-compliance/screen/input/xlsxtest"
 )
 
-// packedPart is one part of a workbook written packed (deflated) by hand.
-type packedPart struct {
-	raw  []byte // deflate data
-	crc  uint32
-	size uint64 // unpacked size
-}
-
-// bombPart packs head, n bytes of fill and tail without ever holding the n
-// bytes: the deflate blocks of one chunk of fill are written once and
-// repeated, which is valid because each repeat only refers back into the
-// fill before it. n is rounded down to whole chunks of at most 4 MiB.
-func bombPart(t testing.TB, head string, fill byte, n int64, tail string) packedPart {
-	t.Helper()
-	chunk := min(n, 4<<20)
-	var out, buf bytes.Buffer
-	fw, err := flate.NewWriter(&buf, flate.BestCompression)
-	if err != nil {
-		t.Fatal(err)
-	}
-	take := func() []byte { b := bytes.Clone(buf.Bytes()); buf.Reset(); return b }
-	fw.Write([]byte(head))
-	fw.Write([]byte{fill})
-	fw.Flush()
-	out.Write(take())
-	data := bytes.Repeat([]byte{fill}, int(chunk))
-	fw.Write(data)
-	fw.Flush()
-	block := take()
-	fw.Write([]byte(tail))
-	fw.Close()
-	end := take()
-
-	crc := crc32.Update(0, crc32.IEEETable, []byte(head))
-	crc = crc32.Update(crc, crc32.IEEETable, []byte{fill})
-	reps := n / chunk
-	for range reps {
-		out.Write(block)
-		crc = crc32.Update(crc, crc32.IEEETable, data)
-	}
-	out.Write(end)
-	crc = crc32.Update(crc, crc32.IEEETable, []byte(tail))
-	return packedPart{raw: out.Bytes(), crc: crc, size: uint64(len(head)) + 1 + uint64(reps*chunk) + uint64(len(tail))}
-}
-
-// zipWithPacked writes the standard parts of workbookParts(rows) and then
-// the packed parts in place of (or beside) them.
-func zipWithPacked(t testing.TB, rows string, packed map[string]packedPart) []byte {
-	t.Helper()
-	parts := workbookParts(rows)
-	for name := range packed {
-		delete(parts, name)
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"} {
-		if body, ok := parts[name]; ok {
-			w, _ := zw.Create(name)
-			io.WriteString(w, body)
-		}
-	}
-	for name, p := range packed {
-		w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: p.crc,
-			CompressedSize64: uint64(len(p.raw)), UncompressedSize64: p.size})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(p.raw)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// TestBombPartIsReal unpacks a small packed part in full: the generator
-// writes valid deflate data with the right CRC and size.
-func TestBombPartIsReal(t *testing.T) {
-	p := bombPart(t, "<x>", ' ', 8<<20, "</x>")
-	b := zipWithPacked(t, "", map[string]packedPart{"big.xml": p})
+// TestPackIsReal unpacks a packed part in full: xlsxtest.Pack writes valid
+// deflate data with the right CRC and size, packed about 1,000 times.
+func TestPackIsReal(t *testing.T) {
+	p := xlsxtest.Pack(t, "<x>", ' ', 8<<20, "</x>")
+	b := xlsxtest.Zip(t, nil, map[string]xlsxtest.Packed{"big.xml": p})
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range zr.File {
-		if f.Name != "big.xml" {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, err := io.Copy(io.Discard, rc)
-		if err != nil || uint64(n) != p.size {
-			t.Fatalf("unpacked %d bytes (%v), want %d", n, err, p.size)
-		}
-		if len(p.raw) > int(p.size)/500 {
-			t.Errorf("packed %d bytes into %d: not a bomb", p.size, len(p.raw))
-		}
-		return
+	rc, err := zr.File[0].Open()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no big.xml")
+	n, err := io.Copy(io.Discard, rc)
+	if err != nil || uint64(n) != p.Size() {
+		t.Fatalf("unpacked %d bytes (%v), want %d", n, err, p.Size())
+	}
+	if p.PackedSize() > int(p.Size())/500 {
+		t.Errorf("packed %d bytes into %d: not a bomb", p.Size(), p.PackedSize())
+	}
 }
 
 // openMeasured opens a workbook and returns the error, the bytes allocated
@@ -142,32 +62,33 @@ func TestXLSXBombsAreRefused(t *testing.T) {
 	if testing.Short() {
 		t.Skip("packs 5 GB of filler (about 2 s)")
 	}
-	head := xSheetHead + xRow(1, "name", "country") + `<row r="2"><c r="A2" t="inlineStr"><is><t>`
-	tail := `</t></is></c></row>` + xSheetTail
+	head := xlsxtest.SheetHead + xlsxtest.Row(1, "name", "country") + `<row r="2"><c r="A2" t="inlineStr"><is><t>`
+	tail := `</t></is></c></row>` + xlsxtest.SheetTail
+	sst := `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>`
 	tests := []struct {
 		name   string
-		packed map[string]packedPart
+		packed map[string]xlsxtest.Packed
 		want   []string
 	}{
-		{"4 GB of whitespace in the sheet", map[string]packedPart{
-			"xl/worksheets/sheet1.xml": bombPart(t, xSheetHead, ' ', 4<<30, xSheetTail)},
+		{"4 GB of whitespace in the sheet", map[string]xlsxtest.Packed{
+			xlsxtest.SheetPart: xlsxtest.Pack(t, xlsxtest.SheetHead, ' ', 4<<30, xlsxtest.SheetTail)},
 			[]string{"part xl/worksheets/sheet1.xml unpacks to 4.0 GiB, more than the 512 MiB allowed for one part"}},
-		{"a 1 GB cell", map[string]packedPart{
-			"xl/worksheets/sheet1.xml": bombPart(t, head, 'A', 1<<30, tail)},
+		{"a 1 GB cell", map[string]xlsxtest.Packed{
+			xlsxtest.SheetPart: xlsxtest.Pack(t, head, 'A', 1<<30, tail)},
 			[]string{"part xl/worksheets/sheet1.xml unpacks to 1.0 GiB"}},
-		{"a 1 GB shared string", map[string]packedPart{
-			"xl/sharedStrings.xml": bombPart(t, `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>`, 'A', 1<<30, `</t></si></sst>`)},
+		{"a 1 GB shared string", map[string]xlsxtest.Packed{
+			xlsxtest.SharedStringsPart: xlsxtest.Pack(t, sst, 'A', 1<<30, `</t></si></sst>`)},
 			[]string{"part xl/sharedStrings.xml"}},
-		{"100 MB shared strings", map[string]packedPart{
-			"xl/sharedStrings.xml": bombPart(t, `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>`, 'A', 100<<20, `</t></si></sst>`)},
+		{"100 MB shared strings", map[string]xlsxtest.Packed{
+			xlsxtest.SharedStringsPart: xlsxtest.Pack(t, sst, 'A', 100<<20, `</t></si></sst>`)},
 			[]string{"part xl/sharedStrings.xml (the shared strings) unpacks to 100.0 MiB, more than the 64 MiB allowed"}},
-		{"32 MB of whitespace: the ratio", map[string]packedPart{
-			"xl/worksheets/sheet1.xml": bombPart(t, xSheetHead, ' ', 32<<20, xSheetTail)},
+		{"32 MB of whitespace: the ratio", map[string]xlsxtest.Packed{
+			xlsxtest.SheetPart: xlsxtest.Pack(t, xlsxtest.SheetHead, ' ', 32<<20, xlsxtest.SheetTail)},
 			[]string{"part xl/worksheets/sheet1.xml unpacks to 32.0 MiB from", "more than 100 times its packed size"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			data := zipWithPacked(t, strings.Join(damageRows, ""), tt.packed)
+			data := xlsxtest.Zip(t, xlsxtest.Parts(damageRows...), tt.packed)
 			err, alloc, took := openMeasured(t, data, Options{})
 			if err == nil {
 				t.Fatal("the workbook was opened")
@@ -206,11 +127,11 @@ func randomLetters(n int) string {
 // part and the row; the memory used stays near the limit, not the cell.
 func TestXLSXCellAndRowLimits(t *testing.T) {
 	big := randomLetters(4 << 20)
-	rows := strings.Join(damageRows[:3], "")
-	bigSheet := workbookParts(rows + xRow(4, big, "KP"))
-	bigShared := workbookParts(rows + `<row r="4"><c r="A4" t="s"><v>0</v></c></row>`)
-	bigShared["xl/sharedStrings.xml"] = strings.Replace(xSharedEmpty, "</sst>", "<si><t>"+big+"</t></si></sst>", 1)
-	wideRow := workbookParts(rows + xRow(4, strings.Repeat("x", 100<<10), strings.Repeat("y", 100<<10), strings.Repeat("z", 100<<10)))
+	rows := slices.Clone(damageRows[:3])
+	bigSheet := xlsxtest.Parts(append(rows, xlsxtest.Row(4, big, "KP"))...)
+	bigShared := xlsxtest.Parts(append(rows, `<row r="4"><c r="A4" t="s"><v>0</v></c></row>`)...)
+	bigShared[xlsxtest.SharedStringsPart] = strings.Replace(xlsxtest.SharedStrings, "</sst>", "<si><t>"+big+"</t></si></sst>", 1)
+	wideRow := xlsxtest.Parts(append(rows, xlsxtest.Row(4, strings.Repeat("x", 100<<10), strings.Repeat("y", 100<<10), strings.Repeat("z", 100<<10)))...)
 	tests := []struct {
 		name  string
 		parts map[string]string
@@ -225,7 +146,7 @@ func TestXLSXCellAndRowLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			data := zipParts(t, tt.parts)
+			data := xlsxtest.Zip(t, tt.parts, nil)
 			err, alloc, _ := openMeasured(t, data, tt.opts)
 			if err == nil {
 				t.Fatal("the workbook was opened")
@@ -243,8 +164,8 @@ func TestXLSXCellAndRowLimits(t *testing.T) {
 
 	// Under the limits the same shapes are read: a 300 KB cell is a row
 	// (its name is cut later, by the record limits).
-	ok := workbookParts(rows + xRow(4, randomLetters(300<<10), "KP"))
-	r, err := NewReader(bytes.NewReader(zipParts(t, ok)), "ok.xlsx", Options{maxRow: 1 << 20})
+	ok := xlsxtest.Parts(append(rows, xlsxtest.Row(4, randomLetters(300<<10), "KP"))...)
+	r, err := NewReader(bytes.NewReader(xlsxtest.Zip(t, ok, nil)), "ok.xlsx", Options{maxRow: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
