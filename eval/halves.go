@@ -47,11 +47,16 @@ func HalfOf(key string) Half {
 // Includes reports whether h selects items of half x (HalfAll selects all).
 func (h Half) Includes(x Half) bool { return h == HalfAll || h == "" || h == x }
 
-// stableHash is FNV-1a 64 of seed, a NUL and key.
+// stableHash is FNV-1a 64 of seed, a NUL and key, finished with the
+// splitmix64 mixer: FNV-1a alone leaves its low bits a function of the
+// parity of the input bytes, a poor split.
 func stableHash(seed, key string) uint64 {
 	f := fnv.New64a()
 	f.Write([]byte(seed))
 	f.Write([]byte{0})
 	f.Write([]byte(key))
-	return f.Sum64()
+	z := f.Sum64()
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
 }

@@ -61,8 +61,9 @@ type Lookalikes struct {
 	// pool holds the candidate words by script class, name class and
 	// length, each bucket sorted.
 	pool map[poolKey][]string
-	// names holds the normalised text of every name and alias.
-	names map[string]bool
+	// names holds the normalised text of every name and alias; cores the
+	// distinctive words of every name and alias (see core).
+	names, cores map[string]bool
 }
 
 type poolKey struct {
@@ -77,13 +78,16 @@ var runRE = regexp.MustCompile(`[\p{L}\p{M}\p{N}]+`)
 // NewLookalikes builds the word pool and the name set from every entity of
 // ls (all the lists of a run, whichever are screened).
 func NewLookalikes(ls []*lists.List) *Lookalikes {
-	lk := &Lookalikes{pool: map[poolKey][]string{}, names: map[string]bool{}}
+	lk := &Lookalikes{pool: map[poolKey][]string{}, names: map[string]bool{}, cores: map[string]bool{}}
 	seen := map[poolKey]map[string]bool{}
 	for _, l := range ls {
 		for i := range l.Entities {
 			e := &l.Entities[i]
 			for _, n := range e.AllNames() {
 				lk.names[normText(n)] = true
+				if c := core(n); c != "" {
+					lk.cores[c] = true
+				}
 			}
 			person := personLike(e)
 			for _, w := range strings.Fields(normText(e.Name)) {
@@ -121,7 +125,10 @@ func personLike(e *lists.Entity) bool {
 // generator seeded with LookalikeSeed and e's id, that differs clearly
 // (Jaro-Winkler < 0.75, other first two letters, not a word of e's name).
 // ok is false when e has no distinctive word, no pool word fits, or the
-// look-alike's normalised text is the name or alias of a listed entity.
+// look-alike's normalised text is the name or alias of a listed entity —
+// or its distinctive words are those of one: "SEPASAD" drawn for a
+// one-word name is SEPASAD ENGINEERING COMPANY without its generic words,
+// a listed party rather than a negative.
 func (lk *Lookalikes) Lookalike(e *lists.Entity) (text, replaced, with string, ok bool) {
 	s := strings.Join(strings.Fields(e.Name), " ")
 	runs := runRE.FindAllStringIndex(s, -1)
@@ -175,7 +182,7 @@ func (lk *Lookalikes) Lookalike(e *lists.Entity) (text, replaced, with string, o
 		}
 		w := inStyle(titleCase(c), styleOf(orig))
 		text = s[:runs[best][0]] + w + s[runs[best][1]:]
-		if lk.names[normText(text)] {
+		if lk.names[normText(text)] || lk.cores[core(text)] {
 			return "", "", "", false
 		}
 		return text, orig, w, true
@@ -188,6 +195,18 @@ func (lk *Lookalikes) Lookalike(e *lists.Entity) (text, replaced, with string, o
 // letters.
 func distinctive(w string) bool {
 	return len([]rune(w)) > 2 && !legalWords[w] && !particles[w] && !genericOrgWords[w]
+}
+
+// core is the normalised text of s without legal forms, particles and
+// generic organisation words: what makes the name this party's.
+func core(s string) string {
+	var out []string
+	for _, w := range strings.Fields(normText(s)) {
+		if !legalWords[w] && !particles[w] && !genericOrgWords[w] {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // normText is s in lower case with every run of characters other than

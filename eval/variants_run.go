@@ -91,9 +91,11 @@ type VariantsOptions struct {
 	// Half selects the entities screened: HalfTuning, HalfHeldOut or
 	// HalfAll ("" is all).
 	Half Half
-	// Sample, when above 1, screens one entity in Sample, chosen by a stable
-	// hash of its id (so a sample is the same on every run).
-	Sample int
+	// MaxEntities, when above 0, screens at most that many entities of each
+	// list (of the half selected): those with the lowest hash of
+	// SampleSeed and their id, so a sample is the same on every run and
+	// the sample of a smaller cap is part of that of a larger one.
+	MaxEntities int
 	// Workers screen in parallel; 0 means GOMAXPROCS.
 	Workers int
 	// MaxExamples caps the missed variants and false alarms kept per list,
@@ -304,10 +306,11 @@ const SampleSeed = "screen-eval-sample-v1"
 func runList(ctx context.Context, o VariantsOptions, half Half, s VariantSource, l *lists.List, lk *Lookalikes) (ListVariants, error) {
 	lv := ListVariants{Label: s.Label, Path: s.Path, List: l.Meta.Name}
 	var jobs []job
+	keep := sampled(l, half, o.MaxEntities)
 	for i := range l.Entities {
 		e := &l.Entities[i]
 		h := HalfOf(e.ID)
-		if !half.Includes(h) || (o.Sample > 1 && stableHash(SampleSeed, e.ID)%uint64(o.Sample) != 0) {
+		if !half.Includes(h) || (keep != nil && !keep[e.ID]) {
 			continue
 		}
 		hi := 0
@@ -345,6 +348,38 @@ func runList(ctx context.Context, o VariantsOptions, half Half, s VariantSource,
 	}
 	tally(&lv, jobs, outs, o.MaxExamples)
 	return lv, nil
+}
+
+// sampled returns the ids of the max entities of half with the lowest
+// sample hash, or nil (all) when max is 0 or not below their number.
+func sampled(l *lists.List, half Half, max int) map[string]bool {
+	if max <= 0 {
+		return nil
+	}
+	type hid struct {
+		h  uint64
+		id string
+	}
+	var hs []hid
+	for i := range l.Entities {
+		if id := l.Entities[i].ID; half.Includes(HalfOf(id)) {
+			hs = append(hs, hid{stableHash(SampleSeed, id), id})
+		}
+	}
+	if max >= len(hs) {
+		return nil
+	}
+	sort.Slice(hs, func(i, j int) bool {
+		if hs[i].h != hs[j].h {
+			return hs[i].h < hs[j].h
+		}
+		return hs[i].id < hs[j].id
+	})
+	keep := make(map[string]bool, max)
+	for _, x := range hs[:max] {
+		keep[x.id] = true
+	}
+	return keep
 }
 
 // screenAll screens every job with a pool of workers; outs[i] is the
