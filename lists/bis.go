@@ -3,7 +3,6 @@ package lists
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -24,8 +23,8 @@ var reAKAParen = regexp.MustCompile(`(?i)\s*\((?:a\.?k\.?a\.?|f\.?k\.?a\.?)\s+([
 // names with a company word are organizations, the others are of unknown
 // kind.
 func ParseBIS(ctx context.Context, r io.Reader, name string) (*List, error) {
-	cr := csv.NewReader(r)
-	cr.Comma = '\t'
+	// dpl.txt ends every line, the last one included, with a newline.
+	cr := newCSVFile(r, '\t', true)
 	cr.LazyQuotes = true
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()

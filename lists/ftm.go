@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -399,7 +398,8 @@ func ftmCountry(c string) string {
 // given the role nationality for persons, flag for vessels and address for
 // the others.
 func ParseFtMSimple(ctx context.Context, r io.Reader, name string) (*List, error) {
-	cr := csv.NewReader(r)
+	// OpenSanctions ends every line, the last one included, with a newline.
+	cr := newCSVFile(r, ',', true)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {

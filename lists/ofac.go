@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -122,10 +121,26 @@ func ParseOFACCSV(ctx context.Context, files OFACFiles, cons bool) (*List, error
 	if files.Main == nil {
 		return nil, errors.New("parse OFAC CSV: no main file")
 	}
+	main, err := readOFACFile(files.Main, files.MainName)
+	if err != nil {
+		return nil, err
+	}
+	add, err := readOFACFile(files.Add, files.AddName)
+	if err != nil {
+		return nil, err
+	}
+	alt, err := readOFACFile(files.Alt, files.AltName)
+	if err != nil {
+		return nil, err
+	}
+	comments, err := readOFACFile(files.Comments, files.CommentsName)
+	if err != nil {
+		return nil, err
+	}
 	l := &List{Meta: Metadata{Name: prefix, Title: title}}
 	index := map[string]int{}
 	remarks := map[string]string{}
-	err := readOFACCSV(ctx, files.Main, files.MainName, ofacMainCols, func(line int, rec []string) error {
+	err = readOFACCSV(ctx, main, ofacMainCols, func(line int, rec []string) error {
 		e, err := ofacMainEntity(rec, prefix)
 		if err != nil {
 			return err
@@ -141,15 +156,20 @@ func ParseOFACCSV(ctx context.Context, files OFACFiles, cons bool) (*List, error
 	if err != nil {
 		return nil, err
 	}
+	// The main file ends where a line ends: check that the set's files end
+	// alike before the companions' rows are matched against it.
+	if err := checkOFACMarks(main, add, alt); err != nil {
+		return nil, err
+	}
 	lookup := func(ent string) (*Entity, error) {
 		i, ok := index[ent]
 		if !ok {
-			return nil, fmt.Errorf("field ent_num: %s is not in the main file", ent)
+			return nil, fmt.Errorf("field ent_num: %s is not in the main file %s (is %s complete?)", ent, main.name, main.name)
 		}
 		return &l.Entities[i], nil
 	}
-	if files.Comments != nil {
-		err := readOFACCSV(ctx, files.Comments, files.CommentsName, ofacCommentsCols, func(line int, rec []string) error {
+	if comments != nil {
+		err := readOFACCSV(ctx, comments, ofacCommentsCols, func(line int, rec []string) error {
 			if _, err := lookup(rec[0]); err != nil {
 				return err
 			}
@@ -167,8 +187,8 @@ func ParseOFACCSV(ctx context.Context, files OFACFiles, cons bool) (*List, error
 		e.Remarks = r
 		parseOFACRemarks(e, r)
 	}
-	if files.Alt != nil {
-		err := readOFACCSV(ctx, files.Alt, files.AltName, ofacAltCols, func(line int, rec []string) error {
+	if alt != nil {
+		err := readOFACCSV(ctx, alt, ofacAltCols, func(line int, rec []string) error {
 			e, err := lookup(rec[0])
 			if err != nil {
 				return err
@@ -184,8 +204,8 @@ func ParseOFACCSV(ctx context.Context, files OFACFiles, cons bool) (*List, error
 			return nil, err
 		}
 	}
-	if files.Add != nil {
-		err := readOFACCSV(ctx, files.Add, files.AddName, ofacAddCols, func(line int, rec []string) error {
+	if add != nil {
+		err := readOFACCSV(ctx, add, ofacAddCols, func(line int, rec []string) error {
 			e, err := lookup(rec[0])
 			if err != nil {
 				return err
@@ -205,23 +225,68 @@ func ParseOFACCSV(ctx context.Context, files OFACFiles, cons bool) (*List, error
 	return l, nil
 }
 
-// readOFACCSV reads one header-less OFAC CSV file, checking the column count
-// and calling fn for each row; errors name the file, line and field.
-func readOFACCSV(ctx context.Context, r io.Reader, name string, cols []string, fn func(line int, rec []string) error) error {
+// ofacFile is one OFAC CSV file read into memory, decoded to UTF-8.
+type ofacFile struct {
+	name string
+	b    []byte
+}
+
+// readOFACFile reads one file of a set; a nil reader gives nil. Older OFAC
+// files are Windows-1252: a file that is not valid UTF-8 is decoded so.
+func readOFACFile(r io.Reader, name string) (*ofacFile, error) {
+	if r == nil {
+		return nil, nil
+	}
 	if name == "" {
 		name = "<input>"
 	}
 	b, err := io.ReadAll(r)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", name, err)
+		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	if !utf8.Valid(b) {
-		// Older OFAC files are Windows-1252.
 		if b, err = charmap.Windows1252.NewDecoder().Bytes(b); err != nil {
-			return fmt.Errorf("read %s: decode Windows-1252: %w", name, err)
+			return nil, fmt.Errorf("read %s: decode Windows-1252: %w", name, err)
 		}
 	}
-	cr := csv.NewReader(bytes.NewReader(b))
+	return &ofacFile{name: name, b: b}, nil
+}
+
+// checkOFACMarks refuses a set whose main, address and alias files do not
+// all end the same way: OFAC ends each of them with a Ctrl-Z after the last
+// line, so one without it when another has it was cut at a line end.
+// (sdn_comments.csv has no such byte and is not compared.)
+func checkOFACMarks(files ...*ofacFile) error {
+	var with, without []string
+	for _, f := range files {
+		if f == nil {
+			continue
+		}
+		if n := len(f.b); n > 0 && f.b[n-1] == dosEOF {
+			with = append(with, f.name)
+		} else {
+			without = append(without, f.name)
+		}
+	}
+	if len(with) == 0 || len(without) == 0 {
+		return nil
+	}
+	verb := "ends"
+	if len(with) > 1 {
+		verb = "end"
+	}
+	return fmt.Errorf("parse %s: %w: no end-of-file byte (Ctrl-Z) after the last line, although %s of the same set %s with one (cut at the end of a line?)",
+		strings.Join(without, ", "), ErrTruncated, strings.Join(with, " and "), verb)
+}
+
+// readOFACCSV reads one header-less OFAC CSV file, checking the column count
+// and calling fn for each row; errors name the file, line and field. A file
+// cut inside a quoted field or a line is refused (ErrTruncated).
+func readOFACCSV(ctx context.Context, f *ofacFile, cols []string, fn func(line int, rec []string) error) error {
+	name := f.name
+	// OFAC ends every line, the last one included, with CR LF (and most
+	// files with a Ctrl-Z after it).
+	cr := newCSVFile(bytes.NewReader(f.b), ',', true)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	cr.ReuseRecord = true

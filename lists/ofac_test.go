@@ -139,6 +139,10 @@ func TestParseOFACErrors(t *testing.T) {
 		{"duplicate", "sdn.csv", good + good, "line 2: field ent_num: duplicate 1"},
 		{"orphan address", "add.csv", `9,1,"street","city","Cuba",-0- ` + "\r\n", "add.csv: line 1: field ent_num: 9 is not in the main file"},
 		{"short alt", "alt.csv", `1,2,"aka"` + "\r\n", "alt.csv: line 1: field alt_name missing"},
+		{"remarks cut inside the quotes", "sdn.csv", good + `2,"C","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 1970; POB Pyong`, "sdn.csv: truncated file: the file ends inside a quoted field that starts on line 2"},
+		{"last line without CR LF", "sdn.csv", good + `2,"C","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- `, "sdn.csv: truncated file: the last line (line 2) has no line end"},
+		{"cut in an unquoted field", "sdn.csv", good + `2,"C","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0`, "sdn.csv: truncated file"},
+		{"address file without the Ctrl-Z that sdn.csv has", "sdn.csv", good + "\x1a", "add.csv: truncated file: no end-of-file byte (Ctrl-Z) after the last line, although"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,6 +151,9 @@ func TestParseOFACErrors(t *testing.T) {
 				if err := os.WriteFile(filepath.Join(dir, "sdn.csv"), []byte(good), 0o644); err != nil {
 					t.Fatal(err)
 				}
+			}
+			if strings.HasPrefix(tt.name, "address file") {
+				os.WriteFile(filepath.Join(dir, "add.csv"), []byte(`1,1,"street","city","Cuba",-0- `+"\r\n"), 0o644)
 			}
 			if err := os.WriteFile(filepath.Join(dir, tt.file), []byte(tt.content), 0o644); err != nil {
 				t.Fatal(err)

@@ -3,7 +3,6 @@ package lists
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -129,7 +128,7 @@ var ownCSVColumns = []string{
 // (relation:target name); id and name are required, values in one cell are
 // separated by "|". See lists/README.md.
 func ParseOwnCSV(ctx context.Context, r io.Reader, name string) (*List, error) {
-	cr := csv.NewReader(r)
+	cr := newCSVFile(r, ',', false)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
