@@ -678,7 +678,7 @@ func (p *Policy) eval(ctx context.Context, input ast.Value, mask uint64, keys ma
 	rs, err := q.Eval(evalCtx, rego.EvalParsedInput(input))
 	if err != nil {
 		if ctx.Err() == nil && errors.Is(context.Cause(evalCtx), errBudget) {
-			err = fmt.Errorf("evaluation stopped after its budget of %s per record (--policy-timeout): a rule runs too long", p.timeout)
+			err = fmt.Errorf("stopped after its budget of %s per record (--policy-timeout): a rule runs too long", p.timeout)
 		}
 		return nil, &EvalError{Err: err}
 	}
