@@ -7,7 +7,14 @@
 // `deny contains r if {...}` (block) and `warn contains r if {...}` (review)
 // rules, each carrying # METADATA with title, description, related_resources
 // and custom.id, custom.severity, custom.citation. Rules build r with
-// data.screen.lib.reason(rego.metadata.rule(), msg, evidence).
+// data.screen.lib.reason(rego.metadata.rule(), msg, evidence) and evidence
+// pointers with data.screen.lib.pointer(list, i).
+//
+// The contract is checked at load (a *CompileError naming file:line): the
+// METADATA keys and required sections (metadata.go, input.go), strict mode,
+// and the rules' use of the input against InputSchema. Policies run in a
+// sandbox of pure built-ins (sandbox.go) with an evaluation budget per
+// record (Options.Timeout).
 package policies
 
 import (
