@@ -308,3 +308,43 @@ func TestEmptyOfficialList(t *testing.T) {
 		t.Errorf("empty own watchlist: %v", err)
 	}
 }
+
+// TestTruncatedRealListRefused imports the real BIS list, then the same
+// file cut at 51 %: inside a line the cut is refused even with Force;
+// exactly at a line end (where no format can tell) the shrink guard
+// refuses it. The installed list stays whole.
+func TestTruncatedRealListRefused(t *testing.T) {
+	src := filepath.Join(filepath.Dir(repoFixture(t, "")), "..", "..", "shared", "data", "bis", "dpl.txt")
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Skipf("shared data bis/dpl.txt not present (%v): skipping the real-list test", err)
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, _ := Open(filepath.Join(dir, "store"))
+	write := func(sub string, c []byte) string {
+		p := filepath.Join(dir, sub, "dpl.txt")
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, c, 0o644)
+		return p
+	}
+	if _, err := s.Import(ctx, []string{write("whole", b)}, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	cut := len(b) * 51 / 100
+	for b[cut-1] == '\n' {
+		cut++
+	}
+	_, err = s.Import(ctx, []string{write("mid", b[:cut])}, ImportOptions{Force: true})
+	if !errors.Is(err, lists.ErrTruncated) || !strings.Contains(err.Error(), "nothing installed") {
+		t.Errorf("cut inside a line: %v", err)
+	}
+	atLine := cut + strings.IndexByte(string(b[cut:]), '\n') + 1
+	_, err = s.Import(ctx, []string{write("line", b[:atLine])}, ImportOptions{})
+	if !errors.Is(err, ErrShrink) {
+		t.Errorf("cut at a line end: %v", err)
+	}
+	if l, err := s.List(ctx, "bis"); err != nil || len(l.Entities) != 461 {
+		t.Errorf("installed BIS list after refusals: %v", err)
+	}
+}
