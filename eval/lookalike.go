@@ -61,9 +61,12 @@ type Lookalikes struct {
 	// pool holds the candidate words by script class, name class and
 	// length, each bucket sorted.
 	pool map[poolKey][]string
-	// names holds the normalised text of every name and alias; cores the
-	// distinctive words of every name and alias (see core).
-	names, cores map[string]bool
+	// names holds the normalised text of every name and alias.
+	names map[string]bool
+	// words holds the words of every distinct name and alias; byWord the
+	// indexes in words of the names holding a word.
+	words  []map[string]bool
+	byWord map[string][]int
 }
 
 type poolKey struct {
@@ -78,16 +81,25 @@ var runRE = regexp.MustCompile(`[\p{L}\p{M}\p{N}]+`)
 // NewLookalikes builds the word pool and the name set from every entity of
 // ls (all the lists of a run, whichever are screened).
 func NewLookalikes(ls []*lists.List) *Lookalikes {
-	lk := &Lookalikes{pool: map[poolKey][]string{}, names: map[string]bool{}, cores: map[string]bool{}}
+	lk := &Lookalikes{pool: map[poolKey][]string{}, names: map[string]bool{}, byWord: map[string][]int{}}
 	seen := map[poolKey]map[string]bool{}
 	for _, l := range ls {
 		for i := range l.Entities {
 			e := &l.Entities[i]
 			for _, n := range e.AllNames() {
-				lk.names[normText(n)] = true
-				if c := core(n); c != "" {
-					lk.cores[c] = true
+				nt := normText(n)
+				if lk.names[nt] {
+					continue
 				}
+				lk.names[nt] = true
+				ws := map[string]bool{}
+				for _, w := range strings.Fields(nt) {
+					if !ws[w] {
+						ws[w] = true
+						lk.byWord[w] = append(lk.byWord[w], len(lk.words))
+					}
+				}
+				lk.words = append(lk.words, ws)
 			}
 			person := personLike(e)
 			for _, w := range strings.Fields(normText(e.Name)) {
@@ -126,9 +138,10 @@ func personLike(e *lists.Entity) bool {
 // (Jaro-Winkler < 0.75, other first two letters, not a word of e's name).
 // ok is false when e has no distinctive word, no pool word fits, or the
 // look-alike's normalised text is the name or alias of a listed entity —
-// or its distinctive words are those of one: "SEPASAD" drawn for a
-// one-word name is SEPASAD ENGINEERING COMPANY without its generic words,
-// a listed party rather than a negative.
+// or every word of it but its legal forms is a word of one listed name:
+// "SAMMA" drawn for the one-word vessel NYOS is the distinctive word of
+// KOREA SAMMA SHPG CO, that party's partial name rather than a negative
+// (so one-word names seldom get a look-alike).
 func (lk *Lookalikes) Lookalike(e *lists.Entity) (text, replaced, with string, ok bool) {
 	s := strings.Join(strings.Fields(e.Name), " ")
 	runs := runRE.FindAllStringIndex(s, -1)
@@ -182,7 +195,7 @@ func (lk *Lookalikes) Lookalike(e *lists.Entity) (text, replaced, with string, o
 		}
 		w := inStyle(titleCase(c), styleOf(orig))
 		text = s[:runs[best][0]] + w + s[runs[best][1]:]
-		if lk.names[normText(text)] || lk.cores[core(text)] {
+		if lk.names[normText(text)] || lk.partOfListedName(text) {
 			return "", "", "", false
 		}
 		return text, orig, w, true
@@ -197,16 +210,37 @@ func distinctive(w string) bool {
 	return len([]rune(w)) > 2 && !legalWords[w] && !particles[w] && !genericOrgWords[w]
 }
 
-// core is the normalised text of s without legal forms, particles and
-// generic organisation words: what makes the name this party's.
-func core(s string) string {
-	var out []string
+// partOfListedName reports whether every word of s but its legal forms is
+// a word of one listed name or alias.
+func (lk *Lookalikes) partOfListedName(s string) bool {
+	var ws []string
 	for _, w := range strings.Fields(normText(s)) {
-		if !legalWords[w] && !particles[w] && !genericOrgWords[w] {
-			out = append(out, w)
+		if !legalWords[w] {
+			ws = append(ws, w)
 		}
 	}
-	return strings.Join(out, " ")
+	if len(ws) == 0 {
+		return true
+	}
+	rarest := lk.byWord[ws[0]]
+	for _, w := range ws[1:] {
+		if p := lk.byWord[w]; len(p) < len(rarest) {
+			rarest = p
+		}
+	}
+	for _, i := range rarest {
+		all := true
+		for _, w := range ws {
+			if !lk.words[i][w] {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
 
 // normText is s in lower case with every run of characters other than

@@ -298,13 +298,13 @@ func TestLookalikeSkipsListedNames(t *testing.T) {
 	if text, _, _, ok := lk.Lookalike(&l.Entities[0]); ok {
 		t.Errorf("look-alike %q of ALPHAVILLE TRADING is a listed name; want it skipped", text)
 	}
-	// nor is it given a listed party without its generic words
+	// nor is it given a listed party's partial name
 	l2 := &lists.List{Meta: lists.Metadata{Name: "t"}, Entities: []lists.Entity{
 		{ID: "t:1", Kind: lists.KindOrganization, Name: "ALPHAVILLE"},
 		{ID: "t:2", Kind: lists.KindOrganization, Name: "ZOMBORINKA ENGINEERING COMPANY"},
 	}}
 	if text, _, _, ok := NewLookalikes([]*lists.List{l2}).Lookalike(&l2.Entities[0]); ok {
-		t.Errorf("look-alike %q of ALPHAVILLE is a listed party without its generic words; want it skipped", text)
+		t.Errorf("look-alike %q of ALPHAVILLE is a listed party's partial name; want it skipped", text)
 	}
 	// a generic-only name has no distinctive word
 	g := &lists.Entity{ID: "t:3", Kind: lists.KindOrganization, Name: "GENERAL TRADING COMPANY LTD"}
@@ -501,7 +501,8 @@ func realSources(t *testing.T) (string, []VariantSource) {
 
 // TestVariantsRealData generates the variants and look-alikes of every
 // entity of every real list twice: the same both times, every variant type
-// produced, and one look-alike for nearly every entity.
+// produced, and a look-alike for at least 90 % of the entities (one-word
+// names seldom get one: see Lookalike).
 func TestVariantsRealData(t *testing.T) {
 	_, srcs := realSources(t)
 	labels := map[string]bool{}
@@ -545,8 +546,8 @@ func TestVariantsRealData(t *testing.T) {
 			t.Errorf("no %s variant from the real lists", ty)
 		}
 	}
-	if looks < entities*95/100 {
-		t.Errorf("%d look-alikes for %d entities, want at least 95 %%", looks, entities)
+	if looks < entities*90/100 {
+		t.Errorf("%d look-alikes for %d entities, want at least 90 %%", looks, entities)
 	}
 }
 
