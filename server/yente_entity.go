@@ -19,8 +19,9 @@ type EntityResponse struct {
 	Properties map[string][]string `json:"properties"`
 	// Datasets names the loaded list that holds the entity.
 	Datasets []string `json:"datasets"`
-	// Referents are ids merged into this one: always empty here, ids are
-	// already the source's own.
+	// Referents are other ids of the entity: for an OpenSanctions entity
+	// ("os:NK-..."), the OpenSanctions id itself ("NK-..."), so that ids
+	// kept by yente clients still find and exclude it; empty otherwise.
 	Referents []string `json:"referents"`
 	// Target is true: every entity of a list screen loads is a screening
 	// target.
@@ -126,12 +127,24 @@ func (sc *yenteScope) entity(e *lists.Entity) EntityResponse {
 	}
 	er := EntityResponse{
 		ID: e.ID, Caption: caption, Schema: kindSchema(e.Kind), Properties: ftmProperties(e),
-		Datasets: []string{owner.Name}, Referents: []string{}, Target: true,
+		Datasets: []string{owner.Name}, Referents: referents(e.ID), Target: true,
 	}
 	if d := versionTime(owner.Version); d != "" {
 		er.LastSeen = &d
 	}
 	return er
+}
+
+// openSanctionsPrefix starts the ids of entities read from OpenSanctions
+// exports; the rest is OpenSanctions' own id.
+const openSanctionsPrefix = "os:"
+
+// referents returns the other ids of an entity.
+func referents(id string) []string {
+	if raw, ok := strings.CutPrefix(id, openSanctionsPrefix); ok && raw != "" {
+		return []string{raw}
+	}
+	return []string{}
 }
 
 // versionTime renders a list version that is a date as yente writes times

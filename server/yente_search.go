@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -223,8 +224,15 @@ func (s *Server) handleYenteEntity(w http.ResponseWriter, r *http.Request) {
 		writeYenteError(w, yerr)
 		return
 	}
-	e, ok := eng.Entity(r.PathValue("id"))
+	id := r.PathValue("id")
+	e, ok := eng.Entity(id)
 	if !ok {
+		// An OpenSanctions id is a referent of the "os:" entity: redirect
+		// to it, as yente redirects a merged id to its canonical one.
+		if e, ok := eng.Entity(openSanctionsPrefix + id); ok {
+			http.Redirect(w, r, "/entities/"+url.PathEscape(e.ID), http.StatusPermanentRedirect)
+			return
+		}
 		writeYenteError(w, yenteDetail(http.StatusNotFound, "entity_not_found", "No such entity!"))
 		return
 	}

@@ -67,6 +67,8 @@ type yenteExpect struct {
 	Total        map[string]int      `json:"total"`
 	Matched      map[string][]string `json:"matched"`
 	NotMatched   map[string][]string `json:"not_matched"`
+	// Location is the redirect target of a 3xx.
+	Location string `json:"location"`
 	// Subset is a part of the body: objects may have more keys, arrays
 	// must have the same length and each element holds the expected one.
 	Subset any `json:"subset"`
@@ -103,6 +105,12 @@ func TestYenteExamples(t *testing.T) {
 					t.Fatalf("status %d, want %d\n%s", res.StatusCode, c.Status, body)
 				}
 				checkDocumented(t, v, doc, c.Method, c.Path, res, body)
+				if res.StatusCode/100 == 3 {
+					if loc := res.Header.Get("Location"); loc != c.Expect.Location {
+						t.Errorf("Location %q, want %q", loc, c.Expect.Location)
+					}
+					return
+				}
 				var got map[string]any
 				if err := json.Unmarshal(body, &got); err != nil {
 					t.Fatalf("body is not a JSON object: %v\n%s", err, body)
