@@ -64,6 +64,10 @@ type Options struct {
 	// is kept in memory and a large one in a private temporary directory
 	// removed by Close.
 	Dir string
+	// Vocabulary analyses the listed names and, later, the queries (nil:
+	// names.DefaultVocabulary). An index on disk records its digest and
+	// opens only with the same vocabulary.
+	Vocabulary *names.Vocabulary
 }
 
 // SearchOptions configure one Search.
@@ -82,10 +86,12 @@ type Hit struct {
 
 // Index is a searchable set of entities. It is safe for concurrent Search.
 type Index struct {
-	bl   bleve.Index
-	adv  bleveindex.Index
-	snap *snapshot
-	byID map[string]int
+	// vocab analyses queries as the listed names were analysed
+	vocab *names.Vocabulary
+	bl    bleve.Index
+	adv   bleveindex.Index
+	snap  *snapshot
+	byID  map[string]int
 	// docs maps Bleve's internal document number to the name document
 	// (an index into snap.Docs).
 	docs []int32
@@ -112,7 +118,11 @@ type Index struct {
 // its snapshot are written there (replacing an index already there) and the
 // returned Index reads from disk.
 func Build(ctx context.Context, ls []*lists.List, opts Options) (*Index, error) {
-	snap := &snapshot{Version: snapshotVersion}
+	v := opts.Vocabulary
+	if v == nil {
+		v = names.DefaultVocabulary()
+	}
+	snap := &snapshot{Version: snapshotVersion, Vocabulary: v.Digest()}
 	seen := map[string]bool{}
 	for _, l := range ls {
 		if l == nil {
@@ -142,7 +152,7 @@ func Build(ctx context.Context, ls []*lists.List, opts Options) (*Index, error) 
 				return nil, err
 			}
 		}
-		snap.Names[i] = names.EntityNames(&snap.Entities[i])
+		snap.Names[i] = v.EntityNames(&snap.Entities[i])
 		for j := range snap.Names[i] {
 			ks := nameKeys(&snap.Entities[i], snap.Names[i], j)
 			if len(ks) == 0 {
@@ -162,7 +172,7 @@ func Build(ctx context.Context, ls []*lists.List, opts Options) (*Index, error) 
 		if err != nil {
 			return nil, err
 		}
-		return newIndex(bl, snap)
+		return newIndex(bl, snap, v)
 	}
 	if opts.Dir == "" {
 		// A large index without a directory is built by the offline
@@ -182,7 +192,7 @@ func Build(ctx context.Context, ls []*lists.List, opts Options) (*Index, error) 
 			os.RemoveAll(tmp)
 			return nil, fmt.Errorf("open bleve index %s: %w", tmp, err)
 		}
-		ix, err := newIndex(bl, snap)
+		ix, err := newIndex(bl, snap, v)
 		if err != nil {
 			os.RemoveAll(tmp)
 			return nil, err
@@ -203,7 +213,7 @@ func Build(ctx context.Context, ls []*lists.List, opts Options) (*Index, error) 
 	if err := writeSnapshot(filepath.Join(opts.Dir, snapshotFile), snap); err != nil {
 		return nil, err
 	}
-	return Open(ctx, opts.Dir)
+	return OpenWith(ctx, opts.Dir, v)
 }
 
 // buildMem indexes the documents in memory in one batch, so the index is
@@ -260,14 +270,28 @@ func buildDisk(ctx context.Context, path string, keys [][]string) error {
 	return nil
 }
 
-// Open opens an index written by Build with a directory, read-only.
+// Open opens an index written by Build with a directory, read-only, for
+// the built-in name vocabulary.
 func Open(ctx context.Context, dir string) (*Index, error) {
+	return OpenWith(ctx, dir, nil)
+}
+
+// OpenWith opens an index written by Build with a directory, read-only. v
+// (nil: names.DefaultVocabulary) must be the vocabulary the index was
+// built with, else the index must be rebuilt.
+func OpenWith(ctx context.Context, dir string, v *names.Vocabulary) (*Index, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if v == nil {
+		v = names.DefaultVocabulary()
 	}
 	snap, err := readSnapshot(filepath.Join(dir, snapshotFile))
 	if err != nil {
 		return nil, err
+	}
+	if snap.Vocabulary != v.Digest() {
+		return nil, fmt.Errorf("open index %s: built with another name vocabulary: rebuild the index", dir)
 	}
 	bp := filepath.Join(dir, bleveDir)
 	if _, err := os.Stat(bp); err != nil {
@@ -277,13 +301,13 @@ func Open(ctx context.Context, dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open bleve index %s: %w", bp, err)
 	}
-	return newIndex(bl, snap)
+	return newIndex(bl, snap, v)
 }
 
 // newIndex wraps an open Bleve index and its snapshot, and maps Bleve's
 // internal document numbers to entity indexes.
-func newIndex(bl bleve.Index, snap *snapshot) (*Index, error) {
-	ix := &Index{bl: bl, snap: snap, byID: make(map[string]int, len(snap.Entities))}
+func newIndex(bl bleve.Index, snap *snapshot, v *names.Vocabulary) (*Index, error) {
+	ix := &Index{vocab: v, bl: bl, snap: snap, byID: make(map[string]int, len(snap.Entities))}
 	ix.scratch.New = func() any { return &scratch{} }
 	for i := range snap.Entities {
 		ix.byID[snap.Entities[i].ID] = i
@@ -357,6 +381,9 @@ func nameKeys(e *lists.Entity, ns []names.Name, j int) []string {
 	return slices.Compact(ks)
 }
 
+// Vocabulary returns the name vocabulary the index was built with.
+func (ix *Index) Vocabulary() *names.Vocabulary { return ix.vocab }
+
 // Len returns the number of entities.
 func (ix *Index) Len() int { return len(ix.snap.Entities) }
 
@@ -411,7 +438,7 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 	if limit <= 0 {
 		limit = 10
 	}
-	sc := names.NewScorer(q)
+	sc := ix.vocab.NewScorer(q)
 	var scored []cand
 	if a := sc.Analysis(); len(a.Tokens) > 0 || len(q.IDs) > 0 {
 		docs, err := ix.lookup(ctx, a, q.IDs, candidates)

@@ -54,7 +54,8 @@ func TestSearch(t *testing.T) {
 		{names.Query{Name: "Kim Chong-un", Kind: lists.KindPerson}, "un:KPi.033", 0.95},
 		{names.Query{Name: "김정은"}, "un:KPi.033", 1},
 		{names.Query{Name: "Ryon Bong General Corp", Kind: "company"}, "un:KPe.030", 0.85},
-		{names.Query{Name: "Korea Ryonbong General Corporation", Kind: lists.KindPerson}, "", 0},
+		// a kind mismatch costs (the name alone still matches)
+		{names.Query{Name: "Korea Ryonbong General Corporation", Kind: lists.KindPerson}, "un:KPe.030", 0.85},
 		{names.Query{Name: "Ri Un Song"}, "un:KPi.001", 1},
 		{names.Query{Name: "Lauren Tnkunda"}, "un:CDi.001", 0.85},
 		{names.Query{Name: "Vladimir Putin", DOB: "1952"}, "ofac:100", 0.9},

@@ -12,13 +12,16 @@ import (
 
 // snapshotVersion changes whenever the snapshot layout or the name analysis
 // changes; an index with another version must be rebuilt.
-const snapshotVersion = 5
+const snapshotVersion = 6
 
 // snapshot is what rescoring needs, saved beside the Bleve index.
 type snapshot struct {
-	Version  int
-	Lists    []lists.Metadata
-	Entities []lists.Entity
+	Version int
+	// Vocabulary is the digest of the name vocabulary the names were
+	// analysed with.
+	Vocabulary string
+	Lists      []lists.Metadata
+	Entities   []lists.Entity
 	// Names[i] are the analysed names of Entities[i].
 	Names [][]names.Name
 	// Docs are the Bleve documents: one per entity name with tokens.

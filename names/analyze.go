@@ -29,6 +29,11 @@ const (
 	ClassInitial                 // a single letter
 	ClassPatronymic              // a Slavic patronymic ("Vladimirovich", "Ivanovna")
 	ClassAcronym                 // single letters joined ("A.B.C." = "abc")
+	ClassPlace                   // a country or region qualifying an organisation ("Korea", "DPRK")
+	// ClassInitialism is an acronym of the name's own words ("KKBC" in
+	// "Korea Kwangson Banking Corporation (KKBC)"): it repeats the name, so
+	// it weighs little and is never missed.
+	ClassInitialism
 )
 
 // Token is one normalised name token.
@@ -49,6 +54,11 @@ type Token struct {
 	// generated its spellings, so a letter changed makes another syllable
 	// and it matches exactly (in any of its spellings) or not at all.
 	Syllable bool `json:"y,omitempty"`
+	// Pinyin is true for the words of a name that reads as a Chinese
+	// personal name in pinyin (a Chinese family name among two to four
+	// words, every word a run of pinyin syllables): two such words compare
+	// syllable by syllable ("Xiaoming" is not "Xiaohong").
+	Pinyin bool `json:"py,omitempty"`
 	// mask has bit i set when the letter 'a'+i (or a digit) occurs in
 	// Text; 0 when unknown or when the token has Alts. Not serialised:
 	// Analyze and Name.Prepare fill it.
@@ -258,6 +268,7 @@ func (v *Vocabulary) Analyze(name string) Analysis {
 	}
 	toks := v.fold(tokenize(name))
 	koreanAlts(toks)
+	markPinyin(toks)
 	setMasks(toks)
 	return Analysis{Tokens: toks}
 }
@@ -352,6 +363,7 @@ func (v *Vocabulary) fold(raw []rawToken) []Token {
 		texts[i] = t.text
 		words[i] = v.lookup(t.text)
 	}
+	initialism := v.initialisms(raw, words)
 	out := make([]Token, 0, len(raw))
 	for i := 0; i < len(raw); {
 		if raw[i].legal != "" {
@@ -361,6 +373,17 @@ func (v *Vocabulary) fold(raw []rawToken) []Token {
 		}
 		// alias markers ("a k a", "so called") and legal forms: longest match
 		if n := v.matchAlias(texts, words, i); n > 0 && len(raw) > n {
+			i += n
+			continue
+		}
+		if len(initialism) > 0 && initialism[i] {
+			out = append(out, Token{Text: texts[i], Class: ClassInitialism})
+			i++
+			continue
+		}
+		// phrases standing for a word ("north korea" = "dprk")
+		if n, canon := v.matchPhrase(texts, words, i); n > 0 && len(raw) > n {
+			out = v.appendWords(out, canon)
 			i += n
 			continue
 		}
@@ -378,7 +401,9 @@ func (v *Vocabulary) fold(raw []rawToken) []Token {
 		}
 		t, w := raw[i], words[i]
 		i++
-		if w.honorific && len(raw) > 1 {
+		// a title is dropped; a word that is also an abbreviation ("Gen.")
+		// is a title only at the start of the name
+		if w.honorific && len(raw) > 1 && (!w.isAbbrev || i == 1) {
 			continue
 		}
 		// w stays the vocabulary entry of text
@@ -392,6 +417,10 @@ func (v *Vocabulary) fold(raw []rawToken) []Token {
 			w = v.lookup(text)
 		}
 		if w.isAbbrev && len(raw) > 1 {
+			if strings.Contains(w.abbrev, " ") {
+				out = v.appendWords(out, w.abbrev)
+				continue
+			}
 			text = w.abbrev
 			w = v.lookup(text)
 		}
@@ -400,24 +429,16 @@ func (v *Vocabulary) fold(raw []rawToken) []Token {
 			w = v.lookup(text)
 		}
 		tok := Token{Text: text, Alts: t.alts, Hangul: t.hangul, Syllable: t.hangul || t.han}
-		switch {
-		case isDigits(text):
-			tok.Class = ClassNumber
-		case len(text) == 1 && len(t.alts) == 0:
-			tok.Class = ClassInitial
-		case w.particle:
-			tok.Class = ClassParticle
-		case isPatronymic(text):
-			tok.Class = ClassPatronymic
-		case w.generic:
-			tok.Class = ClassGeneric
-		}
-		if tok.Class == ClassWord || tok.Class == ClassGeneric || tok.Class == ClassPatronymic {
-			tok.Phon = phonetic(text)
-		}
-		out = append(out, tok)
+		out = append(out, v.classify(tok, w, len(t.alts) > 0))
 	}
 	out = v.joinInitials(out)
+	// "of" before a place is part of the place qualifier ("Foreign Trade
+	// Bank of the DPRK")
+	for i := 0; i+1 < len(out); i++ {
+		if out[i].Class == ClassParticle && out[i+1].Class == ClassPlace && i > 0 {
+			out[i].Class = ClassPlace
+		}
+	}
 	// A name made only of dropped words or legal forms keeps its tokens
 	// rather than vanish.
 	if allLegal(out) && len(raw) > 0 {
@@ -427,6 +448,123 @@ func (v *Vocabulary) fold(raw []rawToken) []Token {
 		}
 	}
 	return out
+}
+
+// classify sets the class and phonetic key of a token whose text has the
+// vocabulary entry w.
+func (v *Vocabulary) classify(tok Token, w *vocabWord, alts bool) Token {
+	text := tok.Text
+	switch {
+	case isDigits(text):
+		tok.Class = ClassNumber
+	case len(text) == 1 && !alts:
+		tok.Class = ClassInitial
+	case w.particle:
+		tok.Class = ClassParticle
+	case isPatronymic(text):
+		tok.Class = ClassPatronymic
+	case w.place:
+		tok.Class = ClassPlace
+	case w.generic:
+		tok.Class = ClassGeneric
+	}
+	if tok.Class == ClassWord || tok.Class == ClassGeneric || tok.Class == ClassPatronymic {
+		tok.Phon = phonetic(text)
+	}
+	return tok
+}
+
+// appendWords appends the tokens of a vocabulary expansion ("joint
+// venture"), classified.
+func (v *Vocabulary) appendWords(out []Token, words string) []Token {
+	for w := range strings.FieldsSeq(words) {
+		out = append(out, v.classify(Token{Text: w}, v.lookup(w), false))
+	}
+	return out
+}
+
+// matchPhrase returns the length of the longest multi-token abbreviation
+// form starting at texts[i] ("north korea") and what it stands for, or 0.
+func (v *Vocabulary) matchPhrase(texts []string, words []*vocabWord, i int) (int, string) {
+	if !words[i].multiFirst || len(v.phrases) == 0 {
+		return 0, ""
+	}
+	best, canon := 0, ""
+	key := texts[i]
+	for n := 2; n <= v.maxSeq && i+n <= len(texts); n++ {
+		key += " " + texts[i+n-1]
+		if c, ok := v.phrases[key]; ok {
+			best, canon = n, c
+		}
+	}
+	return best, canon
+}
+
+// initialisms marks the raw tokens that spell the initials of a run of at
+// least two other tokens of the same name, connecting words (particles,
+// "the") skipped: "OMM" in "Ocean Maritime Management Company (OMM)",
+// "AMIG" in "Ammunition and Metallurgy Industries Group (AMIG)". Names of
+// fewer than three tokens have none.
+func (v *Vocabulary) initialisms(raw []rawToken, words []*vocabWord) []bool {
+	if len(raw) < 3 {
+		return nil
+	}
+	var out []bool
+	for i, t := range raw {
+		l := len(t.text)
+		if l < 2 || l > 8 || t.legal != "" || len(t.alts) > 0 || !isLetters(t.text) {
+			continue
+		}
+		w := words[i]
+		if w.particle || w.alias || w.honorific || w.legal || w.generic || w.place {
+			continue
+		}
+		if spellsRun(t.text, raw, words, i) {
+			if out == nil {
+				out = make([]bool, len(raw))
+			}
+			out[i] = true
+		}
+	}
+	return out
+}
+
+// spellsRun reports whether acr spells the initials of a run of tokens of
+// raw other than raw[skip], connecting words allowed inside the run.
+func spellsRun(acr string, raw []rawToken, words []*vocabWord, skip int) bool {
+	for start := range raw {
+		if start == skip {
+			continue
+		}
+		k, n := 0, 0
+		for j := start; j < len(raw) && k < len(acr); j++ {
+			if j == skip || raw[j].text == "" {
+				break
+			}
+			if raw[j].text[0] == acr[k] && (n > 0 || k == 0) {
+				k++
+				n++
+				continue
+			}
+			if n > 0 && (words[j].particle || words[j].alias) {
+				continue // "and", "of", "the" inside the run
+			}
+			break
+		}
+		if k == len(acr) && n >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // joinNumbers turns "forty four" into "44" (a tens word followed by a

@@ -48,7 +48,7 @@ func TestAnalyzeClassesAndKeys(t *testing.T) {
 	for _, tk := range a.Tokens {
 		classes[tk.Text] = tk.Class
 	}
-	if classes["jsc"] != ClassLegal || classes["korea"] != ClassGeneric || classes["ryon"] != ClassWord {
+	if classes["jsc"] != ClassLegal || classes["korea"] != ClassPlace || classes["general"] != ClassGeneric || classes["ryon"] != ClassWord {
 		t.Fatalf("classes = %v", classes)
 	}
 	keys := strings.Join(a.Keys(), " ")
@@ -118,7 +118,7 @@ func TestScoreQualifiers(t *testing.T) {
 		{"country agrees", Query{Name: "Ali Hasan Mahmoud", Country: "Iraq"}, func(s float64) bool { return s > base }},
 		{"country disagrees", Query{Name: "Ali Hasan Mahmoud", Country: "FR"}, func(s float64) bool { return s < base }},
 		{"kind agrees", Query{Name: "Ali Hasan Mahmoud", Kind: lists.KindPerson}, func(s float64) bool { return s == base }},
-		{"vessel never matches a person", Query{Name: "Ali Hassan Mahmoud", Kind: lists.KindVessel}, func(s float64) bool { return s == 0 }},
+		{"a vessel is not a person: the kind costs", Query{Name: "Ali Hassan Mahmoud", Kind: lists.KindVessel}, func(s float64) bool { return s < base && s <= 1-kindMismatch }},
 		{"id alone confirms", Query{Name: "Somebody Else", IDs: []string{"a1234567"}}, func(s float64) bool { return s >= 0.9 }},
 		{"weak alias down-weighted", Query{Name: "Abu Ali"}, func(s float64) bool { return s == weakAliasFactor }},
 	}
@@ -154,10 +154,20 @@ func TestKindFamilies(t *testing.T) {
 			t.Errorf("kind %q vs organisation: %.3f", k, s)
 		}
 	}
+	// a kind mismatch lowers the score by kindMismatch; the name score
+	// stays what it is
 	for _, k := range []lists.Kind{lists.KindPerson, lists.KindVessel, lists.KindAircraft} {
-		if s := Score(Query{Name: "Ryonbong Trading", Kind: k}, org).Score; s != 0 {
-			t.Errorf("kind %q vs organisation: %.3f", k, s)
+		r := Score(Query{Name: "Ryonbong Trading", Kind: k}, org)
+		if r.Score != 1-kindMismatch || r.NameScore != 1 || !strings.Contains(r.Explanation, "kind -0.15") {
+			t.Errorf("kind %q vs organisation: %.3f (name %.3f): %s", k, r.Score, r.NameScore, r.Explanation)
 		}
+	}
+	// a name with a legal form is an organisation's, whatever the kind
+	// field says nothing
+	person := &lists.Entity{ID: "p", Kind: lists.KindPerson, Name: "FRENZEL, Conrado", Aliases: []lists.Alias{{Name: "OTTO", Strength: lists.StrengthWeak}}}
+	r := Score(Query{Name: "Otto GmbH & Co KG"}, person)
+	if r.Score >= 0.8 || !strings.Contains(r.Explanation, "it has a legal form") {
+		t.Errorf("Otto GmbH & Co KG vs a person's weak alias OTTO: %.3f: %s", r.Score, r.Explanation)
 	}
 }
 

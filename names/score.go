@@ -1,7 +1,6 @@
 package names
 
 import (
-	"fmt"
 	"math"
 	"math/bits"
 	"strconv"
@@ -23,6 +22,10 @@ type Query struct {
 	DOB string
 	// IDs are identifiers as given (IMO number, passport, registration no.).
 	IDs []string
+	// IMO is the vessel's IMO number when the query is a vessel with one
+	// (it may also be among IDs): a listed vessel with another IMO number
+	// is a conflict.
+	IMO string
 }
 
 // Result is the comparison of a query with one entity.
@@ -35,12 +38,27 @@ type Result struct {
 	Features []record.Feature
 	// Explanation says in words how the score was reached.
 	Explanation string
+	// NameScore is the score of the names alone (the best name or alias,
+	// with its alias strength), before date of birth, country, kind and
+	// identifiers lift or lower it.
+	NameScore float64
+	// Conflicts lists qualifiers that contradict the match ("imo: 9123456
+	// given, 9876543 listed").
+	Conflicts []string
+	// IDMatch names the identifier that matched ("imo 9123456"), or "".
+	IDMatch string
 }
 
 // Name is one analysed entity name (primary name or alias) ready to score.
 type Name struct {
-	// Text is the name as the list writes it.
+	// Text is the name as compared: the list's text, or a form read from
+	// it (Forms).
 	Text string `json:"text"`
+	// Source is the list's own text when Text was read from it ("FOREIGN
+	// TRADE BANK (FTB)" for "FOREIGN TRADE BANK"), else "".
+	Source string `json:"source,omitempty"`
+	// Derived says how Text was read from Source (a Derived* constant).
+	Derived string `json:"derived,omitempty"`
 	// Strength is the alias strength ("" for the primary name).
 	Strength lists.Strength `json:"strength,omitempty"`
 	// Analysis is Analyze(Text).
@@ -80,7 +98,23 @@ const (
 	infoUncached
 	// infoAlts: the token has alternative spellings
 	infoAlts
+	// infoSyllable: Token.Syllable
+	infoSyllable
+	// infoPinyin: Token.Pinyin
+	infoPinyin
 )
+
+// variant returns the bits of an entity token, beyond its text, that
+// tokenSim reads for a cached pair (syllable, pinyin, a phonetic key): the
+// similarity caches key on them with the text, so that a score never
+// depends on the order in which candidates are compared.
+func (ti *tokenInfo) variant() int32 {
+	v := int32(ti.flags & (infoSyllable | infoPinyin))
+	if ti.phon != 0 {
+		v |= 1 << 7
+	}
+	return v
+}
 
 // packString packs a string of at most eight bytes into an integer, first
 // byte lowest; with the length it identifies the string.
@@ -128,6 +162,12 @@ func newTokenInfo(t *Token) tokenInfo {
 	}
 	if len(t.Alts) > 0 {
 		ti.flags |= infoAlts
+	}
+	if t.Syllable {
+		ti.flags |= infoSyllable
+	}
+	if t.Pinyin {
+		ti.flags |= infoPinyin
 	}
 	return ti
 }
@@ -245,13 +285,47 @@ func EntityNames(e *lists.Entity) []Name { return DefaultVocabulary().EntityName
 
 // EntityNames analyses every name of an entity with this vocabulary (see
 // the package function EntityNames).
+//
+// Each list name is read as the list means it (Forms): an acronym in
+// brackets becomes a weak name of its own, "A; B" two names, qualifiers
+// such as "(PVT)" are left out; Name.Source keeps the list's text.
 func (v *Vocabulary) EntityNames(e *lists.Entity) []Name {
 	out := make([]Name, 0, 1+len(e.Aliases))
-	out = append(out, NewName(e.Name, "", v.Analyze(e.Name)))
+	out = v.appendForms(out, e.Name, "", e.Kind)
 	for _, a := range e.Aliases {
-		out = append(out, NewName(a.Name, a.Strength, v.Analyze(a.Name)))
+		out = v.appendForms(out, a.Name, a.Strength, e.Kind)
 	}
 	return out
+}
+
+// appendForms appends the names read from one list name of the given
+// strength.
+func (v *Vocabulary) appendForms(out []Name, text string, strength lists.Strength, kind lists.Kind) []Name {
+	forms := v.Forms(text, kind)
+	if len(forms) == 1 && forms[0].Derived == "" && !forms[0].Weak {
+		return append(out, NewName(text, strength, v.Analyze(text)))
+	}
+	for _, f := range forms {
+		st := strength
+		if f.Weak && st != lists.StrengthFormer {
+			st = lists.StrengthWeak
+		}
+		n := NewName(f.Text, st, v.Analyze(f.Text))
+		if f.Text != text {
+			n.Source, n.Derived = text, f.Derived
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// ListText returns the list's own text of the name: Source when the name
+// was read from it, else Text.
+func (n *Name) ListText() string {
+	if n.Source != "" {
+		return n.Source
+	}
+	return n.Text
 }
 
 // Score compares a query with one entity (all its names and aliases). It
@@ -269,9 +343,12 @@ type Scorer struct {
 	a Analysis
 	// The query units are the tokens then the compounds of adjacent tokens
 	// (comp); uinfo summarises them (and gives the token weights).
-	comp    []Token
-	uinfo   []tokenInfo
-	kind    kindFamily
+	comp  []Token
+	uinfo []tokenInfo
+	kind  kindFamily
+	// qcore is the query's core token set (coreOf)
+	qcore   uint8
+	imo     string
 	country string
 	dob     date
 	ids     []string
@@ -311,6 +388,12 @@ func (v *Vocabulary) NewScorer(q Query) *Scorer {
 			s.ids = append(s.ids, n)
 		}
 	}
+	if n := normalizeID(q.IMO); len(n) >= minIDLen {
+		s.imo = n
+		if !contains(s.ids, n) {
+			s.ids = append(s.ids, n)
+		}
+	}
 	ts := s.a.Tokens
 	s.comp, s.uinfo = s.compBuf[:0], s.uinfoBuf[:0]
 	if len(ts) > scorerTokens {
@@ -322,6 +405,11 @@ func (v *Vocabulary) NewScorer(q Query) *Scorer {
 	}
 	for i := range s.comp {
 		s.uinfo = append(s.uinfo, newTokenInfo(&s.comp[i]))
+	}
+	s.qcore = coreOf(s.uinfo[:len(ts)])
+	if s.kind == famUnknown && hasClass(ts, ClassLegal) {
+		// a name with a legal form is an organisation's
+		s.kind = famOrg
 	}
 	s.edges = s.edgeBuf[:0]
 	return s
@@ -369,11 +457,18 @@ func familyOf(k lists.Kind) kindFamily {
 
 // Qualifier weights (added to or taken from the name score).
 const (
-	dobFullBonus     = 0.06
-	dobYearBonus     = 0.03
-	dobMismatch      = 0.15
-	countryBonus     = 0.03
-	countryMismatch  = 0.06
+	dobFullBonus    = 0.06
+	dobYearBonus    = 0.03
+	dobMismatch     = 0.15
+	countryBonus    = 0.03
+	countryMismatch = 0.06
+	// kindMismatch is what a kind mismatch (person vs organisation, vessel
+	// vs organisation ...) costs; a name with a legal form is an
+	// organisation's.
+	kindMismatch = 0.15
+	// imoMismatch is what a listed IMO number other than the query's
+	// costs; the match then also carries a conflict.
+	imoMismatch      = 0.1
 	weakAliasFactor  = 0.9
 	formerNameFactor = 0.95
 	minIDLen         = 5
@@ -389,6 +484,8 @@ const (
 // alignment is how one query name aligned with one entity name.
 type alignment struct {
 	score float64
+	// core is the score of the names' core tokens alone (coreOf)
+	core  float64
 	pairs []alignedPair
 }
 
@@ -411,13 +508,8 @@ func (s *Scorer) Quick(e *lists.Entity, names []Name) float64 {
 
 func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 	ek := familyOf(e.Kind)
-	if s.kind != famUnknown && ek != famUnknown && s.kind != ek {
-		if !explain {
-			return Result{}
-		}
-		return Result{Features: []record.Feature{{Name: "kind", Value: 0,
-			Detail: fmt.Sprintf("query is %s, entity is %s", s.q.Kind, e.Kind)}},
-			Explanation: fmt.Sprintf("kind mismatch: query %s, entity %s", s.q.Kind, e.Kind)}
+	if ek == famUnknown && len(names) > 0 && hasClass(names[0].Analysis.Tokens, ClassLegal) {
+		ek = famOrg // a listed name with a legal form is an organisation's
 	}
 	var res Result
 	best := -1.0
@@ -440,10 +532,10 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 	if bestName == nil {
 		best = 0
 	}
-	nameScore := best
+	nameScore := round4(clamp01(best))
 	qual := s.qualify(e, ek, nameScore)
 	if !explain {
-		return Result{Score: qual.score}
+		return Result{Score: qual.score, NameScore: nameScore}
 	}
 	if bestName != nil {
 		bestAl = s.align(bestName, true)
@@ -451,10 +543,17 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 	feats := []record.Feature{{Name: "name", Value: round4(bestAl.score)}}
 	expl := make([]byte, 0, 128)
 	if bestName != nil {
-		res.MatchedName = bestName.Text
+		res.MatchedName = bestName.ListText()
 		expl = strconv.AppendQuote(expl, s.q.Name)
 		expl = append(expl, '~')
 		expl = strconv.AppendQuote(expl, bestName.Text)
+		if bestName.Source != "" {
+			expl = append(expl, " ("...)
+			expl = append(expl, bestName.Derived...)
+			expl = append(expl, " of "...)
+			expl = strconv.AppendQuote(expl, bestName.Source)
+			expl = append(expl, ')')
+		}
 		expl = append(expl, ':')
 		for _, p := range bestAl.pairs {
 			expl = append(expl, ' ')
@@ -467,15 +566,25 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 		}
 		switch bestName.Strength {
 		case lists.StrengthWeak:
-			feats = append(feats, record.Feature{Name: "alias_weak", Value: weakAliasFactor, Detail: "weak alias"})
+			detail := "weak alias"
+			if bestName.Derived == DerivedAcronym || bestName.Derived == DerivedBracket {
+				detail = bestName.Derived
+			}
+			feats = append(feats, record.Feature{Name: "alias_weak", Value: weakAliasFactor, Detail: detail})
 			expl = append(expl, "; weak alias x0.90"...)
 		case lists.StrengthFormer:
 			feats = append(feats, record.Feature{Name: "alias_former", Value: formerNameFactor, Detail: "former name"})
 			expl = append(expl, "; former name x0.95"...)
 		}
 	}
-	if s.kind != famUnknown && ek == s.kind {
-		feats = append(feats, record.Feature{Name: "kind", Value: 0, Detail: string(e.Kind)})
+	switch {
+	case qual.kind < 0:
+		detail := "query " + s.kindName() + ", entity " + ek.String()
+		feats = append(feats, record.Feature{Name: "kind", Value: qual.kind, Detail: detail})
+		expl = appendDelta(append(expl, "; kind "...), qual.kind)
+		expl = append(append(append(expl, " ("...), detail...), ')')
+	case s.kind != famUnknown && ek == s.kind:
+		feats = append(feats, record.Feature{Name: "kind", Value: 0, Detail: ek.String()})
 	}
 	if qual.hasDOB {
 		detail := s.q.DOB + " vs " + joinDates(e.BirthDates)
@@ -496,6 +605,13 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 		feats = append(feats, record.Feature{Name: "id", Value: 1, Detail: qual.id})
 		expl = append(append(append(expl, "; identifier "...), qual.id...), " matches"...)
 	}
+	if qual.imoConflict != "" {
+		feats = append(feats, record.Feature{Name: "imo_conflict", Value: -imoMismatch, Detail: qual.imoConflict})
+		expl = append(append(append(expl, "; IMO differs: "...), qual.imoConflict...), ", not a match on the name alone"...)
+		res.Conflicts = []string{"imo: " + qual.imoConflict}
+	}
+	res.IDMatch = qual.id
+	res.NameScore = nameScore
 	res.Score = qual.score
 	res.Features = feats
 	res.Explanation = string(expl)
@@ -529,8 +645,13 @@ func appendDelta(b []byte, f float64) []byte {
 type qualifiers struct {
 	dob, country       float64
 	hasDOB, hasCountry bool
+	// kind is the kind mismatch cost (0 or -kindMismatch).
+	kind float64
 	// id describes the matching identifier, "" when none matched.
 	id string
+	// imoConflict describes a listed IMO number that differs from the
+	// query's ("9123456 given, 9876543 listed"), "" when none does.
+	imoConflict string
 	// score is the name score with the qualifiers applied, 0..1.
 	score float64
 }
@@ -550,14 +671,59 @@ func (s *Scorer) qualify(e *lists.Entity, ek kindFamily, nameScore float64) qual
 			q.score += d
 		}
 	}
+	if s.kind != famUnknown && ek != famUnknown && s.kind != ek {
+		q.kind = -kindMismatch
+		q.score += q.kind
+	}
 	if len(s.ids) > 0 { // else the entity's identifiers need not be read
 		if id, ok := s.idMatch(e.Identifiers); ok {
 			q.id = id
 			q.score = max(q.score, 0.9+0.1*nameScore)
+		} else if s.imo != "" {
+			if listed := imoNumbers(e.Identifiers); listed != "" {
+				q.imoConflict = s.imo + " given, " + listed + " listed"
+				q.score -= imoMismatch
+			}
 		}
 	}
 	q.score = round4(clamp01(q.score))
 	return q
+}
+
+// imoNumbers returns the entity's IMO numbers joined by commas, or "".
+func imoNumbers(ids []lists.Identifier) string {
+	var out []string
+	for _, id := range ids {
+		if id.Type == lists.IDIMO {
+			if n := normalizeID(id.Value); n != "" && !contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+// kindName names the query kind, saying when it was inferred.
+func (s *Scorer) kindName() string {
+	if familyOf(s.q.Kind) == famUnknown && s.kind == famOrg {
+		return "organization (it has a legal form)"
+	}
+	return s.kind.String()
+}
+
+// String names a kind family.
+func (k kindFamily) String() string {
+	switch k {
+	case famPerson:
+		return "person"
+	case famOrg:
+		return "organization"
+	case famVessel:
+		return "vessel"
+	case famAircraft:
+		return "aircraft"
+	}
+	return "unknown"
 }
 
 // align scores one entity name against the query name: a greedy,
@@ -642,6 +808,9 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 	var matched, alignedW float64
 	strong := 0
 	var pairs []alignedPair
+	// the curved similarity of the pair each token is aligned in, for the
+	// core score
+	var qSim, cSim [maxAlignTokens]float64
 	for {
 		bi := -1
 		for k := range edges {
@@ -676,8 +845,15 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 			wc += ci[k].weight()
 		}
 		w := (wq + wc) / 2
-		matched += simCurve(e.sim) * w
+		curved := simCurve(e.sim)
+		matched += curved * w
 		alignedW += w
+		for k := qi; k < qi+qn && k < maxAlignTokens; k++ {
+			qSim[k] = curved
+		}
+		for k := cj; k < cj+cn && k < maxAlignTokens; k++ {
+			cSim[k] = curved
+		}
 		if e.sim >= 0.8 && (qn > 1 || distinctive(qt[qi].Class)) {
 			strong++
 		}
@@ -693,19 +869,6 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 		// query is the listed name with more names added
 		mu = queryExtraWeight
 	}
-	var uq, uc float64
-	// a patronymic on one side only ("Vladimir Vladimirovich Putin" vs
-	// "Vladimir Putin") is missing information, not a contradiction
-	qPat, cPat := hasClass(qt, ClassPatronymic), infoHasClass(ci[:len(ct)], ClassPatronymic)
-	for i := range qt {
-		if qUsed&(1<<uint(min(i, 63))) == 0 {
-			w := mu * s.uinfo[i].weight()
-			if qt[i].Class == ClassPatronymic && !cPat {
-				w *= patronymicAlone
-			}
-			uq += w
-		}
-	}
 	// unmatched entity tokens (middle names, patronymics, generic words)
 	// cost less than unmatched query tokens, unless the query matched at
 	// most one distinctive token.
@@ -713,16 +876,73 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 	if strong < 2 {
 		lambda = 0.8
 	}
-	for j := range ct {
-		if cUsed&(1<<uint(min(j, 63))) == 0 {
-			w := ci[j].weight()
-			if ci[j].class == ClassPatronymic && !qPat {
-				w *= patronymicAlone
+	// a patronymic on one side only ("Vladimir Vladimirovich Putin" vs
+	// "Vladimir Putin") is missing information, not a contradiction
+	qPat, cPat := hasClass(qt, ClassPatronymic), infoHasClass(ci[:len(ct)], ClassPatronymic)
+	// The core tokens of each name carry its identity (coreOf); the core
+	// score is the score of the core tokens alone.
+	qCore, cCore := s.qcore, coreOf(ci[:len(ct)])
+	var uq, uc, coreNum, coreDen float64
+	// An unmatched core token counts in the core score as an unmatched
+	// distinctive token does in the name score, whatever its class.
+	for i := range qt {
+		w := s.uinfo[i].weight()
+		used := qUsed&(1<<uint(min(i, 63))) != 0
+		wc := w
+		if !used {
+			switch {
+			case qt[i].Class == ClassPatronymic && !cPat:
+				w *= mu * patronymicAlone
+				wc = w
+			case decoration(qt[i].Class):
+				w, wc = decorationCost, wc*mu
+				if qCore == coreGeneric && qt[i].Class == ClassPlace {
+					// the place is what tells one generic name from
+					// another ("Korea National Insurance Corporation")
+					wc = classWeight(ClassGeneric)
+				}
+			default:
+				w *= mu
+				wc = w
 			}
-			if distinctive(ci[j].class) || ci[j].class == ClassInitial {
-				uc += lambda * w
-			} else {
-				uc += 0.25 * w
+			uq += w
+		}
+		if inCore(qt[i].Class, qCore) {
+			coreDen += wc
+			if used && i < maxAlignTokens {
+				coreNum += qSim[i] * wc
+			}
+		}
+	}
+	for j := range ct {
+		w := ci[j].weight()
+		used := cUsed&(1<<uint(min(j, 63))) != 0
+		wc := w
+		if !used {
+			switch {
+			case ci[j].class == ClassPatronymic && !qPat:
+				w *= lambda * patronymicAlone
+			case decoration(ci[j].class):
+				w = decorationCost
+			case distinctive(ci[j].class) || ci[j].class == ClassInitial:
+				w *= lambda
+			default:
+				w *= 0.25
+			}
+			switch {
+			case cCore == coreGeneric && ci[j].class == ClassPlace:
+				wc = classWeight(ClassGeneric)
+			case ci[j].class == ClassPatronymic && !qPat:
+				wc *= lambda * patronymicAlone
+			default:
+				wc *= lambda
+			}
+			uc += w
+		}
+		if inCore(ci[j].class, cCore) {
+			coreDen += wc
+			if used && j < maxAlignTokens {
+				coreNum += cSim[j] * wc
 			}
 		}
 	}
@@ -730,7 +950,70 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 	if den == 0 {
 		return alignment{pairs: pairs}
 	}
-	return alignment{score: matched / den, pairs: pairs}
+	score := matched / den
+	core := 0.0
+	if coreDen > 0 {
+		core = coreNum / coreDen
+	}
+	// well-matched generic words cannot make up for poorly matched core
+	// tokens ("Sinuiju Trading Company" is not "Songi Trading Company")
+	if score > core+coreMargin {
+		score = core + coreMargin
+	}
+	return alignment{score: score, core: core, pairs: pairs}
+}
+
+// maxAlignTokens is the number of tokens per name whose alignment the
+// core score follows; later tokens count as unmatched there.
+const maxAlignTokens = 64
+
+// decorationCost is what a legal form, place or initialism present on one
+// side only costs: a list's or a document's decoration is not evidence
+// against a match.
+const decorationCost = 0.05
+
+// coreMargin is how far a name score may exceed its core score.
+const coreMargin = 0.04
+
+// decoration reports whether tokens of class c decorate a name rather than
+// identify it: legal forms, places, initialisms of the name's own words.
+func decoration(c Class) bool {
+	return c == ClassLegal || c == ClassPlace || c == ClassInitialism
+}
+
+// Core token sets: a name's identity is carried by its distinctive tokens;
+// a name without any (all generic words: "National Insurance Corporation")
+// is carried by its generic words and places; a name of legal forms only,
+// by all of them.
+const (
+	coreDistinctive uint8 = iota
+	coreGeneric
+	coreAll
+)
+
+// coreOf says which tokens of a name (summarised by ts) are its core.
+func coreOf(ts []tokenInfo) uint8 {
+	set := coreAll
+	for i := range ts {
+		switch {
+		case distinctive(ts[i].class):
+			return coreDistinctive
+		case ts[i].class != ClassLegal && ts[i].class != ClassInitialism:
+			set = coreGeneric
+		}
+	}
+	return set
+}
+
+// inCore reports whether a token of class c is in a name's core set.
+func inCore(c Class, set uint8) bool {
+	switch set {
+	case coreDistinctive:
+		return distinctive(c)
+	case coreGeneric:
+		return c != ClassLegal && c != ClassInitialism
+	}
+	return true
 }
 
 // edge is a candidate pair of align: query tokens [qi,qi+qn) with entity

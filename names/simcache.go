@@ -47,7 +47,7 @@ type simCache struct {
 // simEntry is one cached similarity.
 type simEntry struct {
 	key uint64 // tokenInfo.text(), or the index of the text in long
-	n   int32  // text length
+	n   int32  // text length, and tokenInfo.variant() << 16
 	qi  int32  // query unit plus one, 0 for an empty slot
 	v   float64
 }
@@ -61,14 +61,14 @@ func (c *simCache) get(qi int, h uint32, ci *tokenInfo, text string) (float64, b
 	}
 	m := uint32(len(c.slots) - 1)
 	key := int32(qi + 1)
-	n := int32(ci.n)
+	n := int32(ci.n) | ci.variant()<<16
 	for i := slotHash(qi, h) & m; ; i = (i + 1) & m {
 		e := &c.slots[i]
 		if e.qi == 0 {
 			return 0, false
 		}
 		if e.qi == key && e.n == n {
-			if n <= 8 {
+			if ci.n <= 8 {
 				if e.key == ci.text() {
 					return e.v, true
 				}
@@ -91,8 +91,8 @@ func (c *simCache) put(qi int, h uint32, ci *tokenInfo, text string, v float64) 
 		for i := range old {
 			if e := &old[i]; e.qi != 0 {
 				var h uint32
-				if e.n <= 8 {
-					h = packedHash(e.key, int(e.n))
+				if l := int(e.n & 0xffff); l <= 8 {
+					h = packedHash(e.key, l)
 				} else {
 					h = strHash(c.long[e.key])
 				}
@@ -101,7 +101,7 @@ func (c *simCache) put(qi int, h uint32, ci *tokenInfo, text string, v float64) 
 		}
 	}
 	c.n++
-	e := simEntry{key: ci.text(), n: int32(ci.n), qi: int32(qi + 1), v: v}
+	e := simEntry{key: ci.text(), n: int32(ci.n) | ci.variant()<<16, qi: int32(qi + 1), v: v}
 	if ci.n > 8 {
 		e.key = uint64(len(c.long))
 		c.long = append(c.long, text)

@@ -13,6 +13,10 @@ func classWeight(c Class) float64 {
 		return 0.5
 	case ClassInitial:
 		return 0.35
+	case ClassPlace:
+		return 0.3
+	case ClassInitialism:
+		return 0.1
 	}
 	return 1
 }
@@ -106,8 +110,15 @@ func tokenSim(a, b *Token) float64 {
 			}
 		}
 	}
+	if best >= minEdgeSim && a.Pinyin && b.Pinyin && pinyinConflict(a.Text, b.Text) {
+		return pinyinConflictSim
+	}
 	return best
 }
+
+// pinyinConflictSim is the similarity of two pinyin names that differ in a
+// syllable (pinyinConflict): too low to align them.
+const pinyinConflictSim = 0.5
 
 // syllableSim compares romanised syllables: equal, equal but for doubled
 // letters, or (for long merged syllables) similar as strings.
@@ -157,8 +168,12 @@ func stringSim(a, b, pa, pb string) float64 {
 		switch {
 		case squeezeEqual(a, b):
 			return 0.9
-		case phon && d <= budget+2:
+		case phon && d == budget+1:
 			return 0.88
+		case phon && d == budget+2:
+			// as many edits again beyond the budget: the same sounds
+			// ("Sinuiju", "Songi") are weak evidence of the same name
+			return phonFarSim
 		}
 		return 0
 	}
@@ -173,6 +188,10 @@ func stringSim(a, b, pa, pb string) float64 {
 	}
 	return sim
 }
+
+// phonFarSim is the similarity of two tokens with the same phonetic key
+// that are two edits beyond the edit budget apart.
+const phonFarSim = 0.78
 
 // squeezeEqual reports whether a and b are equal once runs of the same
 // letter are collapsed to one.

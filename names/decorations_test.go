@@ -1,0 +1,89 @@
+package names
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/screen-compliance/screen/lists"
+)
+
+func TestForms(t *testing.T) {
+	type f = Form
+	tests := []struct {
+		text string
+		kind lists.Kind
+		want []Form
+	}{
+		{"KOREA MINING DEVELOPMENT TRADING CORPORATION", lists.KindOrganization,
+			[]Form{{Text: "KOREA MINING DEVELOPMENT TRADING CORPORATION"}}},
+		{"ARMAMENT INDUSTRIES GROUP (AIG)", lists.KindOrganization, []Form{
+			{Text: "ARMAMENT INDUSTRIES GROUP", Derived: DerivedQualifier},
+			{Text: "AIG", Derived: DerivedAcronym, Weak: true}}},
+		{"OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)", lists.KindOrganization, []Form{
+			{Text: "OCEAN MARITIME MANAGEMENT COMPANY, LIMITED", Derived: DerivedQualifier},
+			{Text: "OMM", Derived: DerivedAcronym, Weak: true}}},
+		{"M & S SYNDICATE (PVT) LTD.", lists.KindOrganization, []Form{
+			{Text: "M & S SYNDICATE LTD.", Derived: DerivedQualifier}}},
+		{"AERO CONTINENTE (USA) INC.", lists.KindOrganization, []Form{
+			{Text: "AERO CONTINENTE INC.", Derived: DerivedQualifier}}},
+		{"VTB BANK (AUSTRIA) AG", lists.KindOrganization, []Form{
+			{Text: "VTB BANK AG", Derived: DerivedQualifier}}},
+		{"Azim Adhajani; Azim Agha-Jani", lists.KindPerson, []Form{
+			{Text: "Azim Adhajani", Derived: DerivedSplit}, {Text: "Azim Agha-Jani", Derived: DerivedSplit}}},
+		{"Mohammed Sabet; Mohammad Sabet b) M. Javad Kareemi Sabet", lists.KindPerson, []Form{
+			{Text: "Mohammed Sabet", Derived: DerivedSplit}, {Text: "Mohammad Sabet", Derived: DerivedSplit},
+			{Text: "M. Javad Kareemi Sabet", Derived: DerivedSplit}}},
+		{"Encep Nurjaman (birth name)", lists.KindPerson, []Form{{Text: "Encep Nurjaman", Derived: DerivedQualifier}}},
+		{"(Sheikh) Musa Hilal", lists.KindPerson, []Form{{Text: "Musa Hilal", Derived: DerivedQualifier}}},
+		{"Jin Tiesan (金铁三)", lists.KindPerson, []Form{
+			{Text: "Jin Tiesan", Derived: DerivedQualifier}, {Text: "金铁三", Derived: DerivedScript}}},
+		{"Amir Khazmat (original script: Амир Хазмат)", lists.KindPerson, []Form{
+			{Text: "Amir Khazmat", Derived: DerivedQualifier}, {Text: "Амир Хазмат", Derived: DerivedScript}}},
+		{"SAMMY (IHSAN MEDHAT) ELASHI", lists.KindUnknown, []Form{
+			{Text: "SAMMY IHSAN MEDHAT ELASHI", Derived: DerivedPersonPart},
+			{Text: "SAMMY ELASHI", Derived: DerivedPersonPart}}},
+		{"Lom-ali Butayev (Butaev)", lists.KindPerson, []Form{
+			{Text: "Lom-ali Butayev Butaev", Derived: DerivedPersonPart},
+			{Text: "Lom-ali Butayev", Derived: DerivedPersonPart},
+			{Text: "Lom-ali Butaev", Derived: DerivedPersonPart}}},
+		{"PARTIDO COMUNISTA DEL PERU (COMMUNIST PARTY OF PERU)", lists.KindOrganization, []Form{
+			{Text: "PARTIDO COMUNISTA DEL PERU", Derived: DerivedQualifier},
+			{Text: "COMMUNIST PARTY OF PERU", Derived: DerivedBracket, Weak: true}}},
+		{"Safia Farkash Mohammed Al-Hadad, born 1 Jan. 1953 (Oman passport no.03825239)", lists.KindPerson, []Form{
+			{Text: "Safia Farkash Mohammed Al-Hadad", Derived: DerivedTrailing}}},
+		{"BANCO NACIONAL a.k.a. NATIONAL BANK", lists.KindOrganization, []Form{
+			{Text: "BANCO NACIONAL"}, {Text: "NATIONAL BANK", Derived: DerivedAKA}}},
+		{"ABUBAKAR SWALLEH", lists.KindPerson, []Form{{Text: "ABUBAKAR SWALLEH"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			got := DefaultVocabulary().Forms(tt.text, tt.kind)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Forms(%q)\n got %+v\nwant %+v", tt.text, got, tt.want)
+			}
+		})
+	}
+	_ = f{}
+}
+
+// TestDecoratedNamesMatch: the list's decorations are never evidence
+// against a match, and the officer sees the list's own text.
+func TestDecoratedNamesMatch(t *testing.T) {
+	for _, tc := range []struct{ query, listed string }{
+		{"ARMAMENT INDUSTRIES GROUP", "ARMAMENT INDUSTRIES GROUP (AIG)"},
+		{"Foreign Trade Bank", "FOREIGN TRADE BANK (FTB)"},
+		{"Ocean Maritime Management Co Ltd", "OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)"},
+		{"M&S Syndicate Ltd", "M & S SYNDICATE (PVT) LTD."},
+	} {
+		e := &lists.Entity{ID: "x", Kind: lists.KindOrganization, Name: tc.listed}
+		r := Score(Query{Name: tc.query}, e)
+		if r.NameScore < 0.95 || r.MatchedName != tc.listed {
+			t.Errorf("%q ~ %q: %.3f, matched %q: %s", tc.query, tc.listed, r.NameScore, r.MatchedName, r.Explanation)
+		}
+	}
+	// the acronym alone is a weak name
+	e := &lists.Entity{ID: "x", Kind: lists.KindOrganization, Name: "FOREIGN TRADE BANK (FTB)"}
+	if r := Score(Query{Name: "FTB"}, e); r.NameScore != weakAliasFactor {
+		t.Errorf("FTB ~ FOREIGN TRADE BANK (FTB): %.3f: %s", r.NameScore, r.Explanation)
+	}
+}
