@@ -27,14 +27,14 @@ type Form struct {
 
 // Ways a form is derived from a list's name text.
 const (
-	DerivedSplit      = "one of several names"   // "A; B", "a) A b) B"
-	DerivedQualifier  = "without its qualifier"  // "X (PVT) LTD", "X (U.K.)", "X (birth name)"
-	DerivedAcronym    = "acronym in brackets"    // "X (XYZ)"
-	DerivedBracket    = "name in brackets"       // "X (OTHER NAME)"
-	DerivedScript     = "original script"        // "X (金铁三)", "X (original script: ...)"
-	DerivedAKA        = "a.k.a. in the name"     // "X a.k.a. Y"
-	DerivedFormer     = "f.k.a. in the name"     // "X f.k.a. Y"
-	DerivedPersonPart = "name part in brackets"  // "SAMMY (IHSAN MEDHAT) ELASHI"
+	DerivedSplit      = "one of several names"    // "A; B", "a) A b) B"
+	DerivedQualifier  = "without its qualifier"   // "X (PVT) LTD", "X (U.K.)", "X (birth name)"
+	DerivedAcronym    = "acronym in brackets"     // "X (XYZ)"
+	DerivedBracket    = "name in brackets"        // "X (OTHER NAME)"
+	DerivedScript     = "original script"         // "X (金铁三)", "X (original script: ...)"
+	DerivedAKA        = "a.k.a. in the name"      // "X a.k.a. Y"
+	DerivedFormer     = "f.k.a. in the name"      // "X f.k.a. Y"
+	DerivedPersonPart = "name part in brackets"   // "SAMMY (IHSAN MEDHAT) ELASHI"
 	DerivedTrailing   = "without a trailing note" // "X, born 1 Jan. 1953"
 )
 
