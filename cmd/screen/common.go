@@ -114,8 +114,9 @@ func listSource(c *cli.Context, n *notices) ([]engine.Option, error) {
 	return []engine.Option{engine.WithBuiltinList()}, nil
 }
 
-// newEngine builds the engine from the list and policy flags.
-func newEngine(ctx context.Context, c *cli.Context, n *notices) (*engine.Engine, error) {
+// newEngine builds the engine from the list, ownership and policy flags;
+// extra options come last.
+func newEngine(ctx context.Context, c *cli.Context, n *notices, extra ...engine.Option) (*engine.Engine, error) {
 	src, err := listSource(c, n)
 	if err != nil {
 		return nil, err
@@ -124,8 +125,9 @@ func newEngine(ctx context.Context, c *cli.Context, n *notices) (*engine.Engine,
 	if c.Bool("quiet") {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return engine.New(ctx, append(src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(logger),
-		engine.WithOwnershipFiles(c.StringSlice("ownership")...))...)
+	opts := append(src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(logger),
+		engine.WithOwnershipFiles(c.StringSlice("ownership")...))
+	return engine.New(ctx, append(opts, extra...)...)
 }
 
 // withReport opens -o, makes the -f report writer and passes it to write.

@@ -1,41 +1,45 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/screen-compliance/screen/index"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/ownership"
 )
 
 // graphCommand is `screen graph ID|NAME`: an entity's owners, holdings,
-// links and derived status from the lists and ownership files.
+// links and derived status, from the engine's relationship graph, so that
+// it shows exactly what `screen scan` decides on with the same lists,
+// ownership files and policy.
 func graphCommand() *cli.Command {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output `FORMAT`: table, json or dot", EnvVars: []string{"SCREEN_FORMAT"}},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "write results to `PATH` (- = stdout)", EnvVars: []string{"SCREEN_OUTPUT"}},
+		&cli.IntFlag{Name: "depth", Value: 2, Usage: "dot: include parties up to `N` relationships away"},
+		&cli.StringFlag{Name: "as-of", Usage: "judge holdings at `DATE` (YYYY-MM-DD; default today, as scan does)"},
+	}
+	flags = append(flags, listFlags()...)
+	flags = append(flags, ownershipFlag())
+	flags = append(flags, policyFlags()...)
 	return &cli.Command{
 		Name:      "graph",
 		Usage:     "show an entity's owners, holdings, links and derived (50 % rule) status",
 		ArgsUsage: "ID|NAME",
-		Description: "Builds the relationship graph of the lists (OFAC \"Linked To:\" remarks, stated owners) and the\n" +
-			"ownership files given, applies the OFAC 50 % rule and the EU/UK/UN ownership-or-control tests, and\n" +
-			"prints the entity matching ID (\"ofac:20564\") or NAME. -f dot writes its neighbourhood for Graphviz.\n\n" +
+		Description: "Shows the relationship graph `screen scan` uses: the links the lists state (OFAC \"Linked To:\",\n" +
+			"FtM Ownership/Directorship/Family) and the ownership files (--ownership, and those installed in the\n" +
+			"list store), judged with the policy's ownership levels (data.screen.params.ownership). It takes the\n" +
+			"lists, store, ownership and policy flags of scan, so that both show the same status for a party.\n" +
+			"It prints the entity matching ID (\"ofac:20564\") or NAME; -f dot writes its neighbourhood for Graphviz.\n\n" +
 			helpExitCodes,
-		Flags: append([]cli.Flag{
-			&cli.StringSliceFlag{Name: "ownership", Usage: "ownership `FILE` (CSV, XLSX, JSON: owner, owned, percent, ...; repeatable)", EnvVars: []string{"SCREEN_OWNERSHIP"}},
-			&cli.StringSliceFlag{Name: "ftm", Usage: "FollowTheMoney entities `FILE` whose Ownership/Directorship/Family/Associate records to add (repeatable)"},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output `FORMAT`: table, json or dot", EnvVars: []string{"SCREEN_FORMAT"}},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "write results to `PATH` (- = stdout)", EnvVars: []string{"SCREEN_OUTPUT"}},
-			&cli.IntFlag{Name: "depth", Value: 2, Usage: "dot: include parties up to `N` relationships away"},
-			&cli.StringFlag{Name: "as-of", Usage: "judge holdings at `DATE` (YYYY-MM-DD; default today)"},
-		}, listFlags()...),
+		Flags:  flags,
 		Action: graphAction,
 	}
 }
@@ -51,9 +55,23 @@ func graphAction(c *cli.Context) error {
 	default:
 		return failure(fmt.Errorf("--format %q: want table, json or dot", format))
 	}
-	g, err := buildGraph(c.Context, c, newNotices(c))
+	var extra []engine.Option
+	if d := c.String("as-of"); d != "" {
+		t, err := time.Parse(time.DateOnly, d)
+		if err != nil {
+			return failure(fmt.Errorf("--as-of %q: want YYYY-MM-DD", d))
+		}
+		extra = append(extra, engine.WithClock(func() time.Time { return t }))
+	}
+	n := newNotices(c)
+	eng, err := newEngine(c.Context, c, n, extra...)
 	if err != nil {
 		return failure(err)
+	}
+	defer eng.Close()
+	g := eng.Graph()
+	for _, w := range g.Warnings() {
+		n.printf("%s", w)
 	}
 	nodes := g.Lookup(q)
 	if len(nodes) == 0 {
@@ -61,7 +79,7 @@ func graphAction(c *cli.Context) error {
 	}
 	const maxShown = 20
 	if len(nodes) > maxShown {
-		newNotices(c).printf("%d parties match %q; showing the first %d", len(nodes), q, maxShown)
+		n.printf("%d parties match %q; showing the first %d", len(nodes), q, maxShown)
 		nodes = nodes[:maxShown]
 	}
 	out, closeOut, err := openOutput(c)
@@ -76,66 +94,6 @@ func graphAction(c *cli.Context) error {
 		return failure(err)
 	}
 	return nil
-}
-
-// buildGraph loads the lists (--list files, else the built-in sample), the
-// ownership and FtM files, and builds the graph with names resolved through
-// an in-memory index of the lists.
-func buildGraph(ctx context.Context, c *cli.Context, n *notices) (*ownership.Graph, error) {
-	var ls []*lists.List
-	if files := c.StringSlice("list"); len(files) > 0 {
-		for _, f := range files {
-			l, err := lists.Load(ctx, f, "")
-			if err != nil {
-				return nil, err
-			}
-			ls = append(ls, l)
-		}
-	} else {
-		n.printf("using the built-in sample list; give the lists the ownership files refer to with --list FILE")
-		l, err := lists.Builtin()
-		if err != nil {
-			return nil, err
-		}
-		ls = append(ls, l)
-	}
-	var edges []ownership.Edge
-	for _, f := range c.StringSlice("ownership") {
-		es, err := ownership.LoadFile(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		edges = append(edges, es...)
-	}
-	for _, f := range c.StringSlice("ftm") {
-		es, err := loadFtM(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		edges = append(edges, es...)
-	}
-	ix, err := index.Build(ctx, ls, index.Options{})
-	if err != nil {
-		return nil, fmt.Errorf("build index: %w", err)
-	}
-	defer ix.Close()
-	g, err := ownership.Build(ctx, ls, edges, ownership.Options{AsOf: c.String("as-of"), Resolver: ownership.IndexResolver(ix)})
-	if err != nil {
-		return nil, err
-	}
-	for _, w := range g.Warnings() {
-		n.printf("%s", w)
-	}
-	return g, nil
-}
-
-func loadFtM(ctx context.Context, path string) ([]ownership.Edge, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("ftm file: %w", err)
-	}
-	defer f.Close()
-	return ownership.ParseFtM(ctx, f, path)
 }
 
 // writeGraph prints the reports of nodes in format.

@@ -60,16 +60,21 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Description: "screen reads shipment or party files (CSV, TSV, XLSX, JSON, JSONL), matches every party against\n" +
 			"sanctions lists, classifies goods by HS code and description into UN resolution categories, and lets\n" +
 			"Rego policies decide clear / review / block, citing the list entry or resolution paragraph.\n\n" + helpExitCodes,
-		Writer:          stdout,
-		ErrWriter:       stderr,
-		HideHelpCommand: true,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		// `screen help [COMMAND]` is the help command; --version is ours, so
+		// that it prints exactly what `screen version` prints.
+		HideVersion:          true,
+		EnableBashCompletion: true,
 		// Errors are mapped to exit codes in main, never by urfave/cli's os.Exit.
 		ExitErrHandler: func(*cli.Context, error) {},
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "read flag defaults from `FILE` (default: ./screen.yaml when present)", EnvVars: []string{"SCREEN_CONFIG"}},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print no notices or warnings on stderr", EnvVars: []string{"SCREEN_QUIET"}},
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour output (also NO_COLOR)", EnvVars: []string{"NO_COLOR", "SCREEN_NO_COLOR"}},
+			versionFlag(),
 		},
+		Action: appAction,
 		Commands: withConfig([]*cli.Command{
 			scanCommand(),
 			checkCommand(),
@@ -82,16 +87,40 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			usersCommand(),
 			evalCommand(),
 			versionCommand(),
+			completionCommand(),
+			manCommand(),
 		}),
+		CustomAppHelpTemplate: cli.AppHelpTemplate + "\n" + helpExitCodes + "\n",
 	}
-	cli.AppHelpTemplate = cli.AppHelpTemplate + "\n" + helpExitCodes + "\n"
 	return app
+}
+
+// appAction runs when no command is given: --version prints the version,
+// no argument prints the help, anything else is an unknown command.
+func appAction(c *cli.Context) error {
+	if c.Bool("version") {
+		fmt.Fprint(c.App.Writer, readBuildVersion())
+		return nil
+	}
+	if c.NArg() > 0 {
+		return failure(fmt.Errorf("unknown command %q (see `screen help`)", c.Args().First()))
+	}
+	return cli.ShowAppHelp(c)
 }
 
 // run runs the CLI and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
-	err := app.RunContext(ctx, interleaveFlags(app, args))
+	// The completion flag must stay last for urfave/cli to see it.
+	complete := len(args) > 1 && args[len(args)-1] == completeFlag
+	if complete {
+		args = args[:len(args)-1]
+	}
+	args = interleaveFlags(app, args)
+	if complete {
+		args = append(args, completeFlag)
+	}
+	err := app.RunContext(ctx, args)
 	if err == nil {
 		return exitOK
 	}

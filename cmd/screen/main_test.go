@@ -312,13 +312,19 @@ func TestSuppressionsBaselineAndAudit(t *testing.T) {
 		t.Errorf("audit log: %q", b)
 	}
 
-	// Baseline: a previous report with the finding leaves only new findings.
+	// Baseline: a previous report with the finding marks it known; the
+	// decision and the exit code stay what they are without the baseline
+	// (a baseline never shows a hit as clear).
 	prev := filepath.Join(t.TempDir(), "prev.json")
 	runCLI(t, "scan", "-f", "json", "-o", prev, in)
-	code, out, _ = runCLI(t, "scan", "-f", "jsonl", "--baseline", prev, in)
+	code, out, errOut = runCLI(t, "scan", "-f", "jsonl", "--baseline", prev, in)
 	ds = decodeJSONL(t, out)
-	if code != exitOK || ds[0].Decision != record.Clear {
+	if code != exitFindings || ds[0].Decision != record.Block || len(ds[0].Reasons) == 0 ||
+		ds[0].Reasons[0].Baseline != record.BaselineKnown || ds[0].Reasons[0].SuppressedBy != "" {
 		t.Errorf("baseline: exit %d, %+v", code, ds[0])
+	}
+	if !strings.Contains(errOut, "already in the baseline") {
+		t.Errorf("baseline: stderr does not count the known findings: %q", errOut)
 	}
 }
 

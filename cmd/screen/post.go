@@ -86,7 +86,7 @@ func (p *postProcessor) summary() {
 		p.n.printf("%d finding(s) suppressed by %s (--show-suppressed lists them)", p.suppressed, p.ignore.Path)
 	}
 	if p.baselined > 0 {
-		p.n.printf("%d finding(s) already in the baseline were left out of the decisions", p.baselined)
+		p.n.printf("%d finding(s) already in the baseline are marked \"baseline: known\"; they still count toward the decisions", p.baselined)
 	}
 }
 

@@ -182,7 +182,24 @@ func runInfo(eng *engine.Engine, files []string, c *cli.Context, now time.Time) 
 		PolicySHA256:  prov.PolicySHA256,
 		Inputs:        files,
 		Flags:         flagSummary(c),
+		Rules:         ruleDocs(eng),
 	}
+}
+
+// ruleDocs returns the rule catalog of the engine's policy, for reports that
+// describe their rules (SARIF).
+func ruleDocs(eng *engine.Engine) []report.RuleDoc {
+	p := eng.Policy()
+	if p == nil {
+		return nil
+	}
+	rules := p.Rules()
+	out := make([]report.RuleDoc, len(rules))
+	for i, r := range rules {
+		out[i] = report.RuleDoc{ID: r.ID, Title: r.Title, Description: r.Description, Severity: r.Severity,
+			Citation: r.Citation, Resources: r.Resources}
+	}
+	return out
 }
 
 // flagSummary lists the flags the user set, for reports.
