@@ -119,12 +119,21 @@ type session struct {
 	Role     string
 	CSRF     string
 	// Token is true for a request authenticated with the bearer token
-	// (no cookie, so no CSRF check).
+	// (no cookie, so no CSRF check). Its operator is the service identity
+	// (Options.TokenOperator), whatever a header claims.
 	Token bool
+	// Verified is true for an operator of the users file signed in with
+	// their own password. The bearer token, and a name signed in with the
+	// token as password, are not verified persons: under four-eyes they
+	// can neither propose nor approve a false positive on a block.
+	Verified bool
 }
 
 // CanWrite says whether the operator may upload and decide.
 func (s *session) CanWrite() bool { return s.Role == RoleReviewer || s.Role == RoleAdmin }
+
+// IsAdmin says whether the operator may leave rules or lists out of a run.
+func (s *session) IsAdmin() bool { return s.Role == RoleAdmin }
 
 const (
 	sessionCookie = "screen_session"
@@ -146,29 +155,31 @@ func hashID(id string) string {
 }
 
 // authenticate checks a name and password (or the bearer token used as a
-// password) and returns the operator's role.
-func (a *App) authenticate(name, password string) (string, bool) {
+// password) and returns the operator's role and whether the operator is a
+// verified person (a users-file entry with its own password).
+func (a *App) authenticate(name, password string) (role string, verified, ok bool) {
 	if u, ok := a.users[name]; ok {
 		if bcrypt.CompareHashAndPassword([]byte(u.PasswordBcrypt), []byte(password)) == nil {
-			return u.Role, true
+			return u.Role, true, true
 		}
-		return "", false
+		return "", false, false
 	}
-	// A name not in the users file may sign in with the bearer token.
-	if a.opts.Token != "" && subtle.ConstantTimeCompare([]byte(password), []byte(a.opts.Token)) == 1 {
-		return RoleReviewer, true
+	// A name not in the users file (nor the service identity) may sign in
+	// with the bearer token, unverified.
+	if a.opts.Token != "" && name != a.opts.TokenOperator && subtle.ConstantTimeCompare([]byte(password), []byte(a.opts.Token)) == 1 {
+		return RoleReviewer, false, true
 	}
 	// Spend the same time as a bcrypt check so that names cannot be probed.
 	bcrypt.CompareHashAndPassword(a.dummyHash, []byte(password))
-	return "", false
+	return "", false, false
 }
 
 // newSession stores a session for operator and returns its cookie value.
-func (a *App) newSession(ctx context.Context, operator, role string) (string, error) {
+func (a *App) newSession(ctx context.Context, operator, role string, verified bool) (string, error) {
 	id := randomToken(32)
 	now := a.opts.Clock()
-	_, err := a.st.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, operator, role, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		hashID(id), operator, role, randomToken(32), nowText(now), nowText(now.Add(a.opts.SessionTTL)))
+	_, err := a.st.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, operator, role, csrf, created_at, expires_at, verified) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		hashID(id), operator, role, randomToken(32), nowText(now), nowText(now.Add(a.opts.SessionTTL)), verified)
 	if err != nil {
 		return "", fmt.Errorf("store session: %w", err)
 	}
@@ -181,16 +192,14 @@ func (a *App) newSession(ctx context.Context, operator, role string) (string, er
 }
 
 // sessionFrom returns the session of a request: a bearer token (for
-// scripts) or the session cookie.
+// scripts) or the session cookie. A bearer-token request acts as the
+// service identity Options.TokenOperator: an X-Screen-Operator header is
+// not proof of who sent it and is ignored.
 func (a *App) sessionFrom(r *http.Request) (*session, bool) {
 	if h := r.Header.Get("Authorization"); a.opts.Token != "" && strings.HasPrefix(h, "Bearer ") {
 		tok := strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
 		if subtle.ConstantTimeCompare([]byte(tok), []byte(a.opts.Token)) == 1 {
-			op := r.Header.Get("X-Screen-Operator")
-			if !validOperator(op) {
-				op = "token"
-			}
-			return &session{Operator: op, Role: RoleReviewer, Token: true}, true
+			return &session{Operator: a.opts.TokenOperator, Role: RoleReviewer, Token: true}, true
 		}
 		return nil, false
 	}
@@ -200,8 +209,8 @@ func (a *App) sessionFrom(r *http.Request) (*session, bool) {
 	}
 	var s session
 	var expires string
-	err = a.st.db.QueryRowContext(r.Context(), `SELECT operator, role, csrf, expires_at FROM sessions WHERE id_hash = ?`, hashID(c.Value)).
-		Scan(&s.Operator, &s.Role, &s.CSRF, &expires)
+	err = a.st.db.QueryRowContext(r.Context(), `SELECT operator, role, csrf, expires_at, verified FROM sessions WHERE id_hash = ?`, hashID(c.Value)).
+		Scan(&s.Operator, &s.Role, &s.CSRF, &expires, &s.Verified)
 	if err != nil {
 		if !errors.Is(err, sql.ErrNoRows) {
 			a.opts.Logger.Warn("read session", "err", err)

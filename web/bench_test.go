@@ -15,7 +15,7 @@ import (
 func seedRun(b testing.TB, a *App, n int) int64 {
 	b.Helper()
 	ctx := context.Background()
-	id, err := a.createRun(ctx, "bench", "bench.csv", "", "alice", 0, RunOptions{})
+	id, err := a.createRun(ctx, newRun{name: "bench", file: "bench.csv", operator: "alice"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func seedRun(b testing.TB, a *App, n int) int64 {
 func BenchmarkQueuePage100k(b *testing.B) {
 	a := newTestApp(b, builtinEngine(b), "", nil)
 	id := seedRun(b, a, 100_000)
-	sid, err := a.newSession(context.Background(), "alice", RoleReviewer)
+	sid, err := a.newSession(context.Background(), "alice", RoleReviewer, true)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -138,15 +138,14 @@ func TestBrowserReviewFlow(t *testing.T) {
 	}
 	screenshot(t, ctx, shots, "record.png")
 
-	// Mark a review record false positive; reload; still there.
+	// On the blocked record, mark its match a false positive with the
+	// keyboard (f puts the cursor in the match's reason, Ctrl+Enter
+	// decides); reload; still there, and the goods ban still blocks.
 	err = chromedp.Do(ctx,
-		chromedp.Navigate(srv.URL+"/runs/1?decision=review"),
-		chromedp.WaitVisible(chromedp.ID("queue")),
-		chromedp.Click(chromedp.CSS(`tr.qrow a`)),
-		chromedp.WaitVisible(chromedp.ID("fp-reason")),
-		chromedp.KeyEvent("f"), // focuses the reason
-		chromedp.SendKeys(chromedp.ID("fp-reason"), "Different company: other registration number and address"),
-		chromedp.Click(chromedp.CSS(`#fp-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("reason-0")),
+		chromedp.KeyEvent("f"),
+		chromedp.SendKeys(chromedp.ID("reason-0"), "Different company: other registration number and address"),
+		chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
 	)
 	if err != nil {
@@ -163,8 +162,12 @@ func TestBrowserReviewFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(flash, "Saved: false positive") || state != "false positive" {
-		t.Errorf("after reload: flash %q, state %q", flash, state)
+	disp, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("disp-0")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(flash, "Saved: false positive for consignee") || state != "false positive" || disp != "false positive" {
+		t.Errorf("after reload: flash %q, record state %q, match state %q", flash, state, disp)
 	}
 
 	// Export XLSX by clicking the link and read the download back.

@@ -3,7 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
-	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,7 +18,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/screen-compliance/screen/audit"
-	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/record"
 	"github.com/screen-compliance/screen/suppress"
 )
@@ -37,17 +36,32 @@ const maxReason = 2000
 // errConflict means another operator changed the record first.
 var errConflict = errors.New("conflict")
 
-// decision is one review decision to store.
+// errSelfApproval refuses a four-eyes approval by the proposer.
+var errSelfApproval = errors.New("a second operator must approve this false positive: you proposed it")
+
+// decision is one review decision to store: an action on one match of a
+// record (match ≥ 0) or on the whole record (match == recordTarget).
 type decision struct {
 	action, reason, until string
 	suppress              bool
+	match                 int
 	state                 string
 	// approvers are the operators who decided: one, or two under four-eyes.
 	approvers []string
 }
 
-// decide stores a review decision on a record. A stale version (another
-// operator decided meanwhile) is refused with 409 and nothing is written.
+// decided is what storeDecision wrote, for the redirect and the
+// suppression file.
+type decided struct {
+	recordState string
+	reviewed    string
+	// entry is the suppression to append to the ignore file, if any.
+	entry *suppress.Entry
+}
+
+// decide stores a review decision on one match of a record, or on the whole
+// record. A stale version (another operator decided meanwhile) is refused
+// with 409 and nothing is written.
 func (a *App) decide(w http.ResponseWriter, r *http.Request, s *session) {
 	run, ok := a.runOr404(w, r, s)
 	if !ok {
@@ -78,33 +92,30 @@ func (a *App) decide(w http.ResponseWriter, r *http.Request, s *session) {
 		reason:   strings.TrimSpace(r.PostFormValue("reason")),
 		until:    strings.TrimSpace(r.PostFormValue("until")),
 		suppress: r.PostFormValue("suppress") != "",
+		match:    recordTarget,
 	}
-	if msg := a.validate(&d, sr); msg != "" {
-		a.recordError(w, r, run, seq, s, http.StatusUnprocessableEntity, msg)
-		return
-	}
-	if d.action == actApproveFP {
-		// The approval carries out what the first operator proposed.
-		hist, err := a.reviewsOf(r.Context(), run.ID, seq)
-		if err != nil {
-			a.internal(w, r, s, err)
+	if m := r.PostFormValue("match"); m != "" && m != "record" {
+		if d.match, err = strconv.Atoi(m); err != nil || d.match < 0 || d.match >= len(sr.Decision.Matches) {
+			a.recordError(w, r, run, seq, s, http.StatusUnprocessableEntity, "No such match on this record; reload the page.")
 			return
 		}
-		for i := len(hist) - 1; i >= 0; i-- {
-			if hist[i].StateAfter == stateFPPending {
-				if d.reason == "" {
-					d.reason = hist[i].Reason
-				}
-				d.suppress, d.until = hist[i].Suppress, hist[i].SuppressUntil
-				d.reason = strings.TrimSpace(d.reason)
-				d.approvers = []string{hist[i].Operator}
-				break
-			}
+		if e := r.PostFormValue("entity"); e != sr.Decision.Matches[d.match].EntityID {
+			a.recordError(w, r, run, seq, s, http.StatusConflict, "The match you decided is not the one on this record any more; reload the page.")
+			return
 		}
 	}
-	d.approvers = append(d.approvers, s.Operator)
+	ds, err := loadDispositions(r.Context(), a.st.db, run.ID, seq)
+	if err != nil {
+		a.internal(w, r, s, err)
+		return
+	}
+	if status, msg := a.validate(&d, sr, ds, s); msg != "" {
+		a.recordError(w, r, run, seq, s, status, msg)
+		return
+	}
 	now := a.opts.Clock()
-	if err := a.storeDecision(r.Context(), run.ID, seq, version, sr.DecisionID, s.Operator, d, now); err != nil {
+	res, err := a.storeDecision(r.Context(), run, sr, version, s, d, now)
+	if err != nil {
 		if errors.Is(err, errSelfApproval) {
 			a.recordError(w, r, run, seq, s, http.StatusForbidden, "A second operator must approve this false positive: you proposed it.")
 			return
@@ -112,7 +123,7 @@ func (a *App) decide(w http.ResponseWriter, r *http.Request, s *session) {
 		if errors.Is(err, errConflict) {
 			cur, _ := a.getRecord(r.Context(), run.ID, seq)
 			msg := "Another operator changed this record since you opened it; your decision was not saved. Their decision is shown below; decide again if needed."
-			if cur != nil {
+			if cur != nil && cur.ReviewedBy != "" {
 				msg = fmt.Sprintf("%s marked this record %q at %s, after you opened it; your decision was not saved. Review their decision below and decide again if needed.",
 					cur.ReviewedBy, stateLabel(cur.Review), cur.ReviewedAt)
 			}
@@ -122,23 +133,31 @@ func (a *App) decide(w http.ResponseWriter, r *http.Request, s *session) {
 		a.internal(w, r, s, err)
 		return
 	}
-	flash := "Saved: " + stateLabel(d.state) + "."
-	var problems []string
-	if d.state == stateFalsePositive && d.suppress {
-		n, err := a.writeSuppressions(sr, run, d, now)
-		if err != nil {
+	flash := "Saved: " + stateLabel(d.state)
+	if d.match >= 0 {
+		m := sr.Decision.Matches[d.match]
+		flash += fmt.Sprintf(" for %s %q ↔ %s", m.Role, m.Query, m.EntityID)
+	}
+	flash += "."
+	if res.reviewed != sr.Decision.Decision {
+		flash += " After review the record is " + res.reviewed + " (screened: " + sr.Decision.Decision + ")."
+	}
+	if res.entry != nil {
+		if err := appendSuppressions(&a.ignoreMu, a.opts.IgnoreFile, []suppress.Entry{*res.entry}); err != nil {
 			a.opts.Logger.Error("write suppression", "run", run.ID, "seq", seq, "err", err)
-			problems = append(problems, "the suppression could not be written: "+err.Error())
-		} else if n > 0 {
-			flash += fmt.Sprintf(" %d suppression(s) added to %s.", n, filepath.Base(a.opts.IgnoreFile))
+			flash += " But the suppression could not be written: " + err.Error()
+			ev := audit.Event{Kind: audit.EventSuppressionFailed, Run: runName(run.ID), Subject: res.entry.EntityID + " / " + res.entry.Party,
+				Detail: fmt.Sprintf("record %s: %v", sr.Decision.ID, err)}
+			if err := a.auditEvent(context.WithoutCancel(r.Context()), s.Operator, ev); err != nil {
+				a.opts.Logger.Error("audit review", "run", run.ID, "seq", seq, "err", err)
+			}
+		} else {
+			flash += fmt.Sprintf(" Suppression of %s for %q added to %s.", res.entry.EntityID, res.entry.Party, filepath.Base(a.opts.IgnoreFile))
 		}
 	}
-	if err := a.auditReview(run, sr, s.Operator, d, now); err != nil {
+	if err := a.flushAudit(context.WithoutCancel(r.Context())); err != nil {
 		a.opts.Logger.Error("audit review", "run", run.ID, "seq", seq, "err", err)
-		problems = append(problems, "the audit log could not be written: "+err.Error())
-	}
-	if len(problems) > 0 {
-		flash += " But " + strings.Join(problems, "; ")
+		flash += " The audit entry is saved in the workspace and will be written to the audit log when it can be: " + err.Error()
 	}
 	target := fmt.Sprintf("/runs/%d/records/%d?", run.ID, seq)
 	q, _ := url.ParseQuery(r.PostFormValue("ctx"))
@@ -148,90 +167,169 @@ func (a *App) decide(w http.ResponseWriter, r *http.Request, s *session) {
 }
 
 // validate checks a decision and sets its resulting state; it returns a
-// message for the operator when the decision cannot be taken.
-func (a *App) validate(d *decision, sr *storedRow) string {
+// status and a message for the operator when the decision cannot be taken.
+func (a *App) validate(d *decision, sr *storedRow, ds dispositions, s *session) (int, string) {
+	unprocessable := http.StatusUnprocessableEntity
 	if len([]rune(d.reason)) > maxReason {
-		return fmt.Sprintf("The reason is too long (at most %d characters).", maxReason)
+		return unprocessable, fmt.Sprintf("The reason is too long (at most %d characters).", maxReason)
 	}
+	fourEyes := a.opts.FourEyes && sr.Decision.Decision == record.Block
 	switch d.action {
 	case actConfirm:
 		d.state = stateConfirmed
 	case actNeedsInfo:
 		d.state = stateNeedsInfo
 	case actFalsePositive:
+		if d.match < 0 {
+			return unprocessable, "A false positive judges one match: decide it on the match below. Goods, route and services findings cannot be dismissed as false positives."
+		}
 		if d.reason == "" {
-			return "A false positive needs a reason: say why the listed party is not this counterparty."
+			return unprocessable, "A false positive needs a reason: say why the listed party is not this counterparty."
+		}
+		if fourEyes && !s.Verified {
+			return http.StatusForbidden, "Under four-eyes, a false positive on a block needs an operator signed in with their own password; the API token and token sign-ins cannot propose it."
 		}
 		if d.suppress {
 			if a.opts.IgnoreFile == "" {
-				return "Suppressions are not enabled in this workspace."
+				return unprocessable, "Suppressions are not enabled in this workspace."
 			}
 			if d.until == "" {
-				return "Give the date until which the suppression applies."
+				return unprocessable, "Give the date until which the suppression applies."
 			}
-			t, err := time.Parse("2006-01-02", d.until)
+			t, err := time.Parse(time.DateOnly, d.until)
 			if err != nil {
-				return "The suppression date must be a date (YYYY-MM-DD)."
+				return unprocessable, "The suppression date must be a date (YYYY-MM-DD)."
 			}
 			if t.Before(a.opts.Clock().UTC().Truncate(24 * time.Hour)) {
-				return "The suppression date is in the past."
+				return unprocessable, "The suppression date is in the past."
 			}
 		} else {
 			d.until = ""
 		}
 		d.state = stateFalsePositive
-		if a.opts.FourEyes && sr.Decision.Decision == record.Block {
+		if fourEyes {
 			d.state = stateFPPending
 		}
 	case actApproveFP:
-		if sr.Review != stateFPPending {
-			return "There is no false positive awaiting approval on this record."
+		cur := ds[d.match]
+		if d.match < 0 || cur == nil || cur.State != stateFPPending {
+			return unprocessable, "There is no false positive awaiting approval on this match."
 		}
+		if !s.Verified {
+			return http.StatusForbidden, "Approving a false positive needs an operator signed in with their own password; the API token and token sign-ins cannot approve."
+		}
+		if cur.Operator == s.Operator {
+			return http.StatusForbidden, "A second operator must approve this false positive: you proposed it."
+		}
+		// The approval carries out what the first operator proposed.
+		if d.reason == "" {
+			d.reason = cur.Reason
+		}
+		d.suppress, d.until = cur.Suppress, cur.Until
+		d.approvers = []string{cur.Operator}
 		d.state = stateFalsePositive
 	default:
-		return "Choose confirm, false positive or needs information."
+		return unprocessable, "Choose confirm, false positive or needs information."
 	}
-	return ""
+	if d.match >= 0 && d.reason == "" {
+		return unprocessable, "Give the reason for your decision on this match: it is kept with the match."
+	}
+	d.approvers = append(d.approvers, s.Operator)
+	return 0, ""
 }
 
-// storeDecision writes the review and bumps the record's version, in one
-// transaction, if the record is still at version.
-func (a *App) storeDecision(ctx context.Context, runID int64, seq, version int, decisionID, operator string, d decision, now time.Time) error {
+// storeDecision writes the decision in one transaction, if the record is
+// still at version: the match's (or record's) disposition, the history
+// row, the record's review state and reviewed decision, and the audit
+// entry into the outbox. It returns the suppression entry to write.
+func (a *App) storeDecision(ctx context.Context, run *Run, sr *storedRow, version int, s *session, d decision, now time.Time) (*decided, error) {
 	tx, err := a.st.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store review: %w", err)
+		return nil, fmt.Errorf("store review: %w", err)
 	}
 	defer tx.Rollback()
+	ds, err := loadDispositions(ctx, tx, run.ID, sr.Seq)
+	if err != nil {
+		return nil, err
+	}
 	if d.action == actApproveFP {
-		var pendingBy string
-		err := tx.QueryRowContext(ctx, `SELECT operator FROM reviews WHERE run_id = ? AND seq = ? AND state_after = ? ORDER BY id DESC LIMIT 1`, runID, seq, stateFPPending).Scan(&pendingBy)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store review: %w", err)
-		}
-		if pendingBy == operator {
-			return errSelfApproval
+		if cur := ds[d.match]; cur == nil || cur.State != stateFPPending {
+			return nil, errConflict
+		} else if cur.Operator == s.Operator {
+			return nil, errSelfApproval
 		}
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE records SET review = ?, version = version + 1, reviewed_by = ?, reviewed_at = ? WHERE run_id = ? AND seq = ? AND version = ?`,
-		d.state, operator, nowText(now), runID, seq, version)
+	disp := &disposition{Match: d.match, PartyIndex: -1, State: d.state, Reason: d.reason, Suppress: d.suppress, Until: d.until,
+		Operator: s.Operator, Approvers: d.approvers, At: nowText(now)}
+	var m *record.Match
+	if d.match >= 0 {
+		m = &sr.Decision.Matches[d.match]
+		disp.EntityID, disp.PartyIndex, disp.PartyRole, disp.PartyName = m.EntityID, m.Party, m.Role, m.Query
+	}
+	ds[d.match] = disp
+	out := &decided{recordState: recordState(ds, len(sr.Decision.Matches))}
+	rd := reviewedDecision(sr.Decision, ds)
+	out.reviewed = rd.Decision
+	if m != nil && d.state == stateFalsePositive && d.suppress {
+		out.entry = &suppress.Entry{
+			EntityID: m.EntityID, Party: m.Query, Expires: d.until, ApprovedBy: strings.Join(d.approvers, ", "),
+			Reason: fmt.Sprintf("%s (review of run %d, record %s, %s %q ↔ %s)", d.reason, run.ID, sr.Decision.ID, m.Role, m.Query, m.EntityID),
+		}
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE records SET review = ?, reviewed_decision = ?, version = version + 1, reviewed_by = ?, reviewed_at = ? WHERE run_id = ? AND seq = ? AND version = ?`,
+		out.recordState, out.reviewed, s.Operator, nowText(now), run.ID, sr.Seq, version)
 	if err != nil {
-		return fmt.Errorf("store review: %w", err)
+		return nil, fmt.Errorf("store review: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return errConflict
+		return nil, errConflict
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO reviews (run_id, seq, action, reason, suppress, suppress_until, operator, created_at, decision_id, state_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		runID, seq, d.action, d.reason, d.suppress, d.until, operator, nowText(now), decisionID, d.state); err != nil {
-		return fmt.Errorf("store review: %w", err)
+	if err := storeDisposition(ctx, tx, run.ID, sr.Seq, disp); err != nil {
+		return nil, err
+	}
+	var supJSON []byte
+	if out.entry != nil {
+		supJSON, _ = json.Marshal(out.entry)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO reviews (run_id, seq, action, reason, suppress, suppress_until, operator, created_at, decision_id, state_after,
+		match_index, entity_id, party_role, party_name, approvers, suppression) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		run.ID, sr.Seq, d.action, d.reason, d.suppress, d.until, s.Operator, nowText(now), sr.DecisionID, d.state,
+		d.match, disp.EntityID, disp.PartyRole, disp.PartyName, strings.Join(d.approvers, "\n"), string(supJSON)); err != nil {
+		return nil, fmt.Errorf("store review: %w", err)
+	}
+	if err := a.enqueueAudit(ctx, tx, a.reviewEntry(run, sr, s.Operator, d, disp, out, &rd, now)); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store review: %w", err)
+		return nil, fmt.Errorf("store review: %w", err)
 	}
-	return nil
+	return out, nil
 }
 
-// errSelfApproval refuses a four-eyes approval by the proposer.
-var errSelfApproval = errors.New("a second operator must approve this false positive: you proposed it")
+// reviewEntry is the audit entry of a review action: the decision as the
+// review leaves it, who decided, why, on which match of which record of
+// which run, and the suppression it writes.
+func (a *App) reviewEntry(run *Run, sr *storedRow, operator string, d decision, disp *disposition, out *decided, rd *record.Decision, now time.Time) audit.Entry {
+	e := audit.NewEntry(rd, audit.Run{
+		Tool:         toolName(),
+		Lists:        audit.ListRefs(run.Lists),
+		PolicySHA256: run.PolicySHA256,
+		InputSHA256:  run.InputSHA256,
+		Operator:     operator,
+	})
+	e.Timestamp = now
+	rv := &audit.Review{Action: d.action, State: d.state, OriginalDecisionID: sr.DecisionID, Note: d.reason,
+		Run: runName(run.ID), Seq: sr.Seq, RecordState: out.recordState, ReviewedDecision: out.reviewed, Approvers: d.approvers}
+	if d.match >= 0 {
+		m := sr.Decision.Matches[d.match]
+		rv.Match = &audit.MatchRef{Index: d.match, EntityID: m.EntityID, List: m.List, PartyIndex: disp.PartyIndex, Role: m.Role, Party: m.Query, Score: m.Score}
+	}
+	if se := out.entry; se != nil {
+		rv.Suppression = &audit.Suppression{File: a.opts.IgnoreFile, EntityID: se.EntityID, Party: se.Party, Reason: se.Reason, ApprovedBy: se.ApprovedBy, Expires: se.Expires}
+	}
+	e.Review = rv
+	return e
+}
 
 // recordError re-renders the record page with an error.
 func (a *App) recordError(w http.ResponseWriter, r *http.Request, run *Run, seq int, s *session, status int, msg string) {
@@ -242,47 +340,6 @@ func (a *App) recordError(w http.ResponseWriter, r *http.Request, run *Run, seq 
 	}
 	v.Error = msg
 	a.render(w, status, "record", v)
-}
-
-// suppressionEntries are the .screenignore.yaml entries of a false
-// positive: each matched entity for its counterparty, or, for findings
-// without a match, the finding's fingerprint.
-func suppressionEntries(sr *storedRow, run *Run, d decision) []suppress.Entry {
-	note := fmt.Sprintf("%s (review of run %d, record %s)", d.reason, run.ID, sr.Decision.ID)
-	by := strings.Join(d.approvers, ", ")
-	var out []suppress.Entry
-	seen := map[string]bool{}
-	for _, rs := range sr.Decision.Reasons {
-		found := false
-		for _, ev := range rs.Evidence {
-			var k int
-			if _, err := fmt.Sscanf(ev, "matches[%d]", &k); err != nil || k < 0 || k >= len(sr.Decision.Matches) {
-				continue
-			}
-			found = true
-			m := sr.Decision.Matches[k]
-			key := m.EntityID + "\x00" + strings.ToLower(m.Query)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			out = append(out, suppress.Entry{EntityID: m.EntityID, Party: m.Query, Reason: note, ApprovedBy: by, Expires: d.until})
-		}
-		if !found && rs.Fingerprint != "" && !seen[rs.Fingerprint] {
-			seen[rs.Fingerprint] = true
-			out = append(out, suppress.Entry{Fingerprint: rs.Fingerprint, Rule: rs.Rule, Reason: note, ApprovedBy: by, Expires: d.until})
-		}
-	}
-	return out
-}
-
-// writeSuppressions appends the decision's suppressions to the ignore file.
-func (a *App) writeSuppressions(sr *storedRow, run *Run, d decision, now time.Time) (int, error) {
-	es := suppressionEntries(sr, run, d)
-	if len(es) == 0 {
-		return 0, nil
-	}
-	return len(es), appendSuppressions(&a.ignoreMu, a.opts.IgnoreFile, es)
 }
 
 // appendSuppressions adds entries to the suppressions list of a
@@ -367,43 +424,3 @@ func appendSuppressions(mu interface {
 	return nil
 }
 
-// reviewedDecision returns the decision as the review leaves it: a false
-// positive takes every finding out of the decision (marked with who and
-// why), a confirmation escalates it to block.
-func reviewedDecision(sr *storedRow, operator string, d decision, now time.Time) record.Decision {
-	rd := sr.Decision
-	rd.Reasons = append([]record.Reason(nil), sr.Decision.Reasons...)
-	switch d.state {
-	case stateFalsePositive:
-		note := fmt.Sprintf("review: false positive, decided by %s on %s: %s", strings.Join(d.approvers, " and "), now.UTC().Format("2006-01-02"), d.reason)
-		for i := range rd.Reasons {
-			if rd.Reasons[i].SuppressedBy == "" {
-				rd.Reasons[i].SuppressedBy = note
-			}
-		}
-		suppress.Recompute(&rd)
-	case stateConfirmed:
-		if rd.Decision != record.Error {
-			rd.Decision = record.Block
-		}
-	}
-	return rd
-}
-
-// auditReview appends the review action to the audit log.
-func (a *App) auditReview(run *Run, sr *storedRow, operator string, d decision, now time.Time) error {
-	if a.audit == nil {
-		return nil
-	}
-	rd := reviewedDecision(sr, operator, d, now)
-	e := audit.NewEntry(&rd, audit.Run{
-		Tool:         "screen " + engine.Version + " web",
-		Lists:        audit.ListRefs(run.Lists),
-		PolicySHA256: run.PolicySHA256,
-		InputSHA256:  run.InputSHA256,
-		Operator:     operator,
-	})
-	e.Timestamp = now
-	e.Review = &audit.Review{Action: d.action, State: d.state, OriginalDecisionID: sr.DecisionID, Note: d.reason}
-	return a.audit.Append(e)
-}

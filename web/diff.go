@@ -84,7 +84,7 @@ func (a *App) diff(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	data := map[string]any{"Run": run, "Base": "/runs/" + strconv.FormatInt(run.ID, 10), "Max": maxDiffRows}
 	if run.ParentID == 0 {
-		a.render(w, http.StatusOK, "diff", view{Title: "Changes", Op: s, Data: data})
+		a.render(w, http.StatusOK, "diff", view{Title: "Changes", Op: s, Data: data, Flash: r.URL.Query().Get("flash")})
 		return
 	}
 	parent, err := a.getRun(r.Context(), run.ParentID)
@@ -99,5 +99,5 @@ func (a *App) diff(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	data["Parent"], data["Rows"], data["Sum"] = parent, rows, sum
 	data["ParentBase"] = "/runs/" + strconv.FormatInt(parent.ID, 10)
-	a.render(w, http.StatusOK, "diff", view{Title: "Changes since run " + strconv.FormatInt(parent.ID, 10), Op: s, Data: data})
+	a.render(w, http.StatusOK, "diff", view{Title: "Changes since run " + strconv.FormatInt(parent.ID, 10), Op: s, Data: data, Flash: r.URL.Query().Get("flash")})
 }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -21,33 +22,69 @@ import (
 	"github.com/screen-compliance/screen/report"
 )
 
-// reviewInfo is the review state of one record, for exports.
+// reviewInfo is the review state of one record, for exports: the screened
+// decision (what the report's decision column says), the record's review
+// state, the decision as the review leaves it, and each match's (or the
+// whole record's) disposition. An export never shows a reviewed record as
+// clear in its decision column: the reviewers' false positives are in
+// these columns beside it.
 type reviewInfo struct {
-	Seq        int    `json:"seq"`
-	RecordID   string `json:"record_id"`
-	Row        int    `json:"row"`
-	State      string `json:"state"`
-	ReviewedBy string `json:"reviewed_by,omitempty"`
-	ReviewedAt string `json:"reviewed_at,omitempty"`
+	Seq              int           `json:"seq"`
+	RecordID         string        `json:"record_id"`
+	Row              int           `json:"row"`
+	Decision         string        `json:"decision"`
+	State            string        `json:"review"`
+	ReviewedDecision string        `json:"reviewed_decision"`
+	ReviewedBy       string        `json:"reviewed_by,omitempty"`
+	ReviewedAt       string        `json:"reviewed_at,omitempty"`
+	Matches          []matchReview `json:"dispositions,omitempty"`
+	text             string
+}
+
+// matchReview is the disposition of one match (Match ≥ 0) or of the whole
+// record (Match == -1), for exports.
+type matchReview struct {
+	Match     int      `json:"match"`
+	EntityID  string   `json:"entity_id,omitempty"`
+	Role      string   `json:"role,omitempty"`
+	Party     string   `json:"party,omitempty"`
+	State     string   `json:"state"`
+	Reason    string   `json:"reason,omitempty"`
+	Approvers []string `json:"approvers"`
+	At        string   `json:"at"`
 }
 
 // reviewRecord is one review action, for exports and the summary.
 type reviewRecord struct {
-	Seq           int    `json:"seq"`
-	RecordID      string `json:"record_id"`
-	Row           int    `json:"row"`
-	Action        string `json:"action"`
-	State         string `json:"state"`
-	Reason        string `json:"reason,omitempty"`
-	SuppressUntil string `json:"suppress_until,omitempty"`
-	Operator      string `json:"operator"`
-	At            string `json:"at"`
-	DecisionID    string `json:"decision_id"`
+	Seq           int      `json:"seq"`
+	RecordID      string   `json:"record_id"`
+	Row           int      `json:"row"`
+	Action        string   `json:"action"`
+	State         string   `json:"state"`
+	Reason        string   `json:"reason,omitempty"`
+	SuppressUntil string   `json:"suppress_until,omitempty"`
+	Operator      string   `json:"operator"`
+	At            string   `json:"at"`
+	DecisionID    string   `json:"decision_id"`
+	Match         int      `json:"match"`
+	EntityID      string   `json:"entity_id,omitempty"`
+	PartyRole     string   `json:"party_role,omitempty"`
+	PartyName     string   `json:"party_name,omitempty"`
+	Approvers     []string `json:"approvers,omitempty"`
+}
+
+// Target names what a review action judged, for people.
+func (v reviewRecord) Target() string {
+	if v.Match < 0 {
+		return "whole record"
+	}
+	return fmt.Sprintf("match %d: %s %q ↔ %s", v.Match, v.PartyRole, v.PartyName, v.EntityID)
 }
 
 // runReviews returns every review action of a run, oldest first.
 func (a *App) runReviews(ctx context.Context, id int64) ([]reviewRecord, error) {
-	rows, err := a.st.db.QueryContext(ctx, `SELECT v.seq, r.record_id, r.row, v.action, v.state_after, v.reason, v.suppress_until, v.operator, v.created_at, v.decision_id
+	rows, err := a.st.db.QueryContext(ctx, `SELECT v.seq, r.record_id, r.row, v.action, v.state_after, v.reason, v.suppress_until, v.operator, v.created_at, v.decision_id,
+		v.match_index, v.entity_id, v.party_role, v.party_name, v.approvers
 		FROM reviews v JOIN records r ON r.run_id = v.run_id AND r.seq = v.seq WHERE v.run_id = ? ORDER BY v.id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("reviews of run %d: %w", id, err)
@@ -56,35 +93,35 @@ func (a *App) runReviews(ctx context.Context, id int64) ([]reviewRecord, error) 
 	out := []reviewRecord{}
 	for rows.Next() {
 		var v reviewRecord
-		if err := rows.Scan(&v.Seq, &v.RecordID, &v.Row, &v.Action, &v.State, &v.Reason, &v.SuppressUntil, &v.Operator, &v.At, &v.DecisionID); err != nil {
+		var approvers string
+		if err := rows.Scan(&v.Seq, &v.RecordID, &v.Row, &v.Action, &v.State, &v.Reason, &v.SuppressUntil, &v.Operator, &v.At, &v.DecisionID,
+			&v.Match, &v.EntityID, &v.PartyRole, &v.PartyName, &approvers); err != nil {
 			return nil, err
 		}
+		v.Approvers = splitApprovers(approvers)
 		out = append(out, v)
 	}
 	return out, rows.Err()
 }
 
-// eachDecision calls fn with every decision of a run in input order, as
-// the reviews leave it (a false positive's findings marked as suppressed
-// by the review), a page at a time.
+// eachDecision calls fn with every decision of a run in input order, as it
+// was screened, with its review state, a page at a time.
 func (a *App) eachDecision(ctx context.Context, id int64, fn func(d *record.Decision, ri reviewInfo) error) error {
 	last := 0
 	for {
-		rows, err := a.st.db.QueryContext(ctx, `SELECT seq, record_id, row, review, reviewed_by, reviewed_at,
-			COALESCE((SELECT reason FROM reviews v WHERE v.run_id = records.run_id AND v.seq = records.seq ORDER BY v.id DESC LIMIT 1), ''),
+		rows, err := a.st.db.QueryContext(ctx, `SELECT seq, record_id, row, decision, review, reviewed_decision, reviewed_by, reviewed_at,
 			decision_json, record_json FROM records WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT 1000`, id, last)
 		if err != nil {
 			return fmt.Errorf("export run %d: %w", id, err)
 		}
 		type item struct {
 			ri     reviewInfo
-			reason string
 			dj, rj []byte
 		}
 		var items []item
 		for rows.Next() {
 			var it item
-			if err := rows.Scan(&it.ri.Seq, &it.ri.RecordID, &it.ri.Row, &it.ri.State, &it.ri.ReviewedBy, &it.ri.ReviewedAt, &it.reason, &it.dj, &it.rj); err != nil {
+			if err := rows.Scan(&it.ri.Seq, &it.ri.RecordID, &it.ri.Row, &it.ri.Decision, &it.ri.State, &it.ri.ReviewedDecision, &it.ri.ReviewedBy, &it.ri.ReviewedAt, &it.dj, &it.rj); err != nil {
 				rows.Close()
 				return fmt.Errorf("export run %d: %w", id, err)
 			}
@@ -98,6 +135,10 @@ func (a *App) eachDecision(ctx context.Context, id int64, fn func(d *record.Deci
 		if len(items) == 0 {
 			return nil
 		}
+		disps, err := runDispositions(ctx, a.st.db, id, last, items[len(items)-1].ri.Seq)
+		if err != nil {
+			return err
+		}
 		for _, it := range items {
 			var d record.Decision
 			var rec record.Record
@@ -105,9 +146,15 @@ func (a *App) eachDecision(ctx context.Context, id int64, fn func(d *record.Deci
 				return fmt.Errorf("export run %d record %d: %w", id, it.ri.Seq, err)
 			}
 			d.Record = &rec
-			if it.ri.State == stateFalsePositive {
-				sr := &storedRow{Decision: d}
-				d = reviewedDecision(sr, it.ri.ReviewedBy, decision{state: stateFalsePositive, approvers: []string{it.ri.ReviewedBy}, reason: it.reason}, parseTime(it.ri.ReviewedAt))
+			ds := disps[it.ri.Seq]
+			it.ri.text = dispositionsText(ds)
+			for _, k := range sortedTargets(ds) {
+				x := ds[k]
+				it.ri.Matches = append(it.ri.Matches, matchReview{Match: x.Match, EntityID: x.EntityID, Role: x.PartyRole, Party: x.PartyName,
+					State: x.State, Reason: x.Reason, Approvers: x.Approvers, At: x.At})
+			}
+			if it.ri.ReviewedDecision == "" {
+				it.ri.ReviewedDecision = it.ri.Decision
 			}
 			if err := fn(&d, it.ri); err != nil {
 				return err
@@ -117,23 +164,58 @@ func (a *App) eachDecision(ctx context.Context, id int64, fn func(d *record.Deci
 	}
 }
 
-// runInfo describes a run for the report writers.
+// sortedTargets returns the targets of ds in order, the record first.
+func sortedTargets(ds dispositions) []int {
+	out := make([]int, 0, len(ds))
+	for k := range ds {
+		out = append(out, k)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// runInfo describes a run for the report writers. Rules and lists left out
+// of the run are flags, with the admin who chose them.
 func runInfo(run *Run) report.RunInfo {
 	var flags []string
+	by := ""
+	if run.Options.SetBy != "" {
+		by = " (chosen by admin " + run.Options.SetBy + ")"
+	}
 	for _, l := range run.Options.Lists {
-		flags = append(flags, "--list-name="+l)
+		flags = append(flags, "--list-name="+l+by)
 	}
 	for _, r := range run.Options.DisabledRules {
-		flags = append(flags, "--disable-rule="+r)
+		flags = append(flags, "--disable-rule="+r+by)
 	}
 	if run.Options.ApplySuppressions {
 		flags = append(flags, "--ignore-file")
 	}
 	return report.RunInfo{
-		SchemaVersion: "1", RunID: fmt.Sprintf("web-run-%d", run.ID), CreatedAt: run.CreatedAt,
+		SchemaVersion: "1", RunID: runName(run.ID), CreatedAt: run.CreatedAt,
 		Tool: "screen " + engine.Version, Lists: run.Lists, PolicySHA256: run.PolicySHA256,
 		Inputs: []string{run.FileName}, Flags: flags,
 	}
+}
+
+// leftOut describes the rules and lists a run leaves out, for exports: ""
+// when it leaves nothing out.
+func leftOut(run *Run) string {
+	var parts []string
+	if len(run.Options.DisabledRules) > 0 {
+		parts = append(parts, "rules left out: "+strings.Join(run.Options.DisabledRules, ", "))
+	}
+	if len(run.Options.Lists) > 0 {
+		parts = append(parts, "only lists: "+strings.Join(run.Options.Lists, ", "))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	s := strings.Join(parts, "; ")
+	if run.Options.SetBy != "" {
+		s += " (by admin " + run.Options.SetBy + ")"
+	}
+	return s
 }
 
 // export writes a run's results with the review decisions as XLSX, CSV or
@@ -192,14 +274,22 @@ func (a *App) export(w http.ResponseWriter, r *http.Request, s *session) {
 	io.Copy(w, tmp)
 }
 
-// exportXLSX writes the report's workbook plus a Reviews sheet.
+// exportXLSX writes the report's workbook (its decision column is the
+// screened decision) plus a "Review" sheet (per record: review state,
+// decision after review, each match's disposition) and a "Reviews" sheet
+// (every review action).
 func (a *App) exportXLSX(ctx context.Context, run *Run, w io.Writer) error {
 	var buf bytes.Buffer
 	rw, err := report.New(report.FormatXLSX, &buf, runInfo(run), report.Options{ShowSuppressed: true})
 	if err != nil {
 		return err
 	}
-	if err := a.eachDecision(ctx, run.ID, func(d *record.Decision, _ reviewInfo) error { return rw.Write(d) }); err != nil {
+	var states [][]any
+	err = a.eachDecision(ctx, run.ID, func(d *record.Decision, ri reviewInfo) error {
+		states = append(states, []any{ri.RecordID, ri.Row, ri.Decision, ri.State, ri.ReviewedDecision, safeCell(ri.text), safeCell(ri.ReviewedBy), ri.ReviewedAt})
+		return rw.Write(d)
+	})
+	if err != nil {
 		return err
 	}
 	if err := rw.Close(); err != nil {
@@ -210,23 +300,38 @@ func (a *App) exportXLSX(ctx context.Context, run *Run, w io.Writer) error {
 		return fmt.Errorf("export run %d: reopen workbook: %w", run.ID, err)
 	}
 	defer f.Close()
-	const sheet = "Reviews"
-	if _, err := f.NewSheet(sheet); err != nil {
-		return fmt.Errorf("export run %d: %w", run.ID, err)
-	}
 	revs, err := a.runReviews(ctx, run.ID)
 	if err != nil {
 		return err
 	}
-	header := []any{"record_id", "row", "action", "state", "reason", "suppress_until", "operator", "at", "decision_id"}
-	if err := f.SetSheetRow(sheet, "A1", &header); err != nil {
-		return fmt.Errorf("export run %d: %w", run.ID, err)
+	var actions [][]any
+	for _, v := range revs {
+		actions = append(actions, []any{v.RecordID, v.Row, v.Action, v.State, safeCell(v.Reason), v.SuppressUntil, safeCell(v.Operator), v.At, v.DecisionID,
+			v.Match, v.EntityID, v.PartyRole, safeCell(v.PartyName), safeCell(strings.Join(v.Approvers, ", "))})
 	}
-	for i, v := range revs {
-		row := []any{v.RecordID, v.Row, v.Action, v.State, v.Reason, v.SuppressUntil, v.Operator, v.At, v.DecisionID}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
+	if lo := leftOut(run); lo != "" {
+		states = append([][]any{{"(run)", "", "", "", "", safeCell(lo), "", ""}}, states...)
+	}
+	for _, sh := range []struct {
+		name   string
+		header []any
+		rows   [][]any
+	}{
+		{"Review", []any{"record_id", "row", "decision", "review", "reviewed_decision", "dispositions", "reviewed_by", "reviewed_at"}, states},
+		{"Reviews", []any{"record_id", "row", "action", "state", "reason", "suppress_until", "operator", "at", "decision_id",
+			"match", "entity_id", "party_role", "party_name", "approvers"}, actions},
+	} {
+		if _, err := f.NewSheet(sh.name); err != nil {
 			return fmt.Errorf("export run %d: %w", run.ID, err)
+		}
+		if err := f.SetSheetRow(sh.name, "A1", &sh.header); err != nil {
+			return fmt.Errorf("export run %d: %w", run.ID, err)
+		}
+		for i, row := range sh.rows {
+			cell, _ := excelize.CoordinatesToCellName(1, i+2)
+			if err := f.SetSheetRow(sh.name, cell, &row); err != nil {
+				return fmt.Errorf("export run %d: %w", run.ID, err)
+			}
 		}
 	}
 	if err := f.Write(w); err != nil {
@@ -235,7 +340,11 @@ func (a *App) exportXLSX(ctx context.Context, run *Run, w io.Writer) error {
 	return nil
 }
 
-// exportCSV writes the report's CSV with review columns appended.
+// csvReviewColumns are the columns the CSV export appends to the report's.
+var csvReviewColumns = []string{"review", "reviewed_decision", "dispositions", "reviewed_by", "reviewed_at", "run_left_out"}
+
+// exportCSV writes the report's CSV (its decision column is the screened
+// decision) with the review columns appended.
 func (a *App) exportCSV(ctx context.Context, run *Run, w io.Writer) error {
 	pr, pw := io.Pipe()
 	infos := make(chan reviewInfo, 1024)
@@ -269,6 +378,7 @@ func (a *App) exportCSV(ctx context.Context, run *Run, w io.Writer) error {
 	cr.FieldsPerRecord = -1
 	cw := csv.NewWriter(w)
 	header := true
+	lo := safeCell(leftOut(run))
 	for {
 		row, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -278,14 +388,14 @@ func (a *App) exportCSV(ctx context.Context, run *Run, w io.Writer) error {
 			return fmt.Errorf("export run %d: %w", run.ID, err)
 		}
 		if header {
-			row = append(row, "review", "reviewed_by", "reviewed_at")
+			row = append(row, csvReviewColumns...)
 			header = false
 		} else {
 			ri, ok := <-infos
 			if !ok {
 				return fmt.Errorf("export run %d: more CSV rows than records", run.ID)
 			}
-			row = append(row, ri.State, safeCell(ri.ReviewedBy), ri.ReviewedAt)
+			row = append(row, ri.State, ri.ReviewedDecision, safeCell(ri.text), safeCell(ri.ReviewedBy), ri.ReviewedAt, lo)
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -303,15 +413,25 @@ func safeCell(s string) string {
 	return s
 }
 
-// exportJSON writes the report's JSON envelope with a "reviews" member
-// added: every review action of the run.
+// exportJSON writes the report's JSON envelope (its results are the
+// screened decisions) with members added: "run_options" (lists and rules
+// left out, and by whom), "review_states" (per reviewed record: review
+// state, decision after review, dispositions) and "reviews" (every review
+// action of the run).
 func (a *App) exportJSON(ctx context.Context, run *Run, w io.Writer) error {
 	var buf bytes.Buffer
 	rw, err := report.New(report.FormatJSON, &buf, runInfo(run), report.Options{ShowSuppressed: true})
 	if err != nil {
 		return err
 	}
-	if err := a.eachDecision(ctx, run.ID, func(d *record.Decision, _ reviewInfo) error { return rw.Write(d) }); err != nil {
+	states := []reviewInfo{}
+	err = a.eachDecision(ctx, run.ID, func(d *record.Decision, ri reviewInfo) error {
+		if ri.State != stateOpen || len(ri.Matches) > 0 {
+			states = append(states, ri)
+		}
+		return rw.Write(d)
+	})
+	if err != nil {
 		return err
 	}
 	if err := rw.Close(); err != nil {
@@ -325,14 +445,24 @@ func (a *App) exportJSON(ctx context.Context, run *Run, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rb, err := json.MarshalIndent(revs, "  ", "  ")
-	if err != nil {
-		return err
-	}
+	opts := run.Options
+	members := []struct {
+		name string
+		v    any
+	}{{"run_options", opts}, {"review_states", states}, {"reviews", revs}}
 	if _, err := w.Write(env[:len(env)-1]); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, ",\n  \"reviews\": %s\n}\n", rb)
+	for _, m := range members {
+		b, err := json.MarshalIndent(m.v, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(w, ",\n  %q: %s", m.name, b); err != nil {
+			return err
+		}
+	}
+	_, err = io.WriteString(w, "\n}\n")
 	return err
 }
 

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/screen-compliance/screen/audit"
 )
 
 // contentSecurityPolicy allows only the workspace's own script, styles and
@@ -239,18 +241,38 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	}
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	next := safeNext(r.PostFormValue("next"))
-	role, ok := "", validOperator(name)
-	if ok {
-		role, ok = a.authenticate(name, r.PostFormValue("password"))
-	}
-	if !ok {
+	addr := clientAddr(r)
+	userKey, addrKey := "user:"+strings.ToLower(name), "addr:"+addr
+	retry := func(status int, msg string) {
 		tok := randomToken(24)
 		a.setCookie(w, r, loginCookie, tok, 15*time.Minute)
-		a.render(w, http.StatusUnauthorized, "login", view{Title: "Sign in", Error: "Unknown name or wrong password.",
+		a.render(w, status, "login", view{Title: "Sign in", Error: msg,
 			Data: map[string]any{"CSRF": tok, "Next": next, "Token": a.opts.Token != "", "Name": name}})
+	}
+	// While a name or an address waits after failed sign-ins, attempts are
+	// refused without looking at the password.
+	if wait, locked := a.throttle.wait(userKey, addrKey); wait > 0 {
+		a.signIn.failures.WithLabelValues("throttled").Inc()
+		secs := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		msg := fmt.Sprintf("Too many failed sign-ins for this name or from this address. Try again in %d seconds.", secs)
+		if locked {
+			msg = fmt.Sprintf("Sign-in is locked for this name or from this address after repeated failures. Try again in %d minutes, or ask an admin.", (secs+59)/60)
+		}
+		retry(http.StatusTooManyRequests, msg)
 		return
 	}
-	id, err := a.newSession(r.Context(), name, role)
+	role, verified, ok := "", false, validOperator(name)
+	if ok {
+		role, verified, ok = a.authenticate(name, r.PostFormValue("password"))
+	}
+	if !ok {
+		a.failedSignIn(r, name, userKey, addrKey, addr)
+		retry(http.StatusUnauthorized, "Unknown name or wrong password.")
+		return
+	}
+	a.throttle.success(userKey)
+	id, err := a.newSession(r.Context(), name, role, verified)
 	if err != nil {
 		a.internal(w, r, nil, err)
 		return
@@ -258,6 +280,38 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	a.setCookie(w, r, loginCookie, "", -1)
 	a.setCookie(w, r, sessionCookie, id, a.opts.SessionTTL)
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// failedSignIn counts a failed sign-in for the name and the address, logs
+// and audits it, and audits a lockout it starts.
+func (a *App) failedSignIn(r *http.Request, name, userKey, addrKey, addr string) {
+	a.signIn.failures.WithLabelValues("bad_credentials").Inc()
+	subject := name
+	if !validOperator(subject) {
+		subject = "(not a valid operator name)"
+	}
+	a.opts.Logger.Warn("failed sign-in", "name", subject, "address", addr)
+	ctx := context.WithoutCancel(r.Context())
+	if err := a.auditEvent(ctx, "", audit.Event{Kind: audit.EventSignInFailed, Subject: subject, Address: addr}); err != nil {
+		a.opts.Logger.Error("audit failed sign-in", "err", err)
+	}
+	for _, k := range []struct {
+		key, scope, who string
+		p               ThrottlePolicy
+	}{{userKey, "user", "name " + subject, *a.opts.UserThrottle}, {addrKey, "address", "address " + addr, *a.opts.AddrThrottle}} {
+		until := a.throttle.fail(k.key, k.p)
+		if until.IsZero() {
+			continue
+		}
+		a.signIn.lockouts.WithLabelValues(k.scope).Inc()
+		a.opts.Logger.Warn("sign-in lockout", "scope", k.scope, "name", subject, "address", addr, "until", until.UTC().Format(time.RFC3339))
+		u := until.UTC()
+		ev := audit.Event{Kind: audit.EventSignInLockout, Subject: subject, Address: addr, Until: &u,
+			Detail: fmt.Sprintf("sign-in for %s locked for %s after %d failed sign-ins", k.who, k.p.LockFor, k.p.LockAfter)}
+		if err := a.auditEvent(ctx, "", ev); err != nil {
+			a.opts.Logger.Error("audit sign-in lockout", "err", err)
+		}
+	}
 }
 
 // logout ends the session.

@@ -14,19 +14,21 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/screen-compliance/screen/audit"
 	"github.com/screen-compliance/screen/engine"
 )
 
 // testPassword is the password of every test user.
 const testPassword = "correct horse battery"
 
-// testUsers returns alice and bob (reviewers) and vera (viewer), hashed at
-// the lowest cost so that tests stay fast.
+// testUsers returns alice and bob (reviewers), vera (viewer) and adam
+// (admin), hashed at the lowest cost so that tests stay fast.
 func testUsers(t testing.TB) []User {
 	t.Helper()
 	h, err := bcrypt.GenerateFromPassword([]byte(testPassword), bcrypt.MinCost)
@@ -37,6 +39,7 @@ func testUsers(t testing.TB) []User {
 		{Name: "alice", PasswordBcrypt: string(h), Role: RoleReviewer},
 		{Name: "bob", PasswordBcrypt: string(h), Role: RoleReviewer},
 		{Name: "vera", PasswordBcrypt: string(h), Role: RoleViewer},
+		{Name: "adam", PasswordBcrypt: string(h), Role: RoleAdmin},
 	}
 }
 
@@ -186,10 +189,88 @@ func (c *client) waitRun(path string) string {
 	return ""
 }
 
+// matchFormRE finds the match forms of a record page: match index and
+// entity id.
+var matchFormRE = regexp.MustCompile(`name="match" value="(\d+)"><input type="hidden" name="entity" value="([^"]+)"`)
+
+// matchOf returns the index of the match of entity on a record page.
+func matchOf(t testing.TB, page, entity string) string {
+	t.Helper()
+	for _, m := range matchFormRE.FindAllStringSubmatch(page, -1) {
+		if m[2] == entity {
+			return m[1]
+		}
+	}
+	t.Fatalf("no match form for %s on the page:\n%s", entity, page)
+	return ""
+}
+
+// versionRE finds the record version of a record page's forms.
+var versionRE = regexp.MustCompile(`name="version" value="(\d+)"`)
+
+// decideMatch posts a decision on the match of entity on record path
+// (".../records/N"), reading the page first for the version and match.
+func (c *client) decideMatch(path, entity, action, reason string, extra url.Values) (int, string) {
+	c.t.Helper()
+	_, page := c.get(path)
+	v := versionRE.FindStringSubmatch(page)
+	if v == nil {
+		c.t.Fatalf("no decide form on %s:\n%s", path, page)
+	}
+	form := url.Values{"action": {action}, "reason": {reason}, "version": {v[1]}, "match": {matchOf(c.t, page, entity)}, "entity": {entity}}
+	for k, vs := range extra {
+		form[k] = vs
+	}
+	return c.post(path+"/decide", form)
+}
+
+// auditEntries reads the audit log of app.
+func auditEntries(t testing.TB, app *App) []audit.Entry {
+	t.Helper()
+	f, err := os.Open(app.opts.AuditLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []audit.Entry
+	if err := audit.Read(f, func(e audit.Entry) error { out = append(out, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// fakeClock is a settable clock for tests.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
 // repoFile reads a file relative to the repository root.
 func repoFile(t testing.TB, rel string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// testdataFile reads a fixture of this package.
+func testdataFile(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}

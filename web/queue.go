@@ -21,9 +21,12 @@ const (
 	// stateFPPending is a false positive on a block awaiting a second
 	// operator (four-eyes).
 	stateFPPending = "fp_pending"
+	// statePartial is a record some of whose matches are judged false
+	// positives, not all (a record state only).
+	statePartial = "partial"
 )
 
-var reviewStates = []string{stateOpen, stateConfirmed, stateFalsePositive, stateNeedsInfo, stateFPPending}
+var reviewStates = []string{stateOpen, stateConfirmed, stateFalsePositive, statePartial, stateNeedsInfo, stateFPPending}
 
 // stateLabel names a review state for people.
 func stateLabel(s string) string {
@@ -34,6 +37,8 @@ func stateLabel(s string) string {
 		return "confirmed (escalated)"
 	case stateFalsePositive:
 		return "false positive"
+	case statePartial:
+		return "partly reviewed: some matches false positives"
 	case stateNeedsInfo:
 		return "needs information"
 	case stateFPPending:
@@ -168,10 +173,13 @@ func (a *App) counts(ctx context.Context, id int64, f filter) (Counts, error) {
 
 // queueRow is one line of the queue.
 type queueRow struct {
-	Seq        int
-	RecordID   string
-	Row        int
-	Decision   string
+	Seq      int
+	RecordID string
+	Row      int
+	Decision string
+	// Reviewed is the decision once the reviewers' false positives are
+	// taken out and confirmations escalated.
+	Reviewed   string
 	Review     string
 	Parties    string
 	TopName    string
@@ -190,7 +198,7 @@ func (a *App) queuePage(ctx context.Context, id int64, f filter, offset, limit i
 		args = append(args, f.Decision)
 	}
 	args = append(args, limit, offset)
-	rows, err := a.st.db.QueryContext(ctx, `SELECT seq, record_id, row, decision, review, parties, top_name, top_score, rules, reviewed_by
+	rows, err := a.st.db.QueryContext(ctx, `SELECT seq, record_id, row, decision, reviewed_decision, review, parties, top_name, top_score, rules, reviewed_by
 		FROM records WHERE `+where+` ORDER BY seq LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("queue of run %d: %w", id, err)
@@ -200,7 +208,7 @@ func (a *App) queuePage(ctx context.Context, id int64, f filter, offset, limit i
 	for rows.Next() {
 		var q queueRow
 		var rules string
-		if err := rows.Scan(&q.Seq, &q.RecordID, &q.Row, &q.Decision, &q.Review, &q.Parties, &q.TopName, &q.TopScore, &rules, &q.ReviewedBy); err != nil {
+		if err := rows.Scan(&q.Seq, &q.RecordID, &q.Row, &q.Decision, &q.Reviewed, &q.Review, &q.Parties, &q.TopName, &q.TopScore, &rules, &q.ReviewedBy); err != nil {
 			return nil, fmt.Errorf("queue of run %d: %w", id, err)
 		}
 		q.Rules = strings.Fields(rules)

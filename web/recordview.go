@@ -60,12 +60,24 @@ type reviewEntry struct {
 	CreatedAt     string
 	DecisionID    string
 	StateAfter    string
+	Match         int
+	EntityID      string
+	PartyRole     string
+	PartyName     string
+}
+
+// Target names what the action judged, for people.
+func (e reviewEntry) Target() string {
+	if e.Match < 0 {
+		return "whole record"
+	}
+	return fmt.Sprintf("match %d: %s %q ↔ %s", e.Match, e.PartyRole, e.PartyName, e.EntityID)
 }
 
 // reviewsOf returns a record's review history, oldest first.
 func (a *App) reviewsOf(ctx context.Context, id int64, seq int) ([]reviewEntry, error) {
-	rows, err := a.st.db.QueryContext(ctx, `SELECT id, action, reason, suppress, suppress_until, operator, created_at, decision_id, state_after
-		FROM reviews WHERE run_id = ? AND seq = ? ORDER BY id`, id, seq)
+	rows, err := a.st.db.QueryContext(ctx, `SELECT id, action, reason, suppress, suppress_until, operator, created_at, decision_id, state_after,
+		match_index, entity_id, party_role, party_name FROM reviews WHERE run_id = ? AND seq = ? ORDER BY id`, id, seq)
 	if err != nil {
 		return nil, fmt.Errorf("reviews of run %d record %d: %w", id, seq, err)
 	}
@@ -73,12 +85,23 @@ func (a *App) reviewsOf(ctx context.Context, id int64, seq int) ([]reviewEntry, 
 	var out []reviewEntry
 	for rows.Next() {
 		var e reviewEntry
-		if err := rows.Scan(&e.ID, &e.Action, &e.Reason, &e.Suppress, &e.SuppressUntil, &e.Operator, &e.CreatedAt, &e.DecisionID, &e.StateAfter); err != nil {
+		if err := rows.Scan(&e.ID, &e.Action, &e.Reason, &e.Suppress, &e.SuppressUntil, &e.Operator, &e.CreatedAt, &e.DecisionID, &e.StateAfter,
+			&e.Match, &e.EntityID, &e.PartyRole, &e.PartyName); err != nil {
 			return nil, err
 		}
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// anyCurrent says whether a match is marked current.
+func anyCurrent(mvs []matchView) bool {
+	for _, mv := range mvs {
+		if mv.Current {
+			return true
+		}
+	}
+	return false
 }
 
 // runEntity reads a listed entity as it was when the run screened.
@@ -242,6 +265,17 @@ type matchView struct {
 	Aliases    []aliasView
 	ListVer    string
 	Nationals  []string
+	// Disp is the match's review decision, or nil.
+	Disp *disposition
+	// Current marks the match the keyboard shortcuts act on: the first one
+	// not decided yet.
+	Current bool
+	// CanApprove: the signed-in operator may approve the false positive
+	// proposed on this match (four-eyes).
+	CanApprove bool
+	// SuppressText says exactly what a false positive with "suppress"
+	// writes to the suppression file.
+	SuppressText string
 }
 
 type aliasView struct {
@@ -290,6 +324,10 @@ func (a *App) recordView(r *http.Request, run *Run, seq int, s *session) (view, 
 	if err != nil {
 		return view{}, 0, err
 	}
+	ds, err := loadDispositions(ctx, a.st.db, run.ID, seq)
+	if err != nil {
+		return view{}, 0, err
+	}
 	listVer := map[string]string{}
 	for _, m := range run.Lists {
 		listVer[m.Name] = m.Version
@@ -305,6 +343,9 @@ func (a *App) recordView(r *http.Request, run *Run, seq int, s *session) (view, 
 		if m.Party >= 0 && m.Party < len(sr.Record.Parties) {
 			mv.Party = sr.Record.Parties[m.Party]
 		}
+		mv.Disp = ds[i]
+		mv.CanApprove = mv.Disp != nil && mv.Disp.State == stateFPPending && mv.Disp.Operator != s.Operator && s.CanWrite() && s.Verified
+		mv.SuppressText = fmt.Sprintf("Suppress list entry %s (%s) for the %s named %q in later screenings, until", m.EntityID, m.Name, m.Role, m.Query)
 		qt, lt := map[string]float64{}, map[string]float64{}
 		for _, p := range mv.Pairs {
 			qt[p.Query] = max(qt[p.Query], p.Sim)
@@ -359,21 +400,21 @@ func (a *App) recordView(r *http.Request, run *Run, seq int, s *session) (view, 
 		}
 		return base + "/records/" + strconv.Itoa(n) + "?" + ctxQ.Encode()
 	}
-	var pendingBy string
-	if sr.Review == stateFPPending {
-		for i := len(history) - 1; i >= 0; i-- {
-			if history[i].StateAfter == stateFPPending {
-				pendingBy = history[i].Operator
-				break
-			}
+	for i := range mvs {
+		if mvs[i].Disp == nil || mvs[i].Disp.State == stateNeedsInfo {
+			mvs[i].Current = true
+			break
 		}
 	}
+	if len(mvs) > 0 && !anyCurrent(mvs) {
+		mvs[0].Current = true
+	}
 	data := map[string]any{
-		"Run": run, "Rec": sr, "Matches": mvs, "History": history, "Base": base,
+		"Run": run, "Rec": sr, "Matches": mvs, "History": history, "Base": base, "RecordDisp": ds[recordTarget],
 		"Prev": link(prev), "Next": link(next), "Back": base + "?" + ctxQ.Encode(), "Ctx": ctxQ.Encode(),
-		"CanWrite": s.CanWrite(), "FourEyes": a.opts.FourEyes, "PendingBy": pendingBy,
-		"CanApprove": sr.Review == stateFPPending && pendingBy != s.Operator && s.CanWrite(),
-		"Suppress":   a.opts.IgnoreFile != "", "Today": a.opts.Clock().Format("2006-01-02"),
+		"CanWrite": s.CanWrite(), "FourEyes": a.opts.FourEyes && sr.Decision.Decision == record.Block,
+		"Suppress": a.opts.IgnoreFile != "", "Today": a.opts.Clock().Format("2006-01-02"),
+		"Reviewed": reviewedDecision(sr.Decision, ds),
 	}
 	return view{Title: "Record " + sr.Decision.ID, Op: s, Data: data, Flash: r.URL.Query().Get("flash")}, http.StatusOK, nil
 }

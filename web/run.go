@@ -37,6 +37,9 @@ type RunOptions struct {
 	Lists []string `json:"lists,omitempty"`
 	// DisabledRules are rule ids whose findings do not count in this run.
 	DisabledRules []string `json:"disabled_rules,omitempty"`
+	// SetBy is the admin who narrowed the lists or left rules out (only
+	// an admin may); it is audited and shown on the run and its exports.
+	SetBy string `json:"set_by,omitempty"`
 	// ApplySuppressions applies the workspace's suppression file.
 	ApplySuppressions bool `json:"apply_suppressions,omitempty"`
 }
@@ -68,9 +71,22 @@ type Run struct {
 	Engine       string
 	Facets       Facets
 	FinishedAt   time.Time
+	// Upload is the base name of the uploaded file kept for re-screening
+	// (in <Dir>/uploads), or "".
+	Upload string
 	// Counts is filled by the pages that show it.
 	Counts Counts
 }
+
+// Narrowed says whether the run leaves rules or lists out.
+func (o RunOptions) Narrowed() bool { return len(o.Lists) > 0 || len(o.DisabledRules) > 0 }
+
+// Failed says whether the run stopped before it finished.
+func (r *Run) Failed() bool { return r.Status == statusFailed }
+
+// CanRescreen says whether the run can be screened again: a finished run
+// from its stored records, a failed one from its kept upload.
+func (r *Run) CanRescreen() bool { return r.Done() || (r.Failed() && r.Upload != "") }
 
 // Done says whether the run finished screening.
 func (r *Run) Done() bool { return r.Status == statusDone }
@@ -78,13 +94,13 @@ func (r *Run) Done() bool { return r.Status == statusDone }
 // Running says whether the run is still screening.
 func (r *Run) Running() bool { return r.Status == statusRunning }
 
-const runColumns = `id, name, file_name, input_sha256, created_at, created_by, COALESCE(parent_id, 0), status, progress, screened, error, options, lists, policy_sha256, engine, facets, finished_at`
+const runColumns = `id, name, file_name, input_sha256, created_at, created_by, COALESCE(parent_id, 0), status, progress, screened, error, options, lists, policy_sha256, engine, facets, finished_at, upload_path`
 
 func scanRun(sc interface{ Scan(...any) error }) (*Run, error) {
 	var r Run
 	var created, finished, opts, ls, facets string
 	if err := sc.Scan(&r.ID, &r.Name, &r.FileName, &r.InputSHA256, &created, &r.CreatedBy, &r.ParentID, &r.Status, &r.Progress,
-		&r.Screened, &r.Error, &opts, &ls, &r.PolicySHA256, &r.Engine, &facets, &finished); err != nil {
+		&r.Screened, &r.Error, &opts, &ls, &r.PolicySHA256, &r.Engine, &facets, &finished, &r.Upload); err != nil {
 		return nil, err
 	}
 	r.CreatedAt, r.FinishedAt = parseTime(created), parseTime(finished)
@@ -132,26 +148,72 @@ func (a *App) listRuns(ctx context.Context, limit int) ([]*Run, error) {
 	return out, nil
 }
 
-// createRun inserts a run in status running.
-func (a *App) createRun(ctx context.Context, name, file, sha, operator string, parent int64, o RunOptions) (int64, error) {
-	ob, _ := json.Marshal(o)
+// newRun is a run to create.
+type newRun struct {
+	name, file, sha, operator string
+	parent                    int64
+	opts                      RunOptions
+	// upload is the base name of the stored upload the run screens, or
+	// "" when it screens the parent's stored records; takeUpload moves
+	// the parent's kept upload to the new run.
+	upload     string
+	takeUpload bool
+}
+
+// createRun inserts a run in status running. A run that narrows the lists
+// or leaves rules out is audited in the same transaction.
+func (a *App) createRun(ctx context.Context, nr newRun) (int64, error) {
+	ob, _ := json.Marshal(nr.opts)
 	var p any
-	if parent > 0 {
-		p = parent
+	if nr.parent > 0 {
+		p = nr.parent
 	}
-	res, err := a.st.db.ExecContext(ctx, `INSERT INTO runs (name, file_name, input_sha256, created_at, created_by, parent_id, status, options) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		name, file, sha, nowText(a.opts.Clock()), operator, p, statusRunning, string(ob))
+	var id int64
+	err := a.audited(ctx, func(tx querier) ([]audit.Entry, error) {
+		res, err := tx.ExecContext(ctx, `INSERT INTO runs (name, file_name, input_sha256, created_at, created_by, parent_id, status, options, upload_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			nr.name, nr.file, nr.sha, nowText(a.opts.Clock()), nr.operator, p, statusRunning, string(ob), nr.upload)
+		if err != nil {
+			return nil, err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return nil, err
+		}
+		if nr.takeUpload {
+			if _, err := tx.ExecContext(ctx, `UPDATE runs SET upload_path = '' WHERE id = ?`, nr.parent); err != nil {
+				return nil, err
+			}
+		}
+		if !nr.opts.Narrowed() {
+			return nil, nil
+		}
+		detail := fmt.Sprintf("run %d (%s, input sha256 %s) started by %s", id, nr.file, nr.sha, nr.operator)
+		if len(nr.opts.DisabledRules) > 0 {
+			detail += "; findings of these rules do not count: " + strings.Join(nr.opts.DisabledRules, ", ")
+		}
+		if len(nr.opts.Lists) > 0 {
+			detail += "; only matches on these lists count: " + strings.Join(nr.opts.Lists, ", ")
+		}
+		return []audit.Entry{{Tool: toolName(), Operator: nr.operator, Event: &audit.Event{
+			Kind: audit.EventRunOptions, Run: runName(id), Subject: nr.file, Rules: nr.opts.DisabledRules, Lists: nr.opts.Lists, Detail: detail,
+		}}}, nil
+	})
 	if err != nil {
 		return 0, fmt.Errorf("create run: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
+
+// runName names a run in audit entries and reports.
+func runName(id int64) string { return fmt.Sprintf("web-run-%d", id) }
 
 // source feeds a run: next record and progress between 0 and 1.
 type source struct {
 	next     engine.Next
 	progress func() float64
 	close    func()
+	// upload is the base name of the upload the run reads, deleted when
+	// the run finishes and kept when it fails.
+	upload string
 }
 
 // startRun screens src into run id in the background.
@@ -164,18 +226,18 @@ func (a *App) startRun(id int64, src source, o RunOptions) {
 	go func() {
 		defer a.wg.Done()
 		defer cancel()
-		defer src.close()
 		defer func() {
 			a.runsMu.Lock()
 			delete(a.running, id)
 			a.runsMu.Unlock()
 		}()
 		err := a.screenRun(ctx, id, src, o)
+		src.close()
 		status, msg := statusDone, ""
 		if err != nil {
 			status, msg = statusFailed, err.Error()
 			if errors.Is(err, context.Canceled) {
-				msg = "interrupted: the server stopped while this run was screened; re-screen it"
+				msg = interruptedMsg
 			}
 			a.opts.Logger.Warn("run failed", "run", id, "err", err)
 		}
@@ -185,6 +247,12 @@ func (a *App) startRun(id int64, src source, o RunOptions) {
 		if _, err := a.st.db.ExecContext(uctx, `UPDATE runs SET status = ?, error = ?, finished_at = ?, progress = CASE WHEN ? = 'done' THEN 1 ELSE progress END WHERE id = ?`,
 			status, msg, nowText(a.opts.Clock()), status, id); err != nil {
 			a.opts.Logger.Error("finish run", "run", id, "err", err)
+			return
+		}
+		if status == statusDone && src.upload != "" {
+			if err := a.dropUpload(uctx, id, src.upload); err != nil {
+				a.opts.Logger.Error("finish run", "run", id, "err", err)
+			}
 		}
 	}()
 }
@@ -410,15 +478,15 @@ func (a *App) insertRecords(ctx context.Context, runID int64, batch []storedReco
 		return fmt.Errorf("run %d: store records: %w", runID, err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO records (run_id, seq, record_id, row, decision, decision_id, parties, top_name, top_score,
-		rules, lists, roles, countries, entities, search, decision_json, record_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO records (run_id, seq, record_id, row, decision, reviewed_decision, decision_id, parties, top_name, top_score,
+		rules, lists, roles, countries, entities, search, decision_json, record_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("run %d: store records: %w", runID, err)
 	}
 	defer stmt.Close()
 	for i := range batch {
 		sr := &batch[i]
-		if _, err := stmt.ExecContext(ctx, runID, sr.seq, sr.recordID, sr.row, sr.decision, sr.decisionID, sr.parties, sr.topName, sr.topScore,
+		if _, err := stmt.ExecContext(ctx, runID, sr.seq, sr.recordID, sr.row, sr.decision, sr.decision, sr.decisionID, sr.parties, sr.topName, sr.topScore,
 			spaced(sr.rules), spaced(sr.lists), spaced(sr.roles), spaced(sr.countries), spaced(sr.ents), sr.search, sr.decisionJSON, sr.recordJSON); err != nil {
 			return fmt.Errorf("run %d: store record %d: %w", runID, sr.seq, err)
 		}

@@ -97,6 +97,50 @@ var migrations = []string{
 		state_after TEXT NOT NULL
 	);
 	CREATE INDEX reviews_record ON reviews (run_id, seq, id);`,
+	// 2: per-match review decisions (dispositions), the decision as the
+	// review leaves it, verified sessions, the audit outbox and the upload
+	// kept for re-screening a failed run. Record-level false positives of
+	// version 1 stop clearing anything: reviewed_decision starts as the
+	// screened decision.
+	`ALTER TABLE sessions ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE records ADD COLUMN reviewed_decision TEXT NOT NULL DEFAULT '';
+	UPDATE records SET reviewed_decision = decision;
+	ALTER TABLE reviews ADD COLUMN match_index INTEGER NOT NULL DEFAULT -1;
+	ALTER TABLE reviews ADD COLUMN entity_id TEXT NOT NULL DEFAULT '';
+	ALTER TABLE reviews ADD COLUMN party_role TEXT NOT NULL DEFAULT '';
+	ALTER TABLE reviews ADD COLUMN party_name TEXT NOT NULL DEFAULT '';
+	ALTER TABLE reviews ADD COLUMN approvers TEXT NOT NULL DEFAULT '';
+	ALTER TABLE reviews ADD COLUMN suppression TEXT NOT NULL DEFAULT '';
+	CREATE TABLE dispositions (
+		run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+		seq INTEGER NOT NULL,
+		match_index INTEGER NOT NULL,
+		entity_id TEXT NOT NULL DEFAULT '',
+		party_index INTEGER NOT NULL DEFAULT -1,
+		party_role TEXT NOT NULL DEFAULT '',
+		party_name TEXT NOT NULL DEFAULT '',
+		state TEXT NOT NULL,
+		reason TEXT NOT NULL DEFAULT '',
+		suppress INTEGER NOT NULL DEFAULT 0,
+		suppress_until TEXT NOT NULL DEFAULT '',
+		operator TEXT NOT NULL,
+		approvers TEXT NOT NULL DEFAULT '',
+		at TEXT NOT NULL,
+		PRIMARY KEY (run_id, seq, match_index)
+	);
+	ALTER TABLE runs ADD COLUMN upload_path TEXT NOT NULL DEFAULT '';
+	CREATE TABLE audit_outbox (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		entry BLOB NOT NULL,
+		created_at TEXT NOT NULL
+	);`,
+}
+
+// querier is what *sql.DB and *sql.Tx share for reading.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 // store is the SQLite database of the workspace.

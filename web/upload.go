@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -60,27 +61,71 @@ func (a *App) upload(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	if msg := a.checkRunOptions(&f.opts, s); msg != "" {
+		f.cleanup()
+		a.fail(w, r, s, http.StatusForbidden, msg)
+		return
+	}
 	rd, cr, err := openUpload(f.path, f.name)
 	if err != nil {
-		os.Remove(f.path)
+		f.cleanup()
 		a.fail(w, r, s, http.StatusUnprocessableEntity, "The file could not be read: "+err.Error())
 		return
 	}
-	id, err := a.createRun(r.Context(), f.title, f.name, f.sha, s.Operator, 0, f.opts)
+	upload := filepath.Base(f.path)
+	id, err := a.createRun(r.Context(), newRun{name: f.title, file: f.name, sha: f.sha, operator: s.Operator, opts: f.opts, upload: upload})
 	if err != nil {
 		rd.Close()
-		os.Remove(f.path)
+		f.cleanup()
 		a.internal(w, r, s, err)
 		return
 	}
-	size := float64(max(f.size, 1))
-	path := f.path
-	a.startRun(id, source{
-		next:     rd.Next,
-		progress: func() float64 { return min(float64(cr.n.Load())/size, 0.99) },
-		close:    func() { rd.Close(); os.Remove(path) },
-	}, f.opts)
+	a.startRun(id, uploadSource(rd, cr, f.size, upload), f.opts)
 	http.Redirect(w, r, "/runs/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// uploadSource feeds a run from an opened upload of size bytes.
+func uploadSource(rd input.Reader, cr *countingReader, size int64, upload string) source {
+	total := float64(max(size, 1))
+	return source{
+		next:     rd.Next,
+		progress: func() float64 { return min(float64(cr.n.Load())/total, 0.99) },
+		close:    func() { rd.Close() },
+		upload:   upload,
+	}
+}
+
+// checkRunOptions refuses options only an admin may choose, and unknown
+// rule ids and list names; it records the admin who chose them. It returns
+// a message for the operator, or "".
+func (a *App) checkRunOptions(o *RunOptions, s *session) string {
+	if !o.Narrowed() {
+		o.SetBy = ""
+		return ""
+	}
+	if !s.IsAdmin() {
+		return "Only an admin may leave rules or lists out of a run: their findings would not count. Screen with every rule and list, or ask an admin."
+	}
+	rules := map[string]bool{}
+	for _, r := range a.eng.Policy().Rules() {
+		rules[r.ID] = true
+	}
+	for _, id := range o.DisabledRules {
+		if !rules[id] {
+			return fmt.Sprintf("There is no rule %q to leave out.", id)
+		}
+	}
+	ls := map[string]bool{}
+	for _, l := range a.eng.Lists() {
+		ls[l.Name] = true
+	}
+	for _, n := range o.Lists {
+		if !ls[n] {
+			return fmt.Sprintf("There is no list %q.", n)
+		}
+	}
+	o.SetBy = s.Operator
+	return ""
 }
 
 // received is an uploaded file and the run's choices.
@@ -286,17 +331,69 @@ func (a *App) rescreen(w http.ResponseWriter, r *http.Request, s *session) {
 		a.internal(w, r, s, err)
 		return
 	}
-	if !old.Done() {
+	opts, note := old.Options, ""
+	if opts.Narrowed() && !s.IsAdmin() {
+		// Only an admin may leave rules or lists out: a reviewer's
+		// re-screen puts them back (more findings, never fewer).
+		opts = RunOptions{ApplySuppressions: opts.ApplySuppressions}
+		note = "The rules and lists the admin left out of run " + strconv.FormatInt(old.ID, 10) + " count again in this re-screen (only an admin may leave them out)."
+	} else if opts.Narrowed() {
+		opts.SetBy = s.Operator
+	}
+	nr := newRun{name: old.Name, file: old.FileName, sha: old.InputSHA256, operator: s.Operator, parent: old.ID, opts: opts}
+	var src source
+	release := func() {} // closes what a run that does not start leaves open
+	switch {
+	case old.Done():
+		src = a.storedSource(old.ID, old.Screened)
+	case old.Failed() && old.Upload != "":
+		// A failed or interrupted run is screened again from its kept
+		// upload, which moves to the new run.
+		path := a.uploadPath(old.Upload)
+		fi, err := os.Stat(path)
+		if err != nil {
+			a.fail(w, r, s, http.StatusConflict, "The uploaded file of this run is gone; upload the file again.")
+			return
+		}
+		rd, cr, err := openUpload(path, old.FileName)
+		if err != nil {
+			a.fail(w, r, s, http.StatusUnprocessableEntity, "The uploaded file of this run could not be read: "+err.Error())
+			return
+		}
+		nr.upload, nr.takeUpload = old.Upload, true
+		src = uploadSource(rd, cr, fi.Size(), old.Upload)
+		release = func() { rd.Close() }
+	case old.Failed():
+		a.fail(w, r, s, http.StatusConflict, fmt.Sprintf("This run failed and its uploaded file is no longer kept (uploads of failed runs are kept %s); upload the file again.",
+			humanDuration(a.opts.UploadRetention)))
+		return
+	default:
 		a.fail(w, r, s, http.StatusConflict, "This run has not finished; re-screen it once it is done.")
 		return
 	}
-	nid, err := a.createRun(r.Context(), old.Name, old.FileName, old.InputSHA256, s.Operator, old.ID, old.Options)
+	nid, err := a.createRun(r.Context(), nr)
 	if err != nil {
+		release()
 		a.internal(w, r, s, err)
 		return
 	}
-	a.startRun(nid, a.storedSource(old.ID, old.Screened), old.Options)
-	http.Redirect(w, r, "/runs/"+strconv.FormatInt(nid, 10)+"/diff", http.StatusSeeOther)
+	a.startRun(nid, src, opts)
+	target := "/runs/" + strconv.FormatInt(nid, 10) + "/diff"
+	if note != "" {
+		target += "?flash=" + url.QueryEscape(note)
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// humanDuration renders a retention as "7 days" or "36h0m0s".
+func humanDuration(d time.Duration) string {
+	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
+		if n := int(d / (24 * time.Hour)); n != 1 {
+			return fmt.Sprintf("%d days", n)
+		}
+		return "1 day"
+	}
+	return d.String()
 }
 
 // storedSource reads the input records of a saved run in order, a page at

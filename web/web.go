@@ -31,6 +31,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/screen-compliance/screen/audit"
@@ -50,6 +51,11 @@ const (
 	DefaultUploadTimeout  = 10 * time.Minute
 	DefaultSessionTTL     = 12 * time.Hour
 	DefaultPageSize       = 50
+	// DefaultUploadRetention is how long the upload of a failed or
+	// interrupted run is kept so that the run can be re-screened.
+	DefaultUploadRetention = 7 * 24 * time.Hour
+	// DefaultTokenOperator is the service identity of bearer-token requests.
+	DefaultTokenOperator = "api-token"
 )
 
 // Options configures the workspace.
@@ -60,9 +66,15 @@ type Options struct {
 	// Users are the operators who sign in with a password (see LoadUsers).
 	Users []User
 	// Token is the bearer token: scripts send "Authorization: Bearer
-	// TOKEN" (and X-Screen-Operator: NAME), and an operator whose name is
-	// not in Users may sign in with it as password. Empty disables it.
+	// TOKEN" and act as the service identity TokenOperator; an operator
+	// whose name is not in Users may sign in with it as password (an
+	// unverified operator). Empty disables it.
 	Token string
+	// TokenOperator is the name under which bearer-token requests act and
+	// are audited (default DefaultTokenOperator). It is a service
+	// identity: under FourEyes it can neither propose nor approve a false
+	// positive on a block.
+	TokenOperator string
 	// IgnoreFile is the .screenignore.yaml that false-positive decisions
 	// with "suppress" append to, and that new runs apply. Empty disables
 	// writing suppressions.
@@ -71,7 +83,8 @@ type Options struct {
 	// (the format of `screen scan --audit-log`). Empty disables it.
 	AuditLog string
 	// FourEyes requires a second operator to approve a false positive on a
-	// record whose decision is block.
+	// match of a record whose decision is block. Both must be verified
+	// persons: operators of Users signed in with their own password.
 	FourEyes bool
 	// MaxUpload caps an uploaded file in bytes (default DefaultMaxUpload).
 	MaxUpload int64
@@ -87,6 +100,17 @@ type Options struct {
 	SecureCookies bool
 	// PageSize is the number of records per queue page (default 50).
 	PageSize int
+	// UploadRetention is how long the uploaded file of a failed or
+	// interrupted run is kept for re-screening (default
+	// DefaultUploadRetention). A finished run's upload is deleted at once.
+	UploadRetention time.Duration
+	// UserThrottle and AddrThrottle slow down and lock out repeated failed
+	// sign-ins per operator name and per client address (defaults
+	// DefaultUserThrottle and DefaultAddrThrottle).
+	UserThrottle, AddrThrottle *ThrottlePolicy
+	// Metrics registers the workspace's Prometheus metrics (failed
+	// sign-ins, lockouts); nil leaves them unregistered.
+	Metrics prometheus.Registerer
 	// Logger receives errors and run outcomes (default: discard).
 	Logger *slog.Logger
 	// Clock is used for timestamps (default time.Now).
@@ -111,6 +135,20 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PageSize <= 0 {
 		o.PageSize = DefaultPageSize
+	}
+	if o.UploadRetention <= 0 {
+		o.UploadRetention = DefaultUploadRetention
+	}
+	if o.TokenOperator == "" {
+		o.TokenOperator = DefaultTokenOperator
+	}
+	if o.UserThrottle == nil {
+		p := DefaultUserThrottle
+		o.UserThrottle = &p
+	}
+	if o.AddrThrottle == nil {
+		p := DefaultAddrThrottle
+		o.AddrThrottle = &p
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -142,6 +180,13 @@ type App struct {
 	wg     sync.WaitGroup
 	// ignoreMu serialises writes to the suppression file.
 	ignoreMu sync.Mutex
+	// outboxMu serialises flushes of the audit outbox.
+	outboxMu sync.Mutex
+	// testHookBeforeFlush, when it returns true, skips a flush of the
+	// audit outbox (tests simulate a crash after a commit with it).
+	testHookBeforeFlush func() bool
+	throttle            *throttle
+	signIn              *signInMetrics
 	// runsMu guards running.
 	runsMu  sync.Mutex
 	running map[int64]context.CancelFunc
@@ -161,6 +206,16 @@ func New(ctx context.Context, eng *engine.Engine, opts Options) (*App, error) {
 	if len(opts.Users) == 0 && opts.Token == "" {
 		return nil, ErrNoOperators
 	}
+	if !validOperator(opts.TokenOperator) {
+		return nil, fmt.Errorf("web: token operator %q: want letters, digits, '.', '_', '@', '-' or spaces (1-64)", opts.TokenOperator)
+	}
+	if _, clash := usersNamed(opts.Users)[opts.TokenOperator]; clash && opts.Token != "" {
+		return nil, fmt.Errorf("web: the users file has an operator named %q, the service identity of the bearer token; rename one", opts.TokenOperator)
+	}
+	signIn, err := newSignInMetrics(opts.Metrics)
+	if err != nil {
+		return nil, fmt.Errorf("web: metrics: %w", err)
+	}
 	if err := os.MkdirAll(filepath.Join(opts.Dir, "uploads"), 0o700); err != nil {
 		return nil, fmt.Errorf("web: store directory: %w", err)
 	}
@@ -172,10 +227,8 @@ func New(ctx context.Context, eng *engine.Engine, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{opts: opts, eng: eng, st: st, tmpl: tmpl, users: map[string]User{}, running: map[int64]context.CancelFunc{}}
-	for _, u := range opts.Users {
-		a.users[u.Name] = u
-	}
+	a := &App{opts: opts, eng: eng, st: st, tmpl: tmpl, users: usersNamed(opts.Users), running: map[int64]context.CancelFunc{},
+		throttle: newThrottle(opts.Clock), signIn: signIn}
 	a.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.MinCost)
 	if opts.AuditLog != "" {
 		if a.audit, err = audit.Open(opts.AuditLog); err != nil {
@@ -183,14 +236,38 @@ func New(ctx context.Context, eng *engine.Engine, opts Options) (*App, error) {
 			return nil, fmt.Errorf("web: %w", err)
 		}
 	}
-	if _, err := st.db.ExecContext(ctx, `UPDATE runs SET status = 'failed', error = 'interrupted: the server stopped while this run was screened; re-screen it' WHERE status = 'running'`); err != nil {
+	// Audit entries of decisions committed before a crash are written now.
+	if err := a.flushAudit(ctx); err != nil {
+		a.closeResources()
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	if _, err := st.db.ExecContext(ctx, `UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE status = 'running'`,
+		interruptedMsg, nowText(opts.Clock())); err != nil {
 		a.closeResources()
 		return nil, fmt.Errorf("web: mark interrupted runs: %w", err)
 	}
+	if err := a.cleanUploads(ctx, true); err != nil {
+		a.closeResources()
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	a.ctx, a.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	a.handler = a.routes()
+	a.wg.Add(1)
+	go a.sweepUploads()
 	return a, nil
 }
+
+// usersNamed indexes users by name.
+func usersNamed(us []User) map[string]User {
+	m := make(map[string]User, len(us))
+	for _, u := range us {
+		m[u.Name] = u
+	}
+	return m
+}
+
+// toolName names the workspace in audit entries.
+func toolName() string { return "screen " + engine.Version + " web" }
 
 // Handler returns the HTTP handler of the workspace. Mount it at "/".
 func (a *App) Handler() http.Handler { return a.handler }
@@ -200,7 +277,10 @@ func (a *App) Handler() http.Handler { return a.handler }
 func (a *App) Close() error {
 	a.cancel()
 	a.wg.Wait()
-	return a.closeResources()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ferr := a.flushAudit(ctx)
+	return errors.Join(ferr, a.closeResources())
 }
 
 func (a *App) closeResources() error {

@@ -18,7 +18,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/screen-compliance/screen/audit"
 	"github.com/screen-compliance/screen/engine/enginetest"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/suppress"
@@ -102,66 +101,84 @@ func TestQueueCountsAndRecord(t *testing.T) {
 
 func TestDecidePersistsSuppressesAndAudits(t *testing.T) {
 	app, _, c, run := started(t, nil)
-	seq := recordSeq(t, c, run, "review", reviewID(t, c, run))
-	_, rec := c.get(run + "/records/" + seq)
+	// SHP-0003: consignee "Korea Mining Dev. Trading Corp" matches
+	// un:KPe.001, and the goods (ore flotation machines to the DPRK) are
+	// banned.
+	seq := recordSeq(t, c, run, "block", "SHP-0003")
+	path := run + "/records/" + seq
+	_, rec := c.get(path)
+	want := `Suppress list entry un:KPe.001 (KOREA MINING DEVELOPMENT TRADING CORPORATION) for the consignee named &#34;Korea Mining Dev. Trading Corp&#34; in later screenings, until`
+	if !strings.Contains(rec, want) {
+		t.Errorf("the suppression checkbox does not say what it suppresses; want %q in\n%s", want, rec)
+	}
 
-	// A false positive needs a reason.
-	code, body := c.post(run+"/records/"+seq+"/decide", url.Values{"action": {"false_positive"}, "version": {"1"}})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "needs a reason") {
+	// A false positive needs a reason, and judges a match, not the record.
+	if code, body := c.decideMatch(path, "un:KPe.001", "false_positive", "", nil); code != http.StatusUnprocessableEntity || !strings.Contains(body, "needs a reason") {
 		t.Fatalf("false positive without reason: %d", code)
 	}
+	if code, body := c.post(path+"/decide", url.Values{"action": {"false_positive"}, "reason": {"x"}, "version": {"1"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "judges one match") {
+		t.Fatalf("false positive on the whole record: %d", code)
+	}
 	until := "2099-12-31"
-	code, body = c.post(run+"/records/"+seq+"/decide", url.Values{"action": {"false_positive"}, "version": {"1"},
-		"reason": {"different company, other address"}, "suppress": {"1"}, "until": {until}})
-	if code != http.StatusOK || !strings.Contains(body, "Saved: false positive.") {
+	code, body := c.decideMatch(path, "un:KPe.001", "false_positive", "different company, other address", url.Values{"suppress": {"1"}, "until": {until}})
+	if code != http.StatusOK || !strings.Contains(body, "Saved: false positive for consignee") {
 		t.Fatalf("false positive: %d\n%s", code, body)
 	}
-	_ = rec
-	_, rec = c.get(run + "/records/" + seq)
+	_, rec = c.get(path)
 	if !strings.Contains(rec, `<strong id="review-state">false positive</strong> by alice`) || !strings.Contains(rec, "different company, other address") {
 		t.Errorf("decision not shown after reload")
 	}
-	// Queue filter by reviewer state finds it.
-	_, page := c.get(run + "?decision=review&review=false_positive")
-	if !strings.Contains(page, "by alice") {
+	// The goods finding still blocks: the record stays block after review.
+	if strings.Contains(rec, `id="reviewed-decision"`) {
+		t.Errorf("the record page shows a changed decision after a false positive on its match; the goods ban still blocks")
+	}
+	_, page := c.get(run + "?decision=block&review=false_positive")
+	if !strings.Contains(page, "by alice") || !strings.Contains(page, ">SHP-0003<") {
 		t.Errorf("review filter does not find the decision")
 	}
 
-	// The suppression file holds a valid entry approved by alice.
+	// The suppression file holds one entry: this entity for this party.
 	f, err := suppress.Load(app.opts.IgnoreFile)
 	if err != nil {
 		t.Fatalf("suppression file: %v", err)
 	}
-	if len(f.Suppressions) == 0 || f.Suppressions[0].ApprovedBy != "alice" || f.Suppressions[0].Expires != until {
+	if len(f.Suppressions) != 1 {
 		t.Fatalf("suppressions: %+v", f.Suppressions)
 	}
+	e := f.Suppressions[0]
+	if e.EntityID != "un:KPe.001" || e.Party != "Korea Mining Dev. Trading Corp" || e.Rule != "" || e.Fingerprint != "" || e.ApprovedBy != "alice" || e.Expires != until {
+		t.Fatalf("suppression entry: %+v", e)
+	}
 
-	// The audit log has the review, attributed to alice.
-	af, err := os.Open(app.opts.AuditLog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer af.Close()
-	var entries []audit.Entry
-	if err := audit.Read(af, func(e audit.Entry) error { entries = append(entries, e); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if len(entries) != 1 || entries[0].Operator != "alice" || entries[0].Decision != "clear" || entries[0].Review == nil ||
-		entries[0].Review.Action != "false_positive" || entries[0].Review.OriginalDecisionID == "" || !strings.Contains(entries[0].Review.Note, "different company") {
+	// The audit log has the review: who, why, which match of which record
+	// of which run, and the suppression written.
+	entries := auditEntries(t, app)
+	if len(entries) != 1 {
 		t.Fatalf("audit entries: %+v", entries)
 	}
-	if len(entries[0].Suppressions) == 0 || !strings.Contains(entries[0].Suppressions[0], "different company") {
-		t.Errorf("audit entry does not say why: %+v", entries[0].Suppressions)
+	ae := entries[0]
+	rv := ae.Review
+	if ae.Operator != "alice" || ae.Decision != "block" || ae.Record.ID != "SHP-0003" || rv == nil || rv.Action != "false_positive" ||
+		rv.OriginalDecisionID == "" || !strings.Contains(rv.Note, "different company") || rv.Run != "web-run-1" ||
+		rv.Match == nil || rv.Match.EntityID != "un:KPe.001" || rv.Match.Party != "Korea Mining Dev. Trading Corp" || rv.Match.Role != "consignee" ||
+		rv.Suppression == nil || rv.Suppression.EntityID != "un:KPe.001" || rv.ReviewedDecision != "block" || ae.ID == "" {
+		t.Fatalf("audit entry: %+v review %+v", ae, rv)
+	}
+	if len(ae.Suppressions) != 1 || !strings.HasPrefix(ae.Suppressions[0], "sanctions.") || !strings.Contains(ae.Suppressions[0], "different company") {
+		t.Errorf("audit entry does not say which finding the review took out and why: %+v", ae.Suppressions)
 	}
 
-	// A new run applying suppressions takes the finding out of the decision.
-	code, path, _ := c.upload("shipments.csv", repoFile(t, "examples/shipments.csv"), map[string][]string{"apply_ignore": {"1"}})
+	// A new run applying suppressions takes the match finding out, and the
+	// goods ban keeps the record blocked.
+	code, next, _ := c.upload("shipments.csv", repoFile(t, "examples/shipments.csv"), map[string][]string{"apply_ignore": {"1"}})
 	if code != http.StatusOK {
 		t.Fatal(code)
 	}
-	page = c.waitRun(path)
-	if strings.Contains(page, "3 review") {
-		t.Errorf("suppression not applied to the next run:\n%s", page)
+	c.waitRun(next)
+	seq2 := recordSeq(t, c, next, "block", "SHP-0003")
+	_, rec2 := c.get(next + "/records/" + seq2)
+	if !strings.Contains(rec2, "different company, other address") || !strings.Contains(rec2, "UNSCR 2397 (2017) para 7") {
+		t.Errorf("the next run does not show the suppressed match beside the goods ban:\n%s", rec2)
 	}
 }
 
@@ -188,43 +205,53 @@ func TestTwoReviewersConflict(t *testing.T) {
 	seq := recordSeq(t, alice, run, "block", "SHP-0013")
 	path := run + "/records/" + seq
 	alice.get(path)
-	bob.get(path)
+	_, page := bob.get(path)
 	code, _ := alice.post(path+"/decide", url.Values{"action": {"confirm"}, "version": {"1"}})
 	if code != http.StatusOK {
 		t.Fatalf("alice: %d", code)
 	}
-	code, body := bob.post(path+"/decide", url.Values{"action": {"false_positive"}, "reason": {"not them"}, "version": {"1"}})
+	// Bob posts from the page he opened before alice decided.
+	form := url.Values{"action": {"false_positive"}, "reason": {"not them"}, "version": {"1"},
+		"match": {matchOf(t, page, "un:KPe.010")}, "entity": {"un:KPe.010"}}
+	code, body := bob.post(path+"/decide", form)
 	if code != http.StatusConflict {
 		t.Fatalf("bob: want 409, got %d", code)
 	}
 	if !strings.Contains(body, "alice marked this record") || !strings.Contains(body, "your decision was not saved") {
 		t.Errorf("conflict message unclear:\n%s", body)
 	}
-	_, page := bob.get(path)
+	_, page = bob.get(path)
 	if !strings.Contains(page, "confirmed (escalated)</strong> by alice") {
 		t.Errorf("alice's decision was overwritten")
 	}
 }
 
 func TestFourEyes(t *testing.T) {
-	_, srv, alice, run := started(t, func(o *Options) { o.FourEyes = true })
+	app, srv, alice, run := started(t, func(o *Options) { o.FourEyes = true })
 	seq := recordSeq(t, alice, run, "block", "SHP-0012")
 	path := run + "/records/" + seq
-	alice.get(path)
-	code, body := alice.post(path+"/decide", url.Values{"action": {"false_positive"}, "reason": {"namesake"}, "version": {"1"}})
+	const ent = "un:KPe.002"
+	code, body := alice.decideMatch(path, ent, "false_positive", "namesake", nil)
 	if code != http.StatusOK || !strings.Contains(body, "awaiting second approval") {
-		t.Fatalf("proposal: %d", code)
+		t.Fatalf("proposal: %d\n%s", code, body)
 	}
-	code, body = alice.post(path+"/decide", url.Values{"action": {"approve_fp"}, "version": {"2"}})
+	if !strings.Contains(body, "awaiting second approval</strong> by alice") {
+		t.Errorf("the match does not show the pending proposal")
+	}
+	code, body = alice.decideMatch(path, ent, "approve_fp", "", nil)
 	if code != http.StatusForbidden || !strings.Contains(body, "second operator") {
 		t.Fatalf("self-approval: want 403, got %d", code)
 	}
 	bob := newClient(t, srv)
 	bob.login("bob")
-	bob.get(path)
-	code, body = bob.post(path+"/decide", url.Values{"action": {"approve_fp"}, "version": {"2"}})
-	if code != http.StatusOK || !strings.Contains(body, "false positive</strong> by bob") {
+	code, body = bob.decideMatch(path, ent, "approve_fp", "", nil)
+	if code != http.StatusOK || !strings.Contains(body, "false positive</strong> by alice and bob") {
 		t.Fatalf("approval: %d\n%s", code, body)
+	}
+	es := auditEntries(t, app)
+	last := es[len(es)-1].Review
+	if len(es) != 2 || last.Action != "approve_fp" || strings.Join(last.Approvers, ",") != "alice,bob" || es[1].Operator != "bob" || last.Match.EntityID != ent {
+		t.Errorf("audit: %+v", es)
 	}
 }
 
@@ -289,7 +316,8 @@ func TestAuth(t *testing.T) {
 	if code, body := c.post("/login", url.Values{"name": {"alice"}, "password": {"wrong password"}}); code != http.StatusUnauthorized || !strings.Contains(body, "wrong password") {
 		t.Errorf("wrong password: %d", code)
 	}
-	// The bearer token works for scripts, attributed to the named operator.
+	// The bearer token works for scripts, as the service identity: a
+	// header naming an operator proves nothing and is ignored.
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
 	req.Header.Set("Authorization", "Bearer test-token-123")
 	req.Header.Set("X-Screen-Operator", "ci-job")
@@ -299,8 +327,8 @@ func TestAuth(t *testing.T) {
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), "Signed in as <strong>ci-job</strong>") {
-		t.Errorf("bearer token: %d", resp.StatusCode)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), "Signed in as <strong>api-token</strong>") {
+		t.Errorf("bearer token: %d\n%s", resp.StatusCode, b)
 	}
 	// Security headers and cookie attributes.
 	for k, want := range map[string]string{"Content-Security-Policy": "script-src 'self'", "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff"} {
@@ -338,8 +366,8 @@ func TestViewerCannotDecide(t *testing.T) {
 	v := newClient(t, srv)
 	v.login("vera")
 	_, page := v.get(run + "/records/" + seq)
-	if strings.Contains(page, `id="fp-form"`) {
-		t.Errorf("viewer sees the decide form")
+	if strings.Contains(page, `class="match-form"`) || strings.Contains(page, `id="record-form"`) {
+		t.Errorf("viewer sees the decide forms")
 	}
 	if code, _ := v.post(run+"/records/"+seq+"/decide", url.Values{"action": {"confirm"}, "version": {"1"}}); code != http.StatusForbidden {
 		t.Errorf("viewer decided: %d", code)
@@ -465,21 +493,10 @@ func TestUploadErrors(t *testing.T) {
 func TestExports(t *testing.T) {
 	_, _, c, run := started(t, nil)
 	seq := recordSeq(t, c, run, "block", "SHP-0013")
-	c.get(run + "/records/" + seq)
-	c.post(run+"/records/"+seq+"/decide", url.Values{"action": {"false_positive"}, "reason": {"=HYPERLINK(\"x\")"}, "version": {"1"}})
-
-	get := func(format string) []byte {
-		resp, err := c.http.Get(c.srv.URL + run + "/export?format=" + format)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("export %s: %d %s", format, resp.StatusCode, b)
-		}
-		return b
+	if code, body := c.decideMatch(run+"/records/"+seq, "un:KPe.010", "false_positive", "=HYPERLINK(\"x\")", nil); code != http.StatusOK {
+		t.Fatalf("decide: %d\n%s", code, body)
 	}
+	get := func(format string) []byte { return exportOf(t, c, run, format) }
 	x, err := excelize.OpenReader(bytes.NewReader(get("xlsx")))
 	if err != nil {
 		t.Fatal(err)
@@ -489,7 +506,7 @@ func TestExports(t *testing.T) {
 		t.Fatalf("xlsx Results: %d rows, %v", len(rows), err)
 	}
 	revs, err := x.GetRows("Reviews")
-	if err != nil || len(revs) != 2 || revs[1][0] != "SHP-0013" || revs[1][6] != "alice" {
+	if err != nil || len(revs) != 2 || revs[1][0] != "SHP-0013" || revs[1][6] != "alice" || revs[1][4] != `'=HYPERLINK("x")` || revs[1][10] != "un:KPe.010" {
 		t.Fatalf("xlsx Reviews: %v %v", revs, err)
 	}
 
@@ -498,18 +515,16 @@ func TestExports(t *testing.T) {
 	if err != nil || len(recs) != 16 {
 		t.Fatalf("csv: %d rows, %v", len(recs), err)
 	}
-	h := recs[0]
-	if h[len(h)-3] != "review" || h[len(h)-2] != "reviewed_by" {
-		t.Errorf("csv header: %v", h)
-	}
+	col := csvColumns(recs[0])
 	found := false
 	for _, r := range recs[1:] {
 		if r[0] == "SHP-0013" {
-			found = r[len(r)-3] == "false_positive" && r[len(r)-2] == "alice"
+			found = r[col["review"]] == "false_positive" && r[col["reviewed_by"]] == "alice" && r[col["reviewed_decision"]] == "block" &&
+				strings.Contains(r[col["dispositions"]], "un:KPe.010")
 		}
 	}
 	if !found {
-		t.Errorf("csv lacks the review of SHP-0013")
+		t.Errorf("csv lacks the review of SHP-0013: %v", recs[0])
 	}
 
 	var env struct {
@@ -518,24 +533,52 @@ func TestExports(t *testing.T) {
 			Decision string `json:"decision"`
 		} `json:"results"`
 		Reviews []reviewRecord `json:"reviews"`
+		States  []reviewInfo   `json:"review_states"`
 	}
 	if err := json.Unmarshal(get("json"), &env); err != nil {
 		t.Fatal(err)
 	}
-	if len(env.Results) != 15 || len(env.Reviews) != 1 || env.Reviews[0].Operator != "alice" {
+	if len(env.Results) != 15 || len(env.Reviews) != 1 || env.Reviews[0].Operator != "alice" || env.Reviews[0].EntityID != "un:KPe.010" {
 		t.Fatalf("json: %d results, reviews %+v", len(env.Results), env.Reviews)
 	}
 	for _, r := range env.Results {
-		if r.ID == "SHP-0013" && r.Decision == "block" {
-			t.Errorf("the false positive still blocks in the export")
+		if r.ID == "SHP-0013" && r.Decision != "block" {
+			t.Errorf("the export shows SHP-0013 %s; it was screened block and its goods ban still blocks", r.Decision)
 		}
 	}
+	if len(env.States) != 1 || env.States[0].State != "false_positive" || env.States[0].ReviewedDecision != "block" || len(env.States[0].Matches) != 1 {
+		t.Errorf("json review_states: %+v", env.States)
+	}
 	_, sum := c.get(run + "/summary")
-	for _, want := range []string{"Policy sha256", "builtin", "2026-02-27", "alice", "SHP-0013"} {
+	for _, want := range []string{"Policy sha256", "builtin", "2026-02-27", "alice", "SHP-0013", "un:KPe.010"} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary lacks %q", want)
 		}
 	}
+}
+
+// exportOf downloads a run's export.
+func exportOf(t *testing.T, c *client, run, format string) []byte {
+	t.Helper()
+	resp, err := c.http.Get(c.srv.URL + run + "/export?format=" + format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("export %s: %d %s", format, resp.StatusCode, b)
+	}
+	return b
+}
+
+// csvColumns maps a CSV header's names to their indexes.
+func csvColumns(header []string) map[string]int {
+	m := map[string]int{}
+	for i, h := range header {
+		m[h] = i
+	}
+	return m
 }
 
 func TestRescreen(t *testing.T) {
@@ -570,8 +613,8 @@ func TestRunDiffFindsChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a, _ := app.createRun(ctx, "a", "a.csv", "", "alice", 0, RunOptions{})
-	b, _ := app.createRun(ctx, "b", "a.csv", "", "alice", a, RunOptions{})
+	a, _ := app.createRun(ctx, newRun{name: "a", file: "a.csv", operator: "alice"})
+	b, _ := app.createRun(ctx, newRun{name: "b", file: "a.csv", operator: "alice", parent: a})
 	ins(a, 1, "block", " un:1 ")
 	ins(b, 1, "block", " un:1 ")
 	ins(a, 2, "review", " un:2 ")

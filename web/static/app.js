@@ -38,29 +38,43 @@
     };
   }
 
-  // Record: j/k next/previous record, u back to the queue; c, f, n, a go
-  // to the confirm, false positive, needs-information and approve controls
-  // (Enter then decides, so a stray key never decides alone).
+  // Record: j/k next/previous record, u back to the queue. c, f and n pick
+  // confirm, false positive or needs information for the current match
+  // (the first one not decided yet) and put the cursor in its reason;
+  // Ctrl+Enter then decides. Without matches, c and n go to the whole
+  // record's buttons (Enter then decides). a goes to the approval of a
+  // proposed false positive. A stray key never decides alone.
   function recordKeys() {
     function go(id) {
       var a = document.getElementById(id);
       if (a) { window.location.href = a.href; return true; }
       return false;
     }
-    function focus(sel) {
-      var el = document.querySelector(sel);
+    function focus(el) {
       if (el) { el.focus(); return true; }
       return false;
+    }
+    function pick(action) {
+      var card = document.querySelector("article.match.current-match");
+      var form = card && card.querySelector("form.match-form");
+      if (!form) {
+        return focus(document.querySelector("#record-form button[value=" + action + "]"));
+      }
+      form.setAttribute("data-intent", action);
+      Array.prototype.forEach.call(form.querySelectorAll("button[name=action]"), function (b) {
+        b.classList.toggle("intent", b.value === action);
+      });
+      return focus(form.querySelector("textarea"));
     }
     return function (e) {
       switch (e.key) {
         case "j": return go("next");
         case "k": return go("prev");
         case "u": return go("back");
-        case "c": return focus("#confirm-form button");
-        case "f": return focus("#fp-reason");
-        case "n": return focus("#info-note");
-        case "a": return focus("#approve-form button");
+        case "c": return pick("confirm");
+        case "f": return pick("false_positive");
+        case "n": return pick("needs_info");
+        case "a": return focus(document.querySelector("form.approve-form button"));
       }
       return false;
     };
@@ -89,10 +103,13 @@
       : document.getElementById("reasons-h") ? recordKeys() : null;
     document.addEventListener("keydown", function (e) {
       if (e.ctrlKey || e.metaKey || e.altKey) {
-        // Ctrl+Enter in a text area sends its form.
+        // Ctrl+Enter in a text area sends its form, with the action
+        // picked by c, f or n.
         if (e.key === "Enter" && e.target.tagName === "TEXTAREA" && e.target.form) {
-          e.preventDefault();
-          e.target.form.requestSubmit();
+          var f = e.target.form, intent = f.getAttribute("data-intent");
+          var btn = intent ? f.querySelector("button[name=action][value=" + intent + "]") : null;
+          if (btn) { e.preventDefault(); f.requestSubmit(btn); }
+          else if (!f.querySelector("button[name=action]")) { e.preventDefault(); f.requestSubmit(); }
         }
         return;
       }

@@ -1,0 +1,233 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/screen-compliance/screen/record"
+	"github.com/screen-compliance/screen/suppress"
+)
+
+// recordTarget is the match index of a decision on the whole record (the
+// goods, route and services findings; a record without matches).
+const recordTarget = -1
+
+// disposition is the current review decision on one match of a record, or
+// on the whole record (Match == recordTarget). The latest action on a
+// target replaces its disposition; every action stays in the history.
+type disposition struct {
+	Match      int
+	EntityID   string
+	PartyIndex int
+	PartyRole  string
+	PartyName  string
+	State      string
+	Reason     string
+	Suppress   bool
+	Until      string
+	Operator   string
+	Approvers  []string
+	At         string
+}
+
+// Final says whether the disposition is a decision in force (not a false
+// positive awaiting its second approval).
+func (d *disposition) Final() bool { return d.State != stateFPPending }
+
+// dispositions maps a target (match index or recordTarget) to its
+// disposition.
+type dispositions map[int]*disposition
+
+const dispositionColumns = `match_index, entity_id, party_index, party_role, party_name, state, reason, suppress, suppress_until, operator, approvers, at`
+
+func scanDisposition(sc interface{ Scan(...any) error }) (*disposition, error) {
+	var d disposition
+	var approvers string
+	if err := sc.Scan(&d.Match, &d.EntityID, &d.PartyIndex, &d.PartyRole, &d.PartyName, &d.State, &d.Reason, &d.Suppress, &d.Until, &d.Operator, &approvers, &d.At); err != nil {
+		return nil, err
+	}
+	d.Approvers = splitApprovers(approvers)
+	return &d, nil
+}
+
+func splitApprovers(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// loadDispositions reads the dispositions of record seq of run id.
+func loadDispositions(ctx context.Context, q querier, id int64, seq int) (dispositions, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+dispositionColumns+` FROM dispositions WHERE run_id = ? AND seq = ?`, id, seq)
+	if err != nil {
+		return nil, fmt.Errorf("dispositions of run %d record %d: %w", id, seq, err)
+	}
+	defer rows.Close()
+	ds := dispositions{}
+	for rows.Next() {
+		d, err := scanDisposition(rows)
+		if err != nil {
+			return nil, fmt.Errorf("dispositions of run %d record %d: %w", id, seq, err)
+		}
+		ds[d.Match] = d
+	}
+	return ds, rows.Err()
+}
+
+// runDispositions reads the dispositions of the records of run id with seq
+// in (after, upto], by seq.
+func runDispositions(ctx context.Context, q querier, id int64, after, upto int) (map[int]dispositions, error) {
+	rows, err := q.QueryContext(ctx, `SELECT seq, `+dispositionColumns+` FROM dispositions WHERE run_id = ? AND seq > ? AND seq <= ?`, id, after, upto)
+	if err != nil {
+		return nil, fmt.Errorf("dispositions of run %d: %w", id, err)
+	}
+	defer rows.Close()
+	out := map[int]dispositions{}
+	for rows.Next() {
+		var seq int
+		d, err := scanDisposition(seqScanner{rows, &seq})
+		if err != nil {
+			return nil, fmt.Errorf("dispositions of run %d: %w", id, err)
+		}
+		if out[seq] == nil {
+			out[seq] = dispositions{}
+		}
+		out[seq][d.Match] = d
+	}
+	return out, rows.Err()
+}
+
+// seqScanner scans a leading seq column before the disposition columns.
+type seqScanner struct {
+	sc  interface{ Scan(...any) error }
+	seq *int
+}
+
+func (s seqScanner) Scan(dest ...any) error { return s.sc.Scan(append([]any{s.seq}, dest...)...) }
+
+// storeDisposition writes the disposition of one target.
+func storeDisposition(ctx context.Context, q querier, id int64, seq int, d *disposition) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO dispositions (run_id, seq, `+dispositionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (run_id, seq, match_index) DO UPDATE SET entity_id = excluded.entity_id, party_index = excluded.party_index,
+		party_role = excluded.party_role, party_name = excluded.party_name, state = excluded.state, reason = excluded.reason,
+		suppress = excluded.suppress, suppress_until = excluded.suppress_until, operator = excluded.operator,
+		approvers = excluded.approvers, at = excluded.at`,
+		id, seq, d.Match, d.EntityID, d.PartyIndex, d.PartyRole, d.PartyName, d.State, d.Reason, d.Suppress, d.Until, d.Operator,
+		strings.Join(d.Approvers, "\n"), d.At)
+	if err != nil {
+		return fmt.Errorf("store disposition of run %d record %d: %w", id, seq, err)
+	}
+	return nil
+}
+
+// recordState sums up a record's dispositions as one review state for the
+// queue: confirmed if anything is confirmed; else awaiting approval, needs
+// information; false positive when every match is a false positive; partly
+// reviewed when some are; else open.
+func recordState(ds dispositions, nMatches int) string {
+	has := map[string]bool{}
+	fp := 0
+	for _, d := range ds {
+		has[d.State] = true
+		if d.Match >= 0 && d.Match < nMatches && d.State == stateFalsePositive {
+			fp++
+		}
+	}
+	switch {
+	case has[stateConfirmed]:
+		return stateConfirmed
+	case has[stateFPPending]:
+		return stateFPPending
+	case has[stateNeedsInfo]:
+		return stateNeedsInfo
+	case nMatches > 0 && fp == nMatches:
+		return stateFalsePositive
+	case fp > 0:
+		return statePartial
+	}
+	return stateOpen
+}
+
+// reviewedDecision is the decision as the review leaves it. A reason is
+// taken out (marked suppressed by the review) only when it is about party
+// matches alone and every match it cites is a false positive in force; goods,
+// route, services and ownership findings, and a reason that also cites a
+// match not judged false, keep counting. A confirmation escalates the
+// decision to block. An error stays an error. The screened decision is not
+// changed: reports show it, and the reviewed one beside it.
+func reviewedDecision(d record.Decision, ds dispositions) record.Decision {
+	rd := d
+	rd.Reasons = append([]record.Reason(nil), d.Reasons...)
+	changed := false
+	for i := range rd.Reasons {
+		r := &rd.Reasons[i]
+		if r.SuppressedBy != "" {
+			continue
+		}
+		idx, only := suppress.MatchEvidence(r, len(d.Matches))
+		if !only {
+			continue
+		}
+		var notes []string
+		for _, k := range idx {
+			disp := ds[k]
+			if disp == nil || disp.State != stateFalsePositive {
+				notes = nil
+				break
+			}
+			m := d.Matches[k]
+			notes = append(notes, fmt.Sprintf("matches[%d] %s for %s %q: false positive, decided by %s on %s: %s",
+				k, m.EntityID, m.Role, m.Query, strings.Join(disp.Approvers, " and "), dateOf(disp.At), disp.Reason))
+		}
+		if len(notes) > 0 {
+			r.SuppressedBy = "review: " + strings.Join(notes, "; ")
+			changed = true
+		}
+	}
+	if changed {
+		suppress.Recompute(&rd)
+	}
+	for _, disp := range ds {
+		if disp.State == stateConfirmed && rd.Decision != record.Error {
+			rd.Decision = record.Block
+		}
+	}
+	return rd
+}
+
+// dateOf returns the date of a stored timestamp.
+func dateOf(at string) string {
+	if t := parseTime(at); !t.IsZero() {
+		return t.UTC().Format(time.DateOnly)
+	}
+	return at
+}
+
+// dispositionsText describes a record's dispositions in one line for
+// exports, by target: `matches[1] un:KPe.020 buyer "Ocean Maritime":
+// false_positive by alice (reason)`.
+func dispositionsText(ds dispositions) string {
+	keys := make([]int, 0, len(ds))
+	for k := range ds {
+		keys = append(keys, k)
+	}
+	sort.Ints(keys)
+	var out []string
+	for _, k := range keys {
+		d := ds[k]
+		target := "record"
+		if d.Match >= 0 {
+			target = fmt.Sprintf("matches[%d] %s %s %q", d.Match, d.EntityID, d.PartyRole, d.PartyName)
+		}
+		s := fmt.Sprintf("%s: %s by %s", target, d.State, strings.Join(d.Approvers, " and "))
+		if d.Reason != "" {
+			s += " (" + d.Reason + ")"
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, "; ")
+}
