@@ -423,4 +423,3 @@ func appendSuppressions(mu interface {
 	}
 	return nil
 }
-
