@@ -37,7 +37,7 @@ func serveCommand() *cli.Command {
 		&cli.DurationFlag{Name: "idle-timeout", Value: 2 * time.Minute, Usage: "close keep-alive connections idle this long", EnvVars: []string{"SCREEN_IDLE_TIMEOUT"}},
 		&cli.DurationFlag{Name: "shutdown-timeout", Value: 30 * time.Second, Usage: "on SIGTERM/SIGINT, wait this long for requests in flight", EnvVars: []string{"SCREEN_SHUTDOWN_TIMEOUT"}},
 		&cli.DurationFlag{Name: "reload-every", Usage: "reload lists and policies every `DURATION` (0 = only on SIGHUP)", EnvVars: []string{"SCREEN_RELOAD_EVERY"}},
-		&cli.BoolFlag{Name: "yente", Value: true, Usage: "serve the yente-compatible POST /match/{dataset}", EnvVars: []string{"SCREEN_YENTE"}},
+		&cli.BoolFlag{Name: "yente", Value: true, Usage: "serve the yente-compatible routes (POST /match/{dataset}, GET /search/{dataset}, /entities/{id}, /catalog, /algorithms)", EnvVars: []string{"SCREEN_YENTE"}},
 		&cli.BoolFlag{Name: "access-log", Value: true, Usage: "log one JSON line per request on stderr (method, route, status, duration, decision; no names)", EnvVars: []string{"SCREEN_ACCESS_LOG"}},
 	}
 	flags = append(flags,
@@ -56,7 +56,8 @@ func serveCommand() *cli.Command {
 		Name:  "serve",
 		Usage: "serve the screening HTTP API",
 		Description: "Serves POST /v1/screen, POST /v1/screen/batch, GET /v1/entities/{id}, GET /v1/lists,\n" +
-			"POST /match/{dataset} (yente-compatible), /healthz, /readyz, /metrics and /openapi.json.\n" +
+			"yente-compatible POST /match/{dataset}, GET /search/{dataset}, /entities/{id}, /catalog and /algorithms,\n" +
+			"/healthz, /readyz, /metrics and /openapi.json.\n" +
 			"SIGHUP (and --reload-every) reloads lists and policies; a failed reload keeps the old ones.\n" +
 			"SIGTERM/SIGINT shut down gracefully. Logs are JSON lines on stderr.",
 		Flags:  flags,
