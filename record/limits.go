@@ -26,6 +26,9 @@ type Limits struct {
 	// DescriptionChars is the most characters of a goods description
 	// classified.
 	DescriptionChars int
+	// FieldChars is the most characters of one input cell (Record.Fields)
+	// scanned as free text.
+	FieldChars int
 }
 
 // Default limits. The longest names on the sanctions lists have about 200
@@ -37,6 +40,7 @@ const (
 	DefaultParties          = 32
 	DefaultGoodsLines       = 256
 	DefaultDescriptionChars = 2000
+	DefaultFieldChars       = 2000
 )
 
 // DefaultLimits returns the limits used when none are given.
@@ -47,6 +51,7 @@ func DefaultLimits() Limits {
 		Parties:          DefaultParties,
 		GoodsLines:       DefaultGoodsLines,
 		DescriptionChars: DefaultDescriptionChars,
+		FieldChars:       DefaultFieldChars,
 	}
 }
 
@@ -65,16 +70,18 @@ func (l Limits) withDefaults() Limits {
 		Parties:          pick(l.Parties, d.Parties),
 		GoodsLines:       pick(l.GoodsLines, d.GoodsLines),
 		DescriptionChars: pick(l.DescriptionChars, d.DescriptionChars),
+		FieldChars:       pick(l.FieldChars, d.FieldChars),
 	}
 }
 
 // ApplyLimits cuts r to l: parties beyond l.Parties, goods lines beyond
 // l.GoodsLines, party names beyond l.NameChars characters or l.NameTokens
-// words, and goods descriptions beyond l.DescriptionChars characters. Each
+// words, goods descriptions beyond l.DescriptionChars characters and input
+// cells (Fields) beyond l.FieldChars characters. Each
 // cut appends one message to r.Truncated naming the field and the sizes
 // ("parties[0].name: 30000 characters, the first 512 screened"). It never
-// writes to the Parties and Goods arrays it was given (they may be shared
-// with the caller): it replaces them with copies before cutting. Applying
+// writes to the Parties, Goods and Fields arrays it was given (they may be
+// shared with the caller): it replaces them with copies before cutting. Applying
 // the same limits again changes nothing.
 func (r *Record) ApplyLimits(l Limits) {
 	l = l.withDefaults()
@@ -118,6 +125,22 @@ func (r *Record) ApplyLimits(l Limits) {
 		}
 		r.Goods[i].Description = firstRunes(d, l.DescriptionChars)
 		cut("goods[%d].description: %d characters, the first %d classified", i, n, l.DescriptionChars)
+	}
+	ownFields := false
+	for i := range r.Fields {
+		v := r.Fields[i].Value
+		if l.FieldChars <= 0 || len(v) <= l.FieldChars {
+			continue
+		}
+		n := utf8.RuneCountInString(v)
+		if n <= l.FieldChars {
+			continue
+		}
+		if !ownFields {
+			r.Fields, ownFields = slices.Clone(r.Fields), true
+		}
+		r.Fields[i].Value = firstRunes(v, l.FieldChars)
+		cut("fields[%d] (%s): %d characters, the first %d screened", i, r.Fields[i].Column, n, l.FieldChars)
 	}
 }
 

@@ -77,6 +77,11 @@ func TestApplyLimits(t *testing.T) {
 			},
 		},
 		{
+			name:      "input cells",
+			rec:       Record{Fields: []Field{{Column: "Remarks", Value: "ok"}, {Column: "Name", Value: long}}},
+			truncated: []string{"fields[1] (Name): 30000 characters, the first 2000 screened"},
+		},
+		{
 			name: "limits off",
 			rec:  Record{Parties: []Party{{Name: long}}},
 			lim:  Limits{NameChars: -1, NameTokens: -1},
@@ -87,6 +92,7 @@ func TestApplyLimits(t *testing.T) {
 			orig := tt.rec
 			parties := append([]Party(nil), orig.Parties...)
 			goods := append([]GoodsLine(nil), orig.Goods...)
+			fields := append([]Field(nil), orig.Fields...)
 			r := tt.rec
 			r.ApplyLimits(tt.lim)
 			if !reflect.DeepEqual(r.Truncated, tt.truncated) {
@@ -96,7 +102,7 @@ func TestApplyLimits(t *testing.T) {
 				tt.check(t, r)
 			}
 			// The caller's arrays are left as they were.
-			if !reflect.DeepEqual(orig.Parties, parties) || !reflect.DeepEqual(orig.Goods, goods) {
+			if !reflect.DeepEqual(orig.Parties, parties) || !reflect.DeepEqual(orig.Goods, goods) || !reflect.DeepEqual(orig.Fields, fields) {
 				t.Error("ApplyLimits wrote to the caller's arrays")
 			}
 			// Applying again cuts nothing more.
