@@ -203,8 +203,16 @@ func (a *App) receive(r *http.Request, s *session) (*received, error) {
 		f.cleanup()
 		return nil, &uploadError{http.StatusUnprocessableEntity, "The file " + f.name + " is empty."}
 	}
-	// Choosing every list is the same as choosing none: no filter.
-	if len(uniqSorted(f.opts.Lists)) >= len(a.eng.Lists()) {
+	// Choosing every loaded list is the same as choosing none: no filter.
+	chosen := map[string]bool{}
+	for _, l := range f.opts.Lists {
+		chosen[l] = true
+	}
+	all := true
+	for _, l := range a.eng.Lists() {
+		all = all && chosen[l.Name]
+	}
+	if all {
 		f.opts.Lists = nil
 	}
 	f.opts.Lists, f.opts.DisabledRules = nilIfEmpty(uniqSorted(f.opts.Lists)), nilIfEmpty(uniqSorted(f.opts.DisabledRules))
