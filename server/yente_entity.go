@@ -164,15 +164,64 @@ func versionTime(version string) string {
 	return ""
 }
 
-// ftmProperties renders an entity's facts as FollowTheMoney properties.
+// thingProps are the FollowTheMoney properties of Thing that results use;
+// every schema has them.
+var thingProps = []string{"name", "alias", "weakAlias", "previousName", "country", "address", "program", "notes", "createdAt", "topics"}
+
+// legalEntityProps are the LegalEntity properties results use.
+var legalEntityProps = []string{"idNumber", "registrationNumber", "taxNumber", "swiftBic", "incorporationDate", "jurisdiction"}
+
+// schemaProps are the properties a result of each schema may carry, as
+// FollowTheMoney's model defines them (the yente CI step checks them against
+// the model).
+var schemaProps = map[string][]string{
+	"Person": slices.Concat(thingProps, legalEntityProps, []string{"firstName", "middleName", "lastName", "gender",
+		"birthDate", "birthPlace", "nationality", "passportNumber"}),
+	"Organization": slices.Concat(thingProps, legalEntityProps, []string{"imoNumber"}),
+	"LegalEntity":  slices.Concat(thingProps, legalEntityProps),
+	"Vessel":       slices.Concat(thingProps, []string{"registrationNumber", "buildDate", "imoNumber", "mmsi", "callSign", "flag"}),
+	"Airplane":     slices.Concat(thingProps, []string{"registrationNumber", "buildDate"}),
+}
+
+// propFallbacks are where a fact goes when its natural property does not
+// exist on the result's schema: the first one that does, else nowhere.
+var propFallbacks = map[string][]string{
+	"nationality": {"country"}, "flag": {"country"}, "jurisdiction": {"country"},
+	"birthDate": {"incorporationDate", "buildDate"}, "incorporationDate": {"buildDate"},
+	"passportNumber": {"idNumber", "registrationNumber"}, "imoNumber": {"idNumber", "registrationNumber"},
+	"mmsi": {"idNumber", "registrationNumber"}, "callSign": {"idNumber", "registrationNumber"},
+	"taxNumber": {"idNumber", "registrationNumber"}, "swiftBic": {"idNumber", "registrationNumber"},
+	"idNumber": {"registrationNumber"}, "registrationNumber": {"idNumber"},
+}
+
+// schemaProp returns the property of schema that holds a fact of property
+// prop, or "" when the schema has none.
+func schemaProp(schema, prop string) string {
+	allowed := schemaProps[schema]
+	if slices.Contains(allowed, prop) {
+		return prop
+	}
+	for _, f := range propFallbacks[prop] {
+		if slices.Contains(allowed, f) {
+			return f
+		}
+	}
+	return ""
+}
+
+// ftmProperties renders an entity's facts as FollowTheMoney properties of
+// its schema.
 func ftmProperties(e *lists.Entity) map[string][]string {
 	p := map[string][]string{}
+	schema := kindSchema(e.Kind)
 	add := func(k, v string) {
+		if k = schemaProp(schema, k); k == "" {
+			return
+		}
 		if v = strings.TrimSpace(v); v != "" && !slices.Contains(p[k], v) {
 			p[k] = append(p[k], v)
 		}
 	}
-	person := e.Kind == lists.KindPerson
 	add("name", e.Name)
 	for _, a := range e.Aliases {
 		switch a.Strength {
@@ -184,20 +233,14 @@ func ftmProperties(e *lists.Entity) map[string][]string {
 			add("alias", a.Name)
 		}
 	}
-	if np := e.NameParts; np != nil && person {
+	if np := e.NameParts; np != nil && e.Kind == lists.KindPerson {
 		add("firstName", np.Given)
 		add("middleName", np.Middle)
 		add("lastName", np.Family)
 	}
-	if person {
-		add("gender", e.Gender)
-	}
+	add("gender", e.Gender)
 	for _, d := range e.BirthDates {
-		if person {
-			add("birthDate", string(d))
-		} else {
-			add("incorporationDate", string(d))
-		}
+		add("birthDate", string(d))
 	}
 	for _, bp := range e.BirthPlaces {
 		add("birthPlace", bp)
@@ -211,12 +254,12 @@ func ftmProperties(e *lists.Entity) map[string][]string {
 			continue
 		}
 		code = strings.ToLower(code)
-		switch {
-		case person && (c.Role == lists.RoleNationality || c.Role == lists.RoleCitizenship):
+		switch c.Role {
+		case lists.RoleNationality, lists.RoleCitizenship:
 			add("nationality", code)
-		case c.Role == lists.RoleFlag:
+		case lists.RoleFlag:
 			add("flag", code)
-		case c.Role == lists.RoleRegistration && !person:
+		case lists.RoleRegistration:
 			add("jurisdiction", code)
 		default:
 			add("country", code)

@@ -830,11 +830,43 @@ func TestFTMProperties(t *testing.T) {
 	if p["topics"] != nil {
 		t.Errorf("topics of a list that does not state them: %v", p["topics"])
 	}
-	org := lists.Entity{ID: "un:1", List: "un", Kind: lists.KindOrganization, Name: "Co", BirthDates: []lists.Date{"1999"},
-		Countries: []lists.Country{{Code: "KP", Role: lists.RoleNationality}}}
-	p = ftmProperties(&org)
-	if !slices.Equal(p["incorporationDate"], []string{"1999"}) || !slices.Equal(p["country"], []string{"kp"}) ||
-		p["nationality"] != nil || !slices.Equal(p["topics"], []string{"sanction"}) {
-		t.Errorf("organization %v", p)
+	// Facts whose natural property the schema lacks go to the nearest one
+	// it has.
+	tests := []struct {
+		e    lists.Entity
+		want map[string][]string
+	}{
+		{lists.Entity{ID: "un:1", List: "un", Kind: lists.KindOrganization, Name: "Co", BirthDates: []lists.Date{"1999"},
+			Countries:   []lists.Country{{Code: "KP", Role: lists.RoleNationality}},
+			Identifiers: []lists.Identifier{{Type: lists.IDPassport, Value: "P1"}, {Type: lists.IDIMO, Value: "1234567"}}},
+			map[string][]string{"incorporationDate": {"1999"}, "country": {"kp"}, "idNumber": {"P1"}, "imoNumber": {"1234567"}, "topics": {"sanction"}}},
+		{lists.Entity{ID: "x:2", Kind: lists.KindVessel, Name: "V", BirthDates: []lists.Date{"1988"},
+			Countries:   []lists.Country{{Code: "PA", Role: lists.RoleRegistration}},
+			Identifiers: []lists.Identifier{{Type: lists.IDTax, Value: "T1"}}},
+			map[string][]string{"buildDate": {"1988"}, "country": {"pa"}, "registrationNumber": {"T1"}}},
+		{lists.Entity{ID: "x:3", Kind: lists.KindPerson, Name: "P", Gender: "female",
+			Countries:   []lists.Country{{Code: "KP", Role: lists.RoleFlag}},
+			Identifiers: []lists.Identifier{{Type: lists.IDIMO, Value: "7654321"}, {Type: lists.IDMMSI, Value: "M1"}}},
+			map[string][]string{"gender": {"female"}, "country": {"kp"}, "idNumber": {"7654321", "M1"}}},
+		{lists.Entity{ID: "x:4", Kind: lists.KindAircraft, Name: "A", Gender: "male",
+			Identifiers: []lists.Identifier{{Type: lists.IDRegistration, Value: "EP-ABC"}, {Type: lists.IDSWIFT, Value: "S1"}}},
+			map[string][]string{"registrationNumber": {"EP-ABC", "S1"}}},
+	}
+	for _, tt := range tests {
+		p := ftmProperties(&tt.e)
+		schema := kindSchema(tt.e.Kind)
+		for k, v := range tt.want {
+			if !slices.Equal(p[k], v) {
+				t.Errorf("%s %s: %s = %v, want %v (all: %v)", tt.e.ID, schema, k, p[k], v, p)
+			}
+		}
+		for k := range p {
+			if !slices.Contains(schemaProps[schema], k) {
+				t.Errorf("%s: property %s is not one of schema %s", tt.e.ID, k, schema)
+			}
+		}
+		if p["gender"] != nil && schema != "Person" {
+			t.Errorf("%s: gender on a %s", tt.e.ID, schema)
+		}
 	}
 }
