@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"slices"
 	"sort"
 	"sync"
@@ -84,6 +85,8 @@ type config struct {
 	goods      []goods.Catalog
 	ownership  []string
 	partyCache int
+	// vocabFiles extend the name vocabulary (WithNameVocabulary).
+	vocabFiles []string
 }
 
 // Option configures an Engine.
@@ -157,6 +160,14 @@ func WithMatchFloor(f float64) Option { return func(c *config) { c.floor = f } }
 // recur: a cached party costs a map lookup instead of an index search, and
 // the decisions are the same either way. Reload starts an empty cache.
 func WithPartyCache(n int) Option { return func(c *config) { c.partyCache = n } }
+
+// WithNameVocabulary extends the name vocabulary (legal forms, trade
+// abbreviations, generic words, places; names.VocabularyFile in YAML or
+// JSON) with files read at New and at every Reload. Policy data can extend
+// it too (data.screen.params.names).
+func WithNameVocabulary(paths ...string) Option {
+	return func(c *config) { c.vocabFiles = append(c.vocabFiles, paths...) }
+}
 
 // WithGoodsCatalog extends the goods category catalog.
 func WithGoodsCatalog(cat goods.Catalog) Option {
@@ -259,12 +270,16 @@ func (e *Engine) build(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("goods catalog: %w", err)
 	}
+	vocab, err := e.vocabulary(pol)
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	var ix *index.Index
 	if e.cfg.indexCache != "" {
-		ix, err = e.cachedIndex(ctx, all)
+		ix, err = e.cachedIndex(ctx, all, vocab)
 	} else {
-		ix, err = index.Build(ctx, all, index.Options{Dir: e.cfg.indexDir})
+		ix, err = index.Build(ctx, all, index.Options{Dir: e.cfg.indexDir, Vocabulary: vocab})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
@@ -285,6 +300,29 @@ func (e *Engine) build(ctx context.Context) (*snapshot, error) {
 		s.versions[l.Meta.Name] = l.Meta.Version
 	}
 	return s, nil
+}
+
+// vocabulary builds the name vocabulary: the built-in table extended by
+// the WithNameVocabulary files and by policy data
+// (data.screen.params.names).
+func (e *Engine) vocabulary(pol *policies.Policy) (*names.Vocabulary, error) {
+	var ext []names.VocabularyFile
+	for _, p := range e.cfg.vocabFiles {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("name vocabulary: %w", err)
+		}
+		f, err := names.ParseVocabulary(p, b)
+		if err != nil {
+			return nil, err
+		}
+		ext = append(ext, f)
+	}
+	f, err := names.VocabularyFromData("policy data screen.params.names", pol.Param("names"))
+	if err != nil {
+		return nil, &PolicyError{Err: err}
+	}
+	return names.NewVocabulary(append(ext, f)...), nil
 }
 
 // dataCatalogs reads goods catalog extensions from policy data
@@ -544,6 +582,7 @@ func (e *Engine) matchParties(ctx context.Context, s *snapshot, rec *Record) ([]
 		q := names.Query{Name: p.Name, Kind: lists.Kind(p.Kind), Country: country.Code(p.Country), DOB: p.DOB}
 		if p.IMO != "" {
 			q.IDs = append(q.IDs, "IMO"+p.IMO)
+			q.IMO = p.IMO
 		}
 		if p.IDNumber != "" {
 			q.IDs = append(q.IDs, p.IDNumber)
@@ -566,7 +605,8 @@ func (e *Engine) matchParties(ctx context.Context, s *snapshot, rec *Record) ([]
 			matches = append(matches, record.Match{
 				Role: p.Role, Party: pi, Query: p.Name, EntityID: h.Entity.ID, List: h.Entity.List,
 				Kind: string(h.Entity.Kind), Name: h.Entity.Name, MatchedName: h.MatchedName,
-				Score: round(h.Score), Programs: programs, Explanation: h.Explanation, Features: slices.Clone(h.Features),
+				Score: round(h.Score), NameScore: round(h.NameScore), Conflicts: slices.Clone(h.Conflicts), IDMatch: h.IDMatch,
+				Programs: programs, Explanation: h.Explanation, Features: slices.Clone(h.Features),
 			})
 		}
 	}

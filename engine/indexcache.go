@@ -12,6 +12,7 @@ import (
 
 	"github.com/screen-compliance/screen/index"
 	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/names"
 )
 
 // WithIndexCache keeps built indexes in dir, keyed by the exact lists they
@@ -21,8 +22,9 @@ import (
 // Older indexes in dir are removed.
 func WithIndexCache(dir string) Option { return func(c *config) { c.indexCache = dir } }
 
-// indexKey identifies the content of lists for the index cache.
-func indexKey(ls []*lists.List) string {
+// indexKey identifies the content of lists, and the name vocabulary they
+// are analysed with, for the index cache.
+func indexKey(ls []*lists.List, v *names.Vocabulary) string {
 	lines := make([]string, 0, len(ls))
 	for _, l := range ls {
 		var files []string
@@ -33,21 +35,21 @@ func indexKey(ls []*lists.List) string {
 		lines = append(lines, fmt.Sprintf("%s|%s|%d|%s", l.Meta.Name, l.Meta.Version, len(l.Entities), strings.Join(files, ",")))
 	}
 	sort.Strings(lines)
-	h := sha256.Sum256([]byte(Version + "\n" + strings.Join(lines, "\n")))
+	h := sha256.Sum256([]byte(Version + "\n" + v.Digest() + "\n" + strings.Join(lines, "\n")))
 	return hex.EncodeToString(h[:10])
 }
 
 // cachedIndex opens the cached index of ls, building and caching it first
 // when there is none. Lists without file digests (in-memory lists) are not
 // cached.
-func (e *Engine) cachedIndex(ctx context.Context, ls []*lists.List) (*index.Index, error) {
+func (e *Engine) cachedIndex(ctx context.Context, ls []*lists.List, v *names.Vocabulary) (*index.Index, error) {
 	for _, l := range ls {
 		if len(l.Meta.Files) == 0 && !l.Meta.Builtin {
-			return index.Build(ctx, ls, index.Options{})
+			return index.Build(ctx, ls, index.Options{Vocabulary: v})
 		}
 	}
-	dir := filepath.Join(e.cfg.indexCache, "index-"+indexKey(ls))
-	if ix, err := index.Open(ctx, dir); err == nil {
+	dir := filepath.Join(e.cfg.indexCache, "index-"+indexKey(ls, v))
+	if ix, err := index.OpenWith(ctx, dir, v); err == nil {
 		e.cfg.logger.Debug("index opened from cache", "dir", dir)
 		return ix, nil
 	}
@@ -59,7 +61,7 @@ func (e *Engine) cachedIndex(ctx context.Context, ls []*lists.List) (*index.Inde
 		return nil, fmt.Errorf("index cache: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	ix, err := index.Build(ctx, ls, index.Options{Dir: filepath.Join(tmp, "ix")})
+	ix, err := index.Build(ctx, ls, index.Options{Dir: filepath.Join(tmp, "ix"), Vocabulary: v})
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +75,7 @@ func (e *Engine) cachedIndex(ctx context.Context, ls []*lists.List) (*index.Inde
 		}
 	}
 	e.pruneIndexCache(dir)
-	return index.Open(ctx, dir)
+	return index.OpenWith(ctx, dir, v)
 }
 
 // pruneIndexCache removes cached indexes other than keep.

@@ -14,11 +14,11 @@ const DefaultPartyCache = 16384
 
 // partyKey identifies a party query: everything index.Search reads.
 type partyKey struct {
-	name, kind, country, dob, ids string
+	name, kind, country, dob, ids, imo string
 }
 
 func keyOf(q *names.Query) partyKey {
-	return partyKey{name: q.Name, kind: string(q.Kind), country: q.Country, dob: q.DOB, ids: strings.Join(q.IDs, "\x00")}
+	return partyKey{name: q.Name, kind: string(q.Kind), country: q.Country, dob: q.DOB, ids: strings.Join(q.IDs, "\x00"), imo: q.IMO}
 }
 
 // newPartyCache returns the cache of index hits by party query of a list

@@ -27,18 +27,41 @@ programs_suffix(m) := sprintf(" (programs: %s)", [concat(", ", m.programs)]) if 
 	count(m.programs) > 0
 } else := ""
 
-id_confirmed(m) if {
-	some f in m.features
-	f.name == "id"
-	f.value >= 1
-}
+id_confirmed(m) if object.get(m, "id_match", "") != ""
 
-strong(m) if m.score >= lib.params.match.block
+# name_score is the score of a match's names alone (its score when a caller
+# gives none).
+name_score(m) := object.get(m, "name_score", m.score)
+
+# A name match blocks when the score with its qualifiers and the score of
+# the names alone both reach the block line, and nothing contradicts it
+# (an IMO number that differs from the listed one): qualifiers such as
+# country and date of birth lift or lower a score, they never carry a
+# match across the line on their own.
+strong(m) if {
+	m.score >= lib.params.match.block
+	name_score(m) >= lib.params.match.block
+	count(object.get(m, "conflicts", [])) == 0
+}
 
 strong(m) if {
 	lib.params.match.id_confirms
 	id_confirmed(m)
 }
+
+# possible holds when a match reaches the review line, by its score and by
+# its names alone, or is confirmed by an identifier.
+possible(m) if {
+	m.score >= lib.params.match.review
+	name_score(m) >= lib.params.match.review
+}
+
+possible(m) if id_confirmed(m)
+
+# conflicts_suffix explains what contradicts a match.
+conflicts_suffix(m) := sprintf("; %s: not a match on the name alone", [concat(", ", m.conflicts)]) if {
+	count(object.get(m, "conflicts", [])) > 0
+} else := ""
 
 # blocking holds the indexes of the matches that block: strong, on a list
 # that is not review-only. Computed once per record for both rules.
@@ -51,9 +74,10 @@ blocking contains i if {
 # METADATA
 # title: Party matches a sanctions list entry
 # description: >-
-#   A counterparty's name (with its qualifiers: identifiers, date of birth,
-#   country, kind) matches a listed entity at or above the block threshold,
-#   or an identifier such as an IMO or passport number confirms the match.
+#   A counterparty's name matches a listed entity at or above the block
+#   threshold, by its names alone and with its qualifiers (date of birth,
+#   country, kind), and no identifier contradicts it; or an identifier such
+#   as an IMO or passport number confirms the match.
 #   Dealing with a designated party is prohibited: stop the transaction.
 # related_resources:
 #   - ref: https://main.un.org/securitycouncil/en/content/un-sc-consolidated-list
@@ -78,9 +102,12 @@ deny contains r if {
 # METADATA
 # title: Party possibly matches a sanctions list entry
 # description: >-
-#   A counterparty's name is similar to a listed entity but below the block
-#   threshold, or the list is configured as review-only. A compliance officer
-#   must confirm or dismiss the match before the transaction goes ahead.
+#   A counterparty's name is similar to a listed entity (at or above the
+#   review threshold by its names alone and with its qualifiers) but below
+#   the block threshold, or an identifier such as a different IMO number
+#   contradicts it, or the list is configured as review-only. A compliance
+#   officer must confirm or dismiss the match before the transaction goes
+#   ahead.
 # related_resources:
 #   - ref: https://main.un.org/securitycouncil/en/content/un-sc-consolidated-list
 #     description: UN Security Council Consolidated List
@@ -90,11 +117,11 @@ deny contains r if {
 #   citation: Sanctions list entry (see message)
 warn contains r if {
 	some i, m in input.matches
-	m.score >= lib.params.match.review
+	possible(m)
 	not blocking[i]
 	r := lib.reason_cited(
 		rego.metadata.rule(),
-		sprintf("%s %q may match %q on the %s (%s, score %d%%)", [m.role, m.query, m.name, list_label(m), m.entity_id, round(m.score * 100)]),
+		sprintf("%s %q may match %q on the %s (%s, score %d%%%s)", [m.role, m.query, m.name, list_label(m), m.entity_id, round(m.score * 100), conflicts_suffix(m)]),
 		[lib.pointer("matches", i), lib.pointer("parties", m.party)],
 		list_citation(m),
 	)
