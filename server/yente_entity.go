@@ -240,7 +240,11 @@ func ftmProperties(e *lists.Entity) map[string][]string {
 	}
 	add("gender", e.Gender)
 	for _, d := range e.BirthDates {
-		add("birthDate", string(d))
+		// FollowTheMoney dates are single dates: a range "1958/1962" gives
+		// both ends.
+		for _, end := range strings.Split(string(d), "/") {
+			add("birthDate", end)
+		}
 	}
 	for _, bp := range e.BirthPlaces {
 		add("birthPlace", bp)
