@@ -40,7 +40,25 @@ var genericOrgWords = setOf("trading", "trade", "traders", "company", "companies
 	"brothers", "sons", "exports", "imports", "commerce", "business", "limited", "incorporated", "establishment",
 	"consultants", "consultancy", "agencies", "industrias", "compania", "comercial", "sociedad", "empresa",
 	"grupo", "internacional", "inversiones", "servicios", "corporacion", "societe", "compagnie", "gruppe",
-	"front", "movement", "army", "brigade", "brigades", "forces", "force", "party",
+	"front", "movement", "army", "brigade", "brigades", "forces", "force", "party", "research", "products",
+	"production", "medical", "pharmacy", "communications", "freight", "state", "concern", "commission",
+	"administration", "authority", "university", "hospital", "hotel", "school", "academy", "laboratory",
+	"laboratories", "studio", "media", "press", "publishing", "consortium", "cooperative", "branch", "offshore",
+	"overseas", "projects", "project", "property", "properties", "real", "estate", "shipyards", "tankers",
+	"tanker", "petrochemical", "steel", "metal", "textile", "textiles", "cargo", "express", "airways", "line",
+	// Spanish, Portuguese, Italian and French generic words
+	"distribuidora", "comercializadora", "importadora", "exportadora", "inmobiliaria", "constructora",
+	"operadora", "servicio", "cooperativa", "consultoria", "consultores", "organizacion", "produccion",
+	"corporativo", "agricola", "ganadera", "farmacia", "laboratorios", "transportes", "transportadora",
+	"autotransportes", "promotora", "desarrollos", "desarrollo", "hermanos", "hijos", "asociados", "centro",
+	"casa", "inversora", "financiera", "industrial", "agropecuaria", "agropecuarias", "pesquera", "minera",
+	"petrolera", "naviera", "turismo", "viajes", "cambios", "casa", "tienda", "restaurante", "restaurantes",
+	"hotelera", "multiservicios", "soluciones", "sistemas", "tecnologia", "ingenieria", "proyectos",
+	"fundacion", "asociacion", "comerciale", "commerciale", "societa", "societe", "entreprise", "groupe",
+	"empresas", "companhia", "industria", "comercio", "exportacao", "importacao",
+	// Russian and Ukrainian words, transliterated
+	"obshchestvo", "zavod", "kombinat", "korporatsiya", "kompaniya", "gruppa", "upravlenie", "tovarystvo",
+	"predpriyatie", "obedinenie", "proizvodstvennoe", "nauchno", "gosudarstvennoe", "federalnoe",
 	// Cyrillic legal-form and generic words
 	"акціонерне", "товариство", "обмеженою", "відповідальністю", "приватне", "публічне", "общество",
 	"ограниченной", "ответственностью", "акционерное", "публичное", "закрытое", "открытое", "ооо", "оао",
@@ -93,7 +111,7 @@ func NewLookalikes(ls []*lists.List) *Lookalikes {
 				}
 				lk.names[nt] = true
 				ws := map[string]bool{}
-				for _, w := range strings.Fields(nt) {
+				for _, w := range nameWords(n) {
 					if !ws[w] {
 						ws[w] = true
 						lk.byWord[w] = append(lk.byWord[w], len(lk.words))
@@ -214,7 +232,7 @@ func distinctive(w string) bool {
 // a word of one listed name or alias.
 func (lk *Lookalikes) partOfListedName(s string) bool {
 	var ws []string
-	for _, w := range strings.Fields(normText(s)) {
+	for _, w := range nameWords(s) {
 		if !legalWords[w] {
 			ws = append(ws, w)
 		}
@@ -241,6 +259,20 @@ func (lk *Lookalikes) partOfListedName(s string) bool {
 		}
 	}
 	return false
+}
+
+// nameWords returns the word keys of s ("S.A." is "sa"), hyphenated words
+// split ("AL-AQSA" is "al", "aqsa").
+func nameWords(s string) []string {
+	var out []string
+	for _, k := range parseName(s).keys() {
+		for _, w := range strings.Split(k, "-") {
+			if w != "" {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
 }
 
 // normText is s in lower case with every run of characters other than

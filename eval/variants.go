@@ -238,6 +238,7 @@ var (
 	spaceBeforeRE   = regexp.MustCompile(`\s+([,;.)\]])`)
 	spaceAfterRE    = regexp.MustCompile(`([(\[])\s+`)
 	repeatCommaRE   = regexp.MustCompile(`([,;])(\s*[,;])+`)
+	commaCloseRE    = regexp.MustCompile(`[,;]\s*([)\]])`)
 	looseHyphenRE   = regexp.MustCompile(`(^|\s)-+(\S)`)
 	danglingRE      = regexp.MustCompile(`(\S)-+(\s|$)`)
 )
@@ -252,6 +253,7 @@ func tidy(s string) string {
 		t = spaceBeforeRE.ReplaceAllString(t, "$1")
 		t = spaceAfterRE.ReplaceAllString(t, "$1")
 		t = repeatCommaRE.ReplaceAllString(t, "$1")
+		t = commaCloseRE.ReplaceAllString(t, "$1")
 		t = looseHyphenRE.ReplaceAllString(t, "$1$2")
 		t = danglingRE.ReplaceAllString(t, "$1$2")
 		t = strings.TrimLeft(t, " ,;:-")
@@ -463,6 +465,10 @@ var legalForms = sortedForms([]legalForm{
 	{phrase: []string{"ooo"}, swap: "LLC", prefix: true},
 	{phrase: []string{"tov"}, swap: "LLC", prefix: true},
 	{phrase: []string{"obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"}, swap: "LLC", prefix: true},
+	{phrase: []string{"public", "joint-stock", "company"}, swap: "PJSC", prefix: true},
+	{phrase: []string{"open", "joint-stock", "company"}, swap: "OJSC", prefix: true},
+	{phrase: []string{"closed", "joint-stock", "company"}, swap: "CJSC", prefix: true},
+	{phrase: []string{"joint-stock", "company"}, swap: "JSC", prefix: true},
 	{phrase: []string{"public", "joint", "stock", "company"}, swap: "PJSC", prefix: true},
 	{phrase: []string{"open", "joint", "stock", "company"}, swap: "OJSC", prefix: true},
 	{phrase: []string{"closed", "joint", "stock", "company"}, swap: "CJSC", prefix: true},
@@ -515,6 +521,18 @@ var legalForms = sortedForms([]legalForm{
 	{phrase: []string{"fzco"}, tail: true},
 	{phrase: []string{"fzc"}, tail: true},
 	{phrase: []string{"fz-llc"}, tail: true},
+	{phrase: []string{"cia"}, tail: true},
+	{phrase: []string{"sas"}, tail: true},
+	{phrase: []string{"scs"}, tail: true},
+	{phrase: []string{"sal"}, tail: true},
+	{phrase: []string{"eood"}, tail: true},
+	{phrase: []string{"ood"}, tail: true},
+	{phrase: []string{"doo"}, tail: true},
+	{phrase: []string{"dd"}, tail: true},
+	{phrase: []string{"ca"}, tail: true},
+	{phrase: []string{"eu"}, tail: true},
+	{phrase: []string{"sl"}, tail: true},
+	{phrase: []string{"lda"}, tail: true},
 })
 
 func sortedForms(fs []legalForm) []legalForm {

@@ -180,6 +180,7 @@ func TestTidy(t *testing.T) {
 		"ACME [ ] INC":         "ACME INC",
 		"A ;; B":               "A; B",
 		"X (Y ) , Z":           "X (Y), Z",
+		"(MNC GROUP, )":        "(MNC GROUP)",
 		"OMM )":                "OMM)",
 		"ACME, , , LTD.":       "ACME, LTD.",
 		" , ":                  "",
@@ -222,6 +223,7 @@ func TestFindLegal(t *testing.T) {
 		{"ACME AG (SWITZERLAND)", []string{"ag"}},
 		{"ACME COMPANY FOR TRADING", []string{"company"}},
 		{"JOINT STOCK COMPANY ACME", []string{"joint stock company"}},
+		{"RUST CLOSED JOINT-STOCK COMPANY", []string{"closed joint-stock company"}},
 		{"ACME SA DE CV", []string{"sa de cv"}},
 		{"ACME (PVT) LTD", []string{"pvt", "ltd"}}, // no phrase across a bracket
 		{"ACME CO; ZENITH LTD", []string{"co", "ltd"}},
