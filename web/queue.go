@@ -292,7 +292,7 @@ func (a *App) queue(w http.ResponseWriter, r *http.Request, s *session) {
 		"Run": run, "Counts": counts, "Tabs": tabs, "Filter": f, "Rows": rows, "Page": page,
 		"Pages": (total + size - 1) / size, "Matching": total,
 		"Next": pageURL(page + 1), "Prev": pageURL(page - 1), "HasNext": hasNext, "HasPrev": page > 1,
-		"Base": base, "States": reviewStates, "Filtered": f.active(),
+		"Base": base, "States": reviewStates, "Filtered": f.active(), "CanWrite": s.CanWrite(), "CSRF": s.CSRF,
 	}
 	a.render(w, http.StatusOK, "queue", view{Title: run.Name, Op: s, Data: data, Flash: r.URL.Query().Get("flash")})
 }
