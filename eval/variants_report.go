@@ -106,13 +106,13 @@ func (r VariantsReport) Write(w io.Writer, examples bool) error {
 		}
 	}
 	b.WriteString("\n== variants summary\n")
-	fmt.Fprintf(&b, "%-16s %-7s %6s %6s %6s | %6s %7s %7s\n", "list", "half", "n", "recall", "block", "looks", "alarms", "blocks")
+	fmt.Fprintf(&b, "%-20s %-7s %6s %6s %6s | %6s %7s %7s\n", "list", "half", "n", "recall", "block", "looks", "alarms", "blocks")
 	for i := range r.Lists {
 		l := &r.Lists[i]
 		all, la := l.Row(KindAll, TypeAll), l.LookalikeRow(KindAll)
 		for _, h := range cols {
 			c, a := all.half(h), la.half(h)
-			fmt.Fprintf(&b, "%-16s %-7s %6d %6s %6s | %6d %7s %7s\n", l.Label, h, c.N, rate(c.Found, c.N), rate(c.Blocked, c.N),
+			fmt.Fprintf(&b, "%-20s %-7s %6d %6s %6s | %6d %7s %7s\n", l.Label, h, c.N, rate(c.Found, c.N), rate(c.Blocked, c.N),
 				a.N, pct(a.Alarms, a.N), pct(a.Blocks, a.N))
 		}
 	}
