@@ -107,13 +107,19 @@ func (sc *yenteScope) names(dataset string) (map[string]bool, bool) {
 
 // owner returns the loaded list that holds an entity of source list src:
 // the list of that name, else the built-in list (which keeps its entities'
-// source names).
+// source names), else the only loaded list. With several lists, an entity
+// that names a source list not loaded under that name (an own list may name
+// one per entity) keeps that name as its dataset: the collections keep it,
+// include_dataset cannot name it.
 func (sc *yenteScope) owner(src string) lists.Metadata {
 	if m, ok := sc.byName[src]; ok {
 		return m
 	}
 	if sc.builtin != "" {
 		return sc.byName[sc.builtin]
+	}
+	if len(sc.lists) == 1 {
+		return sc.lists[0]
 	}
 	return lists.Metadata{Name: src}
 }

@@ -748,6 +748,13 @@ func TestYenteFilter(t *testing.T) {
 		t.Errorf("own entity: a version that is no date and unknown topics: %+v", own)
 	}
 	stray := EntityResponse{ID: "x:1", Schema: "Person", Datasets: []string{"elsewhere"}}
+	single := newYenteScope([]lists.Metadata{{Name: "mine"}})
+	if er := single.entity(&lists.Entity{ID: "un:9", List: "un", Name: "C"}); er.Datasets[0] != "mine" {
+		t.Errorf("the only loaded list holds every entity: %v", er.Datasets)
+	}
+	if er := newYenteScope([]lists.Metadata{{Name: "a"}, {Name: "b"}}).entity(&lists.Entity{ID: "un:9", List: "un", Name: "C"}); er.Datasets[0] != "un" {
+		t.Errorf("an entity of a list not loaded under its name: %v", er.Datasets)
+	}
 	tests := []struct {
 		name    string
 		dataset string
