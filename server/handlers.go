@@ -116,6 +116,11 @@ func (s *Server) handleScreen(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, aerr)
 		return
 	}
+	canonicalKinds(&rec)
+	if aerr := checkRecord(&rec, ""); aerr != nil {
+		writeAPIError(w, aerr)
+		return
+	}
 	if rec.Source == "" {
 		rec.Source = sourceAPI
 	}
@@ -132,6 +137,36 @@ func (s *Server) handleScreen(w http.ResponseWriter, r *http.Request) {
 	st := state(r)
 	st.decision, st.records = d.Decision, 1
 	writeJSON(w, http.StatusOK, d)
+}
+
+// canonicalKinds maps the spellings of party kinds that party files accept
+// ("company", "Individual", "ship", "N/A") to the record's kinds; an
+// unknown kind is left for checkRecord and the engine to report.
+func canonicalKinds(rec *record.Record) {
+	for i := range rec.Parties {
+		if k, ok := record.CanonicalKind(rec.Parties[i].Kind); ok {
+			rec.Parties[i].Kind = k
+		}
+	}
+}
+
+// checkRecord answers 400 for a record with a field that cannot be screened
+// as given (invalid UTF-8, a party with no name, id_number or imo, an unknown
+// kind, a country that is not one), naming the field; prefix goes before the
+// field's path.
+func checkRecord(rec *record.Record, prefix string) *apiError {
+	if rec.Err != "" {
+		return nil // the client says the row could not be read: an error decision
+	}
+	err := rec.Validate()
+	var fe *record.FieldError
+	if errors.As(err, &fe) {
+		return badRequest("invalid_field", "field %s%s: %s", prefix, fe.Field, fe.Msg)
+	}
+	if err != nil {
+		return badRequest("invalid_field", "%s", err)
+	}
+	return nil
 }
 
 // countDecision updates the decision metrics and logs record-level errors by
@@ -207,6 +242,9 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 		id := ids[i]
 		rec := req.Records[id]
 		i++
+		// A record that cannot be screened as given is answered with an
+		// "error" decision naming the field, so that the others still are.
+		canonicalKinds(&rec)
 		if rec.ID == "" {
 			rec.ID = id
 		}

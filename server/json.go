@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 )
 
@@ -20,9 +21,10 @@ type ErrorBody struct {
 }
 
 // ErrorDetail says what went wrong: Code is a stable machine-readable token
-// (malformed_json, unknown_field, unsupported_media_type, body_too_large,
-// batch_too_large, not_found, unauthorized, not_ready, timeout, ...),
-// Message is for humans.
+// (malformed_json, unknown_field, invalid_field, invalid_utf8,
+// unsupported_media_type, body_too_large, batch_too_large, not_found,
+// unauthorized, not_ready, timeout, ...), Message is for humans and names
+// the field by its path in the request ("parties[1].kind").
 type ErrorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
@@ -68,7 +70,9 @@ func writeAPIError(w http.ResponseWriter, e *apiError) { writeError(w, e.status,
 
 // decodeBody reads one JSON document from the request body into v. It
 // refuses a content type other than JSON (415), a body over maxBody (413),
-// malformed JSON, unknown fields, wrong field types and trailing data (400).
+// malformed JSON, text that is not valid UTF-8, unknown fields, wrong field
+// types and trailing data (400), naming the field by its path in the
+// document ("parties[1].name").
 func decodeBody(w http.ResponseWriter, r *http.Request, maxBody int64, v any) *apiError {
 	if err := checkJSONType(r.Header.Get("Content-Type")); err != nil {
 		return err
@@ -76,18 +80,24 @@ func decodeBody(w http.ResponseWriter, r *http.Request, maxBody int64, v any) *a
 	if r.ContentLength > maxBody {
 		return tooLarge(maxBody)
 	}
-	body := http.MaxBytesReader(w, r.Body, maxBody)
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return decodeError(err, maxBody)
-	}
-	// Exactly one document: anything but whitespace after it is an error.
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return tooLarge(maxBody)
 		}
+		return badRequest("malformed_json", "read the request body: %v", err)
+	}
+	if path, bad := invalidText(body); bad {
+		return badRequest("invalid_utf8", "field %s: invalid UTF-8 (send text as UTF-8)", path)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err, body, dec.InputOffset(), maxBody)
+	}
+	// Exactly one document: anything but whitespace after it is an error.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return badRequest("malformed_json", "unexpected data after the JSON document (offset %d)", dec.InputOffset())
 	}
 	return nil
@@ -113,8 +123,10 @@ func tooLarge(max int64) *apiError {
 }
 
 // decodeError turns a json.Decoder error into a 400 (or 413) naming the
-// offset or field.
-func decodeError(err error, maxBody int64) *apiError {
+// offset or the field; at is the decoder's offset when it stopped. Messages
+// use JSON's words (object, array, string, number, boolean), never Go's
+// type names.
+func decodeError(err error, body []byte, at int64, maxBody int64) *apiError {
 	var (
 		mbe *http.MaxBytesError
 		se  *json.SyntaxError
@@ -130,14 +142,40 @@ func decodeError(err error, maxBody int64) *apiError {
 	case errors.As(err, &se):
 		return badRequest("malformed_json", "malformed JSON at offset %d: %v", se.Offset, se)
 	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			field = "(document)"
-		}
-		return badRequest("invalid_field", "field %s: want %s, got JSON %s (offset %d)", field, te.Type, te.Value, te.Offset)
+		return badRequest("invalid_field", "field %s: want %s, got JSON %s (offset %d)", pathAt(body, te.Offset), jsonType(te.Type), te.Value, te.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return badRequest("unknown_field", "%s", strings.TrimPrefix(err.Error(), "json: "))
+		key := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		if path := pathAt(body, at); path != documentPath {
+			return badRequest("unknown_field", "unknown field %s in %s", key, path)
+		}
+		return badRequest("unknown_field", "unknown field %s", key)
 	default:
 		return badRequest("malformed_json", "%v", err)
 	}
+}
+
+// jsonType names the JSON type that decodes into t.
+func jsonType(t reflect.Type) string {
+	if t == nil {
+		return "a value"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "another JSON type"
 }
