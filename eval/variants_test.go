@@ -608,3 +608,43 @@ func TestVariantTargets(t *testing.T) {
 		})
 	}
 }
+
+// FuzzVariants: any name of any kind yields the exact name first, then
+// distinct, non-empty, changed variants, and never panics; look-alikes
+// never panic either.
+func FuzzVariants(f *testing.F) {
+	for _, s := range []string{"OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)", "A ; B", "(", ")(", "CO., LTD.",
+		"'ALI, Muhammad", "S.A. DE C.V.", "ОАО \"ГАЗПРОМ\"", ", ,", "X a.k.a. Y", "LLC", "-"} {
+		for k := range 5 {
+			f.Add(s, k)
+		}
+	}
+	kinds := []lists.Kind{lists.KindPerson, lists.KindOrganization, lists.KindVessel, lists.KindAircraft, lists.KindUnknown}
+	lk := NewLookalikes([]*lists.List{{Entities: []lists.Entity{{ID: "x:1", Name: "ZENITH TRADING"}, {ID: "x:2", Name: "Ivan PETROV"}}}})
+	f.Fuzz(func(t *testing.T, name string, k int) {
+		if k < 0 {
+			k = -k
+		}
+		e := &lists.Entity{ID: "f:1", Kind: kinds[k%len(kinds)], Name: name,
+			NameParts: &lists.NameParts{Family: strings.TrimSpace(strings.Split(name, " ")[0])}}
+		vs := Variants(e)
+		exact := strings.Join(strings.Fields(name), " ")
+		if exact == "" {
+			if len(vs) != 0 {
+				t.Fatalf("blank name gave %v", vs)
+			}
+			return
+		}
+		if len(vs) == 0 || vs[0] != (Variant{VariantExact, exact}) {
+			t.Fatalf("first variant of %q: %v", name, vs)
+		}
+		seen := map[Variant]bool{}
+		for _, v := range vs[1:] {
+			if v.Text == "" || v.Text == exact || seen[v] {
+				t.Fatalf("bad %s variant %q of %q", v.Type, v.Text, name)
+			}
+			seen[v] = true
+		}
+		lk.Lookalike(e)
+	})
+}
