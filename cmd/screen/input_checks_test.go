@@ -139,3 +139,40 @@ func TestScanLongNamesXLSX(t *testing.T) {
 		}
 	}
 }
+
+// TestScanValuesThatNameNothing: a party row with no name, id or IMO (but
+// other cells), an unknown kind, a country that is not one and invalid
+// UTF-8 are each an error decision naming the row and the column, never a
+// clear one.
+func TestScanValuesThatNameNothing(t *testing.T) {
+	csv := "name,type,country,dob\n" +
+		"Alpha Trading,organization,CN,\n" +
+		",person,KP,1970-01-01\n" +
+		"Kim Yong Chol,persn,KP,\n" +
+		"Beta Shipping,company,Narnia,\n" +
+		"Gamma \xff Ltd,company,CN,\n" +
+		"Delta Ltd,N/A,N/A,\n"
+	path := writeBytes(t, "parties.csv", []byte(csv))
+	code, out, errOut := runCLI(t, "scan", "-q", "-f", "jsonl", "--fail-on", "none", path)
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr %q", code, errOut)
+	}
+	ds := decodeJSONL(t, out)
+	want := []string{"", `row 2 (line 3), column "name": no name, id_number or imo`,
+		`row 3 (line 4), column "type": unknown kind "persn"`, `row 4 (line 5), column "country": unknown country "Narnia"`,
+		`row 5 (line 6), column "name": invalid UTF-8`, ""}
+	if len(ds) != len(want) {
+		t.Fatalf("%d decisions, want %d", len(ds), len(want))
+	}
+	for i, d := range ds {
+		if want[i] == "" {
+			if d.Decision == record.Error {
+				t.Errorf("row %d: error %q", d.Row, d.Error)
+			}
+			continue
+		}
+		if d.Decision != record.Error || !strings.Contains(d.Error, want[i]) {
+			t.Errorf("row %d: decision %s %q, want error %q", d.Row, d.Decision, d.Error, want[i])
+		}
+	}
+}
