@@ -16,8 +16,9 @@ const (
 	// maxQueryNames caps the distinct names of one query.
 	maxQueryNames = 16
 	// maxQueryScreens caps the name × date × country × identifier
-	// combinations one query is screened as.
-	maxQueryScreens = 64
+	// combinations one query is screened as: the parties the engine
+	// screens of one record.
+	maxQueryScreens = record.DefaultParties
 )
 
 // The FollowTheMoney properties a query is screened on. Other properties are
@@ -67,23 +68,40 @@ func kindSchema(k lists.Kind) string {
 // isCountryProp says whether prop holds countries.
 func isCountryProp(prop string) bool { return slices.Contains(countryProps, prop) }
 
-// echoProperties returns the properties of a query as yente echoes them:
-// lists of values, countries as lower-case ISO codes where recognised.
+// echoProperties returns the properties of a query as yente echoes them,
+// as understood: lists of values, countries as lower-case ISO codes, values
+// of country properties that name no country left out (as yente leaves out
+// values it cannot read, so a client sees what was not used).
 func echoProperties(props map[string][]string) map[string][]string {
 	out := make(map[string][]string, len(props))
 	for k, vs := range props {
 		e := make([]string, 0, len(vs))
 		for _, v := range vs {
 			if isCountryProp(k) {
-				if c := country.Code(v); c != "" {
-					v = strings.ToLower(c)
+				if v = strings.ToLower(country.Code(v)); v == "" {
+					continue
 				}
 			}
 			if !slices.Contains(e, v) {
 				e = append(e, v)
 			}
 		}
-		out[k] = e
+		if len(e) > 0 {
+			out[k] = e
+		}
+	}
+	return out
+}
+
+// queryCountries returns the distinct countries of the query's country
+// properties as ISO codes; values that name no country are left out (a
+// qualifier that cannot be read neither lifts nor lowers a score).
+func queryCountries(q MatchQuery) []string {
+	var out []string
+	for _, v := range values(q, countryProps...) {
+		if c := country.Code(v); c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
 	}
 	return out
 }
@@ -151,7 +169,7 @@ func queryRecord(id string, q MatchQuery) (record.Record, *yenteErr) {
 	if len(ids) == 0 {
 		ids = []ident{{}}
 	}
-	dates, countries := orBlank(values(q, dateProps...)), orBlank(values(q, countryProps...))
+	dates, countries := orBlank(values(q, dateProps...)), orBlank(queryCountries(q))
 	rec := record.Record{ID: id, Source: "match", Row: 1}
 	screenNames := names
 	if len(screenNames) == 0 {

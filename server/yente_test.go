@@ -677,7 +677,7 @@ func TestYenteQueryRecord(t *testing.T) {
 		{"names and aliases, duplicates once", MatchQuery{Schema: "Vessel", Properties: map[string][]string{
 			"name": {"A", " A ", "B"}, "alias": {"C"}, "imoNumber": {"imo 1234567"}, "flag": {"kp"},
 		}}, 3, "", func(t *testing.T, ps []record.Party) {
-			if ps[0].Name != "A" || ps[2].Name != "C" || ps[1].Kind != "vessel" || ps[1].IMO != "1234567" || ps[1].Country != "kp" {
+			if ps[0].Name != "A" || ps[2].Name != "C" || ps[1].Kind != "vessel" || ps[1].IMO != "1234567" || ps[1].Country != "KP" {
 				t.Errorf("parties %+v", ps)
 			}
 		}},
@@ -693,6 +693,13 @@ func TestYenteQueryRecord(t *testing.T) {
 			}
 			if len(seen) != 4 {
 				t.Errorf("combinations %v", seen)
+			}
+		}},
+		{"a country that names no country is left out, not screened", MatchQuery{Schema: "Person", Properties: map[string][]string{
+			"name": {"A"}, "nationality": {"Atlantis", "Korea, North", "N/A"},
+		}}, 1, "", func(t *testing.T, ps []record.Party) {
+			if ps[0].Country != "KP" {
+				t.Errorf("party %+v", ps[0])
 			}
 		}},
 		{"identifiers only", MatchQuery{Schema: "Person", Properties: map[string][]string{"passportNumber": {"P1"}}}, 1, "", func(t *testing.T, ps []record.Party) {
@@ -874,6 +881,21 @@ func TestFTMProperties(t *testing.T) {
 		}
 		if p["gender"] != nil && schema != "Person" {
 			t.Errorf("%s: gender on a %s", tt.e.ID, schema)
+		}
+	}
+}
+
+func TestEchoProperties(t *testing.T) {
+	got := echoProperties(map[string][]string{
+		"name": {"A", "A"}, "nationality": {"Atlantis", "United States", "us"}, "country": {"Narnia"}, "colour": {"blue"},
+	})
+	want := map[string][]string{"name": {"A"}, "nationality": {"us"}, "colour": {"blue"}}
+	if len(got) != len(want) {
+		t.Errorf("echo %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if !slices.Equal(got[k], v) {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
 		}
 	}
 }
