@@ -578,6 +578,8 @@ func TestYenteRequestLimits(t *testing.T) {
 	three := `{"queries":{"a":{"schema":"Person","properties":{}},"b":{"schema":"Person","properties":{}},"c":{"schema":"Person","properties":{}}}}`
 	big := `{"queries":{"a":{"schema":"Person","properties":{"name":["` + strings.Repeat("x", 400) + `"]}}}}`
 	notReady := New(nil, Options{})
+	slow := newYenteServer(t, Options{RequestTimeout: time.Nanosecond})
+	one := `{"queries":{"a":{"schema":"Person","properties":{"name":["John Doe"]}}}}`
 	tests := []struct {
 		name         string
 		h            http.Handler
@@ -591,6 +593,8 @@ func TestYenteRequestLimits(t *testing.T) {
 		{"match not ready", notReady, "POST", "/match/default", `{}`, 503, "not_ready", ""},
 		{"search not ready", notReady, "GET", "/search/default?q=x", "", 503, "not_ready", ""},
 		{"catalog not ready", notReady, "GET", "/catalog", "", 503, "not_ready", ""},
+		{"match timeout", slow, "POST", "/match/default", one, 503, "timeout", ""},
+		{"search timeout", slow, "GET", "/search/default?q=John+Doe", "", 503, "timeout", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
