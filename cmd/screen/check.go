@@ -20,6 +20,7 @@ func checkCommand() *cli.Command {
 		&cli.StringFlag{Name: "id", Usage: "identifier `NUMBER` (passport, registration no.)"},
 		&cli.StringFlag{Name: "imo", Usage: "vessel IMO `NUMBER`"},
 		&cli.StringFlag{Name: "role", Value: record.RoleParty, Usage: "party `ROLE` shown in the result"},
+		&cli.BoolFlag{Name: "deterministic", Usage: "pin run id and timestamps so reports are byte-identical across runs", EnvVars: []string{"SCREEN_DETERMINISTIC"}},
 	}
 	flags = append(flags, outputFlags("table")...)
 	flags = append(flags, failFlags()...)
