@@ -98,3 +98,8 @@ func (c *listCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(c.loadedTime, prometheus.GaugeValue, float64(c.s.loadedAt.Load())/1e9)
 }
+
+// MetricsRegisterer returns the registry behind GET /metrics, so that
+// what is mounted beside the API (the review workspace) can add its own
+// metrics to it.
+func (s *Server) MetricsRegisterer() prometheus.Registerer { return s.metrics.reg }

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/urfave/cli/v2"
 
 	"github.com/screen-compliance/screen/engine"
@@ -45,7 +46,11 @@ func serveCommand() *cli.Command {
 		&cli.StringFlag{Name: "web-users", Usage: "operators `FILE` (users.yaml: name, password_bcrypt, role; see `screen users add`)", EnvVars: []string{"SCREEN_WEB_USERS"}},
 		&cli.StringFlag{Name: "web-ignore-file", Value: ".screenignore.yaml", Usage: "suppressions `FILE` that false-positive decisions are written to", EnvVars: []string{"SCREEN_WEB_IGNORE_FILE"}},
 		&cli.StringFlag{Name: "audit-log", Usage: "append every review action to `FILE` (the scan --audit-log format)", EnvVars: []string{"SCREEN_AUDIT_LOG"}},
-		&cli.BoolFlag{Name: "four-eyes", Usage: "a second operator must approve a false positive on a block", EnvVars: []string{"SCREEN_FOUR_EYES"}},
+		&cli.BoolFlag{Name: "four-eyes", Usage: "a second operator (signed in with their own password) must approve a false positive on a match of a block", EnvVars: []string{"SCREEN_FOUR_EYES"}},
+		&cli.StringFlag{Name: "web-token-operator", Value: web.DefaultTokenOperator, Usage: "service identity `NAME` that bearer-token requests to the workspace act and are audited as (it cannot approve under --four-eyes)", EnvVars: []string{"SCREEN_WEB_TOKEN_OPERATOR"}},
+		&cli.IntFlag{Name: "web-signin-lockout-after", Value: web.DefaultUserThrottle.LockAfter, Usage: "lock sign-in for an operator name after `N` failed sign-ins in a row (an address after 5×N)", EnvVars: []string{"SCREEN_WEB_SIGNIN_LOCKOUT_AFTER"}},
+		&cli.DurationFlag{Name: "web-signin-lockout-for", Value: web.DefaultUserThrottle.LockFor, Usage: "how long a sign-in lockout lasts", EnvVars: []string{"SCREEN_WEB_SIGNIN_LOCKOUT_FOR"}},
+		&cli.DurationFlag{Name: "web-upload-retention", Value: web.DefaultUploadRetention, Usage: "keep the upload of a failed or interrupted run this long, for re-screening", EnvVars: []string{"SCREEN_WEB_UPLOAD_RETENTION"}},
 		&cli.StringFlag{Name: "max-upload", Value: "256MiB", Usage: "refuse uploads over `SIZE`", EnvVars: []string{"SCREEN_MAX_UPLOAD"}},
 		&cli.BoolFlag{Name: "secure-cookies", Usage: "mark session cookies Secure (behind a TLS proxy)", EnvVars: []string{"SCREEN_SECURE_COOKIES"}},
 		ownershipFlag(),
@@ -124,7 +129,7 @@ func serveAction(c *cli.Context) error {
 	defer signal.Stop(hup)
 	srv.SetEngine(eng)
 	if c.Bool("web") {
-		app, err := newWebApp(ctx, c, eng, opts.Token, logger)
+		app, err := newWebApp(ctx, c, eng, opts.Token, srv.MetricsRegisterer(), logger)
 		switch {
 		case errors.Is(err, web.ErrNoOperators):
 			n.printf("warning: the review workspace at / is off: it needs --web-users FILE or --token-file (see `screen users add`)")
@@ -181,8 +186,8 @@ func buildServeEngine(ctx context.Context, c *cli.Context, n *notices) (*engine.
 }
 
 // newWebApp builds the review workspace on the engine, keeping its database
-// in the list store directory.
-func newWebApp(ctx context.Context, c *cli.Context, eng *engine.Engine, token string, logger *slog.Logger) (*web.App, error) {
+// in the list store directory; its metrics go to reg (the API's /metrics).
+func newWebApp(ctx context.Context, c *cli.Context, eng *engine.Engine, token string, reg prometheus.Registerer, logger *slog.Logger) (*web.App, error) {
 	dir, err := storeDir(c)
 	if err != nil {
 		return nil, err
@@ -201,10 +206,25 @@ func newWebApp(ctx context.Context, c *cli.Context, eng *engine.Engine, token st
 	if err != nil {
 		return nil, fmt.Errorf("--max-upload: %w", err)
 	}
+	lockAfter, lockFor := c.Int("web-signin-lockout-after"), c.Duration("web-signin-lockout-for")
+	if lockAfter < 1 {
+		return nil, fmt.Errorf("--web-signin-lockout-after %d: want at least 1", lockAfter)
+	}
+	if lockFor <= 0 {
+		return nil, errors.New("--web-signin-lockout-for: want a positive duration")
+	}
+	userThrottle, addrThrottle := web.DefaultUserThrottle, web.DefaultAddrThrottle
+	userThrottle.LockAfter, addrThrottle.LockAfter = lockAfter, 5*lockAfter
+	userThrottle.Free, addrThrottle.Free = min(userThrottle.Free, lockAfter-1), min(addrThrottle.Free, 5*lockAfter-1)
+	userThrottle.LockFor, addrThrottle.LockFor = lockFor, lockFor
+	if c.Duration("web-upload-retention") <= 0 {
+		return nil, errors.New("--web-upload-retention: want a positive duration")
+	}
 	return web.New(ctx, eng, web.Options{
-		Dir: dir, Users: users, Token: token,
+		Dir: dir, Users: users, Token: token, TokenOperator: c.String("web-token-operator"),
 		IgnoreFile: c.String("web-ignore-file"), AuditLog: c.String("audit-log"), FourEyes: c.Bool("four-eyes"),
 		MaxUpload: maxUpload, Workers: c.Int("workers"), SecureCookies: c.Bool("secure-cookies"), Logger: logger,
+		UserThrottle: &userThrottle, AddrThrottle: &addrThrottle, UploadRetention: c.Duration("web-upload-retention"), Metrics: reg,
 	})
 }
 

@@ -340,6 +340,18 @@ func TestServeMountsReviewWorkspace(t *testing.T) {
 	if res.StatusCode != 200 || res.Header.Get("Content-Security-Policy") == "" {
 		t.Errorf("GET /login: %d, CSP %q", res.StatusCode, res.Header.Get("Content-Security-Policy"))
 	}
+	// The workspace's sign-in counters are on the API's /metrics.
+	res, err = http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{`screen_web_signin_failures_total{reason="bad_credentials"} 0`, `screen_web_signin_lockouts_total{scope="user"} 0`} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Errorf("exit %d", code)
