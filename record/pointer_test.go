@@ -85,3 +85,23 @@ func TestResolveAgreesWithJSON(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParsePointer: ParsePointer never panics, and what it accepts prints
+// back as the same text.
+func FuzzParsePointer(f *testing.F) {
+	for _, s := range []string{"matches[0]", "parties[12]", "goods[2].description", "route.transshipment[1]", "route.origin_country", "fields[", "x[0].y[1]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParsePointer(s)
+		if err != nil {
+			return
+		}
+		if p.String() != s {
+			t.Errorf("ParsePointer(%q).String() = %q", s, p.String())
+		}
+		if q, err := ParsePointer(p.String()); err != nil || q != p {
+			t.Errorf("round trip of %q: %+v, %v", s, q, err)
+		}
+	})
+}
