@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Shell completion: the bash script completes commands, subcommands and
+# flags through the real binary; the zsh and fish scripts parse (zsh -n,
+# fish --no-execute) when those shells are present.
+set -euo pipefail
+source .ci/lib/common.sh
+ci_tmpdir
+work=$CI_TMP
+mkdir -p "$work/bin"
+ci_build_screen "$work/bin/screen"
+export PATH="$work/bin:$PATH"
+for sh in bash zsh fish powershell; do
+  screen completion "$sh" >"$work/screen.$sh"
+done
+bash -n "$work/screen.bash"
+# complete LINE...: the candidates the bash completion gives for the words.
+complete_words() {
+  bash -c '
+    source "$1"; shift
+    COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+    _screen_complete
+    printf "%s\n" "${COMPREPLY[@]}"' _ "$work/screen.bash" "$@"
+}
+status=0
+expect() { # expect WANT WORDS...
+  local want="$1"
+  shift
+  local got
+  got=$(complete_words "$@")
+  if ! grep -qx -- "$want" <<<"$got"; then
+    echo "bash completion of '$*' lacks $want:"; echo "$got"; status=1
+  fi
+}
+expect scan screen ""
+expect completion screen comp
+expect import screen lists ""
+expect --format screen scan --fo
+expect --fail-on screen scan shipments.csv --fail
+if command -v zsh >/dev/null 2>&1; then zsh -n "$work/screen.zsh"; fi
+if command -v fish >/dev/null 2>&1; then fish --no-execute "$work/screen.fish"; fi
+[ $status -eq 0 ] && echo "bash completion completes commands, subcommands and flags"
+exit $status
