@@ -53,7 +53,7 @@ func usersAddAction(c *cli.Context) error {
 	default:
 		return failure(fmt.Errorf("--role %q: want viewer, reviewer or admin", role))
 	}
-	pw, err := readPassword(os.Stdin)
+	pw, err := readPassword(c.App.Reader)
 	if err != nil {
 		return failure(err)
 	}
@@ -85,6 +85,10 @@ func usersAddAction(c *cli.Context) error {
 	}
 	b, err := yaml.Marshal(&f)
 	if err != nil {
+		return failure(err)
+	}
+	// Never write a file that `screen serve` would refuse.
+	if _, err := web.ParseUsers(path, b); err != nil {
 		return failure(err)
 	}
 	if err := os.WriteFile(path, b, 0o600); err != nil {
