@@ -74,7 +74,7 @@ func Variants(e *lists.Entity) []Variant {
 	}
 	n := parseName(exact)
 	shape := shapeOf(e, n)
-	for _, s := range undecorated(exact) {
+	for _, s := range undecorated(exact, shape == shapePerson) {
 		add(VariantUndecorated, s)
 	}
 	add(VariantCase, strings.ToLower(exact))
@@ -332,12 +332,15 @@ var (
 
 // undecorated returns the name without its decorations: each part of "A ;
 // B" or of "A a.k.a. B" (up to three), else the name without bracketed
-// parts and quoted nicknames.
-func undecorated(s string) []string {
+// parts and, for a person, quoted nicknames (IHSAN MEDHAT "SAMMY" ELASHI).
+// An organisation's quoted part is its name (ООО "РОМАШКА"): it stays.
+func undecorated(s string, person bool) []string {
 	strip := func(s string) string {
 		for {
 			t := bracketRE.ReplaceAllString(s, " ")
-			t = quotedRE.ReplaceAllString(t, " ")
+			if person {
+				t = quotedRE.ReplaceAllString(t, " ")
+			}
 			if t == s {
 				return tidy(t)
 			}

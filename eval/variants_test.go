@@ -78,6 +78,8 @@ func TestVariantsByType(t *testing.T) {
 		{"own:org-10", VariantPunct, []string{"LOGOMARCHE SA"}},
 		{"own:org-10", VariantLegalSwap, []string{"LOGOMARCHE"}},
 		{"own:org-11", VariantUndecorated, []string{"QUILLFEATHER DEVELOPMENT LTD."}},
+		{"own:org-12", VariantUndecorated, nil}, // an organisation's quoted part is its name
+		{"own:per-6", VariantUndecorated, []string{"VIKTOR BOUTRO"}},
 		{"own:org-11", VariantLegalSwap, []string{"QUILLFEATHER DEVELOPMENT (PRIVATE) LIMITED", "QUILLFEATHER DEVELOPMENT"}},
 		{"own:per-1", VariantReorder, []string{"Oriana CARRASQUILLO MENDEZ"}},
 		{"own:per-1", VariantPunct, []string{"CARRASQUILLO MENDEZ Oriana"}},
