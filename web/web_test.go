@@ -182,22 +182,6 @@ func TestDecidePersistsSuppressesAndAudits(t *testing.T) {
 	}
 }
 
-// reviewID returns the id of the first record in the review queue that
-// has a sanctions match.
-func reviewID(t *testing.T, c *client, run string) string {
-	t.Helper()
-	_, page := c.get(run + "?decision=review&rule=sanctions.match.possible")
-	m := regexp.MustCompile(`">(SHP-\d+)</a>`).FindStringSubmatch(page)
-	if m == nil {
-		_, page = c.get(run + "?decision=review")
-		m = regexp.MustCompile(`">(SHP-\d+)</a>`).FindStringSubmatch(page)
-	}
-	if m == nil {
-		t.Fatalf("no review record:\n%s", page)
-	}
-	return m[1]
-}
-
 func TestTwoReviewersConflict(t *testing.T) {
 	_, srv, alice, run := started(t, nil)
 	bob := newClient(t, srv)
