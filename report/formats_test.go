@@ -13,9 +13,26 @@ import (
 
 func TestSARIFStructure(t *testing.T) {
 	ds := loadDecisions(t)
+	raw := render(t, FormatSARIF, ds, Options{})
 	var log sarifLog
-	if err := json.Unmarshal(render(t, FormatSARIF, ds, Options{}), &log); err != nil {
+	if err := json.Unmarshal(raw, &log); err != nil {
 		t.Fatalf("sarif is not JSON: %v", err)
+	}
+	// A per-run automationDetails.id would make GitHub's upload action
+	// ignore the workflow's category: every run a new analysis.
+	if bytes.Contains(raw, []byte(`"automationDetails"`)) {
+		t.Error("sarif has automationDetails")
+	}
+	// GitHub code scanning (GH2012 and friends): every rule is described.
+	for _, r := range log.Runs[0].Tool.Driver.Rules {
+		if r.Name == "" || r.ShortDescription == nil || r.FullDescription == nil || r.FullDescription.Text == "" ||
+			r.Help == nil || r.Help.Text == "" || r.Help.Markdown == "" || !strings.HasPrefix(r.HelpURI, "https://") {
+			t.Errorf("rule %s is not fully described: %+v", r.ID, r)
+		}
+	}
+	if r := log.Runs[0].Tool.Driver.Rules[0]; r.ID != "dprk.goods.export_ban" || r.HelpURI != "https://undocs.org/S/RES/2397(2017)" ||
+		r.FullDescription.Text != fixedInfo().Rules[0].Description || !strings.Contains(r.Help.Markdown, "[UNSCR 1718 (2006) para 8(a)](https://undocs.org/S/RES/1718(2006))") {
+		t.Errorf("rule from the catalog = %+v", r)
 	}
 	if log.Version != "2.1.0" || len(log.Runs) != 1 {
 		t.Fatalf("version %q, %d runs", log.Version, len(log.Runs))
