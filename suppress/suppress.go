@@ -193,48 +193,26 @@ func evidenceMatches(d *record.Decision, r *record.Reason) ([]record.Match, bool
 // MatchEvidence returns the indexes of the matches a reason points at
 // ("matches[i]", i below n), and whether the reason is only about party
 // matches: its evidence holds nothing but matches and the parties they
-// concern ("parties[j]"), and at least one match. A pointer out of range
-// counts as something else. An entity or party suppression, and a
-// reviewer's false positive, judge only such reasons.
+// concern ("parties[j]"), and at least one match. A pointer that does not
+// parse, or a match out of range, counts as something else. An entity or
+// party suppression, and a reviewer's false positive, judge only such
+// reasons.
 func MatchEvidence(r *record.Reason, n int) ([]int, bool) {
 	var idx []int
 	only := true
 	for _, ev := range r.Evidence {
-		var i int
+		p, err := record.ParsePointer(ev)
 		switch {
-		case pointer(ev, "matches", &i):
-			if i < n {
-				idx = append(idx, i)
-			} else {
-				only = false
-			}
-		case pointer(ev, "parties", &i):
+		case err != nil:
+			only = false
+		case p.Section == record.PtrMatches && p.Index < n:
+			idx = append(idx, p.Index)
+		case p.Section == record.PtrParties:
 		default:
 			only = false
 		}
 	}
 	return idx, only && len(idx) > 0
-}
-
-// pointer reads an evidence pointer "<section>[<i>]" exactly.
-func pointer(ev, section string, i *int) bool {
-	rest, ok := strings.CutPrefix(ev, section+"[")
-	if !ok {
-		return false
-	}
-	num, ok := strings.CutSuffix(rest, "]")
-	if !ok || num == "" || len(num) > 9 {
-		return false
-	}
-	n := 0
-	for _, c := range num {
-		if c < '0' || c > '9' {
-			return false
-		}
-		n = n*10 + int(c-'0')
-	}
-	*i = n
-	return true
 }
 
 // Apply marks the reasons of d that an unexpired entry covers with

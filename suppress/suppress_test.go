@@ -214,16 +214,3 @@ func TestEntityEntryJudgesOnlyItsMatch(t *testing.T) {
 		t.Errorf("a party entry suppressed a finding with no match")
 	}
 }
-
-func TestPointer(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		ok   bool
-		want int
-	}{{"matches[0]", true, 0}, {"matches[12]", true, 12}, {"matches[1]x", false, 0}, {"matches[-1]", false, 0}, {"matches[]", false, 0}, {"matches[ 1]", false, 0}} {
-		var i int
-		if ok := pointer(tc.in, "matches", &i); ok != tc.ok || (ok && i != tc.want) {
-			t.Errorf("pointer(%q) = %d, %v", tc.in, i, ok)
-		}
-	}
-}
