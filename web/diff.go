@@ -82,7 +82,7 @@ func (a *App) diff(w http.ResponseWriter, r *http.Request, s *session) {
 	if !ok {
 		return
 	}
-	data := map[string]any{"Run": run, "Base": "/runs/" + strconv.FormatInt(run.ID, 10), "Max": maxDiffRows}
+	data := map[string]any{"Run": run, "Base": "/runs/" + strconv.FormatInt(run.ID, 10), "Max": maxDiffRows, "CanWrite": s.CanWrite(), "CSRF": s.CSRF}
 	if run.ParentID == 0 {
 		a.render(w, http.StatusOK, "diff", view{Title: "Changes", Op: s, Data: data, Flash: r.URL.Query().Get("flash")})
 		return
