@@ -432,13 +432,6 @@ func (v *Vocabulary) fold(raw []rawToken) []Token {
 		out = append(out, v.classify(tok, w, len(t.alts) > 0))
 	}
 	out = v.joinInitials(out)
-	// "of" before a place is part of the place qualifier ("Foreign Trade
-	// Bank of the DPRK")
-	for i := 0; i+1 < len(out); i++ {
-		if out[i].Class == ClassParticle && out[i+1].Class == ClassPlace && i > 0 {
-			out[i].Class = ClassPlace
-		}
-	}
 	// A name made only of dropped words or legal forms keeps its tokens
 	// rather than vanish.
 	if allLegal(out) && len(raw) > 0 {
@@ -691,7 +684,9 @@ func (v *Vocabulary) matchLegal(texts []string, words []*vocabWord, i int) (int,
 			continue
 		}
 		end := i+n == len(texts)
-		if ambiguous && (!end || i < 2) {
+		// an ambiguous form counts at the end of a name, after two tokens
+		// or after one long one ("Cumexint SA", not "Kim Sa")
+		if ambiguous && (!end || (i < 2 && !(i == 1 && len(texts[0]) >= 4))) {
 			continue
 		}
 		if i == 0 && n == len(texts) { // the whole name: not a legal form

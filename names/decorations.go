@@ -23,6 +23,9 @@ type Form struct {
 	// Weak is true for forms that identify less than the name they come
 	// from (an acronym, a name given in brackets).
 	Weak bool
+	// Places are the place qualifiers left out of Text ("australia" for
+	// "Bank of China (Australia) Limited"), folded.
+	Places []string
 }
 
 // Ways a form is derived from a list's name text.
@@ -53,7 +56,7 @@ var (
 var noteWords = []string{
 	"birth name", "combat name", "previously listed as", "original script", "sub-unit name",
 	"location only", "deceased", "nom de guerre", "nickname", "maiden name", "false identity",
-	"passport", "date of birth", "born", "formerly listed", "alias",
+	"passport", "date of birth", "born", "formerly listed", "alias", "located in", "branch located",
 }
 
 // qualifierWords are bracketed words that qualify a company name without
@@ -184,6 +187,7 @@ func (v *Vocabulary) readBrackets(text string, kind lists.Kind, derived string, 
 	}
 	var base strings.Builder
 	var extra []Form
+	var places []string
 	keepFull := false
 	last := 0
 	for _, loc := range locs {
@@ -197,7 +201,11 @@ func (v *Vocabulary) readBrackets(text string, kind lists.Kind, derived string, 
 		inner = strings.TrimSpace(inner)
 		before := strings.TrimSpace(text[:loc[0]])
 		middle := before != "" && strings.TrimSpace(strings.Trim(text[loc[1]:], " ,.")) != ""
-		switch v.bracketKind(inner, before, middle, kind) {
+		kind := v.bracketKind(inner, before, middle, kind)
+		if kind == bracketQualifier {
+			places = append(places, v.placesOf(inner)...)
+		}
+		switch kind {
 		case bracketScript:
 			s := inner
 			if i := strings.Index(strings.ToLower(s), "original script"); i >= 0 {
@@ -233,10 +241,27 @@ func (v *Vocabulary) readBrackets(text string, kind lists.Kind, derived string, 
 		add(Form{Text: full, Derived: orDefault(derived, DerivedPersonPart)})
 		how = orDefault(derived, DerivedPersonPart)
 	}
-	add(Form{Text: base.String(), Derived: how})
+	add(Form{Text: base.String(), Derived: how, Places: places})
 	for _, f := range extra {
 		add(f)
 	}
+}
+
+// placesOf returns the places of a qualifier ("Hong Kong", "U.K."),
+// folded as place tokens are.
+func (v *Vocabulary) placesOf(s string) []string {
+	var out []string
+	for _, t := range v.Analyze(s).Tokens {
+		if t.Class == ClassPlace {
+			out = append(out, t.Text)
+		}
+	}
+	if len(out) == 0 {
+		if c := country.Code(s); c != "" {
+			out = append(out, strings.ToLower(c))
+		}
+	}
+	return out
 }
 
 func orDefault(s, def string) string {

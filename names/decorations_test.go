@@ -25,9 +25,9 @@ func TestForms(t *testing.T) {
 		{"M & S SYNDICATE (PVT) LTD.", lists.KindOrganization, []Form{
 			{Text: "M & S SYNDICATE LTD.", Derived: DerivedQualifier}}},
 		{"AERO CONTINENTE (USA) INC.", lists.KindOrganization, []Form{
-			{Text: "AERO CONTINENTE INC.", Derived: DerivedQualifier}}},
+			{Text: "AERO CONTINENTE INC.", Derived: DerivedQualifier, Places: []string{"usa"}}}},
 		{"VTB BANK (AUSTRIA) AG", lists.KindOrganization, []Form{
-			{Text: "VTB BANK AG", Derived: DerivedQualifier}}},
+			{Text: "VTB BANK AG", Derived: DerivedQualifier, Places: []string{"austria"}}}},
 		{"Azim Adhajani; Azim Agha-Jani", lists.KindPerson, []Form{
 			{Text: "Azim Adhajani", Derived: DerivedSplit}, {Text: "Azim Agha-Jani", Derived: DerivedSplit}}},
 		{"Mohammed Sabet; Mohammad Sabet b) M. Javad Kareemi Sabet", lists.KindPerson, []Form{

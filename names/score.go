@@ -59,6 +59,9 @@ type Name struct {
 	Source string `json:"source,omitempty"`
 	// Derived says how Text was read from Source (a Derived* constant).
 	Derived string `json:"derived,omitempty"`
+	// Places are the place qualifiers read out of brackets ("australia"
+	// for "Bank of China (Australia) Limited"), folded.
+	Places []string `json:"places,omitempty"`
 	// Strength is the alias strength ("" for the primary name).
 	Strength lists.Strength `json:"strength,omitempty"`
 	// Analysis is Analyze(Text).
@@ -312,7 +315,7 @@ func (v *Vocabulary) appendForms(out []Name, text string, strength lists.Strengt
 		}
 		n := NewName(f.Text, st, v.Analyze(f.Text))
 		if f.Text != text {
-			n.Source, n.Derived = text, f.Derived
+			n.Source, n.Derived, n.Places = text, f.Derived, f.Places
 		}
 		out = append(out, n)
 	}
@@ -340,7 +343,16 @@ func Score(q Query, e *lists.Entity) Result {
 // concurrent use; create one per query.
 type Scorer struct {
 	q Query
-	a Analysis
+	// name is the name this scorer compares: the query name, or one of
+	// its forms
+	name string
+	a    Analysis
+	// dropped are the place qualifiers read out of the query's brackets
+	dropped []string
+	// forms score the names the query stands for when it is decorated
+	// ("X (ACRONYM)" is the name X; "A; B" two names), each a Scorer of
+	// its own
+	forms []*Scorer
 	// The query units are the tokens then the compounds of adjacent tokens
 	// (comp); uinfo summarises them (and gives the token weights).
 	comp  []Token
@@ -375,8 +387,27 @@ func NewScorer(q Query) *Scorer { return DefaultVocabulary().NewScorer(q) }
 
 // NewScorer prepares a query with this vocabulary, which must be the one
 // the entity names were analysed with.
+//
+// A query written with decorations is read as list names are (Forms): it
+// then matches as well as the best of the names it stands for.
 func (v *Vocabulary) NewScorer(q Query) *Scorer {
-	s := &Scorer{q: q, a: v.Analyze(q.Name), kind: familyOf(q.Kind), dob: parseDate(q.DOB)}
+	s := v.newScorer(q, q.Name)
+	if forms := v.Forms(q.Name, q.Kind); len(forms) > 1 || (len(forms) == 1 && forms[0].Derived != "") {
+		for _, f := range forms {
+			if !f.Weak && f.Text != q.Name {
+				fs := v.newScorer(q, f.Text)
+				fs.dropped = f.Places
+				s.forms = append(s.forms, fs)
+			}
+		}
+	}
+	return s
+}
+
+// newScorer prepares a query to compare the given name (the query name or
+// one of its forms).
+func (v *Vocabulary) newScorer(q Query, name string) *Scorer {
+	s := &Scorer{q: q, name: name, a: v.Analyze(name), kind: familyOf(q.Kind), dob: parseDate(q.DOB)}
 	if q.Country != "" {
 		s.country = country.Code(q.Country)
 		if s.country == "" {
@@ -483,10 +514,14 @@ const (
 
 // alignment is how one query name aligned with one entity name.
 type alignment struct {
-	score float64
-	// core is the score of the names' core tokens alone (coreOf)
-	core  float64
-	pairs []alignedPair
+	// score is the name score; scoreFull the same without the extra-name
+	// discount (every unmatched query token counts in full)
+	score, scoreFull float64
+	// contradicts is true when the names share two or more distinctive
+	// tokens and each has a word the other lacks: another name of the
+	// entity then cannot be matched by a query with more names added
+	contradicts bool
+	pairs       []alignedPair
 }
 
 // alignedPair is one pair of an explained alignment: query tokens
@@ -511,22 +546,16 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 	if ek == famUnknown && len(names) > 0 && hasClass(names[0].Analysis.Tokens, ClassLegal) {
 		ek = famOrg // a listed name with a legal form is an organisation's
 	}
+	// a person's name may carry more names than listed; an
+	// organisation's may not
+	person := (s.kind == famPerson || s.kind == famUnknown) && (ek == famPerson || ek == famUnknown)
 	var res Result
-	best := -1.0
-	var bestAl alignment
-	var bestName *Name
-	for i := range names {
-		n := &names[i]
-		al := s.align(n, false)
-		sc := al.score
-		switch n.Strength {
-		case lists.StrengthWeak:
-			sc *= weakAliasFactor
-		case lists.StrengthFormer:
-			sc *= formerNameFactor
-		}
-		if sc > best {
-			best, bestAl, bestName = sc, al, n
+	best, bestName, full := s.bestName(names, person)
+	// the query's own forms ("X (ACRONYM)" is the name X)
+	q := s
+	for _, f := range s.forms {
+		if b, n, fl := f.bestName(names, person); b > best {
+			best, bestName, q, full = b, n, f, fl
 		}
 	}
 	if bestName == nil {
@@ -537,14 +566,18 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 	if !explain {
 		return Result{Score: qual.score, NameScore: nameScore}
 	}
+	var bestAl alignment
 	if bestName != nil {
-		bestAl = s.align(bestName, true)
+		bestAl = q.align(bestName, person, true)
+		if full {
+			bestAl.score = bestAl.scoreFull
+		}
 	}
 	feats := []record.Feature{{Name: "name", Value: round4(bestAl.score)}}
 	expl := make([]byte, 0, 128)
 	if bestName != nil {
 		res.MatchedName = bestName.ListText()
-		expl = strconv.AppendQuote(expl, s.q.Name)
+		expl = strconv.AppendQuote(expl, q.name)
 		expl = append(expl, '~')
 		expl = strconv.AppendQuote(expl, bestName.Text)
 		if bestName.Source != "" {
@@ -557,7 +590,7 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 		expl = append(expl, ':')
 		for _, p := range bestAl.pairs {
 			expl = append(expl, ' ')
-			expl = appendJoined(expl, s.a.Tokens[p.qi:p.qi+p.qn])
+			expl = appendJoined(expl, q.a.Tokens[p.qi:p.qi+p.qn])
 			expl = append(expl, '~')
 			expl = appendJoined(expl, bestName.Analysis.Tokens[p.cj:p.cj+p.cn])
 			expl = append(expl, '(')
@@ -616,6 +649,43 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 	res.Features = feats
 	res.Explanation = string(expl)
 	return res
+}
+
+// bestName returns the best score of the query with one of names (alias
+// strength applied) and that name, or nil.
+//
+// A query with more names than a listed name matches it at a discount
+// (alignment.score), unless another name of the entity contradicts the
+// query: "Ahmed Khalfan Sainovic" is not matched through the alias "Khalfan,
+// Ahmed" of "Ahmed Khalfan Ghailani". full says whether the discount was
+// dropped.
+func (s *Scorer) bestName(names []Name, person bool) (best float64, bestName *Name, full bool) {
+	best, bestFull := -1.0, -1.0
+	var bestN, bestFullN *Name
+	for i := range names {
+		n := &names[i]
+		al := s.align(n, person, false)
+		f := 1.0
+		switch n.Strength {
+		case lists.StrengthWeak:
+			f = weakAliasFactor
+		case lists.StrengthFormer:
+			f = formerNameFactor
+		}
+		if sc := al.score * f; sc > best {
+			best, bestN = sc, n
+		}
+		if sc := al.scoreFull * f; sc > bestFull {
+			bestFull, bestFullN = sc, n
+		}
+		if al.contradicts && n.Strength != lists.StrengthWeak {
+			full = true
+		}
+	}
+	if full {
+		return bestFull, bestFullN, true
+	}
+	return best, bestN, false
 }
 
 // appendJoined appends the texts of ts joined by "+".
@@ -729,7 +799,7 @@ func (k kindFamily) String() string {
 // align scores one entity name against the query name: a greedy,
 // token-order-independent alignment of tokens (and of merged adjacent
 // tokens) by similarity, weighted by token class and length.
-func (s *Scorer) align(n *Name, explain bool) alignment {
+func (s *Scorer) align(n *Name, person, explain bool) alignment {
 	qt := s.a.Tokens
 	ct := n.Analysis.Tokens
 	if len(qt) == 0 || len(ct) == 0 {
@@ -808,8 +878,8 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 	var matched, alignedW float64
 	strong := 0
 	var pairs []alignedPair
-	// the curved similarity of the pair each token is aligned in, for the
-	// core score
+	// the similarity of the pair each token is aligned in, for the core
+	// score
 	var qSim, cSim [maxAlignTokens]float64
 	for {
 		bi := -1
@@ -846,13 +916,19 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 		}
 		w := (wq + wc) / 2
 		curved := simCurve(e.sim)
+		if qn == 1 && cn == 1 && qt[qi].Class == ClassLegal && ci[cj].class == ClassLegal && e.sim < 1 {
+			// two different legal forms ("Ltd", "S.A."): no evidence for
+			// the match, and no more against it than a legal form on one
+			// side only
+			w, curved = decorationCost, 0
+		}
 		matched += curved * w
 		alignedW += w
 		for k := qi; k < qi+qn && k < maxAlignTokens; k++ {
-			qSim[k] = curved
+			qSim[k] = e.sim
 		}
 		for k := cj; k < cj+cn && k < maxAlignTokens; k++ {
-			cSim[k] = curved
+			cSim[k] = e.sim
 		}
 		if e.sim >= 0.8 && (qn > 1 || distinctive(qt[qi].Class)) {
 			strong++
@@ -861,106 +937,227 @@ func (s *Scorer) align(n *Name, explain bool) alignment {
 			pairs = append(pairs, alignedPair{qi: qi, qn: qn, cj: cj, cn: cn, sim: e.sim})
 		}
 	}
-	// unmatched query tokens count fully, unless two or more distinctive
-	// tokens matched: then an extra middle name costs less.
-	mu := 1.0
-	if strong >= 2 && coveredDistinctive(ci[:len(ct)], cUsed) {
-		// every distinctive token of the entity name is in the query: the
-		// query is the listed name with more names added
-		mu = queryExtraWeight
-	}
+	// Unmatched query tokens count fully, unless every distinctive token
+	// of a listed person's name matched (two or more): the query is then
+	// the listed name with more names added, and an extra middle name
+	// costs half (an organisation's name with another word is another
+	// organisation). evaluate drops the discount when another name of the
+	// entity contradicts the query (alignment.contradicts).
+	extraOK := person && strong >= 2 && coveredDistinctive(ci[:len(ct)], cUsed)
 	// unmatched entity tokens (middle names, patronymics, generic words)
 	// cost less than unmatched query tokens, unless the query matched at
 	// most one distinctive token.
-	lambda := 0.25
+	lambda, lambdaOther := 0.25, 0.25
 	if strong < 2 {
 		lambda = 0.8
+	}
+	// A query word left unmatched where the listed name also has a word or
+	// place left unmatched is a different word in its place ("Karaj
+	// Nuclear Faratech Centre" for "Karaj Nuclear Research Centre", "United
+	// Self-Defense Forces of Katibat" for "... of Colombia"): both count in
+	// full.
+	contradiction := unmatchedWordOrPlace(qt, s.uinfo, qUsed, contradictionMinLen) &&
+		unmatchedWordOrPlace(ct, ci, cUsed, 1)
+	if contradiction {
+		lambda, lambdaOther = 1, 1
 	}
 	// a patronymic on one side only ("Vladimir Vladimirovich Putin" vs
 	// "Vladimir Putin") is missing information, not a contradiction
 	qPat, cPat := hasClass(qt, ClassPatronymic), infoHasClass(ci[:len(ct)], ClassPatronymic)
 	// The core tokens of each name carry its identity (coreOf); the core
-	// score is the score of the core tokens alone.
+	// score is the similarity of the core tokens alone. An unmatched core
+	// token counts there as an unmatched distinctive token does in the
+	// name score, whatever its class.
 	qCore, cCore := s.qcore, coreOf(ci[:len(ct)])
-	var uq, uc, coreNum, coreDen float64
-	// An unmatched core token counts in the core score as an unmatched
-	// distinctive token does in the name score, whatever its class.
+	// query costs: fixed, and extra (halved by the extra-name discount)
+	var uqFixed, uqExtra, uc, coreNum, coreFixed, coreExtra float64
 	for i := range qt {
 		w := s.uinfo[i].weight()
 		used := qUsed&(1<<uint(min(i, 63))) != 0
-		wc := w
-		if !used {
-			switch {
-			case qt[i].Class == ClassPatronymic && !cPat:
-				w *= mu * patronymicAlone
-				wc = w
-			case decoration(qt[i].Class):
-				w, wc = decorationCost, wc*mu
+		core := inCore(qt[i].Class, qCore)
+		if used {
+			if core {
+				coreFixed += w
+				if i < maxAlignTokens {
+					coreNum += qSim[i] * w
+				}
+			}
+			continue
+		}
+		switch {
+		case repeatsMatched(qt, i, qUsed):
+			// a name written twice ("Sergey Sergey Shoigu")
+			continue
+		case qt[i].Class == ClassPatronymic && !cPat:
+			w *= patronymicAlone * queryExtraWeight
+			uqFixed += w
+			if core {
+				coreFixed += w
+			}
+		case decoration(qt[i].Class) || particleBeforePlace(qt, i):
+			uqFixed += decorationCost
+			if core {
 				if qCore == coreGeneric && qt[i].Class == ClassPlace {
 					// the place is what tells one generic name from
 					// another ("Korea National Insurance Corporation")
-					wc = classWeight(ClassGeneric)
+					coreFixed += classWeight(ClassGeneric)
+				} else {
+					coreExtra += w
 				}
-			default:
-				w *= mu
-				wc = w
 			}
-			uq += w
-		}
-		if inCore(qt[i].Class, qCore) {
-			coreDen += wc
-			if used && i < maxAlignTokens {
-				coreNum += qSim[i] * wc
+		default:
+			uqExtra += w
+			if core {
+				coreExtra += w
 			}
 		}
 	}
 	for j := range ct {
 		w := ci[j].weight()
 		used := cUsed&(1<<uint(min(j, 63))) != 0
+		core := inCore(ci[j].class, cCore)
+		if used {
+			if core {
+				coreFixed += w
+				if j < maxAlignTokens {
+					coreNum += cSim[j] * w
+				}
+			}
+			continue
+		}
+		if repeatsMatched(ct, j, cUsed) {
+			continue
+		}
 		wc := w
-		if !used {
-			switch {
-			case ci[j].class == ClassPatronymic && !qPat:
-				w *= lambda * patronymicAlone
-			case decoration(ci[j].class):
-				w = decorationCost
-			case distinctive(ci[j].class) || ci[j].class == ClassInitial:
-				w *= lambda
-			default:
-				w *= 0.25
-			}
-			switch {
-			case cCore == coreGeneric && ci[j].class == ClassPlace:
-				wc = classWeight(ClassGeneric)
-			case ci[j].class == ClassPatronymic && !qPat:
-				wc *= lambda * patronymicAlone
-			default:
-				wc *= lambda
-			}
-			uc += w
+		switch {
+		case cCore == coreGeneric && ci[j].class == ClassPlace:
+			wc = classWeight(ClassGeneric)
+		case ci[j].class == ClassPatronymic && !qPat:
+			wc *= lambda * patronymicAlone
+		default:
+			wc *= lambda
 		}
-		if inCore(ci[j].class, cCore) {
-			coreDen += wc
-			if used && j < maxAlignTokens {
-				coreNum += cSim[j] * wc
-			}
+		switch {
+		case ci[j].class == ClassPatronymic && !qPat:
+			w *= lambda * patronymicAlone
+		case contradiction && ci[j].class == ClassPlace:
+			// a place where the query has another word: full weight
+		case decoration(ci[j].class) || particleBeforePlace(ct, j):
+			w = decorationCost
+		case distinctive(ci[j].class) || ci[j].class == ClassInitial:
+			w *= lambda
+		default:
+			w *= lambdaOther
+		}
+		uc += w
+		if core {
+			coreFixed += wc
 		}
 	}
-	den := alignedW + uq + uc
-	if den == 0 {
-		return alignment{pairs: pairs}
+	// two place qualifiers that differ ("Bank of China (Hong Kong)",
+	// "Bank of China (Australia)") tell two organisations apart
+	placeCost := 0.0
+	if placesConflict(qt, s.dropped, ct, n.Places) {
+		placeCost = placeConflictCost
 	}
-	score := matched / den
-	core := 0.0
-	if coreDen > 0 {
-		core = coreNum / coreDen
+	final := func(mu float64) float64 {
+		den := alignedW + uqFixed + mu*uqExtra + uc + placeCost
+		if den == 0 {
+			return 0
+		}
+		score := matched / den
+		if cd := coreFixed + mu*coreExtra; cd > 0 {
+			// well-matched generic words cannot make up for poorly matched
+			// core tokens ("Sinuiju Trading Company" is not "Songi Trading
+			// Company")
+			score = min(score, coreNum/cd+coreMargin)
+		}
+		return score
 	}
-	// well-matched generic words cannot make up for poorly matched core
-	// tokens ("Sinuiju Trading Company" is not "Songi Trading Company")
-	if score > core+coreMargin {
-		score = core + coreMargin
+	al := alignment{scoreFull: final(1), pairs: pairs, contradicts: contradiction && strong >= 2}
+	al.score = al.scoreFull
+	if extraOK {
+		al.score = final(queryExtraWeight)
 	}
-	return alignment{score: score, core: core, pairs: pairs}
+	return al
+}
+
+// contradictionMinLen is the shortest unmatched query word that counts as
+// a different word in place of a listed one (shorter ones are fragments
+// left by typos: "xal-Assad").
+const contradictionMinLen = 4
+
+// placeConflictCost is what two different place qualifiers cost.
+const placeConflictCost = 0.6
+
+// repeatsMatched reports whether unmatched token i of ts repeats a matched
+// token of the same name.
+func repeatsMatched(ts []Token, i int, used uint64) bool {
+	for k := range ts {
+		if k != i && used&(1<<uint(min(k, 63))) != 0 && ts[k].Text == ts[i].Text {
+			return true
+		}
+	}
+	return false
+}
+
+// particleBeforePlace reports whether token i is a particle before a place
+// ("of" in "Foreign Trade Bank of the DPRK"): part of the place qualifier.
+func particleBeforePlace(ts []Token, i int) bool {
+	return ts[i].Class == ClassParticle && i+1 < len(ts) && ts[i+1].Class == ClassPlace && i > 0
+}
+
+// placesConflict reports whether both names carry place qualifiers (place
+// tokens, or places read out of brackets) and none is shared.
+func placesConflict(qt []Token, qDropped []string, ct []Token, cDropped []string) bool {
+	hasQ, hasC := len(qDropped) > 0, len(cDropped) > 0
+	for i := range qt {
+		hasQ = hasQ || qt[i].Class == ClassPlace
+	}
+	for i := range ct {
+		hasC = hasC || ct[i].Class == ClassPlace
+	}
+	if !hasQ || !hasC {
+		return false
+	}
+	inC := func(p string) bool {
+		if contains(cDropped, p) {
+			return true
+		}
+		for i := range ct {
+			if ct[i].Class == ClassPlace && ct[i].Text == p {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range qt {
+		if qt[i].Class == ClassPlace && inC(qt[i].Text) {
+			return false
+		}
+	}
+	for _, p := range qDropped {
+		if inC(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// unmatchedWordOrPlace reports whether a token of ts (summarised by info)
+// that is a word of the name (distinctive or generic, at least minLen
+// bytes) or a place is not in the used mask.
+func unmatchedWordOrPlace(ts []Token, info []tokenInfo, used uint64, minLen int) bool {
+	for i := range ts {
+		if used&(1<<uint(min(i, 63))) != 0 {
+			continue
+		}
+		c := info[i].class
+		if c == ClassPlace || ((distinctive(c) || c == ClassGeneric) && len(ts[i].Text) >= minLen) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxAlignTokens is the number of tokens per name whose alignment the

@@ -168,8 +168,8 @@ func stringSim(a, b, pa, pb string) float64 {
 		switch {
 		case squeezeEqual(a, b):
 			return 0.9
-		case phon && d == budget+1:
-			return 0.88
+		case phon && d == budget+1 && minLen >= 5:
+			return 0.85
 		case phon && d == budget+2:
 			// as many edits again beyond the budget: the same sounds
 			// ("Sinuiju", "Songi") are weak evidence of the same name
@@ -183,7 +183,9 @@ func stringSim(a, b, pa, pb string) float64 {
 		// Jaro-Winkler's prefix bonus suggests
 		sim -= 0.06
 	}
-	if phon && sim < 0.88 {
+	if phon && sim < 0.88 && (d <= 1 || minLen >= 7) {
+		// the same sounds lift a pair within its edit budget; two edits
+		// in a short token ("Qiang", "Kwang") are not the same sounds
 		sim = 0.88
 	}
 	return sim
