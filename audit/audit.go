@@ -59,7 +59,10 @@ type Entry struct {
 	// InputSHA256 is the digest of the input file the record came from.
 	InputSHA256 string    `json:"input_sha256,omitempty"`
 	Record      RecordRef `json:"record"`
-	Decision    string    `json:"decision"`
+	// Run names the run the record belongs to when the writer keeps runs
+	// (the review workspace: "web-run-3"); empty for the CLI.
+	Run      string `json:"run,omitempty"`
+	Decision string `json:"decision"`
 	// Reasons are the rule ids of the reasons that count toward the decision.
 	Reasons []string `json:"reasons"`
 	// Entities are the ids of the list entities matched, without repeats.
@@ -125,9 +128,8 @@ type Review struct {
 	OriginalDecisionID string `json:"original_decision_id,omitempty"`
 	// Note is the reviewer's reason or note.
 	Note string `json:"note,omitempty"`
-	// Run names the run ("web-run-3") and Seq the record's place in it.
-	Run string `json:"run,omitempty"`
-	Seq int    `json:"seq,omitempty"`
+	// Seq is the record's place in its run (Entry.Run).
+	Seq int `json:"seq,omitempty"`
 	// Match is the match the action judges; nil for an action on the
 	// whole record.
 	Match *MatchRef `json:"match,omitempty"`

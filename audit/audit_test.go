@@ -391,7 +391,8 @@ func TestEventEntries(t *testing.T) {
 	}
 	rev := sample()
 	e := NewEntry(&rev, Run{Operator: "bob"})
-	e.Review = &Review{Action: "false_positive", State: "false_positive", Run: "web-run-2", Seq: 3,
+	e.Run = "web-run-2"
+	e.Review = &Review{Action: "false_positive", State: "false_positive", Seq: 3,
 		Match:       &MatchRef{Index: 1, EntityID: "un:KPe.029", PartyIndex: 1, Role: "consignee", Party: "Acme", Score: 0.91},
 		Suppression: &Suppression{File: ".screenignore.yaml", EntityID: "un:KPe.029", Party: "Acme", Reason: "namesake", ApprovedBy: "bob"}}
 	if err := l.Append(e); err != nil {
@@ -416,7 +417,7 @@ func TestEventEntries(t *testing.T) {
 	if got[0].Event == nil || got[0].Event.Kind != EventSignInLockout || got[0].ID != "web-1" || !got[0].Event.Until.Equal(until) {
 		t.Errorf("event read back: %+v", got[0])
 	}
-	if r := got[1].Review; r == nil || r.Match == nil || r.Match.EntityID != "un:KPe.029" || r.Match.Party != "Acme" || r.Suppression == nil || r.Run != "web-run-2" {
+	if r := got[1].Review; r == nil || r.Match == nil || r.Match.EntityID != "un:KPe.029" || r.Match.Party != "Acme" || r.Suppression == nil || got[1].Run != "web-run-2" {
 		t.Errorf("review read back: %+v", got[1].Review)
 	}
 }

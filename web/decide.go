@@ -318,8 +318,9 @@ func (a *App) reviewEntry(run *Run, sr *storedRow, operator string, d decision, 
 		Operator:     operator,
 	})
 	e.Timestamp = now
+	e.Run = runName(run.ID)
 	rv := &audit.Review{Action: d.action, State: d.state, OriginalDecisionID: sr.DecisionID, Note: d.reason,
-		Run: runName(run.ID), Seq: sr.Seq, RecordState: out.recordState, ReviewedDecision: out.reviewed, Approvers: d.approvers}
+		Seq: sr.Seq, RecordState: out.recordState, ReviewedDecision: out.reviewed, Approvers: d.approvers}
 	if d.match >= 0 {
 		m := sr.Decision.Matches[d.match]
 		rv.Match = &audit.MatchRef{Index: d.match, EntityID: m.EntityID, List: m.List, PartyIndex: disp.PartyIndex, Role: m.Role, Party: m.Query, Score: m.Score}

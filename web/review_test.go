@@ -94,6 +94,22 @@ func TestFalsePositiveJudgesOneMatch(t *testing.T) {
 	if d := decisionOf(t, c, next, "TWO-3"); d.Decision != record.Clear {
 		t.Errorf("TWO-3 after the re-screen: %s, want clear (its only match was judged a false positive)", d.Decision)
 	}
+	// The audit log says which findings of the re-screen the entry took
+	// out, approved by whom and why.
+	audited := map[string]string{}
+	for _, e := range auditEntries(t, app) {
+		if e.Run == "web-run-"+strings.TrimPrefix(next, "/runs/") && e.Review == nil && e.Event == nil {
+			audited[e.Record.ID] = strings.Join(e.Suppressions, "; ")
+		}
+	}
+	for _, id := range []string{"TWO-1", "TWO-3"} {
+		if s := audited[id]; !strings.Contains(s, "Korea Mining Trading GmbH of Essen") || !strings.Contains(s, "approved by alice") {
+			t.Errorf("audit of the re-screen, %s: %q", id, s)
+		}
+	}
+	if len(audited) != 2 {
+		t.Errorf("audited re-screen records: %v, want TWO-1 and TWO-3", audited)
+	}
 
 	// Later shipments with the true party are not suppressed.
 	code, later, _ := c.upload("later.csv", testdataFile(t, "later.csv"), map[string][]string{"apply_ignore": {"1"}})
@@ -247,6 +263,17 @@ func TestRunOptionsAdminOnly(t *testing.T) {
 	}
 	if ev == nil || op != "adam" || "/runs/"+strings.TrimPrefix(ev.Run, "web-run-") != run || len(ev.Rules) != 1 || ev.Rules[0] != rule {
 		t.Fatalf("audit event: %+v by %q", ev, op)
+	}
+	// Each record whose finding the option took out is audited too.
+	leftOutAudited := 0
+	for _, e := range auditEntries(t, app) {
+		if "/runs/"+strings.TrimPrefix(e.Run, "web-run-") == run && e.Review == nil && e.Event == nil &&
+			strings.Contains(strings.Join(e.Suppressions, ";"), rule+": rule "+rule+" left out of this run by admin adam") {
+			leftOutAudited++
+		}
+	}
+	if leftOutAudited == 0 {
+		t.Errorf("no audit entry of a record whose %s finding was left out", rule)
 	}
 	// Every export says so.
 	x, err := excelize.OpenReader(bytes.NewReader(exportOf(t, adam, run, "xlsx")))

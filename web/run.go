@@ -260,8 +260,17 @@ func (a *App) startRun(id int64, src source, o RunOptions) {
 // batchSize is the number of records written per transaction.
 const batchSize = 500
 
-// screenRun screens every record of src and stores the decisions.
+// screenRun screens every record of src and stores the decisions. A
+// decision from which the run's options or the suppression file took a
+// finding out is audited (who approved the suppression, why, which match),
+// in the transaction that stores it.
 func (a *App) screenRun(ctx context.Context, id int64, src source, o RunOptions) error {
+	run, err := a.getRun(ctx, id)
+	if err != nil {
+		return err
+	}
+	auditRun := audit.Run{Tool: toolName(), Lists: audit.ListRefs(a.eng.Lists()), PolicySHA256: a.eng.Policy().SHA256(),
+		InputSHA256: run.InputSHA256, Operator: run.CreatedBy}
 	prov := a.eng.Provenance()
 	lb, _ := json.Marshal(a.eng.Lists())
 	if _, err := a.st.db.ExecContext(ctx, `UPDATE runs SET lists = ?, policy_sha256 = ?, engine = ? WHERE id = ?`, string(lb), prov.PolicySHA256, prov.Engine, id); err != nil {
@@ -292,12 +301,18 @@ func (a *App) screenRun(ctx context.Context, id int64, src source, o RunOptions)
 		return nil
 	}
 	now := a.opts.Clock()
-	err := a.eng.ScreenStream(ctx, a.opts.Workers, src.next, func(d record.Decision) error {
+	err = a.eng.ScreenStream(ctx, a.opts.Workers, src.next, func(d record.Decision) error {
 		seq++
 		applyRunOptions(&d, o, ign, now)
 		sr, err := newStoredRecord(seq, &d)
 		if err != nil {
 			return err
+		}
+		if a.audit != nil && hasSuppressed(&d) {
+			e := audit.NewEntry(&d, auditRun)
+			e.Run = runName(id)
+			e.Timestamp = now
+			sr.audit = &e
 		}
 		fc.add(&sr)
 		batch = append(batch, sr)
@@ -310,6 +325,9 @@ func (a *App) screenRun(ctx context.Context, id int64, src source, o RunOptions)
 		return err
 	}
 	if err := flush(); err != nil {
+		return err
+	}
+	if err := a.flushAudit(ctx); err != nil {
 		return err
 	}
 	fb, _ := json.Marshal(fc.facets())
@@ -339,25 +357,23 @@ func applyRunOptions(d *record.Decision, o RunOptions, ign *suppress.File, now t
 				continue
 			}
 			if off[r.Rule] {
-				r.SuppressedBy = "rule " + r.Rule + " disabled for this run"
+				r.SuppressedBy = "rule " + r.Rule + " left out of this run" + byAdmin(o.SetBy)
 				changed = true
 				continue
 			}
 			if len(keep) == 0 {
 				continue
 			}
-			var ms, out []string
-			for _, ev := range r.Evidence {
-				var k int
-				if _, err := fmt.Sscanf(ev, "matches[%d]", &k); err == nil && k >= 0 && k < len(d.Matches) {
-					ms = append(ms, d.Matches[k].List)
-					if !keep[d.Matches[k].List] {
-						out = append(out, d.Matches[k].List)
-					}
+			// A finding about party matches only, all on lists left out.
+			idx, only := suppress.MatchEvidence(r, len(d.Matches))
+			var out []string
+			for _, k := range idx {
+				if !keep[d.Matches[k].List] {
+					out = append(out, d.Matches[k].List)
 				}
 			}
-			if len(ms) > 0 && len(out) == len(ms) {
-				r.SuppressedBy = "list " + strings.Join(uniqSorted(out), ", ") + " not selected for this run"
+			if only && len(out) == len(idx) {
+				r.SuppressedBy = "list " + strings.Join(uniqSorted(out), ", ") + " not selected for this run" + byAdmin(o.SetBy)
 				changed = true
 			}
 		}
@@ -368,6 +384,14 @@ func applyRunOptions(d *record.Decision, o RunOptions, ign *suppress.File, now t
 	if ign != nil {
 		ign.Apply(d, now)
 	}
+}
+
+// byAdmin names the admin who chose a run's options, for suppressed_by.
+func byAdmin(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " by admin " + name
 }
 
 // storedRecord is a decision as the records table holds it.
@@ -382,6 +406,18 @@ type storedRecord struct {
 	search                               string
 	decisionJSON, recordJSON             []byte
 	entityIDs                            []string
+	// audit is the audit entry of a decision with suppressed findings.
+	audit *audit.Entry
+}
+
+// hasSuppressed says whether a finding of d does not count.
+func hasSuppressed(d *record.Decision) bool {
+	for _, r := range d.Reasons {
+		if r.SuppressedBy != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // newStoredRecord derives the queue columns of a decision.
@@ -505,6 +541,13 @@ func (a *App) insertRecords(ctx context.Context, runID int64, batch []storedReco
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO run_entities (run_id, entity_id, entity_json) VALUES (?, ?, ?)`, runID, eid, eb); err != nil {
 				return fmt.Errorf("run %d: store entity %s: %w", runID, eid, err)
+			}
+		}
+	}
+	for i := range batch {
+		if e := batch[i].audit; e != nil {
+			if err := a.enqueueAudit(ctx, tx, *e); err != nil {
+				return fmt.Errorf("run %d: %w", runID, err)
 			}
 		}
 	}

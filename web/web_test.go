@@ -159,7 +159,7 @@ func TestDecidePersistsSuppressesAndAudits(t *testing.T) {
 	ae := entries[0]
 	rv := ae.Review
 	if ae.Operator != "alice" || ae.Decision != "block" || ae.Record.ID != "SHP-0003" || rv == nil || rv.Action != "false_positive" ||
-		rv.OriginalDecisionID == "" || !strings.Contains(rv.Note, "different company") || rv.Run != "web-run-1" ||
+		rv.OriginalDecisionID == "" || !strings.Contains(rv.Note, "different company") || ae.Run != "web-run-1" ||
 		rv.Match == nil || rv.Match.EntityID != "un:KPe.001" || rv.Match.Party != "Korea Mining Dev. Trading Corp" || rv.Match.Role != "consignee" ||
 		rv.Suppression == nil || rv.Suppression.EntityID != "un:KPe.001" || rv.ReviewedDecision != "block" || ae.ID == "" {
 		t.Fatalf("audit entry: %+v review %+v", ae, rv)
