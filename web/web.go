@@ -1,8 +1,10 @@
 // Package web is the review workspace that `screen serve` serves at "/":
 // operators upload a shipment or party file, watch it being screened, work
-// through the queue of block, review and error records, decide each one
-// (confirm, false positive, needs information), re-screen a run against the
-// current lists and export results with review decisions.
+// through the queue of block, review and error records, decide each match
+// of a record (confirm, false positive, needs information, each with its
+// reason), re-screen a run against the current lists and export results with
+// the screened decision and the review beside it. Every decision is audited
+// atomically with it (an outbox in the same SQLite transaction).
 //
 // Pages are rendered on the server with html/template; a small embedded
 // script adds keyboard navigation and progress polling. Every asset is
@@ -61,7 +63,8 @@ const (
 // Options configures the workspace.
 type Options struct {
 	// Dir is the store directory: the database web.db and uploaded files
-	// (kept only while they are screened) live here. Required.
+	// (kept while they are screened, and for UploadRetention after their
+	// run failed) live here. Required.
 	Dir string
 	// Users are the operators who sign in with a password (see LoadUsers).
 	Users []User
