@@ -956,8 +956,9 @@ func (s *Scorer) align(n *Name, person, explain bool) alignment {
 	// Nuclear Faratech Centre" for "Karaj Nuclear Research Centre", "United
 	// Self-Defense Forces of Katibat" for "... of Colombia"): both count in
 	// full.
-	contradiction := unmatchedWordOrPlace(qt, s.uinfo, qUsed, contradictionMinLen) &&
-		unmatchedWordOrPlace(ct, ci, cUsed, 1)
+	qOpen := unmatchedWordOrPlace(qt, s.uinfo, qUsed, contradictionMinLen)
+	cOpen := unmatchedWordOrPlace(ct, ci, cUsed, 1)
+	contradiction := qOpen && cOpen
 	if contradiction {
 		lambda, lambdaOther = 1, 1
 	}
@@ -970,7 +971,7 @@ func (s *Scorer) align(n *Name, person, explain bool) alignment {
 	// name score, whatever its class.
 	qCore, cCore := s.qcore, coreOf(ci[:len(ct)])
 	// query costs: fixed, and extra (halved by the extra-name discount)
-	var uqFixed, uqExtra, uc, coreNum, coreFixed, coreExtra float64
+	var uqFixed, uqExtra, uqPat, uc, coreNum, coreFixed, coreExtra, corePat float64
 	for i := range qt {
 		w := s.uinfo[i].weight()
 		used := qUsed&(1<<uint(min(i, 63))) != 0
@@ -985,11 +986,20 @@ func (s *Scorer) align(n *Name, person, explain bool) alignment {
 			continue
 		}
 		switch {
-		case repeatsMatched(qt, i, qUsed):
-			// a name written twice ("Sergey Sergey Shoigu")
+		case repeatsMatched(qt, i, qUsed) && !cOpen:
+			// a name written twice ("Sergey Sergey Shoigu"), unless the
+			// listed name has a word this one may stand for
 			continue
 		case qt[i].Class == ClassPatronymic && !cPat:
-			w *= patronymicAlone * queryExtraWeight
+			// counted in full only when another name of the entity has a
+			// different patronymic (the discount is then dropped)
+			w *= patronymicAlone
+			uqPat += w
+			if core {
+				corePat += w
+			}
+		case contradiction && qt[i].Class == ClassPlace:
+			// a place where the listed name has another word
 			uqFixed += w
 			if core {
 				coreFixed += w
@@ -1025,7 +1035,7 @@ func (s *Scorer) align(n *Name, person, explain bool) alignment {
 			}
 			continue
 		}
-		if repeatsMatched(ct, j, cUsed) {
+		if repeatsMatched(ct, j, cUsed) && !qOpen {
 			continue
 		}
 		wc := w
@@ -1060,13 +1070,13 @@ func (s *Scorer) align(n *Name, person, explain bool) alignment {
 	if placesConflict(qt, s.dropped, ct, n.Places) {
 		placeCost = placeConflictCost
 	}
-	final := func(mu float64) float64 {
-		den := alignedW + uqFixed + mu*uqExtra + uc + placeCost
+	final := func(mu, muPat float64) float64 {
+		den := alignedW + uqFixed + mu*uqExtra + muPat*uqPat + uc + placeCost
 		if den == 0 {
 			return 0
 		}
 		score := matched / den
-		if cd := coreFixed + mu*coreExtra; cd > 0 {
+		if cd := coreFixed + mu*coreExtra + muPat*corePat; cd > 0 {
 			// well-matched generic words cannot make up for poorly matched
 			// core tokens ("Sinuiju Trading Company" is not "Songi Trading
 			// Company")
@@ -1074,10 +1084,15 @@ func (s *Scorer) align(n *Name, person, explain bool) alignment {
 		}
 		return score
 	}
-	al := alignment{scoreFull: final(1), pairs: pairs, contradicts: contradiction && strong >= 2}
-	al.score = al.scoreFull
-	if extraOK {
-		al.score = final(queryExtraWeight)
+	al := alignment{pairs: pairs, contradicts: contradiction && strong >= 2}
+	// without the discount, a lone query patronymic counts as any
+	// unmatched token does
+	al.scoreFull = final(1, 1/patronymicAlone)
+	switch {
+	case extraOK:
+		al.score = final(queryExtraWeight, queryExtraWeight)
+	default:
+		al.score = final(1, queryExtraWeight)
 	}
 	return al
 }
