@@ -145,4 +145,13 @@ func TestManPage(t *testing.T) {
 	if _, again, _ := runCLI(t, "man"); again != page {
 		t.Error("the man page is not deterministic")
 	}
+	for i, r := range page {
+		if r >= 0x80 {
+			t.Errorf("man page byte %d: %q is not ASCII (write it as a roff escape)", i, r)
+			break
+		}
+	}
+	if !strings.Contains(page, "50 % rule") {
+		t.Errorf("man page lacks the graph command's usage")
+	}
 }

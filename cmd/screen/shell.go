@@ -147,11 +147,21 @@ func manCommand() *cli.Command {
 }
 
 // manPage renders the man page in section 1, from a fresh command tree
-// (see completionScript).
+// (see completionScript). Characters beyond ASCII are written as roff
+// escapes (\[u00D7]), so that every man and groff reads them, whatever
+// input encoding it assumes.
 func manPage() (string, error) {
 	page, err := newApp(io.Discard, io.Discard).ToManWithSection(1)
 	if err != nil {
 		return "", fmt.Errorf("man page: %w", err)
 	}
-	return page, nil
+	var b strings.Builder
+	for _, r := range page {
+		if r < 0x80 {
+			b.WriteRune(r)
+			continue
+		}
+		fmt.Fprintf(&b, `\[u%04X]`, r)
+	}
+	return b.String(), nil
 }
