@@ -80,6 +80,9 @@ func (v *Vocabulary) Forms(text string, kind lists.Kind) []Form {
 	if text == "" {
 		return nil
 	}
+	if !mayBeDecorated(text) {
+		return []Form{{Text: text}}
+	}
 	var out []Form
 	add := func(f Form) {
 		f.Text = cleanForm(f.Text)
@@ -108,6 +111,47 @@ func (v *Vocabulary) Forms(text string, kind lists.Kind) []Form {
 		out[0] = Form{Text: text}
 	}
 	return out
+}
+
+// aliasWords are the words of the alias markers readPart looks for.
+var aliasWords = []string{"aka", "a.k", "alias", "known as", "formerly", "fka", "f.k", "nka", "n.k"}
+
+// mayBeDecorated reports whether Forms could read anything out of text:
+// brackets, separators, commas before a note, or an alias marker. Most
+// names have none, and are their own only form.
+func mayBeDecorated(text string) bool {
+	if strings.ContainsAny(text, "()[];,") {
+		return true
+	}
+	for _, w := range aliasWords {
+		if containsFoldASCII(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFoldASCII reports whether s contains sub (lower-case ASCII),
+// ignoring ASCII case.
+func containsFoldASCII(s, sub string) bool {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		j := 0
+		for j < n {
+			c := s[i+j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+			j++
+		}
+		if j == n {
+			return true
+		}
+	}
+	return false
 }
 
 // splitNames splits a name field that holds several names: "A; B",

@@ -66,6 +66,8 @@ type Name struct {
 	Strength lists.Strength `json:"strength,omitempty"`
 	// Analysis is Analyze(Text).
 	Analysis Analysis `json:"analysis"`
+	// dups is true when a token text occurs twice in the name
+	dups bool
 	// ctext holds the compounds of adjacent tokens, Tokens[j].Text +
 	// Tokens[j+1].Text for each j, one after the other.
 	ctext string
@@ -196,7 +198,8 @@ func samePhon(ai, bi *tokenInfo, a, b *Token) bool {
 	return ai.phon != 0 && ai.phon == bi.phon && a.Phon == b.Phon
 }
 
-// weight is tokenWeight of the token.
+// weight is how much the token counts in a name: its class weight,
+// lowered for very short distinctive tokens.
 func (ti *tokenInfo) weight() float64 {
 	w := classWeight(ti.class)
 	if ti.class == ClassWord {
@@ -224,6 +227,7 @@ func (n *Name) Prepare() { n.prepare() }
 func (n *Name) prepare() {
 	ts := n.Analysis.Tokens
 	setMasks(ts)
+	n.dups = hasDuplicate(ts)
 	n.info = make([]tokenInfo, max(2*len(ts)-1, 0))
 	for j := range ts {
 		n.info[j] = newTokenInfo(&ts[j])
@@ -369,8 +373,12 @@ type Scorer struct {
 	// with entity tokens that have alternative spellings.
 	cache    simCache
 	altCache altCache
-	// edges is align's scratch buffer.
-	edges []edge
+	// edges is align's scratch buffer; qsim and csim hold the similarity
+	// each query and entity token is aligned with.
+	edges      []edge
+	qsim, csim []float64
+	// dups is true when a token text occurs twice in the query name
+	dups bool
 	// initial storage of comp, uinfo and edges for short names
 	compBuf  [scorerTokens - 1]Token
 	uinfoBuf [2*scorerTokens - 1]tokenInfo
@@ -408,6 +416,7 @@ func (v *Vocabulary) NewScorer(q Query) *Scorer {
 // one of its forms).
 func (v *Vocabulary) newScorer(q Query, name string) *Scorer {
 	s := &Scorer{q: q, name: name, a: v.Analyze(name), kind: familyOf(q.Kind), dob: parseDate(q.DOB)}
+	s.dups = hasDuplicate(s.a.Tokens)
 	if q.Country != "" {
 		s.country = country.Code(q.Country)
 		if s.country == "" {
@@ -880,7 +889,7 @@ func (s *Scorer) align(n *Name, person, explain bool) alignment {
 	var pairs []alignedPair
 	// the similarity of the pair each token is aligned in, for the core
 	// score
-	var qSim, cSim [maxAlignTokens]float64
+	qSim, cSim := s.simScratch(len(qt), len(ct))
 	for {
 		bi := -1
 		for k := range edges {
@@ -924,10 +933,10 @@ func (s *Scorer) align(n *Name, person, explain bool) alignment {
 		}
 		matched += curved * w
 		alignedW += w
-		for k := qi; k < qi+qn && k < maxAlignTokens; k++ {
+		for k := qi; k < qi+qn; k++ {
 			qSim[k] = e.sim
 		}
-		for k := cj; k < cj+cn && k < maxAlignTokens; k++ {
+		for k := cj; k < cj+cn; k++ {
 			cSim[k] = e.sim
 		}
 		if e.sim >= 0.8 && (qn > 1 || distinctive(qt[qi].Class)) {
@@ -979,14 +988,12 @@ func (s *Scorer) align(n *Name, person, explain bool) alignment {
 		if used {
 			if core {
 				coreFixed += w
-				if i < maxAlignTokens {
-					coreNum += qSim[i] * w
-				}
+				coreNum += qSim[i] * w
 			}
 			continue
 		}
 		switch {
-		case repeatsMatched(qt, i, qUsed) && !cOpen:
+		case s.dups && !cOpen && repeatsMatched(qt, i, qUsed):
 			// a name written twice ("Sergey Sergey Shoigu"), unless the
 			// listed name has a word this one may stand for
 			continue
@@ -1029,13 +1036,11 @@ func (s *Scorer) align(n *Name, person, explain bool) alignment {
 		if used {
 			if core {
 				coreFixed += w
-				if j < maxAlignTokens {
-					coreNum += cSim[j] * w
-				}
+				coreNum += cSim[j] * w
 			}
 			continue
 		}
-		if repeatsMatched(ct, j, cUsed) && !qOpen {
+		if n.dups && !qOpen && repeatsMatched(ct, j, cUsed) {
 			continue
 		}
 		wc := w
@@ -1104,6 +1109,33 @@ const contradictionMinLen = 4
 
 // placeConflictCost is what two different place qualifiers cost.
 const placeConflictCost = 0.6
+
+// hasDuplicate reports whether two tokens of ts have the same text.
+func hasDuplicate(ts []Token) bool {
+	for i := range ts {
+		for k := i + 1; k < len(ts); k++ {
+			if ts[i].Text == ts[k].Text {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// simScratch returns the scorer's per-token similarity buffers for a query
+// of nq tokens and an entity name of nc tokens, cleared.
+func (s *Scorer) simScratch(nq, nc int) ([]float64, []float64) {
+	if cap(s.qsim) < nq {
+		s.qsim = make([]float64, nq)
+	}
+	if cap(s.csim) < nc {
+		s.csim = make([]float64, max(nc, 16))
+	}
+	q, c := s.qsim[:nq], s.csim[:nc]
+	clear(q)
+	clear(c)
+	return q, c
+}
 
 // repeatsMatched reports whether unmatched token i of ts repeats a matched
 // token of the same name.
@@ -1174,10 +1206,6 @@ func unmatchedWordOrPlace(ts []Token, info []tokenInfo, used uint64, minLen int)
 	}
 	return false
 }
-
-// maxAlignTokens is the number of tokens per name whose alignment the
-// core score follows; later tokens count as unmatched there.
-const maxAlignTokens = 64
 
 // decorationCost is what a legal form, place or initialism present on one
 // side only costs: a list's or a document's decoration is not evidence

@@ -21,21 +21,6 @@ func classWeight(c Class) float64 {
 	return 1
 }
 
-// tokenWeight is how much a token counts in a name: its class weight,
-// lowered for very short tokens.
-func tokenWeight(t *Token) float64 {
-	w := classWeight(t.Class)
-	if t.Class == ClassWord {
-		switch len(t.Text) {
-		case 1, 2:
-			w *= 0.7
-		case 3:
-			w *= 0.85
-		}
-	}
-	return w
-}
-
 // editBudget is the number of edits two tokens may differ by and still be
 // taken for spellings of the same name; very short tokens get none.
 func editBudget(minLen int) int {
