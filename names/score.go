@@ -559,11 +559,12 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 	// organisation's may not
 	person := (s.kind == famPerson || s.kind == famUnknown) && (ek == famPerson || ek == famUnknown)
 	var res Result
-	best, bestName, full := s.bestName(names, person)
+	anyPerson := s.kind == famPerson || ek == famPerson
+	best, bestName, full := s.bestName(names, person, anyPerson)
 	// the query's own forms ("X (ACRONYM)" is the name X)
 	q := s
 	for _, f := range s.forms {
-		if b, n, fl := f.bestName(names, person); b > best {
+		if b, n, fl := f.bestName(names, person, anyPerson); b > best {
 			best, bestName, q, full = b, n, f, fl
 		}
 	}
@@ -577,7 +578,7 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 	}
 	var bestAl alignment
 	if bestName != nil {
-		bestAl = q.align(bestName, person, true)
+		bestAl = q.align(bestName, person, anyPerson, true)
 		if full {
 			bestAl.score = bestAl.scoreFull
 		}
@@ -668,12 +669,12 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 // query: "Ahmed Khalfan Sainovic" is not matched through the alias "Khalfan,
 // Ahmed" of "Ahmed Khalfan Ghailani". full says whether the discount was
 // dropped.
-func (s *Scorer) bestName(names []Name, person bool) (best float64, bestName *Name, full bool) {
+func (s *Scorer) bestName(names []Name, person, anyPerson bool) (best float64, bestName *Name, full bool) {
 	best, bestFull := -1.0, -1.0
 	var bestN, bestFullN *Name
 	for i := range names {
 		n := &names[i]
-		al := s.align(n, person, false)
+		al := s.align(n, person, anyPerson, false)
 		f := 1.0
 		switch n.Strength {
 		case lists.StrengthWeak:
@@ -808,7 +809,12 @@ func (k kindFamily) String() string {
 // align scores one entity name against the query name: a greedy,
 // token-order-independent alignment of tokens (and of merged adjacent
 // tokens) by similarity, weighted by token class and length.
-func (s *Scorer) align(n *Name, person, explain bool) alignment {
+//
+// person says both names may be a person's (the extra-name discount
+// applies); anyPerson that one of them is known to be (a whole name that
+// is one acronym then matches no run of the other's words: the initials
+// of "Su Min Gim" are not the company "S.M.G.").
+func (s *Scorer) align(n *Name, person, anyPerson, explain bool) alignment {
 	qt := s.a.Tokens
 	ct := n.Analysis.Tokens
 	if len(qt) == 0 || len(ct) == 0 {
@@ -872,14 +878,18 @@ func (s *Scorer) align(n *Name, person, explain bool) alignment {
 	}
 	// acronyms and joined initials: "PLA" ~ "People's Liberation Army",
 	// "JC Juncker" ~ "Jean-Claude Juncker"
-	for i := range qt {
-		if j, n := acronymSpanInfo(&qt[i], ci[:len(ct)]); n > 0 {
-			edges = append(edges, edge{int32(i), 1, int32(j), int32(n), acronymSim})
+	if len(qt) > 1 || !anyPerson {
+		for i := range qt {
+			if j, n := acronymSpanInfo(&qt[i], ci[:len(ct)]); n > 0 {
+				edges = append(edges, edge{int32(i), 1, int32(j), int32(n), acronymSim})
+			}
 		}
 	}
-	for j := range ct {
-		if i, n := acronymSpanEntity(&ci[j], qt); n > 0 {
-			edges = append(edges, edge{int32(i), int32(n), int32(j), 1, acronymSim})
+	if len(ct) > 1 || !anyPerson {
+		for j := range ct {
+			if i, n := acronymSpanEntity(&ci[j], qt); n > 0 {
+				edges = append(edges, edge{int32(i), int32(n), int32(j), 1, acronymSim})
+			}
 		}
 	}
 	s.edges = edges[:0]

@@ -1,6 +1,7 @@
 package names
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -9,14 +10,18 @@ import (
 )
 
 func TestZZDebug(t *testing.T) {
+	l, err := lists.Load(context.Background(), "../../shared/data/ofac/sdn-2021/sdn.csv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range strings.Split(os.Getenv("ZZ"), "|") {
-		q, c, _ := strings.Cut(p, "~")
-		kind := lists.KindOrganization
-		if strings.HasPrefix(c, "P:") {
-			c, kind = c[2:], lists.KindPerson
+		q, id, _ := strings.Cut(p, "~")
+		for i := range l.Entities {
+			e := &l.Entities[i]
+			if e.ID == id {
+				r := Score(Query{Name: q, Kind: lists.KindPerson}, e)
+				t.Logf("%q ~ %s = %.4f (name %.4f) %s", q, id, r.Score, r.NameScore, r.Explanation)
+			}
 		}
-		e := &lists.Entity{Name: c, Kind: kind}
-		r := Score(Query{Name: q}, e)
-		t.Logf("%q ~ %q = %.4f (name %.4f)  %s  %v", q, c, r.Score, r.NameScore, r.Explanation, Analyze(c).Normalized())
 	}
 }
