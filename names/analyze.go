@@ -256,21 +256,53 @@ func (v *Vocabulary) Analyze(name string) Analysis {
 	}
 	if !isASCII(name) {
 		name = norm.NFKC.String(name)
-		for _, sl := range v.script {
-			if strings.Contains(name, sl.from) {
-				if sl.class != "" {
-					name = strings.ReplaceAll(name, sl.from, " \x00"+sl.class+" ")
-				} else {
-					name = strings.ReplaceAll(name, sl.from, " "+sl.to+" ")
-				}
-			}
-		}
+		name = v.replaceScript(name)
 	}
 	toks := v.fold(tokenize(name))
 	koreanAlts(toks)
 	markPinyin(toks)
 	setMasks(toks)
 	return Analysis{Tokens: toks}
+}
+
+// scriptWordsMinRunes is the length, in Han and Hangul characters, from
+// which a name is read word by word through the script_words table: a
+// company name ("조선광업개발무역회사"); a personal name of two to four
+// syllables ("조선희") is left as it is written.
+const scriptWordsMinRunes = 5
+
+// replaceScript replaces the legal forms written in Han or Hangul by a
+// legal-form marker and, in company names, the common words by their Latin
+// equivalents.
+func (v *Vocabulary) replaceScript(name string) string {
+	words := false
+	for _, sl := range v.script {
+		if sl.class != "" && strings.Contains(name, sl.from) {
+			words = true
+			break
+		}
+	}
+	if !words {
+		n := 0
+		for _, r := range name {
+			if isHan(r) || isHangulSyllable(r) {
+				n++
+			}
+		}
+		words = n >= scriptWordsMinRunes
+	}
+	for _, sl := range v.script {
+		if !strings.Contains(name, sl.from) {
+			continue
+		}
+		switch {
+		case sl.class != "":
+			name = strings.ReplaceAll(name, sl.from, " \x00"+sl.class+" ")
+		case words:
+			name = strings.ReplaceAll(name, sl.from, " "+sl.to+" ")
+		}
+	}
+	return name
 }
 
 // tokenize splits a normalised name into raw tokens, transliterating as it

@@ -2,6 +2,7 @@ package names
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/screen-compliance/screen/lists"
@@ -85,5 +86,24 @@ func TestDecoratedNamesMatch(t *testing.T) {
 	e := &lists.Entity{ID: "x", Kind: lists.KindOrganization, Name: "FOREIGN TRADE BANK (FTB)"}
 	if r := Score(Query{Name: "FTB"}, e); r.NameScore != weakAliasFactor {
 		t.Errorf("FTB ~ FOREIGN TRADE BANK (FTB): %.3f: %s", r.NameScore, r.Explanation)
+	}
+}
+
+// TestScriptCompanyNames: company names written in Han or Hangul match
+// their English rendering word by word; personal names are not read as
+// words.
+func TestScriptCompanyNames(t *testing.T) {
+	for _, tc := range []struct{ query, listed string }{
+		{"丹东鸿祥实业发展有限公司", "DANDONG HONGXIANG INDUSTRIAL DEVELOPMENT CO LTD"},
+		{"조선광업개발무역회사", "KOREA MINING DEVELOPMENT TRADING CORPORATION"},
+	} {
+		e := &lists.Entity{ID: "x", Kind: lists.KindOrganization, Name: tc.listed}
+		if r := Score(Query{Name: tc.query}, e); r.NameScore < 0.92 {
+			t.Errorf("%q ~ %q: %.3f: %s", tc.query, tc.listed, r.NameScore, r.Explanation)
+		}
+	}
+	// a Korean personal name that contains the word 조선 (Korea)
+	if got := Analyze("조선희").Normalized(); strings.Contains(got, "korea") {
+		t.Errorf("조선희 read as %q", got)
 	}
 }

@@ -17,7 +17,7 @@ func TestAnalyze(t *testing.T) {
 		{"김정은", "gim jeong eun"},
 		{"Владимир Путин", "vladimir putin"},
 		{"Ελληνικά", "ellinika"},
-		{"丹东鸿祥实业发展有限公司", "dan dong hong xiang shi ye fa zhan ltd"},
+		{"丹东鸿祥实业发展有限公司", "dan dong hong xiang industrial development ltd"},
 		{"Siemens Aktiengesellschaft", "siemens jsc"},
 		{"Siemens AG", "siemens jsc"},
 		{"X Trading Co., Ltd.", "x trading ltd"},
@@ -33,7 +33,7 @@ func TestAnalyze(t *testing.T) {
 		{"Company Limited", "company limited"}, // a name made only of legal forms keeps its words
 		{"", ""},
 		{"!!!", ""},
-		{"주식회사 조선", "jsc jo seon"},
+		{"주식회사 조선", "jsc korea"},
 	}
 	for _, tt := range tests {
 		if got := Analyze(tt.in).Normalized(); got != tt.want {
