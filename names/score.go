@@ -310,7 +310,13 @@ func (v *Vocabulary) EntityNames(e *lists.Entity) []Name {
 func (v *Vocabulary) appendForms(out []Name, text string, strength lists.Strength, kind lists.Kind) []Name {
 	forms := v.Forms(text, kind)
 	if len(forms) == 1 && forms[0].Derived == "" && !forms[0].Weak {
-		return append(out, NewName(text, strength, v.Analyze(text)))
+		a := v.Analyze(text)
+		if strength == lists.StrengthStrong && kind == lists.KindPerson && oneWord(a) {
+			// a person's alias of one word is a nickname ("OTTO"): it
+			// identifies less than a full name
+			strength = lists.StrengthWeak
+		}
+		return append(out, NewName(text, strength, a))
 	}
 	for _, f := range forms {
 		st := strength
@@ -324,6 +330,18 @@ func (v *Vocabulary) appendForms(out []Name, text string, strength lists.Strengt
 		out = append(out, n)
 	}
 	return out
+}
+
+// oneWord reports whether a name has a single token that is not a particle,
+// title or legal form.
+func oneWord(a Analysis) bool {
+	n := 0
+	for _, t := range a.Tokens {
+		if t.Class != ClassParticle && t.Class != ClassLegal {
+			n++
+		}
+	}
+	return n == 1
 }
 
 // ListText returns the list's own text of the name: Source when the name

@@ -178,7 +178,7 @@ func stringSim(a, b, pa, pb string) float64 {
 
 // phonFarSim is the similarity of two tokens with the same phonetic key
 // that are two edits beyond the edit budget apart.
-const phonFarSim = 0.78
+const phonFarSim = 0.75
 
 // squeezeEqual reports whether a and b are equal once runs of the same
 // letter are collapsed to one.
