@@ -149,7 +149,8 @@ func personLike(e *lists.Entity) bool {
 
 // Lookalike returns e's look-alike: its primary name with the distinctive
 // word (the longest word that is not a legal form, particle or generic
-// organisation word; the first of the longest) replaced by a pool word of
+// organisation word; the first of the longest, or the next when the result
+// would still hold a listed name or alias) replaced by a pool word of
 // similar length (±2 letters), of the same script class and drawn from
 // names of the same class (persons or not) when there is one, chosen by a
 // generator seeded with LookalikeSeed and e's id, that differs clearly
@@ -159,24 +160,62 @@ func personLike(e *lists.Entity) bool {
 // or every word of it but its legal forms is a word of one listed name:
 // "SAMMA" drawn for the one-word vessel NYOS is the distinctive word of
 // KOREA SAMMA SHPG CO, that party's partial name rather than a negative
-// (so one-word names seldom get a look-alike).
+// (so one-word names seldom get a look-alike) — or it holds every word of
+// a listed name or alias (holdsListedName).
 func (lk *Lookalikes) Lookalike(e *lists.Entity) (text, replaced, with string, ok bool) {
 	s := strings.Join(strings.Fields(e.Name), " ")
 	runs := runRE.FindAllStringIndex(s, -1)
-	best, bestLen := -1, 0
 	own := map[string]bool{}
+	var order []int // distinctive words, longest first (then first in the name)
 	for i, r := range runs {
 		k := strings.ToLower(s[r[0]:r[1]])
 		own[k] = true
-		if n := len([]rune(k)); distinctive(k) && allLetters(k) && n > bestLen {
-			best, bestLen = i, n
+		// a word in brackets is an acronym or qualifier of the name, not
+		// the name: changing it leaves the listed name whole
+		if distinctive(k) && allLetters(k) && !inBrackets(s, r[0]) {
+			order = append(order, i)
 		}
 	}
-	if best < 0 {
+	if len(order) == 0 {
 		return "", "", "", false
 	}
-	orig := s[runs[best][0]:runs[best][1]]
+	wordLen := func(i int) int { return len([]rune(s[runs[i][0]:runs[i][1]])) }
+	sort.SliceStable(order, func(a, b int) bool { return wordLen(order[a]) > wordLen(order[b]) })
+	// The longest distinctive word is replaced; when the result would still
+	// hold a listed name or alias (holdsListedName), the next longest.
+	for _, best := range order {
+		text, replaced, with, ok = lk.replaceWord(e, s, runs[best], own)
+		if ok || text == "" {
+			return text, replaced, with, ok
+		}
+	}
+	return "", "", "", false
+}
+
+// inBrackets reports whether byte offset i of s lies inside brackets.
+func inBrackets(s string, i int) bool {
+	depth := 0
+	for _, c := range s[:i] {
+		switch c {
+		case '(', '[':
+			depth++
+		case ')', ']':
+			if depth > 0 {
+				depth--
+			}
+		}
+	}
+	return depth > 0
+}
+
+// replaceWord replaces the word of s at run r by a drawn pool word. ok is
+// false with text "" when no pool word fits or the result is (part of) a
+// listed name; with text set when the result holds a listed name, so
+// another word may be tried.
+func (lk *Lookalikes) replaceWord(e *lists.Entity, s string, r []int, own map[string]bool) (text, replaced, with string, ok bool) {
+	orig := s[r[0]:r[1]]
 	target := strings.ToLower(orig)
+	bestLen := len([]rune(target))
 	person := personLike(e)
 	var buckets [][]string // the candidates, without copying them
 	total := 0
@@ -212,9 +251,12 @@ func (lk *Lookalikes) Lookalike(e *lists.Entity) (text, replaced, with string, o
 			continue
 		}
 		w := inStyle(titleCase(c), styleOf(orig))
-		text = s[:runs[best][0]] + w + s[runs[best][1]:]
+		text = s[:r[0]] + w + s[r[1]:]
 		if lk.names[normText(text)] || lk.partOfListedName(text) {
 			return "", "", "", false
+		}
+		if lk.holdsListedName(text) {
+			return text, "", "", false
 		}
 		return text, orig, w, true
 	}
@@ -256,6 +298,40 @@ func (lk *Lookalikes) partOfListedName(s string) bool {
 		}
 		if all {
 			return true
+		}
+	}
+	return false
+}
+
+// holdsListedName reports whether every word but the legal forms of some
+// listed name or alias is a word of s, for a name of two such words or
+// more, or of one distinctive word of four letters or more: "CORPORACION
+// CUBATABACO S.A." holds the listed name CUBATABACO, "AHMED KHALFAN
+// SAINOVIC" the alias "Khalfan, Ahmed". Such a text is a partial hit on
+// that name, not a negative.
+func (lk *Lookalikes) holdsListedName(s string) bool {
+	have := map[string]bool{}
+	for _, w := range nameWords(s) {
+		if !legalWords[w] {
+			have[w] = true
+		}
+	}
+	for w := range have {
+		for _, i := range lk.byWord[w] {
+			n, all := 0, true
+			for x := range lk.words[i] {
+				if legalWords[x] {
+					continue
+				}
+				n++
+				if !have[x] {
+					all = false
+					break
+				}
+			}
+			if all && (n >= 2 || (n == 1 && len([]rune(w)) >= 4 && distinctive(w))) {
+				return true
+			}
 		}
 	}
 	return false

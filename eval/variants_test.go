@@ -550,8 +550,10 @@ func TestVariantsRealData(t *testing.T) {
 			t.Errorf("no %s variant from the real lists", ty)
 		}
 	}
-	if looks < entities*90/100 {
-		t.Errorf("%d look-alikes for %d entities, want at least 90 %%", looks, entities)
+	// one-word names, and names every other word of which is an alias of
+	// their own, seldom get one (a look-alike never holds a listed name)
+	if looks < entities*80/100 {
+		t.Errorf("%d look-alikes for %d entities, want at least 80 %%", looks, entities)
 	}
 }
 

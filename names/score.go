@@ -961,11 +961,16 @@ func (s *Scorer) align(n *Name, person, anyPerson, explain bool) alignment {
 		}
 		matched += curved * w
 		alignedW += w
+		coreSim := e.sim
+		if (qn == 1 && qt[qi].Class == ClassInitial) != (cn == 1 && ci[cj].class == ClassInitial) {
+			// an initial for a word confirms its first letter only
+			coreSim = min(coreSim, initialCoreSim)
+		}
 		for k := qi; k < qi+qn; k++ {
-			qSim[k] = e.sim
+			qSim[k] = coreSim
 		}
 		for k := cj; k < cj+cn; k++ {
-			cSim[k] = e.sim
+			cSim[k] = coreSim
 		}
 		if e.sim >= 0.8 && (qn > 1 || distinctive(qt[qi].Class)) {
 			strong++
@@ -998,6 +1003,11 @@ func (s *Scorer) align(n *Name, person, anyPerson, explain bool) alignment {
 	contradiction := qOpen && cOpen
 	if contradiction {
 		lambda, lambdaOther = 1, 1
+		if !person {
+			// in an organisation's name, a word in place of a listed word
+			// is another organisation's name
+			lambda, lambdaOther = orgContradiction, orgContradiction
+		}
 	}
 	// a patronymic on one side only ("Vladimir Vladimirovich Putin" vs
 	// "Vladimir Putin") is missing information, not a contradiction
@@ -1129,6 +1139,14 @@ func (s *Scorer) align(n *Name, person, anyPerson, explain bool) alignment {
 	}
 	return al
 }
+
+// initialCoreSim is what an initial aligned with a word counts in the core
+// score.
+const initialCoreSim = 0.5
+
+// orgContradiction is the weight of a listed organisation's word left
+// unmatched where the query has another word.
+const orgContradiction = 1.5
 
 // contradictionMinLen is the shortest unmatched query word that counts as
 // a different word in place of a listed one (shorter ones are fragments
