@@ -396,6 +396,13 @@ func (v *Vocabulary) fold(raw []rawToken) []Token {
 		words[i] = v.lookup(t.text)
 	}
 	initialism := v.initialisms(raw, words)
+	orgLike := false
+	for k := range raw {
+		if raw[k].legal != "" || words[k].legal {
+			orgLike = true
+			break
+		}
+	}
 	out := make([]Token, 0, len(raw))
 	for i := 0; i < len(raw); {
 		if raw[i].legal != "" {
@@ -434,8 +441,8 @@ func (v *Vocabulary) fold(raw []rawToken) []Token {
 		t, w := raw[i], words[i]
 		i++
 		// a title is dropped; a word that is also an abbreviation ("Gen.")
-		// is a title only at the start of the name
-		if w.honorific && len(raw) > 1 && (!w.isAbbrev || i == 1) {
+		// is a title only at the start of a name without a legal form
+		if w.honorific && len(raw) > 1 && (!w.isAbbrev || (i == 1 && !orgLike)) {
 			continue
 		}
 		// w stays the vocabulary entry of text
@@ -620,7 +627,7 @@ func (v *Vocabulary) joinInitials(ts []Token) []Token {
 				b.WriteString(ts[k].Text)
 			}
 			t := Token{Text: b.String(), Class: ClassAcronym}
-			if c, ok := v.legalForms[t.Text]; ok && (j == len(ts) || !v.ambiguousLegal[t.Text]) && (i > 0 || j < len(ts)) {
+			if c, ok := v.legalForms[t.Text]; ok && (j == len(ts) || !v.ambiguousLegal[t.Text] || allLegal(ts[j:])) && (i > 0 || j < len(ts)) {
 				t = Token{Text: c, Class: ClassLegal}
 			} else {
 				t.Phon = phonetic(t.Text)
@@ -715,7 +722,8 @@ func (v *Vocabulary) matchLegal(texts []string, words []*vocabWord, i int) (int,
 		if !ok {
 			continue
 		}
-		end := i+n == len(texts)
+		// at the end of a name, or before legal forms only ("S.A. LLC")
+		end := i+n == len(texts) || v.legalRest(texts[i+n:])
 		// an ambiguous form counts at the end of a name, after two tokens
 		// or after one long one ("Cumexint SA", not "Kim Sa")
 		if ambiguous && (!end || (i < 2 && !(i == 1 && len(texts[0]) >= 4))) {
@@ -727,6 +735,33 @@ func (v *Vocabulary) matchLegal(texts []string, words []*vocabWord, i int) (int,
 		best, class = n, c
 	}
 	return best, class
+}
+
+// legalRest reports whether texts is a sequence of legal forms (not
+// ambiguous ones): "llc", "co ltd".
+func (v *Vocabulary) legalRest(texts []string) bool {
+	if len(texts) == 0 || len(texts) > v.maxSeq*2 {
+		return false
+	}
+	for i := 0; i < len(texts); {
+		n := 0
+		key := ""
+		for k := 1; k <= v.maxSeq && i+k <= len(texts); k++ {
+			if k == 1 {
+				key = texts[i]
+			} else {
+				key += " " + texts[i+k-1]
+			}
+			if _, ok := v.legalForms[key]; ok && !v.ambiguousLegal[key] {
+				n = k
+			}
+		}
+		if n == 0 {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 // isPatronymic reports whether a token looks like a Slavic patronymic.

@@ -233,6 +233,9 @@ func (v *Vocabulary) readBrackets(text string, kind lists.Kind, derived string, 
 	var extra []Form
 	var places []string
 	keepFull := false
+	// flat is true when the list's text with its brackets dropped is a name
+	// documents may copy ("BUTEMBO AIRLINES BAL")
+	flat := false
 	last := 0
 	for _, loc := range locs {
 		base.WriteString(text[last:loc[0]])
@@ -248,6 +251,9 @@ func (v *Vocabulary) readBrackets(text string, kind lists.Kind, derived string, 
 		kind := v.bracketKind(inner, before, middle, kind)
 		if kind == bracketQualifier {
 			places = append(places, v.placesOf(inner)...)
+		}
+		if kind != bracketNote && kind != bracketScript {
+			flat = true
 		}
 		switch kind {
 		case bracketScript:
@@ -289,6 +295,11 @@ func (v *Vocabulary) readBrackets(text string, kind lists.Kind, derived string, 
 	for _, f := range extra {
 		add(f)
 	}
+	if flat && !keepFull {
+		// the list's text itself, for documents that copy it with its
+		// brackets dropped
+		add(Form{Text: text, Derived: derived})
+	}
 }
 
 // placesOf returns the places of a qualifier ("Hong Kong", "U.K."),
@@ -317,7 +328,8 @@ func orDefault(s, def string) string {
 
 // Kinds of bracketed parts.
 const (
-	bracketQualifier  = iota // not a name token: legal form, place, note
+	bracketQualifier  = iota // not a name token: legal form, place, title
+	bracketNote              // a note about the name ("birth name", a passport number)
 	bracketAcronym           // an acronym of the name
 	bracketName              // another name of an organisation
 	bracketPersonPart        // part of a person's name
@@ -333,7 +345,7 @@ func (v *Vocabulary) bracketKind(inner, before string, middle bool, kind lists.K
 	}
 	if strings.HasPrefix(low, "original script") {
 		if strings.TrimLeft(low[len("original script"):], ": ") == "" {
-			return bracketQualifier
+			return bracketNote
 		}
 		return bracketScript
 	}
@@ -342,11 +354,11 @@ func (v *Vocabulary) bracketKind(inner, before string, middle bool, kind lists.K
 	}
 	for _, w := range noteWords {
 		if strings.Contains(low, w) {
-			return bracketQualifier
+			return bracketNote
 		}
 	}
 	if len(strings.Fields(inner)) > 12 || digitsIn(inner) >= 5 || (digitsIn(inner) > 0 && strings.Contains(inner, ".")) {
-		return bracketQualifier // a note or a reference number, not a name
+		return bracketNote // a note or a reference number, not a name
 	}
 	a := v.Analyze(inner)
 	if len(a.Tokens) == 0 {

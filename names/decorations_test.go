@@ -19,23 +19,29 @@ func TestForms(t *testing.T) {
 			[]Form{{Text: "KOREA MINING DEVELOPMENT TRADING CORPORATION"}}},
 		{"ARMAMENT INDUSTRIES GROUP (AIG)", lists.KindOrganization, []Form{
 			{Text: "ARMAMENT INDUSTRIES GROUP", Derived: DerivedQualifier},
-			{Text: "AIG", Derived: DerivedAcronym, Weak: true}}},
+			{Text: "AIG", Derived: DerivedAcronym, Weak: true},
+			{Text: "ARMAMENT INDUSTRIES GROUP (AIG)"}}},
 		{"OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)", lists.KindOrganization, []Form{
 			{Text: "OCEAN MARITIME MANAGEMENT COMPANY, LIMITED", Derived: DerivedQualifier},
-			{Text: "OMM", Derived: DerivedAcronym, Weak: true}}},
+			{Text: "OMM", Derived: DerivedAcronym, Weak: true},
+			{Text: "OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)"}}},
 		{"M & S SYNDICATE (PVT) LTD.", lists.KindOrganization, []Form{
-			{Text: "M & S SYNDICATE LTD.", Derived: DerivedQualifier}}},
+			{Text: "M & S SYNDICATE LTD.", Derived: DerivedQualifier},
+			{Text: "M & S SYNDICATE (PVT) LTD."}}},
 		{"AERO CONTINENTE (USA) INC.", lists.KindOrganization, []Form{
-			{Text: "AERO CONTINENTE INC.", Derived: DerivedQualifier, Places: []string{"usa"}}}},
+			{Text: "AERO CONTINENTE INC.", Derived: DerivedQualifier, Places: []string{"usa"}},
+			{Text: "AERO CONTINENTE (USA) INC."}}},
 		{"VTB BANK (AUSTRIA) AG", lists.KindOrganization, []Form{
-			{Text: "VTB BANK AG", Derived: DerivedQualifier, Places: []string{"austria"}}}},
+			{Text: "VTB BANK AG", Derived: DerivedQualifier, Places: []string{"austria"}},
+			{Text: "VTB BANK (AUSTRIA) AG"}}},
 		{"Azim Adhajani; Azim Agha-Jani", lists.KindPerson, []Form{
 			{Text: "Azim Adhajani", Derived: DerivedSplit}, {Text: "Azim Agha-Jani", Derived: DerivedSplit}}},
 		{"Mohammed Sabet; Mohammad Sabet b) M. Javad Kareemi Sabet", lists.KindPerson, []Form{
 			{Text: "Mohammed Sabet", Derived: DerivedSplit}, {Text: "Mohammad Sabet", Derived: DerivedSplit},
 			{Text: "M. Javad Kareemi Sabet", Derived: DerivedSplit}}},
 		{"Encep Nurjaman (birth name)", lists.KindPerson, []Form{{Text: "Encep Nurjaman", Derived: DerivedQualifier}}},
-		{"(Sheikh) Musa Hilal", lists.KindPerson, []Form{{Text: "Musa Hilal", Derived: DerivedQualifier}}},
+		{"(Sheikh) Musa Hilal", lists.KindPerson, []Form{{Text: "Musa Hilal", Derived: DerivedQualifier},
+			{Text: "(Sheikh) Musa Hilal"}}},
 		{"Jin Tiesan (金铁三)", lists.KindPerson, []Form{
 			{Text: "Jin Tiesan", Derived: DerivedQualifier}, {Text: "金铁三", Derived: DerivedScript}}},
 		{"Amir Khazmat (original script: Амир Хазмат)", lists.KindPerson, []Form{
@@ -49,7 +55,8 @@ func TestForms(t *testing.T) {
 			{Text: "Lom-ali Butaev", Derived: DerivedPersonPart}}},
 		{"PARTIDO COMUNISTA DEL PERU (COMMUNIST PARTY OF PERU)", lists.KindOrganization, []Form{
 			{Text: "PARTIDO COMUNISTA DEL PERU", Derived: DerivedQualifier},
-			{Text: "COMMUNIST PARTY OF PERU", Derived: DerivedBracket, Weak: true}}},
+			{Text: "COMMUNIST PARTY OF PERU", Derived: DerivedBracket, Weak: true},
+			{Text: "PARTIDO COMUNISTA DEL PERU (COMMUNIST PARTY OF PERU)"}}},
 		{"Safia Farkash Mohammed Al-Hadad, born 1 Jan. 1953 (Oman passport no.03825239)", lists.KindPerson, []Form{
 			{Text: "Safia Farkash Mohammed Al-Hadad", Derived: DerivedTrailing}}},
 		{"BANCO NACIONAL a.k.a. NATIONAL BANK", lists.KindOrganization, []Form{
