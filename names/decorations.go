@@ -460,3 +460,44 @@ func cleanForm(s string) string {
 	s = strings.ReplaceAll(s, " ,", ",")
 	return strings.Trim(s, " ,;:-")
 }
+
+// FormCounts says what reading list names as the lists mean them (Forms)
+// changes in one list.
+type FormCounts struct {
+	// Names counts the list's names and aliases; Read those whose text
+	// was read into other forms; Entities the entities with such a name.
+	Names    int `json:"names"`
+	Read     int `json:"read"`
+	Entities int `json:"entities"`
+	// Forms counts the forms read, by how they were read (a Derived*
+	// constant).
+	Forms map[string]int `json:"forms"`
+}
+
+// CountForms reads every name of every entity of l and counts what Forms
+// changes.
+func (v *Vocabulary) CountForms(l *lists.List) FormCounts {
+	c := FormCounts{Forms: map[string]int{}}
+	for i := range l.Entities {
+		e := &l.Entities[i]
+		changed := false
+		for _, text := range e.AllNames() {
+			c.Names++
+			fs := v.Forms(text, e.Kind)
+			if len(fs) == 1 && fs[0].Derived == "" && !fs[0].Weak {
+				continue
+			}
+			c.Read++
+			changed = true
+			for _, f := range fs {
+				if f.Derived != "" {
+					c.Forms[f.Derived]++
+				}
+			}
+		}
+		if changed {
+			c.Entities++
+		}
+	}
+	return c
+}

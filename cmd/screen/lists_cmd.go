@@ -14,6 +14,7 @@ import (
 
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/lists/store"
+	"github.com/screen-compliance/screen/names"
 	"github.com/screen-compliance/screen/ownership"
 )
 
@@ -192,6 +193,7 @@ func listsStatusCommand() *cli.Command {
 			storeFlag(),
 			&cli.DurationFlag{Name: "max-age", Usage: "mark lists older than `DURATION` (e.g. 168h) stale and exit 1"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output `FORMAT`: table or json"},
+			&cli.BoolFlag{Name: "names", Usage: "also count how list names were read: acronyms in brackets, \"A; B\" names, qualifiers, a.k.a. and original-script names"},
 		},
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
@@ -216,12 +218,22 @@ func listsStatusCommand() *cli.Command {
 				store.ListStatus
 				Age   string `json:"age"`
 				Stale bool   `json:"stale"`
+				// NameForms says how list names were read (--names)
+				NameForms *names.FormCounts `json:"name_forms,omitempty"`
 			}
 			rows := make([]row, len(st))
 			for i, ls := range st {
 				rows[i] = row{ListStatus: ls, Age: ageText(ls.Age), Stale: maxAge > 0 && ls.Age > maxAge}
 				if rows[i].Stale {
 					stale++
+				}
+				if c.Bool("names") {
+					l, err := s.List(c.Context, ls.Name)
+					if err != nil {
+						return failure(err)
+					}
+					fc := names.DefaultVocabulary().CountForms(l)
+					rows[i].NameForms = &fc
 				}
 			}
 			w := c.App.Writer
@@ -259,6 +271,9 @@ func listsStatusCommand() *cli.Command {
 				if err := tw.Flush(); err != nil {
 					return failure(err)
 				}
+				if c.Bool("names") {
+					writeNameForms(w, rows, func(i int) (string, *names.FormCounts) { return rows[i].Name, rows[i].NameForms })
+				}
 			}
 			if stale > 0 {
 				newNotices(c).printf("%d list(s) older than %s: run `screen lists update` or import newer files", stale, maxAge)
@@ -267,6 +282,29 @@ func listsStatusCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// writeNameForms prints, per list, how its names were read as the list
+// means them (names.Vocabulary.CountForms).
+func writeNameForms[T any](w io.Writer, rows []T, get func(i int) (string, *names.FormCounts)) {
+	kinds := []string{names.DerivedAcronym, names.DerivedQualifier, names.DerivedSplit, names.DerivedBracket,
+		names.DerivedScript, names.DerivedAKA, names.DerivedFormer, names.DerivedPersonPart, names.DerivedTrailing}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nLIST\tNAMES\tREAD\tENTITIES\tFORMS READ\t")
+	for i := range rows {
+		name, fc := get(i)
+		if fc == nil {
+			continue
+		}
+		var parts []string
+		for _, k := range kinds {
+			if n := fc.Forms[k]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", k, n))
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t\n", name, fc.Names, fc.Read, fc.Entities, strings.Join(parts, "; "))
+	}
+	tw.Flush()
 }
 
 func listsDiffCommand() *cli.Command {
