@@ -22,6 +22,7 @@ func listFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringSliceFlag{Name: "list", Usage: "screen against this list `FILE` (UN XML, OFAC sdn.csv, own JSON/YAML/CSV, ...; repeatable) instead of the store", EnvVars: []string{"SCREEN_LIST"}},
 		&cli.StringFlag{Name: "store", Usage: "list store `DIR` (default: the user data dir)", EnvVars: []string{"SCREEN_STORE"}},
+		&cli.StringSliceFlag{Name: "names-vocabulary", Usage: "extend the name vocabulary (legal forms, abbreviations, generic words, places) with YAML/JSON `FILE` (repeatable; see names/data/vocabulary.yaml)", EnvVars: []string{"SCREEN_NAMES_VOCABULARY"}},
 	}
 }
 
@@ -126,7 +127,7 @@ func newEngine(ctx context.Context, c *cli.Context, n *notices, extra ...engine.
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	opts := append(src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(logger),
-		engine.WithOwnershipFiles(c.StringSlice("ownership")...))
+		engine.WithOwnershipFiles(c.StringSlice("ownership")...), engine.WithNameVocabulary(c.StringSlice("names-vocabulary")...))
 	return engine.New(ctx, append(opts, extra...)...)
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/screen-compliance/screen/index"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/lists/store"
+	"github.com/screen-compliance/screen/names"
 )
 
 // indexCommand builds the on-disk candidate index.
@@ -71,9 +72,21 @@ func indexBuild(c *cli.Context) error {
 			ls = []*lists.List{l}
 		}
 	}
+	var ext []names.VocabularyFile
+	for _, p := range c.StringSlice("names-vocabulary") {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return failure(fmt.Errorf("name vocabulary: %w", err))
+		}
+		f, err := names.ParseVocabulary(p, b)
+		if err != nil {
+			return failure(err)
+		}
+		ext = append(ext, f)
+	}
 	start := time.Now()
 	dir := c.String("dir")
-	ix, err := index.Build(ctx, ls, index.Options{Dir: dir})
+	ix, err := index.Build(ctx, ls, index.Options{Dir: dir, Vocabulary: names.NewVocabulary(ext...)})
 	if err != nil {
 		return failure(fmt.Errorf("build index in %s: %w", dir, err))
 	}

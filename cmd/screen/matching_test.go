@@ -128,3 +128,42 @@ func TestListsStatusCountsNameForms(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesVocabularyFlag: a user's vocabulary file extends the
+// equivalents used at index and query time alike.
+func TestNamesVocabularyFlag(t *testing.T) {
+	dir := t.TempDir()
+	list := filepath.Join(dir, "own.json")
+	doc := `{"meta": {"name": "own", "version": "1"}, "entities": [
+	  {"id": "1", "kind": "organization", "name": "ZORBEX WIDGET WORKS LTD"}]}`
+	vocab := filepath.Join(dir, "vocab.yaml")
+	if err := os.WriteFile(list, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(vocab, []byte("abbreviations:\n  widget: [wdgt]\ngeneric: [widget]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	score := func(args ...string) float64 {
+		t.Helper()
+		code, out, errOut := runCLI(t, append([]string{"check", "--list", list, "-f", "jsonl", "--no-fail", "ZORBEX WDGT WORKS LTD"}, args...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		ds := decodeJSONL(t, out)
+		if len(ds) != 1 || len(ds[0].Matches) == 0 {
+			return 0
+		}
+		return ds[0].Matches[0].NameScore
+	}
+	without, with := score(), score("--names-vocabulary", vocab)
+	if with != 1 || without >= with {
+		t.Errorf("name score without the vocabulary file %.3f, with it %.3f (want 1)", without, with)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("abbreviation: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLI(t, "check", "--list", list, "--names-vocabulary", bad, "X"); code != exitFailure || !strings.Contains(errOut, "bad.yaml") {
+		t.Errorf("a misspelt vocabulary section: exit %d, stderr %q", code, errOut)
+	}
+}
