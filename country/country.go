@@ -4,6 +4,7 @@ package country
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/biter777/countries"
 )
@@ -51,8 +52,14 @@ var aliases = map[string]string{
 // one space.
 func fold(s string) string {
 	var b strings.Builder
+	b.Grow(len(s))
 	space := false
-	for _, r := range strings.ToLower(s) {
+	for _, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			r += 'a' - 'A'
+		} else if r > 0x7f {
+			r = unicode.ToLower(r)
+		}
 		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r > 0x7f {
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
@@ -109,11 +116,15 @@ func Missing(s string) bool {
 // as an assigned code ("DE") or a known alias ("UK"), never as a vehicle or
 // reserved code ("RC", "SF", "XX"); the result is always an assigned code.
 func Code(s string) string {
+	// fast path: an assigned alpha-2 code in capitals, as most files give
+	if len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' && valid[s] {
+		return s
+	}
 	s = strings.TrimSpace(s)
-	if s == "" || Missing(s) {
+	f := fold(s)
+	if f == "" || missing[f] {
 		return ""
 	}
-	f := fold(s)
 	if c, ok := aliases[f]; ok {
 		return c
 	}
