@@ -87,6 +87,9 @@ type config struct {
 	partyCache int
 	// vocabFiles extend the name vocabulary (WithNameVocabulary).
 	vocabFiles []string
+	// matchTimeout is the matching budget per record (0: the default,
+	// negative: none).
+	matchTimeout time.Duration
 }
 
 // Option configures an Engine.
@@ -168,6 +171,11 @@ func WithPartyCache(n int) Option { return func(c *config) { c.partyCache = n } 
 func WithNameVocabulary(paths ...string) Option {
 	return func(c *config) { c.vocabFiles = append(c.vocabFiles, paths...) }
 }
+
+// WithMatchTimeout sets the time the matching of one record may take
+// (default DefaultMatchTimeout; d < 0: no limit). A record over its budget
+// is decided error, naming the budget; the run goes on.
+func WithMatchTimeout(d time.Duration) Option { return func(c *config) { c.matchTimeout = d } }
 
 // WithGoodsCatalog extends the goods category catalog.
 func WithGoodsCatalog(cat goods.Catalog) Option {
@@ -521,7 +529,7 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 	}
 	// Bounded work per record: cut oversized input and say so in rec.Truncated.
 	rec.ApplyLimits(record.DefaultLimits())
-	matches, err := e.matchParties(ctx, s, rec)
+	matches, err := e.matchPartiesWithin(ctx, s, rec)
 	if err != nil {
 		return errorDecision(rec, prov, err.Error()), err
 	}
@@ -569,6 +577,34 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 		return ed, perr
 	}
 	return d, nil
+}
+
+// DefaultMatchTimeout is the time the matching of one record may take
+// (WithMatchTimeout). Input limits bound the work; the budget is the
+// guarantee that a record never hangs a run.
+const DefaultMatchTimeout = 10 * time.Second
+
+// ErrMatchTimeout is returned (wrapped) when a record's matching exceeds
+// its time budget; the record's decision is error.
+var ErrMatchTimeout = errors.New("matching stopped after its time budget")
+
+// matchPartiesWithin is matchParties within the record's matching budget.
+func (e *Engine) matchPartiesWithin(ctx context.Context, s *snapshot, rec *Record) ([]record.Match, error) {
+	budget := e.cfg.matchTimeout
+	if budget == 0 {
+		budget = DefaultMatchTimeout
+	}
+	if budget < 0 {
+		return e.matchParties(ctx, s, rec)
+	}
+	mctx, cancel := context.WithTimeoutCause(ctx, budget, ErrMatchTimeout)
+	defer cancel()
+	matches, err := e.matchParties(mctx, s, rec)
+	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(mctx), ErrMatchTimeout) {
+		return nil, &InputError{Source: rec.Source, Row: rec.Row,
+			Msg: fmt.Sprintf("%v of %v per record: screen it on its own or shorten its names", ErrMatchTimeout, budget)}
+	}
+	return matches, err
 }
 
 // matchParties searches the index for every party and returns the matches at

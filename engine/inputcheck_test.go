@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/engine/enginetest"
@@ -64,5 +65,30 @@ func TestScreenAppliesLimits(t *testing.T) {
 	}
 	if rec.Parties[0].Name != long {
 		t.Error("Screen changed the caller's party")
+	}
+}
+
+// TestMatchTimeoutIsErrorDecision: a record whose matching exceeds its
+// budget is decided error, naming the budget, and the next record is
+// screened as usual.
+func TestMatchTimeoutIsErrorDecision(t *testing.T) {
+	ctx := context.Background()
+	e, err := engine.New(ctx, engine.WithLists(sampleList()), engine.WithMatchTimeout(time.Nanosecond), engine.WithPartyCache(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	rec := record.Record{Row: 1, Parties: []record.Party{party("buyer", "Korea Mining Development Trading Corporation")}}
+	d, err := e.Screen(ctx, rec)
+	if err == nil || d.Decision != record.Error || !strings.Contains(d.Error, "time budget of 1ns") {
+		t.Fatalf("decision %s, error %q (%v), want error naming the budget", d.Decision, d.Error, err)
+	}
+	e2, err := engine.New(ctx, engine.WithLists(sampleList()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	if d, err := e2.Screen(ctx, rec); err != nil || d.Decision != record.Block {
+		t.Fatalf("default budget: decision %s (%v), want block", d.Decision, err)
 	}
 }

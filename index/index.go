@@ -445,7 +445,9 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 		if err != nil {
 			return nil, err
 		}
-		scored = ix.rescore(sc, docs, scored)
+		if scored, err = ix.rescore(ctx, sc, docs, scored); err != nil {
+			return nil, err
+		}
 		// last resort when no term or one-edit variant matched at all: long
 		// tokens within two edits
 		if len(docs) == 0 {
@@ -453,7 +455,9 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 			if err != nil {
 				return nil, err
 			}
-			scored = ix.rescore(sc, docs, scored)
+			if scored, err = ix.rescore(ctx, sc, docs, scored); err != nil {
+				return nil, err
+			}
 		}
 	}
 	cs := scored[:0]
@@ -489,9 +493,14 @@ type cand struct {
 // rescore appends to scored the entities of the retrieved name documents
 // that are not scored yet, comparing the query with the retrieved names of
 // each entity only (the final hits are rescored with all their names).
-func (ix *Index) rescore(sc *names.Scorer, docs []int, scored []cand) []cand {
+func (ix *Index) rescore(ctx context.Context, sc *names.Scorer, docs []int, scored []cand) ([]cand, error) {
 	var buf [8]names.Name
 	for k, d := range docs {
+		if k%64 == 63 {
+			if err := ctx.Err(); err != nil {
+				return scored, err
+			}
+		}
 		ent := int(ix.snap.Docs[d].Entity)
 		if slices.ContainsFunc(scored, func(c cand) bool { return c.i == ent }) {
 			continue
@@ -505,7 +514,7 @@ func (ix *Index) rescore(sc *names.Scorer, docs []int, scored []cand) []cand {
 		}
 		scored = append(scored, cand{ent, sc.Quick(&ix.snap.Entities[ent], sub)})
 	}
-	return scored
+	return scored, ctx.Err()
 }
 
 // postings is one term's posting list.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -22,6 +23,7 @@ func listFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringSliceFlag{Name: "list", Usage: "screen against this list `FILE` (UN XML, OFAC sdn.csv, own JSON/YAML/CSV, ...; repeatable) instead of the store", EnvVars: []string{"SCREEN_LIST"}},
 		&cli.StringFlag{Name: "store", Usage: "list store `DIR` (default: the user data dir)", EnvVars: []string{"SCREEN_STORE"}},
+		&cli.DurationFlag{Name: "match-timeout", Value: engine.DefaultMatchTimeout, Usage: "stop matching one record's parties after `DURATION`: that record's decision is error (0 = no limit)", EnvVars: []string{"SCREEN_MATCH_TIMEOUT"}},
 		&cli.StringSliceFlag{Name: "names-vocabulary", Usage: "extend the name vocabulary (legal forms, abbreviations, generic words, places) with YAML/JSON `FILE` (repeatable; see names/data/vocabulary.yaml)", EnvVars: []string{"SCREEN_NAMES_VOCABULARY"}},
 	}
 }
@@ -127,8 +129,21 @@ func newEngine(ctx context.Context, c *cli.Context, n *notices, extra ...engine.
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	opts := append(src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(logger),
-		engine.WithOwnershipFiles(c.StringSlice("ownership")...), engine.WithNameVocabulary(c.StringSlice("names-vocabulary")...))
+		engine.WithOwnershipFiles(c.StringSlice("ownership")...), engine.WithNameVocabulary(c.StringSlice("names-vocabulary")...),
+		engine.WithMatchTimeout(matchTimeout(c)))
 	return engine.New(ctx, append(opts, extra...)...)
+}
+
+// matchTimeout is --match-timeout as engine.WithMatchTimeout takes it (0 =
+// no limit becomes a negative duration).
+func matchTimeout(c *cli.Context) time.Duration {
+	switch d := c.Duration("match-timeout"); {
+	case d > 0:
+		return d
+	case c.IsSet("match-timeout"):
+		return -1
+	}
+	return 0
 }
 
 // withReport opens -o, makes the -f report writer and passes it to write.

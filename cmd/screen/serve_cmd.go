@@ -182,7 +182,7 @@ func buildServeEngine(ctx context.Context, c *cli.Context, n *notices) (*engine.
 		h = slog.DiscardHandler
 	}
 	return engine.New(ctx, append(src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(slog.New(h)),
-		engine.WithOwnershipFiles(c.StringSlice("ownership")...), engine.WithNameVocabulary(c.StringSlice("names-vocabulary")...))...)
+		engine.WithOwnershipFiles(c.StringSlice("ownership")...), engine.WithNameVocabulary(c.StringSlice("names-vocabulary")...), engine.WithMatchTimeout(matchTimeout(c)))...)
 }
 
 // newWebApp builds the review workspace on the engine, keeping its database
