@@ -207,5 +207,3 @@ func (e *csvEnd) check(name string) error {
 	return nil
 }
 
-// endsWithMark reports whether the file ended with OFAC's end-of-file byte.
-func (e *csvEnd) endsWithMark() bool { return e.eof && e.n > 0 && e.last == dosEOF }
