@@ -19,7 +19,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -177,7 +177,7 @@ type Run struct {
 }
 
 // ListRefs describes loaded lists for audit entries, in the given order.
-func ListRefs(ms []lists.Metadata) []ListRef {
+func ListRefs(ms []entity.Metadata) []ListRef {
 	out := make([]ListRef, 0, len(ms))
 	for _, m := range ms {
 		out = append(out, ListRef{Name: m.Name, Version: m.Version, SHA256: filesDigest(m.Files)})
@@ -187,7 +187,7 @@ func ListRefs(ms []lists.Metadata) []ListRef {
 
 // filesDigest is the digest of one file, or of the sorted sha256sum lines
 // of several.
-func filesDigest(fs []lists.FileDigest) string {
+func filesDigest(fs []entity.FileDigest) string {
 	switch len(fs) {
 	case 0:
 		return ""

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -116,8 +116,8 @@ func TestDecisionIDNaN(t *testing.T) {
 
 func TestNewEntry(t *testing.T) {
 	d := sample()
-	run := Run{Tool: "screen v0.1.0", Lists: ListRefs([]lists.Metadata{{Name: "un", Version: "2026-11-01",
-		Files: []lists.FileDigest{{Path: "un.xml", SHA256: "aa"}}}}), PolicySHA256: "abc", InputSHA256: "in", Operator: "alice"}
+	run := Run{Tool: "screen v0.1.0", Lists: ListRefs([]entity.Metadata{{Name: "un", Version: "2026-11-01",
+		Files: []entity.FileDigest{{Path: "un.xml", SHA256: "aa"}}}}), PolicySHA256: "abc", InputSHA256: "in", Operator: "alice"}
 	e := NewEntry(&d, run)
 	if e.DecisionID != DecisionID(&d) || e.Decision != record.Block || e.Operator != "alice" || e.InputSHA256 != "in" {
 		t.Errorf("entry = %+v", e)
@@ -145,12 +145,12 @@ func TestNewEntry(t *testing.T) {
 }
 
 func TestListRefsDigest(t *testing.T) {
-	a := ListRefs([]lists.Metadata{{Name: "ofac", Files: []lists.FileDigest{{Path: "sdn.xml", SHA256: "11"}, {Path: "add.xml", SHA256: "22"}}}})
-	b := ListRefs([]lists.Metadata{{Name: "ofac", Files: []lists.FileDigest{{Path: "add.xml", SHA256: "22"}, {Path: "sdn.xml", SHA256: "11"}}}})
+	a := ListRefs([]entity.Metadata{{Name: "ofac", Files: []entity.FileDigest{{Path: "sdn.xml", SHA256: "11"}, {Path: "add.xml", SHA256: "22"}}}})
+	b := ListRefs([]entity.Metadata{{Name: "ofac", Files: []entity.FileDigest{{Path: "add.xml", SHA256: "22"}, {Path: "sdn.xml", SHA256: "11"}}}})
 	if a[0].SHA256 != b[0].SHA256 || len(a[0].SHA256) != 64 {
 		t.Errorf("multi-file digest depends on order or is malformed: %q %q", a[0].SHA256, b[0].SHA256)
 	}
-	if got := ListRefs([]lists.Metadata{{Name: "own"}}); got[0].SHA256 != "" {
+	if got := ListRefs([]entity.Metadata{{Name: "own"}}); got[0].SHA256 != "" {
 		t.Errorf("no files: digest %q", got[0].SHA256)
 	}
 }

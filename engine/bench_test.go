@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/screen-compliance/screen/engine"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/record"
 )
@@ -23,7 +24,7 @@ var benchShipment = record.Record{
 	Route: record.Route{Origin: "CN", Destination: "KP", PortOfLoading: "Dandong", PortOfDischarge: "Nampo"},
 }
 
-func realLists(b *testing.B) []*lists.List {
+func realLists(b *testing.B) []*entity.List {
 	b.Helper()
 	dir := filepath.Join("..", "..", "shared", "data")
 	un := filepath.Join(dir, "un", "consolidated.xml")
@@ -31,7 +32,7 @@ func realLists(b *testing.B) []*lists.List {
 	if _, err := os.Stat(un); err != nil {
 		b.Skipf("real lists not available (%v)", err)
 	}
-	var out []*lists.List
+	var out []*entity.List
 	for _, p := range []string{un, sdn} {
 		l, err := lists.Load(context.Background(), p, "")
 		if err != nil {

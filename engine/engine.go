@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/screen-compliance/screen/country"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/goods"
 	"github.com/screen-compliance/screen/index"
 	"github.com/screen-compliance/screen/internal/gencache"
@@ -71,7 +72,7 @@ func (e *PolicyError) Unwrap() error { return e.Err }
 
 // ListSource loads the lists a snapshot is built from. It is called by New
 // and by every Reload.
-type ListSource func(ctx context.Context) ([]*lists.List, error)
+type ListSource func(ctx context.Context) ([]*entity.List, error)
 
 type config struct {
 	sources    []ListSource
@@ -96,17 +97,17 @@ type config struct {
 type Option func(*config)
 
 // WithLists screens against lists already parsed.
-func WithLists(ls ...*lists.List) Option {
+func WithLists(ls ...*entity.List) Option {
 	return func(c *config) {
-		c.sources = append(c.sources, func(context.Context) ([]*lists.List, error) { return ls, nil })
+		c.sources = append(c.sources, func(context.Context) ([]*entity.List, error) { return ls, nil })
 	}
 }
 
 // WithListFiles loads list files (format detected) at New and at every Reload.
 func WithListFiles(paths ...string) Option {
 	return func(c *config) {
-		c.sources = append(c.sources, func(ctx context.Context) ([]*lists.List, error) {
-			out := make([]*lists.List, 0, len(paths))
+		c.sources = append(c.sources, func(ctx context.Context) ([]*entity.List, error) {
+			out := make([]*entity.List, 0, len(paths))
 			for _, p := range paths {
 				l, err := lists.Load(ctx, p, "")
 				if err != nil {
@@ -127,12 +128,12 @@ func WithListSource(src ListSource) Option {
 // WithBuiltinList screens against the sample list embedded in the binary.
 func WithBuiltinList() Option {
 	return func(c *config) {
-		c.sources = append(c.sources, func(context.Context) ([]*lists.List, error) {
+		c.sources = append(c.sources, func(context.Context) ([]*entity.List, error) {
 			l, err := lists.Builtin()
 			if err != nil {
 				return nil, err
 			}
-			return []*lists.List{l}, nil
+			return []*entity.List{l}, nil
 		})
 	}
 }
@@ -190,7 +191,7 @@ func WithOwnershipFiles(paths ...string) Option {
 
 // snapshot is everything one screen needs; it is swapped whole on Reload.
 type snapshot struct {
-	lists    []lists.Metadata
+	lists    []entity.Metadata
 	versions map[string]string
 	index    *index.Index
 	policy   *policies.Policy
@@ -251,7 +252,7 @@ func (e *Engine) build(ctx context.Context) (*snapshot, error) {
 	if len(e.cfg.sources) == 0 {
 		return nil, ErrNoLists
 	}
-	var all []*lists.List
+	var all []*entity.List
 	for _, src := range e.cfg.sources {
 		ls, err := src(ctx)
 		if err != nil {
@@ -362,7 +363,7 @@ func dataCatalogs(pol *policies.Policy) ([]goods.Catalog, error) {
 
 // buildGraph builds the ownership and control graph from the lists' links
 // and the ownership files, with levels from policy data.
-func (e *Engine) buildGraph(ctx context.Context, all []*lists.List, ix *index.Index, pol *policies.Policy) (*ownership.Graph, error) {
+func (e *Engine) buildGraph(ctx context.Context, all []*entity.List, ix *index.Index, pol *policies.Policy) (*ownership.Graph, error) {
 	oo, err := ownership.ParseParams(pol.Param("ownership"))
 	if err != nil {
 		return nil, &PolicyError{Err: err}
@@ -433,15 +434,15 @@ func (e *Engine) acquire() (*snapshot, error) {
 }
 
 // Lists describes the loaded lists.
-func (e *Engine) Lists() []lists.Metadata {
-	return append([]lists.Metadata(nil), e.cur.Load().lists...)
+func (e *Engine) Lists() []entity.Metadata {
+	return append([]entity.Metadata(nil), e.cur.Load().lists...)
 }
 
 // Policy returns the prepared policy in use.
 func (e *Engine) Policy() *policies.Policy { return e.cur.Load().policy }
 
 // Entity returns a listed entity by id.
-func (e *Engine) Entity(id string) (*lists.Entity, bool) { return e.cur.Load().index.Entity(id) }
+func (e *Engine) Entity(id string) (*entity.Entity, bool) { return e.cur.Load().index.Entity(id) }
 
 // Provenance returns the list versions, policy hash and engine version that
 // decisions are made with now.
@@ -615,7 +616,7 @@ func (e *Engine) matchParties(ctx context.Context, s *snapshot, rec *Record) ([]
 		if p.Name == "" && p.IMO == "" && p.IDNumber == "" {
 			continue
 		}
-		q := names.Query{Name: p.Name, Kind: lists.Kind(p.Kind), Country: country.Code(p.Country), DOB: p.DOB}
+		q := names.Query{Name: p.Name, Kind: entity.Kind(p.Kind), Country: country.Code(p.Country), DOB: p.DOB}
 		if p.IMO != "" {
 			q.IDs = append(q.IDs, "IMO"+p.IMO)
 			q.IMO = p.IMO

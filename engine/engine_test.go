@@ -13,12 +13,12 @@ import (
 
 	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/engine/enginetest"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/policies"
 	"github.com/screen-compliance/screen/record"
 )
 
-func sampleList() *lists.List {
+func sampleList() *entity.List {
 	return enginetest.List("un", "2026-02-27",
 		enginetest.Org("un:KPe.001", "KOREA MINING DEVELOPMENT TRADING CORPORATION", "KOMID", "CHANGGWANG SINYONG CORPORATION"),
 		enginetest.Org("un:KPe.002", "KOREA RYONBONG GENERAL CORPORATION", "KOREA YONBONG GENERAL CORPORATION"),
@@ -31,7 +31,7 @@ func sampleList() *lists.List {
 func party(role, name string) record.Party { return record.Party{Role: role, Name: name} }
 
 func TestScreenDecisions(t *testing.T) {
-	e := enginetest.New(t, []*lists.List{sampleList()})
+	e := enginetest.New(t, []*entity.List{sampleList()})
 	ctx := context.Background()
 	tests := []struct {
 		name     string
@@ -74,7 +74,7 @@ func TestScreenDecisions(t *testing.T) {
 }
 
 func TestScreenErrors(t *testing.T) {
-	e := enginetest.New(t, []*lists.List{sampleList()})
+	e := enginetest.New(t, []*entity.List{sampleList()})
 	ctx := context.Background()
 
 	d, err := e.Screen(ctx, record.Record{Source: "in.csv", Row: 7, Err: "in.csv row 7: field consignee: invalid UTF-8"})
@@ -109,7 +109,7 @@ warn contains r if {
 	if err := os.WriteFile(filepath.Join(dir, "boom.rego"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	e := enginetest.New(t, []*lists.List{sampleList()}, engine.WithPolicy(policies.Options{Dirs: []string{dir}}))
+	e := enginetest.New(t, []*entity.List{sampleList()}, engine.WithPolicy(policies.Options{Dirs: []string{dir}}))
 	d, err := e.Screen(context.Background(), record.Record{Row: 1, Parties: []record.Party{party("buyer", "Clean Co")}})
 	var pe *engine.PolicyError
 	if d.Decision != record.Error || !errors.As(err, &pe) {
@@ -135,7 +135,7 @@ func TestNewFailures(t *testing.T) {
 }
 
 func TestScreenStreamKeepsOrder(t *testing.T) {
-	e := enginetest.New(t, []*lists.List{sampleList()})
+	e := enginetest.New(t, []*entity.List{sampleList()})
 	const n = 300
 	i := 0
 	next := func() (record.Record, error) {
@@ -175,7 +175,7 @@ func TestScreenStreamKeepsOrder(t *testing.T) {
 }
 
 func TestScreenStreamStopsOnEmitError(t *testing.T) {
-	e := enginetest.New(t, []*lists.List{sampleList()})
+	e := enginetest.New(t, []*entity.List{sampleList()})
 	i := 0
 	next := func() (record.Record, error) {
 		i++
@@ -198,13 +198,13 @@ func TestScreenStreamStopsOnEmitError(t *testing.T) {
 func TestReloadWhileScreening(t *testing.T) {
 	var version atomic.Int64
 	var fail atomic.Bool
-	src := func(context.Context) ([]*lists.List, error) {
+	src := func(context.Context) ([]*entity.List, error) {
 		if fail.Load() {
 			return nil, errors.New("download failed")
 		}
 		l := sampleList()
 		l.Meta.Version = fmt.Sprintf("v%d", version.Add(1))
-		return []*lists.List{l}, nil
+		return []*entity.List{l}, nil
 	}
 	ctx := context.Background()
 	e, err := engine.New(ctx, engine.WithListSource(src))
@@ -276,7 +276,7 @@ func TestDataExtendsGoodsCatalog(t *testing.T) {
             hs: [{prefix: "8438"}]
             terms: [ginseng dryer]
 `), 0o644)
-	e := enginetest.New(t, []*lists.List{sampleList()}, engine.WithPolicy(policies.Options{DataFiles: []string{data}}))
+	e := enginetest.New(t, []*entity.List{sampleList()}, engine.WithPolicy(policies.Options{DataFiles: []string{data}}))
 	d, err := e.Screen(context.Background(), record.Record{Row: 1,
 		Parties: []record.Party{{Role: "consignee", Name: "Sinuiju Foods", Country: "KP"}},
 		Goods:   []record.GoodsLine{{HS: "8438.80", Description: "ginseng dryer"}},
@@ -307,7 +307,7 @@ func TestIndexCache(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	l := sampleList()
-	l.Meta.Files = []lists.FileDigest{{Path: "un.xml", SHA256: "aaa"}}
+	l.Meta.Files = []entity.FileDigest{{Path: "un.xml", SHA256: "aaa"}}
 	for i := 0; i < 2; i++ {
 		e, err := engine.New(ctx, engine.WithLists(l), engine.WithIndexCache(dir))
 		if err != nil {

@@ -8,20 +8,20 @@ import (
 	"log"
 
 	"github.com/screen-compliance/screen/engine"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
 // watchlist is a small in-memory list, as a program would build from its own
 // data (or load with lists.Load).
-func watchlist(version string) *lists.List {
-	l := &lists.List{
-		Meta: lists.Metadata{Name: "own", Title: "Internal watchlist", Version: version},
-		Entities: []lists.Entity{
-			{ID: "own:1", List: "own", Kind: lists.KindOrganization, Name: "Ocean Maritime Management Company",
-				Aliases: []lists.Alias{{Name: "OMM", Strength: lists.StrengthStrong}}, Programs: []string{"DPRK"}},
-			{ID: "own:2", List: "own", Kind: lists.KindVessel, Name: "Jin Teng",
-				Identifiers: []lists.Identifier{{Type: lists.IDIMO, Value: "9163154"}}, Programs: []string{"DPRK"}},
+func watchlist(version string) *entity.List {
+	l := &entity.List{
+		Meta: entity.Metadata{Name: "own", Title: "Internal watchlist", Version: version},
+		Entities: []entity.Entity{
+			{ID: "own:1", List: "own", Kind: entity.KindOrganization, Name: "Ocean Maritime Management Company",
+				Aliases: []entity.Alias{{Name: "OMM", Strength: entity.StrengthStrong}}, Programs: []string{"DPRK"}},
+			{ID: "own:2", List: "own", Kind: entity.KindVessel, Name: "Jin Teng",
+				Identifiers: []entity.Identifier{{Type: entity.IDIMO, Value: "9163154"}}, Programs: []string{"DPRK"}},
 		},
 	}
 	l.Count()
@@ -123,8 +123,8 @@ func ExampleEngine_ScreenStream() {
 func ExampleEngine_Reload() {
 	ctx := context.Background()
 	version := "2026-11-01"
-	eng, err := engine.New(ctx, engine.WithListSource(func(context.Context) ([]*lists.List, error) {
-		return []*lists.List{watchlist(version)}, nil
+	eng, err := engine.New(ctx, engine.WithListSource(func(context.Context) ([]*entity.List, error) {
+		return []*entity.List{watchlist(version)}, nil
 	}))
 	if err != nil {
 		log.Fatal(err)
@@ -171,7 +171,7 @@ func ExampleEngine_Lists() {
 	defer eng.Close()
 
 	for _, m := range eng.Lists() {
-		fmt.Println(m.Name, m.Version, m.Counts[lists.KindOrganization], m.Counts[lists.KindVessel])
+		fmt.Println(m.Name, m.Version, m.Counts[entity.KindOrganization], m.Counts[entity.KindVessel])
 	}
 	// Output:
 	// own 2026-11-01 1 1

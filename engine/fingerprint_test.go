@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/screen-compliance/screen/engine/enginetest"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 	"github.com/screen-compliance/screen/suppress"
 )
@@ -38,7 +38,7 @@ func reasonOf(t *testing.T, d record.Decision, prefix string) record.Reason {
 }
 
 func TestFingerprintIsAboutTheFindingNotTheRow(t *testing.T) {
-	e := enginetest.New(t, []*lists.List{sampleList()})
+	e := enginetest.New(t, []*entity.List{sampleList()})
 	ctx := context.Background()
 	screen := func(rec record.Record) record.Decision {
 		t.Helper()
@@ -85,7 +85,7 @@ func TestFingerprintIsAboutTheFindingNotTheRow(t *testing.T) {
 // entry written for an export-ban row of shipments.csv row 3 cleared a
 // different shipments.csv whose row 3 had another consignee and origin.
 func TestFingerprintSuppressionDoesNotTravel(t *testing.T) {
-	e := enginetest.New(t, []*lists.List{sampleList()})
+	e := enginetest.New(t, []*entity.List{sampleList()})
 	ctx := context.Background()
 	first, err := e.Screen(ctx, exportRow("shipments.csv", 3, "SHP-3", "Liaoning Huaxin Machinery Export Co.", "Ryugyong Commerce Bureau", "CN"))
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/index"
-	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/names"
 )
 
@@ -24,7 +24,7 @@ func WithIndexCache(dir string) Option { return func(c *config) { c.indexCache =
 
 // indexKey identifies the content of lists, and the name vocabulary they
 // are analysed with, for the index cache.
-func indexKey(ls []*lists.List, v *names.Vocabulary) string {
+func indexKey(ls []*entity.List, v *names.Vocabulary) string {
 	lines := make([]string, 0, len(ls))
 	for _, l := range ls {
 		var files []string
@@ -42,7 +42,7 @@ func indexKey(ls []*lists.List, v *names.Vocabulary) string {
 // cachedIndex opens the cached index of ls, building and caching it first
 // when there is none. Lists without file digests (in-memory lists) are not
 // cached.
-func (e *Engine) cachedIndex(ctx context.Context, ls []*lists.List, v *names.Vocabulary) (*index.Index, error) {
+func (e *Engine) cachedIndex(ctx context.Context, ls []*entity.List, v *names.Vocabulary) (*index.Index, error) {
 	for _, l := range ls {
 		if len(l.Meta.Files) == 0 && !l.Meta.Builtin {
 			return index.Build(ctx, ls, index.Options{Vocabulary: v})

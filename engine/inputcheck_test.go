@@ -9,7 +9,7 @@ import (
 
 	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/engine/enginetest"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -17,7 +17,7 @@ import (
 // screen, an unknown kind, a country that is not one or invalid UTF-8 is an
 // error decision naming the field, never clear.
 func TestScreenRejectsWhatCannotBeScreened(t *testing.T) {
-	e := enginetest.New(t, []*lists.List{sampleList()})
+	e := enginetest.New(t, []*entity.List{sampleList()})
 	tests := []struct {
 		name string
 		rec  record.Record
@@ -50,7 +50,7 @@ func TestScreenRejectsWhatCannotBeScreened(t *testing.T) {
 // in Truncated (for the input.truncated rule), and the caller's record is
 // left as it was.
 func TestScreenAppliesLimits(t *testing.T) {
-	e := enginetest.New(t, []*lists.List{sampleList()})
+	e := enginetest.New(t, []*entity.List{sampleList()})
 	long := "KOREA MINING DEVELOPMENT TRADING CORPORATION " + strings.Repeat("x", 30000)
 	rec := record.Record{Row: 1, Parties: []record.Party{party("buyer", long)}}
 	d, err := e.Screen(context.Background(), rec)

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/xrash/smetrics"
-
-	"github.com/screen-compliance/screen/lists"
 )
 
 // LookalikeSeed seeds the draw of replacement tokens. It is fixed so that
@@ -98,7 +97,7 @@ var runRE = regexp.MustCompile(`[\p{L}\p{M}\p{N}]+`)
 
 // NewLookalikes builds the word pool and the name set from every entity of
 // ls (all the lists of a run, whichever are screened).
-func NewLookalikes(ls []*lists.List) *Lookalikes {
+func NewLookalikes(ls []*entity.List) *Lookalikes {
 	lk := &Lookalikes{pool: map[poolKey][]string{}, names: map[string]bool{}, byWord: map[string][]int{}}
 	seen := map[poolKey]map[string]bool{}
 	for _, l := range ls {
@@ -143,7 +142,7 @@ func NewLookalikes(ls []*lists.List) *Lookalikes {
 
 // personLike reports whether e is a person, or of unknown kind with no
 // legal form or generic organisation word in its name.
-func personLike(e *lists.Entity) bool {
+func personLike(e *entity.Entity) bool {
 	return shapeOf(e, parseName(e.Name)) == shapePerson
 }
 
@@ -162,7 +161,7 @@ func personLike(e *lists.Entity) bool {
 // KOREA SAMMA SHPG CO, that party's partial name rather than a negative
 // (so one-word names seldom get a look-alike) — or it holds every word of
 // a listed name or alias (holdsListedName).
-func (lk *Lookalikes) Lookalike(e *lists.Entity) (text, replaced, with string, ok bool) {
+func (lk *Lookalikes) Lookalike(e *entity.Entity) (text, replaced, with string, ok bool) {
 	s := strings.Join(strings.Fields(e.Name), " ")
 	runs := runRE.FindAllStringIndex(s, -1)
 	own := map[string]bool{}
@@ -212,7 +211,7 @@ func inBrackets(s string, i int) bool {
 // false with text "" when no pool word fits or the result is (part of) a
 // listed name; with text set when the result holds a listed name, so
 // another word may be tried.
-func (lk *Lookalikes) replaceWord(e *lists.Entity, s string, r []int, own map[string]bool) (text, replaced, with string, ok bool) {
+func (lk *Lookalikes) replaceWord(e *entity.Entity, s string, r []int, own map[string]bool) (text, replaced, with string, ok bool) {
 	orig := s[r[0]:r[1]]
 	target := strings.ToLower(orig)
 	bestLen := len([]rune(target))

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/names"
 )
 
@@ -62,25 +62,25 @@ func ReadNameBench(path, refPath string) ([]Case, error) {
 }
 
 // SchemaKind maps a FollowTheMoney schema to an entity kind.
-func SchemaKind(schema string) lists.Kind {
+func SchemaKind(schema string) entity.Kind {
 	switch schema {
 	case "Person":
-		return lists.KindPerson
+		return entity.KindPerson
 	case "Company", "Organization", "LegalEntity", "PublicBody":
-		return lists.KindOrganization
+		return entity.KindOrganization
 	case "Vessel":
-		return lists.KindVessel
+		return entity.KindVessel
 	case "Airplane":
-		return lists.KindAircraft
+		return entity.KindAircraft
 	}
-	return lists.KindUnknown
+	return entity.KindUnknown
 }
 
 // CaseScore scores one pair: name1 as the query, name2 as the listed
 // entity, both of the case's kind.
 func CaseScore(c Case) names.Result {
 	k := SchemaKind(c.Schema)
-	return names.Score(names.Query{Name: c.Name1, Kind: k}, &lists.Entity{ID: "case", Kind: k, Name: c.Name2})
+	return names.Score(names.Query{Name: c.Name1, Kind: k}, &entity.Entity{ID: "case", Kind: k, Name: c.Name2})
 }
 
 // Slice is a confusion table for one slice of the cases (all, a group, a

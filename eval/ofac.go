@@ -5,7 +5,7 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/names"
 )
 
@@ -53,7 +53,7 @@ func RunOFAC(rows []OFACRow, threshold float64) OFACResult {
 	xs := make([]float64, len(rows))
 	ys := make([]float64, len(rows))
 	for i, r := range rows {
-		s := names.Score(names.Query{Name: r.Query}, &lists.Entity{ID: "ofac", Name: r.Result}).Score
+		s := names.Score(names.Query{Name: r.Query}, &entity.Entity{ID: "ofac", Name: r.Result}).Score
 		res.Scores = append(res.Scores, s)
 		xs[i], ys[i] = s, r.Score/100
 		res.MeanAbsDiff += math.Abs(s*100 - r.Score)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 )
 
 // VariantType labels how a variant was derived from a listed name.
@@ -56,7 +56,7 @@ type Variant struct {
 // The generator is the evaluation's own: it shares no code with the
 // project's name analysis, so that it cannot inherit that analysis' blind
 // spots.
-func Variants(e *lists.Entity) []Variant {
+func Variants(e *entity.Entity) []Variant {
 	exact := strings.Join(strings.Fields(e.Name), " ")
 	if exact == "" {
 		return nil
@@ -106,13 +106,13 @@ const (
 	shapeOther               // a vessel, an aircraft or an organisation-like unknown-kind name
 )
 
-func shapeOf(e *lists.Entity, n name) shape {
+func shapeOf(e *entity.Entity, n name) shape {
 	switch e.Kind {
-	case lists.KindPerson:
+	case entity.KindPerson:
 		return shapePerson
-	case lists.KindOrganization:
+	case entity.KindOrganization:
 		return shapeOrg
-	case lists.KindVessel, lists.KindAircraft:
+	case entity.KindVessel, entity.KindAircraft:
 		return shapeOther
 	}
 	if len(findLegal(n)) > 0 {
@@ -388,7 +388,7 @@ func punctRemoved(s string) string {
 // form abbreviations and a comma before the last one ("ACME CO LTD" →
 // "ACME CO., LTD."); for persons, dots after initials and a comma after a
 // leading family name ("JANG YONG SON" → "JANG, YONG SON").
-func punctAdded(n name, e *lists.Entity, sh shape) string {
+func punctAdded(n name, e *entity.Entity, sh shape) string {
 	ws, keys := n.words(), n.keys()
 	var rs []replacement
 	if sh == shapePerson {
@@ -665,7 +665,7 @@ var addedForms = []string{"Co Ltd", "Ltd", "LLC", "Corp", "Inc", "Company Limite
 // legalSwaps returns the name with every legal form swapped for its
 // equivalent, the name with every legal form dropped, and, for an
 // organisation without one, the name with one added.
-func legalSwaps(n name, e *lists.Entity, sh shape) []string {
+func legalSwaps(n name, e *entity.Entity, sh shape) []string {
 	ws := n.words()
 	spans := findLegal(n)
 	if len(spans) == 0 {
@@ -774,7 +774,7 @@ var nameSuffixes = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": tr
 // reorders returns a person's name with its parts in another order:
 // "FAMILY, Given" → "Given FAMILY"; with the list's name parts, given-first
 // ↔ family-first; without them, the last word moved to the front.
-func reorders(n name, e *lists.Entity) []string {
+func reorders(n name, e *entity.Entity) []string {
 	s := n.String()
 	var out []string
 	if before, after, ok := strings.Cut(s, ","); ok {

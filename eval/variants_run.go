@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	"github.com/screen-compliance/screen/engine"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/names"
 	"github.com/screen-compliance/screen/record"
@@ -25,7 +26,7 @@ type VariantSource struct {
 	// Path is the list file, relative to the data directory.
 	Path string
 	// List, when set, is used instead of loading Path (tests).
-	List *lists.List
+	List *entity.List
 }
 
 // Paths of the lists of the variants suite besides UNConsolidated and
@@ -218,7 +219,7 @@ func (r *VariantsReport) List(label string) *ListVariants {
 
 // job is one screen of the suite: a variant or a look-alike of an entity.
 type job struct {
-	entity    *lists.Entity
+	entity    *entity.Entity
 	half      int // 0 tuning, 1 held-out
 	kind      string
 	typ       VariantType // "" for a look-alike
@@ -257,7 +258,7 @@ func RunVariants(ctx context.Context, o VariantsOptions) (VariantsReport, error)
 			return rep, err
 		}
 	}
-	ls := make([]*lists.List, len(srcs))
+	ls := make([]*entity.List, len(srcs))
 	for i, s := range srcs {
 		ls[i] = s.List
 		if ls[i] == nil {
@@ -293,8 +294,8 @@ func contains(ss []string, s string) bool {
 
 // kindOf is an entity's kind as reported ("unknown" when the list does not
 // say).
-func kindOf(e *lists.Entity) string {
-	if e.Kind == lists.KindUnknown {
+func kindOf(e *entity.Entity) string {
+	if e.Kind == entity.KindUnknown {
 		return kindUnset
 	}
 	return string(e.Kind)
@@ -303,7 +304,7 @@ func kindOf(e *lists.Entity) string {
 // SampleSeed seeds the choice of the entities of a sample.
 const SampleSeed = "screen-eval-sample-v1"
 
-func runList(ctx context.Context, o VariantsOptions, half Half, s VariantSource, l *lists.List, lk *Lookalikes) (ListVariants, error) {
+func runList(ctx context.Context, o VariantsOptions, half Half, s VariantSource, l *entity.List, lk *Lookalikes) (ListVariants, error) {
 	lv := ListVariants{Label: s.Label, Path: s.Path, List: l.Meta.Name}
 	var jobs []job
 	keep := sampled(l, half, o.MaxEntities)
@@ -352,7 +353,7 @@ func runList(ctx context.Context, o VariantsOptions, half Half, s VariantSource,
 
 // sampled returns the ids of the max entities of half with the lowest
 // sample hash, or nil (all) when max is 0 or not below their number.
-func sampled(l *lists.List, half Half, max int) map[string]bool {
+func sampled(l *entity.List, half Half, max int) map[string]bool {
 	if max <= 0 {
 		return nil
 	}
@@ -445,7 +446,7 @@ func screenOne(ctx context.Context, eng *engine.Engine, j *job) (outcome, error)
 }
 
 // kindOrder is the order of kinds in the report.
-var kindOrder = []string{string(lists.KindPerson), string(lists.KindOrganization), string(lists.KindVessel), string(lists.KindAircraft), kindUnset, KindAll}
+var kindOrder = []string{string(entity.KindPerson), string(entity.KindOrganization), string(entity.KindVessel), string(entity.KindAircraft), kindUnset, KindAll}
 
 func tally(lv *ListVariants, jobs []job, outs []outcome, maxEx int) {
 	if maxEx == 0 {

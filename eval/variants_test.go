@@ -13,6 +13,7 @@ import (
 
 	"github.com/xrash/smetrics"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/lists"
 )
 
@@ -20,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 const fixtureList = "testdata/variants/list.json"
 
-func loadFixture(t *testing.T) *lists.List {
+func loadFixture(t *testing.T) *entity.List {
 	t.Helper()
 	l, err := lists.Load(context.Background(), fixtureList, "")
 	if err != nil {
@@ -29,7 +30,7 @@ func loadFixture(t *testing.T) *lists.List {
 	return l
 }
 
-func entity(t *testing.T, l *lists.List, id string) *lists.Entity {
+func entityByID(t *testing.T, l *entity.List, id string) *entity.Entity {
 	t.Helper()
 	for i := range l.Entities {
 		if l.Entities[i].ID == id {
@@ -102,7 +103,7 @@ func TestVariantsByType(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%s/%s", tc.id, tc.typ), func(t *testing.T) {
-			got := textsOf(Variants(entity(t, l, tc.id)), tc.typ)
+			got := textsOf(Variants(entityByID(t, l, tc.id)), tc.typ)
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("%s %s:\n got %q\nwant %q", tc.id, tc.typ, got, tc.want)
 			}
@@ -243,7 +244,7 @@ func TestFindLegal(t *testing.T) {
 
 func TestLookalikes(t *testing.T) {
 	l := loadFixture(t)
-	lk := NewLookalikes([]*lists.List{l})
+	lk := NewLookalikes([]*entity.List{l})
 	drawn := 0
 	for i := range l.Entities {
 		e := &l.Entities[i]
@@ -284,7 +285,7 @@ func TestLookalikes(t *testing.T) {
 		t.Errorf("only %d of %d fixture entities got a look-alike", drawn, len(l.Entities))
 	}
 	// the distinctive word is the longest non-generic one
-	text, from, _, ok := lk.Lookalike(entity(t, l, "own:org-5"))
+	text, from, _, ok := lk.Lookalike(entityByID(t, l, "own:org-5"))
 	if !ok || from != "KORYANG" {
 		t.Errorf("org-5 look-alike %q replaced %q, want KORYANG", text, from)
 	}
@@ -294,24 +295,24 @@ func TestLookalikeSkipsListedNames(t *testing.T) {
 	// the only pool word of ALPHAVILLE's length class turns it into a
 	// listed name: the entity is skipped, not given a real name as a
 	// negative.
-	l := &lists.List{Meta: lists.Metadata{Name: "t"}, Entities: []lists.Entity{
-		{ID: "t:1", Kind: lists.KindOrganization, Name: "ALPHAVILLE TRADING"},
-		{ID: "t:2", Kind: lists.KindOrganization, Name: "ZOMBORINKA TRADING"},
+	l := &entity.List{Meta: entity.Metadata{Name: "t"}, Entities: []entity.Entity{
+		{ID: "t:1", Kind: entity.KindOrganization, Name: "ALPHAVILLE TRADING"},
+		{ID: "t:2", Kind: entity.KindOrganization, Name: "ZOMBORINKA TRADING"},
 	}}
-	lk := NewLookalikes([]*lists.List{l})
+	lk := NewLookalikes([]*entity.List{l})
 	if text, _, _, ok := lk.Lookalike(&l.Entities[0]); ok {
 		t.Errorf("look-alike %q of ALPHAVILLE TRADING is a listed name; want it skipped", text)
 	}
 	// nor is it given a listed party's partial name
-	l2 := &lists.List{Meta: lists.Metadata{Name: "t"}, Entities: []lists.Entity{
-		{ID: "t:1", Kind: lists.KindOrganization, Name: "ALPHAVILLE"},
-		{ID: "t:2", Kind: lists.KindOrganization, Name: "ZOMBORINKA ENGINEERING COMPANY"},
+	l2 := &entity.List{Meta: entity.Metadata{Name: "t"}, Entities: []entity.Entity{
+		{ID: "t:1", Kind: entity.KindOrganization, Name: "ALPHAVILLE"},
+		{ID: "t:2", Kind: entity.KindOrganization, Name: "ZOMBORINKA ENGINEERING COMPANY"},
 	}}
-	if text, _, _, ok := NewLookalikes([]*lists.List{l2}).Lookalike(&l2.Entities[0]); ok {
+	if text, _, _, ok := NewLookalikes([]*entity.List{l2}).Lookalike(&l2.Entities[0]); ok {
 		t.Errorf("look-alike %q of ALPHAVILLE is a listed party's partial name; want it skipped", text)
 	}
 	// a generic-only name has no distinctive word
-	g := &lists.Entity{ID: "t:3", Kind: lists.KindOrganization, Name: "GENERAL TRADING COMPANY LTD"}
+	g := &entity.Entity{ID: "t:3", Kind: entity.KindOrganization, Name: "GENERAL TRADING COMPANY LTD"}
 	if text, _, _, ok := lk.Lookalike(g); ok {
 		t.Errorf("generic name got look-alike %q", text)
 	}
@@ -510,7 +511,7 @@ func realSources(t *testing.T) (string, []VariantSource) {
 func TestVariantsRealData(t *testing.T) {
 	_, srcs := realSources(t)
 	labels := map[string]bool{}
-	var ls []*lists.List
+	var ls []*entity.List
 	for _, s := range srcs {
 		labels[s.Label] = true
 		ls = append(ls, s.List)
@@ -638,14 +639,14 @@ func FuzzVariants(f *testing.F) {
 			f.Add(s, k)
 		}
 	}
-	kinds := []lists.Kind{lists.KindPerson, lists.KindOrganization, lists.KindVessel, lists.KindAircraft, lists.KindUnknown}
-	lk := NewLookalikes([]*lists.List{{Entities: []lists.Entity{{ID: "x:1", Name: "ZENITH TRADING"}, {ID: "x:2", Name: "Ivan PETROV"}}}})
+	kinds := []entity.Kind{entity.KindPerson, entity.KindOrganization, entity.KindVessel, entity.KindAircraft, entity.KindUnknown}
+	lk := NewLookalikes([]*entity.List{{Entities: []entity.Entity{{ID: "x:1", Name: "ZENITH TRADING"}, {ID: "x:2", Name: "Ivan PETROV"}}}})
 	f.Fuzz(func(t *testing.T, name string, k int) {
 		if k < 0 {
 			k = -k
 		}
-		e := &lists.Entity{ID: "f:1", Kind: kinds[k%len(kinds)], Name: name,
-			NameParts: &lists.NameParts{Family: strings.TrimSpace(strings.Split(name, " ")[0])}}
+		e := &entity.Entity{ID: "f:1", Kind: kinds[k%len(kinds)], Name: name,
+			NameParts: &entity.NameParts{Family: strings.TrimSpace(strings.Split(name, " ")[0])}}
 		vs := Variants(e)
 		exact := strings.Join(strings.Fields(name), " ")
 		if exact == "" {

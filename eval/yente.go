@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/index"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/names"
@@ -34,7 +35,7 @@ func ReadPersons(path string) ([]Person, error) {
 
 // Query turns a fixture person into a screening query.
 func (p Person) Query() names.Query {
-	return names.Query{Name: p.Name, Kind: lists.KindPerson, DOB: p.DOB, Country: p.Nationality}
+	return names.Query{Name: p.Name, Kind: entity.KindPerson, DOB: p.DOB, Country: p.Nationality}
 }
 
 // PositivesResult measures recall on the treated UN names.
@@ -61,14 +62,14 @@ func (r PositivesResult) RecallAny() float64 { return ratio(r.Found, r.N) }
 
 // TruthFinder resolves an untreated fixture name to its listed entity.
 type TruthFinder struct {
-	byName map[string][]*lists.Entity
+	byName map[string][]*entity.Entity
 }
 
 // NewTruthFinder indexes the analysed names of the entities of list (e.g.
 // "un") in ix.
 func NewTruthFinder(ix *index.Index, list string) *TruthFinder {
-	tf := &TruthFinder{byName: map[string][]*lists.Entity{}}
-	ix.Entities(func(e *lists.Entity, ns []names.Name) bool {
+	tf := &TruthFinder{byName: map[string][]*entity.Entity{}}
+	ix.Entities(func(e *entity.Entity, ns []names.Name) bool {
 		if e.List != list {
 			return true
 		}
@@ -85,12 +86,12 @@ func NewTruthFinder(ix *index.Index, list string) *TruthFinder {
 
 // Find returns the entity named name (analysed) born on dob, or nil when
 // none or several fit.
-func (tf *TruthFinder) Find(name, dob string) *lists.Entity {
+func (tf *TruthFinder) Find(name, dob string) *entity.Entity {
 	cands := tf.byName[names.Analyze(name).Normalized()]
 	if len(cands) == 1 {
 		return cands[0]
 	}
-	var fit []*lists.Entity
+	var fit []*entity.Entity
 	for _, e := range cands {
 		for _, d := range e.BirthDates {
 			if dob != "" && (string(d) == dob || strings.HasPrefix(string(d), dob) || strings.HasPrefix(dob, string(d))) {
@@ -156,7 +157,7 @@ func RunPositives(ctx context.Context, ix *index.Index, treated, untreated []Per
 
 // firstOfList reports whether truth is the first hit of its list and
 // scores as high as the first hit overall.
-func firstOfList(hits []index.Hit, truth *lists.Entity) bool {
+func firstOfList(hits []index.Hit, truth *entity.Entity) bool {
 	for _, h := range hits {
 		if h.Entity.List != truth.List {
 			continue
@@ -203,8 +204,8 @@ func RunNegatives(ctx context.Context, ix *index.Index, ps []Person, threshold f
 
 // LoadUNOFAC loads the UN consolidated list and the OFAC SDN 2021 CSV from
 // the data directory.
-func LoadUNOFAC(ctx context.Context, dataDir string) ([]*lists.List, error) {
-	var out []*lists.List
+func LoadUNOFAC(ctx context.Context, dataDir string) ([]*entity.List, error) {
+	var out []*entity.List
 	for _, p := range []string{UNConsolidated, OFACSDN2021} {
 		l, err := lists.Load(ctx, filepath.Join(dataDir, p), "")
 		if err != nil {
@@ -237,7 +238,7 @@ func CandidateRecall(ctx context.Context, ix *index.Index, qs []names.Query, thr
 		sc := names.NewScorer(q)
 		var best []string
 		bestScore := threshold
-		ix.Entities(func(e *lists.Entity, ns []names.Name) bool {
+		ix.Entities(func(e *entity.Entity, ns []names.Name) bool {
 			s := sc.Score(e, ns).Score
 			switch {
 			case s > bestScore:

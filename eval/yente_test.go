@@ -8,8 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/index"
-	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/names"
 )
 
@@ -194,7 +194,7 @@ func TestTypoRecall(t *testing.T) {
 	ix := unOFAC(t)
 	var qs []names.Query
 	n := 0
-	ix.Entities(func(e *lists.Entity, _ []names.Name) bool {
+	ix.Entities(func(e *entity.Entity, _ []names.Name) bool {
 		n++
 		if n%50 == 0 && len(strings.Fields(e.Name)) >= 2 {
 			qs = append(qs, names.Query{Name: misspell(e.Name, n), Kind: e.Kind})

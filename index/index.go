@@ -24,7 +24,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/names"
 )
 
@@ -80,7 +80,7 @@ type SearchOptions struct {
 
 // Hit is one entity found for a query, with its score and explanation.
 type Hit struct {
-	Entity *lists.Entity
+	Entity *entity.Entity
 	names.Result
 }
 
@@ -117,7 +117,7 @@ type Index struct {
 // Build indexes the entities of the lists. With opts.Dir set, the index and
 // its snapshot are written there (replacing an index already there) and the
 // returned Index reads from disk.
-func Build(ctx context.Context, ls []*lists.List, opts Options) (*Index, error) {
+func Build(ctx context.Context, ls []*entity.List, opts Options) (*Index, error) {
 	v := opts.Vocabulary
 	if v == nil {
 		v = names.DefaultVocabulary()
@@ -368,7 +368,7 @@ func indexMapping() mapping.IndexMapping {
 // nameKeys returns the exact terms of one entity name (a Bleve document):
 // the name's keys and, on the primary name, the entity's normalised
 // identifiers.
-func nameKeys(e *lists.Entity, ns []names.Name, j int) []string {
+func nameKeys(e *entity.Entity, ns []names.Name, j int) []string {
 	ks := append(ns[j].Analysis.Keys(), ns[j].Analysis.TypoKeys()...)
 	if j == 0 {
 		for _, id := range e.Identifiers {
@@ -388,10 +388,10 @@ func (ix *Index) Vocabulary() *names.Vocabulary { return ix.vocab }
 func (ix *Index) Len() int { return len(ix.snap.Entities) }
 
 // Lists returns the metadata of the indexed lists.
-func (ix *Index) Lists() []lists.Metadata { return append([]lists.Metadata(nil), ix.snap.Lists...) }
+func (ix *Index) Lists() []entity.Metadata { return append([]entity.Metadata(nil), ix.snap.Lists...) }
 
 // Entity returns an entity by id.
-func (ix *Index) Entity(id string) (*lists.Entity, bool) {
+func (ix *Index) Entity(id string) (*entity.Entity, bool) {
 	i, ok := ix.byID[id]
 	if !ok {
 		return nil, false
@@ -400,7 +400,7 @@ func (ix *Index) Entity(id string) (*lists.Entity, bool) {
 }
 
 // Entities calls fn for every entity in index order until fn returns false.
-func (ix *Index) Entities(fn func(e *lists.Entity, ns []names.Name) bool) {
+func (ix *Index) Entities(fn func(e *entity.Entity, ns []names.Name) bool) {
 	for i := range ix.snap.Entities {
 		if !fn(&ix.snap.Entities[i], ix.snap.Names[i]) {
 			return

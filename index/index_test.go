@@ -8,31 +8,31 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/names"
 )
 
-func testLists() []*lists.List {
-	un := &lists.List{Meta: lists.Metadata{Name: "un", Version: "2026-11-01"}, Entities: []lists.Entity{
-		{ID: "un:KPi.033", Kind: lists.KindPerson, Name: "KIM JONG UN", BirthDates: []lists.Date{"1984-01-08"},
-			Countries: []lists.Country{{Code: "KP", Role: lists.RoleNationality}},
-			Aliases:   []lists.Alias{{Name: "김정은", Script: "Hangul", Strength: lists.StrengthStrong}}},
-		{ID: "un:KPe.001", Kind: lists.KindOrganization, Name: "KOREA MINING DEVELOPMENT TRADING CORPORATION",
-			Aliases: []lists.Alias{{Name: "KOMID", Strength: lists.StrengthStrong}}},
-		{ID: "un:KPe.030", Kind: lists.KindOrganization, Name: "KOREA RYONBONG GENERAL CORPORATION"},
-		{ID: "un:KPi.001", Kind: lists.KindPerson, Name: "RI U'N SO'NG"},
-		{ID: "un:KPv.001", Kind: lists.KindVessel, Name: "CHON MA SAN",
-			Identifiers: []lists.Identifier{{Type: lists.IDIMO, Value: "8660313"}}},
-		{ID: "un:CDi.001", Kind: lists.KindPerson, Name: "LAURENT NKUNDA", BirthDates: []lists.Date{"1967-02-02"}},
-		{ID: "un:XXe.728", Kind: lists.KindOrganization, Name: "7-28 TRADING CO., LTD."},
+func testLists() []*entity.List {
+	un := &entity.List{Meta: entity.Metadata{Name: "un", Version: "2026-11-01"}, Entities: []entity.Entity{
+		{ID: "un:KPi.033", Kind: entity.KindPerson, Name: "KIM JONG UN", BirthDates: []entity.Date{"1984-01-08"},
+			Countries: []entity.Country{{Code: "KP", Role: entity.RoleNationality}},
+			Aliases:   []entity.Alias{{Name: "김정은", Script: "Hangul", Strength: entity.StrengthStrong}}},
+		{ID: "un:KPe.001", Kind: entity.KindOrganization, Name: "KOREA MINING DEVELOPMENT TRADING CORPORATION",
+			Aliases: []entity.Alias{{Name: "KOMID", Strength: entity.StrengthStrong}}},
+		{ID: "un:KPe.030", Kind: entity.KindOrganization, Name: "KOREA RYONBONG GENERAL CORPORATION"},
+		{ID: "un:KPi.001", Kind: entity.KindPerson, Name: "RI U'N SO'NG"},
+		{ID: "un:KPv.001", Kind: entity.KindVessel, Name: "CHON MA SAN",
+			Identifiers: []entity.Identifier{{Type: entity.IDIMO, Value: "8660313"}}},
+		{ID: "un:CDi.001", Kind: entity.KindPerson, Name: "LAURENT NKUNDA", BirthDates: []entity.Date{"1967-02-02"}},
+		{ID: "un:XXe.728", Kind: entity.KindOrganization, Name: "7-28 TRADING CO., LTD."},
 	}}
-	ofac := &lists.List{Meta: lists.Metadata{Name: "ofac", Version: "2021"}, Entities: []lists.Entity{
-		{ID: "ofac:100", Kind: lists.KindPerson, Name: "PUTIN, Vladimir Vladimirovich", BirthDates: []lists.Date{"1952-10-07"}},
-		{ID: "ofac:101", Kind: lists.KindPerson, Name: "KIM, Jong Il"},
-		{ID: "ofac:102", Kind: lists.KindOrganization, Name: "DANDONG HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD.",
-			Aliases: []lists.Alias{{Name: "丹东鸿祥实业发展有限公司"}}},
+	ofac := &entity.List{Meta: entity.Metadata{Name: "ofac", Version: "2021"}, Entities: []entity.Entity{
+		{ID: "ofac:100", Kind: entity.KindPerson, Name: "PUTIN, Vladimir Vladimirovich", BirthDates: []entity.Date{"1952-10-07"}},
+		{ID: "ofac:101", Kind: entity.KindPerson, Name: "KIM, Jong Il"},
+		{ID: "ofac:102", Kind: entity.KindOrganization, Name: "DANDONG HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD.",
+			Aliases: []entity.Alias{{Name: "丹东鸿祥实业发展有限公司"}}},
 	}}
-	return []*lists.List{un, ofac}
+	return []*entity.List{un, ofac}
 }
 
 func TestSearch(t *testing.T) {
@@ -51,15 +51,15 @@ func TestSearch(t *testing.T) {
 		minimum float64
 	}{
 		{names.Query{Name: "Kim Jong Un"}, "un:KPi.033", 1},
-		{names.Query{Name: "Kim Chong-un", Kind: lists.KindPerson}, "un:KPi.033", 0.95},
+		{names.Query{Name: "Kim Chong-un", Kind: entity.KindPerson}, "un:KPi.033", 0.95},
 		{names.Query{Name: "김정은"}, "un:KPi.033", 1},
 		{names.Query{Name: "Ryon Bong General Corp", Kind: "company"}, "un:KPe.030", 0.85},
 		// a kind mismatch costs (the name alone still matches)
-		{names.Query{Name: "Korea Ryonbong General Corporation", Kind: lists.KindPerson}, "un:KPe.030", 0.85},
+		{names.Query{Name: "Korea Ryonbong General Corporation", Kind: entity.KindPerson}, "un:KPe.030", 0.85},
 		{names.Query{Name: "Ri Un Song"}, "un:KPi.001", 1},
 		{names.Query{Name: "Lauren Tnkunda"}, "un:CDi.001", 0.85},
 		{names.Query{Name: "Vladimir Putin", DOB: "1952"}, "ofac:100", 0.9},
-		{names.Query{Name: "Some Other Ship", Kind: lists.KindVessel, IDs: []string{"IMO 8660313"}}, "un:KPv.001", 0.9},
+		{names.Query{Name: "Some Other Ship", Kind: entity.KindVessel, IDs: []string{"IMO 8660313"}}, "un:KPv.001", 0.9},
 		{names.Query{Name: "7-28 Trading Company Limited"}, "un:XXe.728", 1},
 		{names.Query{Name: "丹东鸿祥实业发展有限公司"}, "ofac:102", 1},
 		{names.Query{Name: "Dandong Hongxiang Industrial Development Co Ltd"}, "ofac:102", 1},
@@ -123,7 +123,7 @@ func TestBuildOpen(t *testing.T) {
 }
 
 func TestBuildErrors(t *testing.T) {
-	dup := []*lists.List{{Meta: lists.Metadata{Name: "x"}, Entities: []lists.Entity{{ID: "x:1", Name: "A"}, {ID: "x:1", Name: "B"}}}}
+	dup := []*entity.List{{Meta: entity.Metadata{Name: "x"}, Entities: []entity.Entity{{ID: "x:1", Name: "A"}, {ID: "x:1", Name: "B"}}}}
 	if _, err := Build(context.Background(), dup, Options{}); err == nil {
 		t.Fatal("duplicate ids accepted")
 	}
@@ -201,7 +201,7 @@ func TestSearchAgreesWithBruteForce(t *testing.T) {
 	queries := []names.Query{
 		{Name: "Kim Jong Un"}, {Name: "Kim Jong Il"}, {Name: "Korea Mining Development Trading Corp"},
 		{Name: "KOMID"}, {Name: "Laurant Nkunda"}, {Name: "Vladmir Putin"}, {Name: "Dandong Hongxiang"},
-		{Name: "Chon Masan", Kind: lists.KindVessel}, {Name: "Ri Un-song"}, {Name: "RYONBONG"},
+		{Name: "Chon Masan", Kind: entity.KindVessel}, {Name: "Ri Un-song"}, {Name: "RYONBONG"},
 	}
 	for _, q := range queries {
 		want := map[string]float64{}

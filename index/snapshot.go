@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/names"
 )
 
@@ -20,8 +20,8 @@ type snapshot struct {
 	// Vocabulary is the digest of the name vocabulary the names were
 	// analysed with.
 	Vocabulary string
-	Lists      []lists.Metadata
-	Entities   []lists.Entity
+	Lists      []entity.Metadata
+	Entities   []entity.Entity
 	// Names[i] are the analysed names of Entities[i].
 	Names [][]names.Name
 	// Docs are the Bleve documents: one per entity name with tokens.

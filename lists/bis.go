@@ -9,6 +9,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 // bisColumns are the columns of the BIS Denied Persons List (dpl.txt).
@@ -22,7 +24,7 @@ var reAKAParen = regexp.MustCompile(`(?i)\s*\((?:a\.?k\.?a\.?|f\.?k\.?a\.?)\s+([
 // digest of both, stable across list versions. The list has no kind column:
 // names with a company word are organizations, the others are of unknown
 // kind.
-func ParseBIS(ctx context.Context, r io.Reader, name string) (*List, error) {
+func ParseBIS(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
 	// dpl.txt ends every line, the last one included, with a newline.
 	cr := newCSVFile(r, '\t', true)
 	cr.LazyQuotes = true
@@ -43,7 +45,7 @@ func ParseBIS(ctx context.Context, r io.Reader, name string) (*List, error) {
 			return nil, fmt.Errorf("parse %s: line 1: missing column %q (want %s)", name, c, strings.Join(bisColumns, ", "))
 		}
 	}
-	l := &List{Meta: Metadata{Name: "bis", Title: "BIS Denied Persons List"}}
+	l := &entity.List{Meta: entity.Metadata{Name: "bis", Title: "BIS Denied Persons List"}}
 	index := map[string]int{}
 	err = csvRows(ctx, cr, name, func(line int, rec []string) error {
 		if len(rec) != len(header) {
@@ -69,9 +71,9 @@ func ParseBIS(ctx context.Context, r io.Reader, name string) (*List, error) {
 		i, ok := index[key]
 		if !ok {
 			sum := sha256.Sum256([]byte(key))
-			e := Entity{ID: "bis:" + hex.EncodeToString(sum[:6]), List: "bis", Name: primary, ListedOn: string(eff), Programs: []string{"DPL"}}
+			e := entity.Entity{ID: "bis:" + hex.EncodeToString(sum[:6]), List: "bis", Name: primary, ListedOn: string(eff), Programs: []string{"DPL"}}
 			if reOrgName.MatchString(primary) {
-				e.Kind = KindOrganization
+				e.Kind = entity.KindOrganization
 			}
 			var rem []string
 			if exp := ParseDate(usDate(get("Expiration_Date"))); exp != "" {
@@ -90,9 +92,9 @@ func ParseBIS(ctx context.Context, r io.Reader, name string) (*List, error) {
 		}
 		e := &l.Entities[i]
 		for _, a := range aliases {
-			e.addAlias(a, StrengthStrong)
+			addAlias(e, a, entity.StrengthStrong)
 		}
-		addr := Address{Street: get("Street_Address"), City: get("City"), Region: get("State"), Postal: get("Postal_Code"), Country: get("Country")}
+		addr := entity.Address{Street: get("Street_Address"), City: get("City"), Region: get("State"), Postal: get("Postal_Code"), Country: get("Country")}
 		addr.Full = strings.Join(nonEmpty(addr.Street, addr.City, addr.Region, addr.Postal, addr.Country), ", ")
 		if addr.Full != "" {
 			dup := false
@@ -103,7 +105,7 @@ func ParseBIS(ctx context.Context, r io.Reader, name string) (*List, error) {
 				e.Addresses = append(e.Addresses, addr)
 			}
 		}
-		e.addCountry(addr.Country, RoleAddress)
+		addCountry(e, addr.Country, entity.RoleAddress)
 		return nil
 	})
 	if err != nil {

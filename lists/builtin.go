@@ -7,6 +7,8 @@ import (
 	_ "embed" // for the built-in list
 	"encoding/hex"
 	"fmt"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 // builtinYAML is the built-in DPRK sample in the project's own YAML format.
@@ -25,7 +27,7 @@ const BuiltinPath = "builtin:dprk-sample.yaml"
 // by OFAC (the UN consolidated list carries no vessels). Entities keep their
 // source ids ("un:KPe.001", "ofac:17069") and their source list name; the
 // list itself is named "builtin". Each call returns a fresh copy.
-func Builtin() (*List, error) {
+func Builtin() (*entity.List, error) {
 	l, err := ParseOwnYAML(context.Background(), bytes.NewReader(builtinYAML), BuiltinPath)
 	if err != nil {
 		return nil, fmt.Errorf("built-in list: %w", err)
@@ -37,7 +39,7 @@ func Builtin() (*List, error) {
 	l.Meta.Name = "builtin"
 	l.Meta.Title = "Built-in DPRK sample (UN 1718 designations)"
 	l.Meta.Builtin = true
-	l.Meta.Files = []FileDigest{{Path: BuiltinPath, SHA256: hex.EncodeToString(sum[:])}}
+	l.Meta.Files = []entity.FileDigest{{Path: BuiltinPath, SHA256: hex.EncodeToString(sum[:])}}
 	l.Count()
 	return l, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 func TestBuiltin(t *testing.T) {
@@ -17,7 +19,7 @@ func TestBuiltin(t *testing.T) {
 	if len(l.Entities) < 45 {
 		t.Errorf("%d entities, want at least 45", len(l.Entities))
 	}
-	if l.Meta.Counts[KindPerson] < 5 || l.Meta.Counts[KindOrganization] < 40 || l.Meta.Counts[KindVessel] < 5 {
+	if l.Meta.Counts[entity.KindPerson] < 5 || l.Meta.Counts[entity.KindOrganization] < 40 || l.Meta.Counts[entity.KindVessel] < 5 {
 		t.Errorf("counts = %v", l.Meta.Counts)
 	}
 	m := byID(l)
@@ -37,7 +39,7 @@ func TestBuiltin(t *testing.T) {
 		if strings.HasPrefix(e.ID, "un:") && e.List != "un" || strings.HasPrefix(e.ID, "ofac:") && e.List != "ofac" {
 			t.Errorf("%s: list %q", e.ID, e.List)
 		}
-		if e.Kind == KindVessel && !hasIDType(&e, IDIMO) {
+		if e.Kind == entity.KindVessel && !hasIDType(&e, entity.IDIMO) {
 			t.Errorf("%s: vessel without IMO", e.ID)
 		}
 		for _, a := range e.Aliases {
@@ -57,7 +59,7 @@ func TestBuiltin(t *testing.T) {
 	}
 }
 
-func hasIDType(e *Entity, typ IDType) bool {
+func hasIDType(e *entity.Entity, typ entity.IDType) bool {
 	for _, id := range e.Identifiers {
 		if id.Type == typ {
 			return true

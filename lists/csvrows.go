@@ -206,4 +206,3 @@ func (e *csvEnd) check(name string) error {
 	}
 	return nil
 }
-

@@ -4,14 +4,16 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 // ListDiff is the difference between two versions of a list, by entity id.
 // Every slice is sorted by id.
 type ListDiff struct {
-	Added   []Entity `json:"added"`
-	Removed []Entity `json:"removed"`
-	Changed []Change `json:"changed"`
+	Added   []entity.Entity `json:"added"`
+	Removed []entity.Entity `json:"removed"`
+	Changed []Change        `json:"changed"`
 }
 
 // Change is one entity present in both versions whose content differs.
@@ -19,9 +21,9 @@ type Change struct {
 	ID string `json:"id"`
 	// Fields names the changed fields by their JSON names ("aliases",
 	// "identifiers", ...), sorted.
-	Fields []string `json:"fields"`
-	Old    Entity   `json:"old"`
-	New    Entity   `json:"new"`
+	Fields []string      `json:"fields"`
+	Old    entity.Entity `json:"old"`
+	New    entity.Entity `json:"new"`
 }
 
 // Empty reports whether the two versions hold the same entities.
@@ -31,9 +33,9 @@ func (d ListDiff) Empty() bool {
 
 // Diff compares two versions of a list by entity id. A nil list counts as
 // empty.
-func Diff(old, new *List) ListDiff {
+func Diff(old, new *entity.List) ListDiff {
 	var d ListDiff
-	oldBy, newBy := map[string]*Entity{}, map[string]*Entity{}
+	oldBy, newBy := map[string]*entity.Entity{}, map[string]*entity.Entity{}
 	if old != nil {
 		for i := range old.Entities {
 			oldBy[old.Entities[i].ID] = &old.Entities[i]
@@ -66,7 +68,7 @@ func Diff(old, new *List) ListDiff {
 }
 
 // changedFields lists the JSON names of the fields that differ.
-func changedFields(a, b *Entity) []string {
+func changedFields(a, b *entity.Entity) []string {
 	va, vb := reflect.ValueOf(*a), reflect.ValueOf(*b)
 	t := va.Type()
 	var out []string

@@ -3,18 +3,20 @@ package lists
 import (
 	"reflect"
 	"testing"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 func TestDiff(t *testing.T) {
-	old := &List{Entities: []Entity{
-		{ID: "un:1", Name: "A", Kind: KindPerson},
-		{ID: "un:2", Name: "B", Kind: KindOrganization, Aliases: []Alias{{Name: "BB"}}},
-		{ID: "un:3", Name: "C", Kind: KindOrganization, Programs: []string{}},
+	old := &entity.List{Entities: []entity.Entity{
+		{ID: "un:1", Name: "A", Kind: entity.KindPerson},
+		{ID: "un:2", Name: "B", Kind: entity.KindOrganization, Aliases: []entity.Alias{{Name: "BB"}}},
+		{ID: "un:3", Name: "C", Kind: entity.KindOrganization, Programs: []string{}},
 	}}
-	new := &List{Entities: []Entity{
+	new := &entity.List{Entities: []entity.Entity{
 		{ID: "un:4", Name: "D"},
-		{ID: "un:3", Name: "C", Kind: KindOrganization}, // nil vs empty slice: unchanged
-		{ID: "un:2", Name: "B2", Kind: KindOrganization, Aliases: []Alias{{Name: "BB", Strength: StrengthWeak}}},
+		{ID: "un:3", Name: "C", Kind: entity.KindOrganization}, // nil vs empty slice: unchanged
+		{ID: "un:2", Name: "B2", Kind: entity.KindOrganization, Aliases: []entity.Alias{{Name: "BB", Strength: entity.StrengthWeak}}},
 	}}
 	d := Diff(old, new)
 	if len(d.Added) != 1 || d.Added[0].ID != "un:4" {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 // EU consolidated financial sanctions list XML ("FSF", xmlFullSanctionsList_1_1).
@@ -80,8 +82,8 @@ type euEntity struct {
 // ParseEU reads the EU consolidated financial sanctions list XML, streaming
 // one sanctionEntity at a time. Ids are "eu:<logicalId>"; the EU reference
 // number and the UN reference are kept as identifiers of type other.
-func ParseEU(ctx context.Context, r io.Reader, name string) (*List, error) {
-	l := &List{Meta: Metadata{Name: "eu", Title: "EU Consolidated Financial Sanctions List"}}
+func ParseEU(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
+	l := &entity.List{Meta: entity.Metadata{Name: "eu", Title: "EU Consolidated Financial Sanctions List"}}
 	sawRoot := false
 	err := walkXML(ctx, r, name, func(dec *xml.Decoder, tok xml.Token) error {
 		se, ok := tok.(xml.StartElement)
@@ -130,20 +132,20 @@ func euCountry(iso2, desc string) string {
 	return clean(iso2)
 }
 
-func (rec *euEntity) entity() (Entity, error) {
+func (rec *euEntity) entity() (entity.Entity, error) {
 	id := clean(rec.LogicalID)
 	if id == "" {
-		return Entity{}, errors.New("no logicalId")
+		return entity.Entity{}, errors.New("no logicalId")
 	}
-	e := Entity{ID: "eu:" + id, List: "eu", Kind: KindOrganization, Remarks: clean(rec.Remark), ListedOn: unDay(rec.DesignationDate)}
+	e := entity.Entity{ID: "eu:" + id, List: "eu", Kind: entity.KindOrganization, Remarks: clean(rec.Remark), ListedOn: unDay(rec.DesignationDate)}
 	switch strings.ToLower(clean(rec.SubjectType.Code)) {
 	case "person":
-		e.Kind = KindPerson
+		e.Kind = entity.KindPerson
 	case "enterprise", "":
 	case "vessel":
-		e.Kind = KindVessel
+		e.Kind = entity.KindVessel
 	default:
-		return Entity{}, fmt.Errorf("%s: unknown subjectType %q", e.ID, rec.SubjectType.Code)
+		return entity.Entity{}, fmt.Errorf("%s: unknown subjectType %q", e.ID, rec.SubjectType.Code)
 	}
 	for _, n := range rec.Names {
 		whole := clean(n.WholeName)
@@ -153,101 +155,101 @@ func (rec *euEntity) entity() (Entity, error) {
 		if whole == "" {
 			continue
 		}
-		strength := StrengthStrong
+		strength := entity.StrengthStrong
 		lr := strings.ToLower(n.Remark)
 		if strings.EqualFold(n.Strong, "false") || strings.Contains(lr, "low quality") {
-			strength = StrengthWeak
+			strength = entity.StrengthWeak
 		}
 		if e.Name == "" {
 			e.Name = whole
-			if e.Kind == KindPerson && (n.FirstName != "" || n.LastName != "") {
-				e.NameParts = &NameParts{Given: clean(n.FirstName), Middle: clean(n.MiddleName), Family: clean(n.LastName)}
+			if e.Kind == entity.KindPerson && (n.FirstName != "" || n.LastName != "") {
+				e.NameParts = &entity.NameParts{Given: clean(n.FirstName), Middle: clean(n.MiddleName), Family: clean(n.LastName)}
 			}
 		} else {
-			e.addAlias(whole, strength)
+			addAlias(&e, whole, strength)
 		}
-		if g := genderOf(n.Gender); g != "" && e.Kind == KindPerson {
+		if g := genderOf(n.Gender); g != "" && e.Kind == entity.KindPerson {
 			e.Gender = g
 		}
 	}
 	if e.Name == "" {
-		return Entity{}, fmt.Errorf("%s: no name", e.ID)
+		return entity.Entity{}, fmt.Errorf("%s: no name", e.ID)
 	}
 	for _, reg := range rec.Regulations {
-		e.addProgram(reg.Programme)
+		addProgram(&e, reg.Programme)
 		if d := unDay(reg.PublicationDate); d != "" && (e.ListedOn == "" || d < e.ListedOn) {
 			e.ListedOn = d
 		}
 	}
 	if ref := clean(rec.EUReference); ref != "" {
-		e.addIdentifier(Identifier{Type: IDOther, Value: ref, Note: "EU reference number"})
+		addIdentifier(&e, entity.Identifier{Type: entity.IDOther, Value: ref, Note: "EU reference number"})
 	}
 	if un := clean(rec.UNID); un != "" {
-		e.addIdentifier(Identifier{Type: IDOther, Value: un, Note: "UN reference number"})
+		addIdentifier(&e, entity.Identifier{Type: entity.IDOther, Value: un, Note: "UN reference number"})
 	}
 	for _, c := range rec.Citizenships {
-		e.addCountry(euCountry(c.CountryIso2, c.CountryDesc), RoleNationality)
+		addCountry(&e, euCountry(c.CountryIso2, c.CountryDesc), entity.RoleNationality)
 	}
 	for _, b := range rec.Birthdates {
-		var d Date
+		var d entity.Date
 		switch {
 		case clean(b.Birthdate) != "":
 			d = ParseDate(b.Birthdate)
 		case clean(b.YearFrom) != "" && clean(b.YearTo) != "":
 			d = ParseDate(clean(b.YearFrom) + " to " + clean(b.YearTo))
 		case clean(b.Year) != "":
-			d = Date(ymd(clean(b.Year), clean(b.Month), clean(b.Day)))
+			d = entity.Date(ymd(clean(b.Year), clean(b.Month), clean(b.Day)))
 			if d == "" {
 				d = ParseDate(b.Year)
 			}
 		}
-		e.addBirthDate(d)
+		addBirthDate(&e, d)
 		c := euCountry(b.CountryIso2, b.CountryDesc)
-		e.addBirthPlace(strings.Join(nonEmpty(b.City, b.Place, b.Region, c), ", "))
-		e.addCountry(c, RoleBirth)
+		addBirthPlace(&e, strings.Join(nonEmpty(b.City, b.Place, b.Region, c), ", "))
+		addCountry(&e, c, entity.RoleBirth)
 	}
 	for _, id := range rec.Identifications {
 		num := firstNonEmpty(id.Number, id.LatinNumber)
 		if num == "" {
 			continue
 		}
-		e.addIdentifier(Identifier{Type: euIDType(id.TypeCode), Value: num, Country: countryCode(euCountry(id.CountryIso2, id.CountryDesc)), Note: clean(id.TypeDesc)})
+		addIdentifier(&e, entity.Identifier{Type: euIDType(id.TypeCode), Value: num, Country: countryCode(euCountry(id.CountryIso2, id.CountryDesc)), Note: clean(id.TypeDesc)})
 	}
 	for _, a := range rec.Addresses {
 		c := euCountry(a.CountryIso2, a.CountryDesc)
-		addr := Address{Street: clean(a.Street), City: clean(a.City), Region: clean(a.Region), Postal: clean(a.ZipCode), Country: c}
+		addr := entity.Address{Street: clean(a.Street), City: clean(a.City), Region: clean(a.Region), Postal: clean(a.ZipCode), Country: c}
 		addr.Full = strings.Join(nonEmpty(a.Street, a.PoBox, a.City, a.Place, a.Region, a.ZipCode, c), ", ")
 		if addr.Full != "" {
 			e.Addresses = append(e.Addresses, addr)
 		}
-		e.addCountry(c, RoleAddress)
+		addCountry(&e, c, entity.RoleAddress)
 	}
-	if e.Kind != KindPerson {
+	if e.Kind != entity.KindPerson {
 		for _, id := range e.Identifiers {
-			if id.Type == IDIMO && ValidIMO(id.Value) && !reOrgName.MatchString(e.Name) {
-				e.Kind = KindVessel
+			if id.Type == entity.IDIMO && ValidIMO(id.Value) && !reOrgName.MatchString(e.Name) {
+				e.Kind = entity.KindVessel
 			}
 		}
 	}
-	e.markCompanyIMO()
+	markCompanyIMO(&e)
 	return e, nil
 }
 
 // euIDType maps an EU identificationTypeCode to an identifier type.
-func euIDType(code string) IDType {
+func euIDType(code string) entity.IDType {
 	switch strings.ToLower(clean(code)) {
 	case "passport":
-		return IDPassport
+		return entity.IDPassport
 	case "id", "nationalid", "ssn", "birthcert":
-		return IDNational
+		return entity.IDNational
 	case "fiscalcode", "tax":
-		return IDTax
+		return entity.IDTax
 	case "regnumber", "companyregnumber":
-		return IDRegistration
+		return entity.IDRegistration
 	case "swiftbic":
-		return IDSWIFT
+		return entity.IDSWIFT
 	case "imo":
-		return IDIMO
+		return entity.IDIMO
 	}
-	return IDOther
+	return entity.IDOther
 }

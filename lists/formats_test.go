@@ -7,11 +7,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 // loadFixture loads a fixture, detecting its format, and checks the
 // detected format.
-func loadFixture(t *testing.T, rel, wantFormat string) *List {
+func loadFixture(t *testing.T, rel, wantFormat string) *entity.List {
 	t.Helper()
 	path := fixture(t, rel)
 	if f, err := DetectFormat(path); err != nil || f != wantFormat {
@@ -31,28 +33,28 @@ func TestParseEUFixture(t *testing.T) {
 	}
 	m := byID(l)
 	p := m["eu:90001"]
-	if p == nil || p.Kind != KindPerson || p.Name != "RI Test-Song" || p.Gender != "male" || p.ListedOn != "2017-08-10" {
+	if p == nil || p.Kind != entity.KindPerson || p.Name != "RI Test-Song" || p.Gender != "male" || p.ListedOn != "2017-08-10" {
 		t.Fatalf("eu:90001 = %+v", p)
 	}
-	if !reflect.DeepEqual(p.NameParts, &NameParts{Given: "Test-Song", Family: "Ri"}) {
+	if !reflect.DeepEqual(p.NameParts, &entity.NameParts{Given: "Test-Song", Family: "Ri"}) {
 		t.Errorf("name parts = %+v", p.NameParts)
 	}
 	if a := hasAlias(p, "리테송"); a == nil || a.Script != "Hangul" {
 		t.Errorf("Hangul alias = %+v", a)
 	}
-	if a := hasAlias(p, "Mr Song"); a == nil || a.Strength != StrengthWeak {
+	if a := hasAlias(p, "Mr Song"); a == nil || a.Strength != entity.StrengthWeak {
 		t.Errorf("weak alias = %+v", a)
 	}
-	if !reflect.DeepEqual(p.BirthDates, []Date{"1970-03-14", "1969"}) || !hasCountry(p, "KP", RoleNationality) || !hasCountry(p, "KP", RoleBirth) || !hasCountry(p, "CN", RoleAddress) {
+	if !reflect.DeepEqual(p.BirthDates, []entity.Date{"1970-03-14", "1969"}) || !hasCountry(p, "KP", entity.RoleNationality) || !hasCountry(p, "KP", entity.RoleBirth) || !hasCountry(p, "CN", entity.RoleAddress) {
 		t.Errorf("dates %v countries %+v", p.BirthDates, p.Countries)
 	}
-	if !hasID(p, IDPassport, "654320999") || !hasID(p, IDOther, "KPi.901") || !reflect.DeepEqual(p.Programs, []string{"PRK"}) {
+	if !hasID(p, entity.IDPassport, "654320999") || !hasID(p, entity.IDOther, "KPi.901") || !reflect.DeepEqual(p.Programs, []string{"PRK"}) {
 		t.Errorf("ids %+v programs %v", p.Identifiers, p.Programs)
 	}
-	if c := m["eu:90002"]; c == nil || c.Kind != KindOrganization || !hasID(c, IDSWIFT, "KTSTKPPY") || hasAlias(c, "朝鲜测试船务会社") == nil {
+	if c := m["eu:90002"]; c == nil || c.Kind != entity.KindOrganization || !hasID(c, entity.IDSWIFT, "KTSTKPPY") || hasAlias(c, "朝鲜测试船务会社") == nil {
 		t.Errorf("eu:90002 = %+v", c)
 	}
-	if v := m["eu:90003"]; v == nil || v.Kind != KindVessel || !hasID(v, IDIMO, "8660313") {
+	if v := m["eu:90003"]; v == nil || v.Kind != entity.KindVessel || !hasID(v, entity.IDIMO, "8660313") {
 		t.Errorf("eu:90003 = %+v", v)
 	}
 }
@@ -64,26 +66,26 @@ func TestParseUKFixture(t *testing.T) {
 	}
 	m := byID(l)
 	p := m["uk:DPR0901"]
-	if p == nil || p.Kind != KindPerson || p.Name != "Test-Song RI" || p.Gender != "male" || p.ListedOn != "2017-08-05" {
+	if p == nil || p.Kind != entity.KindPerson || p.Name != "Test-Song RI" || p.Gender != "male" || p.ListedOn != "2017-08-05" {
 		t.Fatalf("uk:DPR0901 = %+v", p)
 	}
-	if !reflect.DeepEqual(p.BirthDates, []Date{"1970-03-14", "1969", "1968-05"}) {
+	if !reflect.DeepEqual(p.BirthDates, []entity.Date{"1970-03-14", "1969", "1968-05"}) {
 		t.Errorf("dd/mm dates = %v", p.BirthDates)
 	}
-	if a := hasAlias(p, "Song Mr"); a == nil || a.Strength != StrengthWeak {
+	if a := hasAlias(p, "Song Mr"); a == nil || a.Strength != entity.StrengthWeak {
 		t.Errorf("low-quality alias = %+v", a)
 	}
 	if a := hasAlias(p, "리테송"); a == nil || a.Script != "Hangul" {
 		t.Errorf("non-Latin alias = %+v", a)
 	}
-	if !hasID(p, IDPassport, "654320999") || !hasCountry(p, "KP", RoleNationality) || !hasCountry(p, "CN", RoleAddress) || p.BirthPlaces[0] != "Sinuiju, North Korea" {
+	if !hasID(p, entity.IDPassport, "654320999") || !hasCountry(p, "KP", entity.RoleNationality) || !hasCountry(p, "CN", entity.RoleAddress) || p.BirthPlaces[0] != "Sinuiju, North Korea" {
 		t.Errorf("uk:DPR0901 = %+v", p)
 	}
-	if c := m["uk:DPR0902"]; c == nil || c.Kind != KindOrganization || hasAlias(c, "TESTRYONG SHPG") == nil || !hasID(c, IDRegistration, "KP-REG-77") {
+	if c := m["uk:DPR0902"]; c == nil || c.Kind != entity.KindOrganization || hasAlias(c, "TESTRYONG SHPG") == nil || !hasID(c, entity.IDRegistration, "KP-REG-77") {
 		t.Errorf("uk:DPR0902 = %+v", c)
 	}
 	v := m["uk:DPR0903"]
-	if v == nil || v.Kind != KindVessel || !hasID(v, IDIMO, "8660313") || !hasCountry(v, "KP", RoleFlag) || len(v.Links) != 1 || v.Links[0].Relation != "owned_by" {
+	if v == nil || v.Kind != entity.KindVessel || !hasID(v, entity.IDIMO, "8660313") || !hasCountry(v, "KP", entity.RoleFlag) || len(v.Links) != 1 || v.Links[0].Relation != "owned_by" {
 		t.Errorf("uk:DPR0903 = %+v", v)
 	}
 }
@@ -95,31 +97,31 @@ func TestParseOFACXMLFixture(t *testing.T) {
 	}
 	m := byID(l)
 	p := m["ofac:101"]
-	if p == nil || p.Kind != KindPerson || p.Name != "KIM, Test Chol" || p.Gender != "male" || p.ListedOn != "2017-08-05" {
+	if p == nil || p.Kind != entity.KindPerson || p.Name != "KIM, Test Chol" || p.Gender != "male" || p.ListedOn != "2017-08-05" {
 		t.Fatalf("ofac:101 = %+v", p)
 	}
-	if !reflect.DeepEqual(p.NameParts, &NameParts{Family: "KIM", Given: "Test", Middle: "Chol"}) {
+	if !reflect.DeepEqual(p.NameParts, &entity.NameParts{Family: "KIM", Given: "Test", Middle: "Chol"}) {
 		t.Errorf("name parts = %+v", p.NameParts)
 	}
-	for name, strength := range map[string]Strength{"김테철": StrengthStrong, "KIM, T.": StrengthWeak, "PAK, Old": StrengthFormer} {
+	for name, strength := range map[string]entity.Strength{"김테철": entity.StrengthStrong, "KIM, T.": entity.StrengthWeak, "PAK, Old": entity.StrengthFormer} {
 		if a := hasAlias(p, name); a == nil || a.Strength != strength {
 			t.Errorf("alias %q = %+v, want %s", name, a, strength)
 		}
 	}
-	if !reflect.DeepEqual(p.BirthDates, []Date{"1970-03-14", "1965/1967"}) || !reflect.DeepEqual(p.Programs, []string{"DPRK3", "CYBER2"}) {
+	if !reflect.DeepEqual(p.BirthDates, []entity.Date{"1970-03-14", "1965/1967"}) || !reflect.DeepEqual(p.Programs, []string{"DPRK3", "CYBER2"}) {
 		t.Errorf("dates %v programs %v", p.BirthDates, p.Programs)
 	}
-	if !hasID(p, IDPassport, "654320999") || !hasCountry(p, "KP", RoleNationality) || !hasCountry(p, "KP", RoleBirth) || len(p.Addresses) != 1 || p.Addresses[0].City != "Dandong" {
+	if !hasID(p, entity.IDPassport, "654320999") || !hasCountry(p, "KP", entity.RoleNationality) || !hasCountry(p, "KP", entity.RoleBirth) || len(p.Addresses) != 1 || p.Addresses[0].City != "Dandong" {
 		t.Errorf("ofac:101 = %+v", p)
 	}
 	if len(p.Links) != 1 || p.Links[0].Target != "ofac:103" || p.Links[0].Relation != "linked_to" {
 		t.Errorf("links = %+v", p.Links)
 	}
 	v := m["ofac:102"]
-	if v == nil || v.Kind != KindVessel || !hasID(v, IDIMO, "8660313") || !hasID(v, IDMMSI, "445112000") || !hasID(v, IDCallSign, "HMYS") || !hasCountry(v, "KP", RoleFlag) {
+	if v == nil || v.Kind != entity.KindVessel || !hasID(v, entity.IDIMO, "8660313") || !hasID(v, entity.IDMMSI, "445112000") || !hasID(v, entity.IDCallSign, "HMYS") || !hasCountry(v, "KP", entity.RoleFlag) {
 		t.Errorf("ofac:102 = %+v", v)
 	}
-	if o := m["ofac:103"]; o == nil || o.Kind != KindOrganization || !hasID(o, IDSWIFT, "KTSTKPPY") || o.Remarks != "Shipping company." {
+	if o := m["ofac:103"]; o == nil || o.Kind != entity.KindOrganization || !hasID(o, entity.IDSWIFT, "KTSTKPPY") || o.Remarks != "Shipping company." {
 		t.Errorf("ofac:103 = %+v", o)
 	}
 }
@@ -129,7 +131,7 @@ func TestParseBISFixture(t *testing.T) {
 	if len(l.Entities) != 3 {
 		t.Fatalf("%d entities, want 3 (two rows of one denial merged)", len(l.Entities))
 	}
-	var co, jane *Entity
+	var co, jane *entity.Entity
 	for i := range l.Entities {
 		switch l.Entities[i].Name {
 		case "TEST EXPORT TRADING CO., LTD.":
@@ -138,10 +140,10 @@ func TestParseBISFixture(t *testing.T) {
 			jane = &l.Entities[i]
 		}
 	}
-	if co == nil || co.Kind != KindOrganization || len(co.Addresses) != 2 || !hasCountry(co, "HK", RoleAddress) || co.ListedOn != "2019-03-15" || !strings.HasPrefix(co.ID, "bis:") {
+	if co == nil || co.Kind != entity.KindOrganization || len(co.Addresses) != 2 || !hasCountry(co, "HK", entity.RoleAddress) || co.ListedOn != "2019-03-15" || !strings.HasPrefix(co.ID, "bis:") {
 		t.Errorf("company = %+v", co)
 	}
-	if jane == nil || jane.Kind != KindUnknown || hasAlias(jane, "JANE Q. TESTER") == nil {
+	if jane == nil || jane.Kind != entity.KindUnknown || hasAlias(jane, "JANE Q. TESTER") == nil {
 		t.Errorf("person = %+v", jane)
 	}
 	// Ids are stable across parses.
@@ -158,26 +160,26 @@ func TestParseFtMFixture(t *testing.T) {
 	}
 	m := byID(l)
 	p := m["os:NK-test-person"]
-	if p == nil || p.Kind != KindPerson || p.Gender != "male" || p.ListedOn != "2017-08-05" || !reflect.DeepEqual(p.Programs, []string{"UN-SCDPRK", "DPRK"}) {
+	if p == nil || p.Kind != entity.KindPerson || p.Gender != "male" || p.ListedOn != "2017-08-05" || !reflect.DeepEqual(p.Programs, []string{"UN-SCDPRK", "DPRK"}) {
 		t.Fatalf("person = %+v", p)
 	}
 	if p.NameParts == nil || p.NameParts.Given != "Test-Song" {
 		t.Errorf("name parts = %+v (Latin value preferred)", p.NameParts)
 	}
-	if a := hasAlias(p, "Mr Song"); a == nil || a.Strength != StrengthWeak {
+	if a := hasAlias(p, "Mr Song"); a == nil || a.Strength != entity.StrengthWeak {
 		t.Errorf("weak alias = %+v", a)
 	}
-	if !hasID(p, IDPassport, "654320999") || !hasID(p, IDPassport, "PD472310104") || len(p.Addresses) != 1 || !hasCountry(p, "CN", RoleAddress) || !hasCountry(p, "KP", RoleNationality) {
+	if !hasID(p, entity.IDPassport, "654320999") || !hasID(p, entity.IDPassport, "PD472310104") || len(p.Addresses) != 1 || !hasCountry(p, "CN", entity.RoleAddress) || !hasCountry(p, "KP", entity.RoleNationality) {
 		t.Errorf("person = %+v", p)
 	}
 	if len(p.Links) != 1 || p.Links[0].Relation != "director_of" || p.Links[0].Target != "os:NK-test-company" {
 		t.Errorf("person links = %+v", p.Links)
 	}
 	c := m["os:NK-test-company"]
-	if a := hasAlias(c, "Testryong Trading"); a == nil || a.Strength != StrengthFormer {
+	if a := hasAlias(c, "Testryong Trading"); a == nil || a.Strength != entity.StrengthFormer {
 		t.Errorf("previous name = %+v", a)
 	}
-	var owned *Link
+	var owned *entity.Link
 	for i := range c.Links {
 		if c.Links[i].Relation == "owned_by" {
 			owned = &c.Links[i]
@@ -187,17 +189,17 @@ func TestParseFtMFixture(t *testing.T) {
 		t.Errorf("ownership link = %+v", owned)
 	}
 	for _, id := range c.Identifiers {
-		if id.Type == IDIMO && id.Note != "company" {
+		if id.Type == entity.IDIMO && id.Note != "company" {
 			t.Errorf("company IMO note = %q", id.Note)
 		}
 	}
 	v := m["os:NK-test-vessel"]
-	if v == nil || v.Kind != KindVessel || !hasID(v, IDIMO, "8660313") || !hasCountry(v, "KP", RoleFlag) || v.Links[0].Relation != "owned_by" {
+	if v == nil || v.Kind != entity.KindVessel || !hasID(v, entity.IDIMO, "8660313") || !hasCountry(v, "KP", entity.RoleFlag) || v.Links[0].Relation != "owned_by" {
 		t.Errorf("vessel = %+v", v)
 	}
 
 	s := loadFixture(t, "ftm/targets.simple.csv", FormatFtMSimple)
-	if len(s.Entities) != 3 || !hasCountry(&s.Entities[0], "KP", RoleNationality) || !hasCountry(&s.Entities[2], "KP", RoleFlag) {
+	if len(s.Entities) != 3 || !hasCountry(&s.Entities[0], "KP", entity.RoleNationality) || !hasCountry(&s.Entities[2], "KP", entity.RoleFlag) {
 		t.Errorf("simple = %+v", s.Entities)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/screen-compliance/screen/country"
+	"github.com/screen-compliance/screen/entity"
 )
 
 // ftmRecord is one FollowTheMoney entity as exported by OpenSanctions.
@@ -27,10 +28,10 @@ type ftmRecord struct {
 }
 
 // ftmKinds maps the FtM schemata that become listed entities to kinds.
-var ftmKinds = map[string]Kind{
-	"Person": KindPerson, "Organization": KindOrganization, "Company": KindOrganization,
-	"LegalEntity": KindOrganization, "PublicBody": KindOrganization,
-	"Vessel": KindVessel, "Airplane": KindAircraft,
+var ftmKinds = map[string]entity.Kind{
+	"Person": entity.KindPerson, "Organization": entity.KindOrganization, "Company": entity.KindOrganization,
+	"LegalEntity": entity.KindOrganization, "PublicBody": entity.KindOrganization,
+	"Vessel": entity.KindVessel, "Airplane": entity.KindAircraft,
 }
 
 // ParseFtM reads OpenSanctions FollowTheMoney entities, one JSON object per
@@ -41,7 +42,7 @@ var ftmKinds = map[string]Kind{
 // targets; Ownership, Directorship, Family and Associate become Links;
 // Address, Passport and Identification entities fill addresses and
 // identifiers. Nested entities (targets.nested.json) are read the same way.
-func ParseFtM(ctx context.Context, r io.Reader, name string) (*List, error) {
+func ParseFtM(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
 	var recs []*ftmRecord
 	byID := map[string]*ftmRecord{}
 	sc := bufio.NewScanner(r)
@@ -134,7 +135,7 @@ func (r *ftmRecord) first(prop string) string {
 func (r *ftmRecord) firstLatin(prop string) string {
 	vals := r.strings(prop)
 	for _, v := range vals {
-		if DetectScript(v) == "" {
+		if entity.DetectScript(v) == "" {
 			return v
 		}
 	}
@@ -145,8 +146,8 @@ func (r *ftmRecord) firstLatin(prop string) string {
 }
 
 // ftmList builds the list from the collected records.
-func ftmList(recs []*ftmRecord, byID map[string]*ftmRecord) *List {
-	l := &List{Meta: Metadata{Name: "os", Title: "OpenSanctions (FollowTheMoney)"}}
+func ftmList(recs []*ftmRecord, byID map[string]*ftmRecord) *entity.List {
+	l := &entity.List{Meta: entity.Metadata{Name: "os", Title: "OpenSanctions (FollowTheMoney)"}}
 	marksTargets := false
 	for _, r := range recs {
 		if r.Target != nil {
@@ -170,7 +171,7 @@ func ftmList(recs []*ftmRecord, byID map[string]*ftmRecord) *List {
 			l.Meta.Version = d[:10]
 		}
 	}
-	get := func(id string) *Entity {
+	get := func(id string) *entity.Entity {
 		if i, ok := index[id]; ok {
 			return &l.Entities[i]
 		}
@@ -190,7 +191,7 @@ func ftmList(recs []*ftmRecord, byID map[string]*ftmRecord) *List {
 		if e == nil || to == "" {
 			return
 		}
-		lk := Link{TargetName: caption(to), Relation: relation, Percent: pct}
+		lk := entity.Link{TargetName: caption(to), Relation: relation, Percent: pct}
 		if get(to) != nil {
 			lk.Target = "os:" + to
 		}
@@ -208,7 +209,7 @@ func ftmList(recs []*ftmRecord, byID map[string]*ftmRecord) *List {
 					continue
 				}
 				for _, p := range append(r.strings("programId"), r.strings("program")...) {
-					e.addProgram(p)
+					addProgram(e, p)
 				}
 				for _, d := range append(r.strings("listingDate"), r.strings("startDate")...) {
 					if pd := string(ParseDate(d)); pd != "" && (e.ListedOn == "" || pd < e.ListedOn) {
@@ -252,14 +253,14 @@ func ftmList(recs []*ftmRecord, byID map[string]*ftmRecord) *List {
 				}
 			}
 		case "Passport", "Identification":
-			typ := IDNational
+			typ := entity.IDNational
 			if r.Schema == "Passport" {
-				typ = IDPassport
+				typ = entity.IDPassport
 			}
 			for _, h := range r.strings("holder") {
 				if e := get(h); e != nil {
 					for _, n := range r.strings("number") {
-						e.addIdentifier(Identifier{Type: typ, Value: n, Country: strings.ToUpper(r.first("country"))})
+						addIdentifier(e, entity.Identifier{Type: typ, Value: n, Country: strings.ToUpper(r.first("country"))})
 					}
 				}
 			}
@@ -291,41 +292,41 @@ func ftmPercent(s string) *float64 {
 }
 
 // ftmEntity converts one FtM thing.
-func ftmEntity(r *ftmRecord, kind Kind, byID map[string]*ftmRecord) Entity {
-	e := Entity{ID: "os:" + r.ID, List: "os", Kind: kind}
+func ftmEntity(r *ftmRecord, kind entity.Kind, byID map[string]*ftmRecord) entity.Entity {
+	e := entity.Entity{ID: "os:" + r.ID, List: "os", Kind: kind}
 	names := r.strings("name")
 	e.Name = clean(r.Caption)
 	if e.Name == "" && len(names) > 0 {
 		e.Name = names[0]
 	}
 	for _, n := range names {
-		e.addAlias(n, StrengthStrong)
+		addAlias(&e, n, entity.StrengthStrong)
 	}
 	for _, n := range r.strings("alias") {
-		e.addAlias(n, StrengthStrong)
+		addAlias(&e, n, entity.StrengthStrong)
 	}
 	for _, n := range r.strings("weakAlias") {
-		e.addAlias(n, StrengthWeak)
+		addAlias(&e, n, entity.StrengthWeak)
 	}
 	for _, n := range r.strings("previousName") {
-		e.addAlias(n, StrengthFormer)
+		addAlias(&e, n, entity.StrengthFormer)
 	}
-	if kind == KindPerson {
-		np := NameParts{Given: r.firstLatin("firstName"), Middle: r.firstLatin("middleName"), Family: r.firstLatin("lastName"), Other: r.firstLatin("fatherName")}
-		if np != (NameParts{}) {
+	if kind == entity.KindPerson {
+		np := entity.NameParts{Given: r.firstLatin("firstName"), Middle: r.firstLatin("middleName"), Family: r.firstLatin("lastName"), Other: r.firstLatin("fatherName")}
+		if np != (entity.NameParts{}) {
 			e.NameParts = &np
 		}
 		e.Gender = genderOf(r.first("gender"))
 	}
 	for _, d := range r.strings("birthDate") {
-		e.addBirthDate(ParseDate(d))
+		addBirthDate(&e, ParseDate(d))
 	}
 	for _, p := range r.strings("birthPlace") {
-		e.addBirthPlace(p)
+		addBirthPlace(&e, p)
 	}
-	for prop, role := range map[string]CountryRole{"nationality": RoleNationality, "citizenship": RoleCitizenship, "birthCountry": RoleBirth, "jurisdiction": RoleRegistration, "flag": RoleFlag, "country": RoleAddress, "mainCountry": RoleAddress} {
+	for prop, role := range map[string]entity.CountryRole{"nationality": entity.RoleNationality, "citizenship": entity.RoleCitizenship, "birthCountry": entity.RoleBirth, "jurisdiction": entity.RoleRegistration, "flag": entity.RoleFlag, "country": entity.RoleAddress, "mainCountry": entity.RoleAddress} {
 		for _, c := range r.strings(prop) {
-			e.addCountry(ftmCountry(c), role)
+			addCountry(&e, ftmCountry(c), role)
 		}
 	}
 	sort.SliceStable(e.Countries, func(i, j int) bool {
@@ -336,30 +337,30 @@ func ftmEntity(r *ftmRecord, kind Kind, byID map[string]*ftmRecord) Entity {
 	})
 	for _, m := range []struct {
 		prop string
-		typ  IDType
+		typ  entity.IDType
 		note string
 	}{
-		{"passportNumber", IDPassport, ""}, {"idNumber", IDNational, ""}, {"taxNumber", IDTax, ""},
-		{"innCode", IDTax, "INN"}, {"vatCode", IDTax, "VAT"}, {"registrationNumber", IDRegistration, ""},
-		{"ogrnCode", IDRegistration, "OGRN"}, {"leiCode", IDRegistration, "LEI"}, {"dunsCode", IDRegistration, "DUNS"},
-		{"swiftBic", IDSWIFT, ""}, {"imoNumber", IDIMO, ""}, {"mmsi", IDMMSI, ""}, {"callSign", IDCallSign, ""},
+		{"passportNumber", entity.IDPassport, ""}, {"idNumber", entity.IDNational, ""}, {"taxNumber", entity.IDTax, ""},
+		{"innCode", entity.IDTax, "INN"}, {"vatCode", entity.IDTax, "VAT"}, {"registrationNumber", entity.IDRegistration, ""},
+		{"ogrnCode", entity.IDRegistration, "OGRN"}, {"leiCode", entity.IDRegistration, "LEI"}, {"dunsCode", entity.IDRegistration, "DUNS"},
+		{"swiftBic", entity.IDSWIFT, ""}, {"imoNumber", entity.IDIMO, ""}, {"mmsi", entity.IDMMSI, ""}, {"callSign", entity.IDCallSign, ""},
 	} {
 		for _, v := range r.strings(m.prop) {
-			e.addIdentifier(Identifier{Type: m.typ, Value: v, Note: m.note})
+			addIdentifier(&e, entity.Identifier{Type: m.typ, Value: v, Note: m.note})
 		}
 	}
 	for _, a := range r.strings("address") {
-		e.Addresses = append(e.Addresses, Address{Full: a})
+		e.Addresses = append(e.Addresses, entity.Address{Full: a})
 	}
 	for _, id := range r.strings("addressEntity") {
 		a := byID[id]
 		if a == nil {
 			continue
 		}
-		addr := Address{Street: a.first("street"), City: a.first("city"), Region: a.first("region"), Postal: a.first("postalCode"), Full: a.first("full")}
+		addr := entity.Address{Street: a.first("street"), City: a.first("city"), Region: a.first("region"), Postal: a.first("postalCode"), Full: a.first("full")}
 		if c := a.first("country"); c != "" {
 			addr.Country = strings.ToUpper(c)
-			e.addCountry(ftmCountry(c), RoleAddress)
+			addCountry(&e, ftmCountry(c), entity.RoleAddress)
 		}
 		if addr.Full == "" {
 			addr.Full = strings.Join(nonEmpty(addr.Street, addr.City, addr.Region, addr.Postal, addr.Country), ", ")
@@ -373,10 +374,10 @@ func ftmEntity(r *ftmRecord, kind Kind, byID map[string]*ftmRecord) Entity {
 		}
 	}
 	for _, p := range r.strings("programId") {
-		e.addProgram(p)
+		addProgram(&e, p)
 	}
 	e.Remarks = strings.Join(r.strings("notes"), "; ")
-	e.markCompanyIMO()
+	markCompanyIMO(&e)
 	return e
 }
 
@@ -397,7 +398,7 @@ func ftmCountry(c string) string {
 // cell are separated by ";". Countries are generic in this export: they are
 // given the role nationality for persons, flag for vessels and address for
 // the others.
-func ParseFtMSimple(ctx context.Context, r io.Reader, name string) (*List, error) {
+func ParseFtMSimple(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
 	// OpenSanctions ends every line, the last one included, with a newline.
 	cr := newCSVFile(r, ',', true)
 	cr.FieldsPerRecord = -1
@@ -417,7 +418,7 @@ func ParseFtMSimple(ctx context.Context, r io.Reader, name string) (*List, error
 			return nil, fmt.Errorf("parse %s: line 1: missing column %q", name, c)
 		}
 	}
-	l := &List{Meta: Metadata{Name: "os", Title: "OpenSanctions (targets.simple.csv)"}}
+	l := &entity.List{Meta: entity.Metadata{Name: "os", Title: "OpenSanctions (targets.simple.csv)"}}
 	err = csvRows(ctx, cr, name, func(line int, rec []string) error {
 		if len(rec) != len(header) {
 			return csvWidthError(name, line, len(rec), len(header))
@@ -442,31 +443,31 @@ func ParseFtMSimple(ctx context.Context, r io.Reader, name string) (*List, error
 		if !ok {
 			return fmt.Errorf("parse %s: line %d: field schema: %q is not a listed-party schema", name, line, schema)
 		}
-		e := Entity{ID: "os:" + get("id"), List: "os", Kind: kind, Name: clean(get("name"))}
+		e := entity.Entity{ID: "os:" + get("id"), List: "os", Kind: kind, Name: clean(get("name"))}
 		if get("id") == "" {
 			return fmt.Errorf("parse %s: line %d: field id: empty", name, line)
 		}
 		for _, a := range multi("aliases") {
-			e.addAlias(a, StrengthStrong)
+			addAlias(&e, a, entity.StrengthStrong)
 		}
 		for _, d := range multi("birth_date") {
-			e.addBirthDate(ParseDate(d))
+			addBirthDate(&e, ParseDate(d))
 		}
-		role := RoleAddress
+		role := entity.RoleAddress
 		switch kind {
-		case KindPerson:
-			role = RoleNationality
-		case KindVessel:
-			role = RoleFlag
+		case entity.KindPerson:
+			role = entity.RoleNationality
+		case entity.KindVessel:
+			role = entity.RoleFlag
 		}
 		for _, c := range multi("countries") {
-			e.addCountry(ftmCountry(c), role)
+			addCountry(&e, ftmCountry(c), role)
 		}
 		for _, a := range multi("addresses") {
-			e.Addresses = append(e.Addresses, Address{Full: a})
+			e.Addresses = append(e.Addresses, entity.Address{Full: a})
 		}
 		for _, id := range multi("identifiers") {
-			e.addIdentifier(Identifier{Type: IDOther, Value: id})
+			addIdentifier(&e, entity.Identifier{Type: entity.IDOther, Value: id})
 		}
 		e.Remarks = strings.Join(multi("sanctions"), "; ")
 		if d := get("last_change"); len(d) >= 10 && d[:10] > l.Meta.Version {

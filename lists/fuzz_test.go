@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 // seed adds the files under testdata/lists/rel to the fuzz corpus.
@@ -21,7 +23,7 @@ func seed(f *testing.F, rels ...string) {
 }
 
 // checkList asserts the invariants every parser promises on success.
-func checkList(t *testing.T, l *List, err error) {
+func checkList(t *testing.T, l *entity.List, err error) {
 	t.Helper()
 	if err != nil {
 		return
@@ -71,7 +73,7 @@ func FuzzOFACRemarks(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		e := &Entity{ID: "ofac:1", Name: "X", Kind: KindVessel}
+		e := &entity.Entity{ID: "ofac:1", Name: "X", Kind: entity.KindVessel}
 		parseOFACRemarks(e, s)
 		for _, a := range e.Aliases {
 			if a.Name == "" {

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 // repoRoot returns the directory holding go.mod.
@@ -43,8 +45,8 @@ func sharedData(t testing.TB, rel string) string {
 }
 
 // byID indexes a list's entities by id.
-func byID(l *List) map[string]*Entity {
-	m := make(map[string]*Entity, len(l.Entities))
+func byID(l *entity.List) map[string]*entity.Entity {
+	m := make(map[string]*entity.Entity, len(l.Entities))
 	for i := range l.Entities {
 		m[l.Entities[i].ID] = &l.Entities[i]
 	}
@@ -52,7 +54,7 @@ func byID(l *List) map[string]*Entity {
 }
 
 // hasID reports whether e has an identifier of the type and value.
-func hasID(e *Entity, typ IDType, value string) bool {
+func hasID(e *entity.Entity, typ entity.IDType, value string) bool {
 	for _, id := range e.Identifiers {
 		if id.Type == typ && id.Value == value {
 			return true
@@ -62,7 +64,7 @@ func hasID(e *Entity, typ IDType, value string) bool {
 }
 
 // hasAlias returns the alias of e with the name, or nil.
-func hasAlias(e *Entity, name string) *Alias {
+func hasAlias(e *entity.Entity, name string) *entity.Alias {
 	for i := range e.Aliases {
 		if e.Aliases[i].Name == name {
 			return &e.Aliases[i]
@@ -72,7 +74,7 @@ func hasAlias(e *Entity, name string) *Alias {
 }
 
 // hasCountry reports whether e has the country code in the role.
-func hasCountry(e *Entity, code string, role CountryRole) bool {
+func hasCountry(e *entity.Entity, code string, role entity.CountryRole) bool {
 	for _, c := range e.Countries {
 		if c.Code == code && c.Role == role {
 			return true

@@ -1,3 +1,6 @@
+// Package lists reads the official sanctions list formats (UN, OFAC, EU,
+// UK, BIS, OpenSanctions FollowTheMoney, the project's own format) into the
+// entity model of package entity, and holds the built-in sample list.
 package lists
 
 import (
@@ -13,6 +16,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 // Format names accepted by Load and Parse.
@@ -45,15 +50,15 @@ func Official(format string) bool {
 
 // parseFunc parses one list from its main file. dir-based formats (OFAC CSV)
 // read their companion files beside path.
-type parseFunc func(ctx context.Context, path string) (*List, error)
+type parseFunc func(ctx context.Context, path string) (*entity.List, error)
 
 // parsers returns the parser of every supported format. It builds a fresh
 // map on each call so that no package-level state can be mutated.
 func parsers() map[string]parseFunc {
 	return map[string]parseFunc{
 		FormatUN:        streamParser(ParseUN),
-		FormatOFACSDN:   func(ctx context.Context, p string) (*List, error) { return loadOFACCSV(ctx, p, false) },
-		FormatOFACCons:  func(ctx context.Context, p string) (*List, error) { return loadOFACCSV(ctx, p, true) },
+		FormatOFACSDN:   func(ctx context.Context, p string) (*entity.List, error) { return loadOFACCSV(ctx, p, false) },
+		FormatOFACCons:  func(ctx context.Context, p string) (*entity.List, error) { return loadOFACCSV(ctx, p, true) },
 		FormatOwnJSON:   streamParser(ParseOwnJSON),
 		FormatOwnYAML:   streamParser(ParseOwnYAML),
 		FormatOwnCSV:    streamParser(ParseOwnCSV),
@@ -68,8 +73,8 @@ func parsers() map[string]parseFunc {
 
 // streamParser adapts a single-stream parser to a file path, recording the
 // file's digest in the list metadata.
-func streamParser(parse func(ctx context.Context, r io.Reader, name string) (*List, error)) parseFunc {
-	return func(ctx context.Context, path string) (*List, error) {
+func streamParser(parse func(ctx context.Context, r io.Reader, name string) (*entity.List, error)) parseFunc {
+	return func(ctx context.Context, path string) (*entity.List, error) {
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, err
@@ -84,7 +89,7 @@ func streamParser(parse func(ctx context.Context, r io.Reader, name string) (*Li
 		if _, err := io.Copy(h, f); err != nil {
 			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
-		l.Meta.Files = append([]FileDigest{{Path: path, SHA256: hex.EncodeToString(h.Sum(nil))}}, l.Meta.Files...)
+		l.Meta.Files = append([]entity.FileDigest{{Path: path, SHA256: hex.EncodeToString(h.Sum(nil))}}, l.Meta.Files...)
 		if l.Meta.Version == "" {
 			l.Meta.Version = "sha256:" + l.Meta.Files[0].SHA256[:12]
 		}
@@ -108,7 +113,7 @@ func Formats() []string {
 // file name and content. The list is validated before it is returned, and its
 // metadata carries the version, the sha256 of every file read and the counts
 // by kind.
-func Load(ctx context.Context, path string, format string) (*List, error) {
+func Load(ctx context.Context, path string, format string) (*entity.List, error) {
 	if format == "" {
 		f, err := DetectFormat(path)
 		if err != nil {
@@ -141,17 +146,17 @@ func Load(ctx context.Context, path string, format string) (*List, error) {
 
 // Parse reads a single-stream list format from r; name is used in error
 // messages and metadata. The OFAC CSV sets span several files: use Load.
-func Parse(ctx context.Context, r io.Reader, format, name string) (*List, error) {
-	var parse func(context.Context, io.Reader, string) (*List, error)
+func Parse(ctx context.Context, r io.Reader, format, name string) (*entity.List, error) {
+	var parse func(context.Context, io.Reader, string) (*entity.List, error)
 	switch format {
 	case FormatUN:
 		parse = ParseUN
 	case FormatOFACSDN:
-		parse = func(ctx context.Context, r io.Reader, name string) (*List, error) {
+		parse = func(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
 			return ParseOFACCSV(ctx, OFACFiles{Main: r, MainName: name}, false)
 		}
 	case FormatOFACCons:
-		parse = func(ctx context.Context, r io.Reader, name string) (*List, error) {
+		parse = func(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
 			return ParseOFACCSV(ctx, OFACFiles{Main: r, MainName: name}, true)
 		}
 	case FormatOwnJSON:

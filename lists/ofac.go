@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/screen-compliance/screen/entity"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -34,7 +35,7 @@ var (
 )
 
 // loadOFACCSV reads an OFAC CSV set from its main file or its directory.
-func loadOFACCSV(ctx context.Context, path string, cons bool) (*List, error) {
+func loadOFACCSV(ctx context.Context, path string, cons bool) (*entity.List, error) {
 	main, add, alt, comments := "sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"
 	if cons {
 		main, add, alt, comments = "cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv"
@@ -49,7 +50,7 @@ func loadOFACCSV(ctx context.Context, path string, cons bool) (*List, error) {
 		main = filepath.Base(p)
 	}
 	var files OFACFiles
-	var digests []FileDigest
+	var digests []entity.FileDigest
 	open := func(base string, required bool) (io.Reader, string, error) {
 		p := filepath.Join(dir, base)
 		if !required {
@@ -63,7 +64,7 @@ func loadOFACCSV(ctx context.Context, path string, cons bool) (*List, error) {
 			return nil, "", err
 		}
 		sum := sha256.Sum256(b)
-		digests = append(digests, FileDigest{Path: p, SHA256: hex.EncodeToString(sum[:])})
+		digests = append(digests, entity.FileDigest{Path: p, SHA256: hex.EncodeToString(sum[:])})
 		return bytes.NewReader(b), p, nil
 	}
 	var err error
@@ -113,7 +114,7 @@ func findFold(dir, base string) string {
 // "ofaccons"). The CSV files have no header and write empty fields as "-0-".
 // The remarks are parsed into birth dates and places, nationalities,
 // identifiers, aliases and links; the full text stays in Remarks.
-func ParseOFACCSV(ctx context.Context, files OFACFiles, cons bool) (*List, error) {
+func ParseOFACCSV(ctx context.Context, files OFACFiles, cons bool) (*entity.List, error) {
 	prefix, title := "ofac", "OFAC Specially Designated Nationals (SDN) List"
 	if cons {
 		prefix, title = "ofaccons", "OFAC Consolidated (non-SDN) Sanctions List"
@@ -137,7 +138,7 @@ func ParseOFACCSV(ctx context.Context, files OFACFiles, cons bool) (*List, error
 	if err != nil {
 		return nil, err
 	}
-	l := &List{Meta: Metadata{Name: prefix, Title: title}}
+	l := &entity.List{Meta: entity.Metadata{Name: prefix, Title: title}}
 	index := map[string]int{}
 	remarks := map[string]string{}
 	err = readOFACCSV(ctx, main, ofacMainCols, func(line int, rec []string) error {
@@ -161,7 +162,7 @@ func ParseOFACCSV(ctx context.Context, files OFACFiles, cons bool) (*List, error
 	if err := checkOFACMarks(main, add, alt); err != nil {
 		return nil, err
 	}
-	lookup := func(ent string) (*Entity, error) {
+	lookup := func(ent string) (*entity.Entity, error) {
 		i, ok := index[ent]
 		if !ok {
 			return nil, fmt.Errorf("field ent_num: %s is not in the main file %s (is %s complete?)", ent, main.name, main.name)
@@ -197,7 +198,7 @@ func ParseOFACCSV(ctx context.Context, files OFACFiles, cons bool) (*List, error
 			if name == "" {
 				return errors.New("field alt_name: empty")
 			}
-			e.addAlias(name, ofacAltStrength(ofacField(rec[2]), ofacField(rec[4])))
+			addAlias(e, name, ofacAltStrength(ofacField(rec[2]), ofacField(rec[4])))
 			return nil
 		})
 		if err != nil {
@@ -210,12 +211,12 @@ func ParseOFACCSV(ctx context.Context, files OFACFiles, cons bool) (*List, error
 			if err != nil {
 				return err
 			}
-			a := Address{Street: ofacField(rec[2]), City: ofacField(rec[3]), Country: ofacField(rec[4])}
+			a := entity.Address{Street: ofacField(rec[2]), City: ofacField(rec[3]), Country: ofacField(rec[4])}
 			a.Full = strings.Join(nonEmpty(a.Street, a.City, a.Country), ", ")
 			if a.Full != "" {
 				e.Addresses = append(e.Addresses, a)
 			}
-			e.addCountry(a.Country, RoleAddress)
+			addCountry(e, a.Country, entity.RoleAddress)
 			return nil
 		})
 		if err != nil {
@@ -322,36 +323,36 @@ func ofacField(s string) string {
 }
 
 // ofacMainEntity builds an entity from a main-file row (remarks are parsed later).
-func ofacMainEntity(rec []string, prefix string) (Entity, error) {
+func ofacMainEntity(rec []string, prefix string) (entity.Entity, error) {
 	name := clean(ofacField(rec[1]))
 	if name == "" {
-		return Entity{}, errors.New("field SDN_Name: empty")
+		return entity.Entity{}, errors.New("field SDN_Name: empty")
 	}
-	e := Entity{ID: prefix + ":" + rec[0], List: prefix, Name: name}
+	e := entity.Entity{ID: prefix + ":" + rec[0], List: prefix, Name: name}
 	switch t := strings.ToLower(ofacField(rec[2])); t {
 	case "individual":
-		e.Kind = KindPerson
+		e.Kind = entity.KindPerson
 		e.NameParts = splitLastFirst(name)
 	case "vessel":
-		e.Kind = KindVessel
+		e.Kind = entity.KindVessel
 	case "aircraft":
-		e.Kind = KindAircraft
+		e.Kind = entity.KindAircraft
 	case "", "entity":
-		e.Kind = KindOrganization
+		e.Kind = entity.KindOrganization
 	default:
-		return Entity{}, fmt.Errorf("field SDN_Type: unknown type %q", t)
+		return entity.Entity{}, fmt.Errorf("field SDN_Type: unknown type %q", t)
 	}
 	for _, p := range splitPrograms(ofacField(rec[3])) {
-		e.addProgram(p)
+		addProgram(&e, p)
 	}
 	if cs := ofacField(rec[5]); cs != "" {
-		e.addIdentifier(Identifier{Type: IDCallSign, Value: cs})
+		addIdentifier(&e, entity.Identifier{Type: entity.IDCallSign, Value: cs})
 	}
 	if flag := ofacField(rec[9]); flag != "" {
-		e.addCountry(flag, RoleFlag)
+		addCountry(&e, flag, entity.RoleFlag)
 	}
 	if owner := ofacField(rec[10]); owner != "" {
-		e.Links = append(e.Links, Link{TargetName: clean(owner), Relation: "owned_by"})
+		e.Links = append(e.Links, entity.Link{TargetName: clean(owner), Relation: "owned_by"})
 	}
 	return e, nil
 }
@@ -372,13 +373,13 @@ func splitPrograms(s string) []string {
 }
 
 // ofacAltStrength maps an alt.csv type and remark to an alias strength.
-func ofacAltStrength(typ, remark string) Strength {
+func ofacAltStrength(typ, remark string) entity.Strength {
 	t := strings.ToLower(typ + " " + remark)
 	switch {
 	case strings.Contains(t, "weak"):
-		return StrengthWeak
+		return entity.StrengthWeak
 	case strings.Contains(t, "fka"), strings.Contains(t, "f.k.a."):
-		return StrengthFormer
+		return entity.StrengthFormer
 	}
-	return StrengthStrong
+	return entity.StrengthStrong
 }

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 func TestParseOFACFixture(t *testing.T) {
@@ -18,7 +20,7 @@ func TestParseOFACFixture(t *testing.T) {
 		if l.Meta.Name != "ofac" || len(l.Meta.Files) != 4 || !strings.HasPrefix(l.Meta.Version, "sha256:") {
 			t.Errorf("%s: meta = %+v", path, l.Meta)
 		}
-		want := map[Kind]int{KindPerson: 2, KindOrganization: 1, KindVessel: 1, KindAircraft: 1}
+		want := map[entity.Kind]int{entity.KindPerson: 2, entity.KindOrganization: 1, entity.KindVessel: 1, entity.KindAircraft: 1}
 		if !reflect.DeepEqual(l.Meta.Counts, want) {
 			t.Errorf("counts = %v, want %v", l.Meta.Counts, want)
 		}
@@ -30,44 +32,44 @@ func TestParseOFACFixture(t *testing.T) {
 	m := byID(l)
 
 	p := m["ofac:101"]
-	if p == nil || p.Kind != KindPerson || p.Name != "KIM, Test Chol" || p.List != "ofac" {
+	if p == nil || p.Kind != entity.KindPerson || p.Name != "KIM, Test Chol" || p.List != "ofac" {
 		t.Fatalf("ofac:101 = %+v", p)
 	}
-	if !reflect.DeepEqual(p.NameParts, &NameParts{Family: "KIM", Given: "Test", Middle: "Chol"}) {
+	if !reflect.DeepEqual(p.NameParts, &entity.NameParts{Family: "KIM", Given: "Test", Middle: "Chol"}) {
 		t.Errorf("name parts = %+v", p.NameParts)
 	}
 	if !reflect.DeepEqual(p.Programs, []string{"DPRK3", "CYBER2"}) {
 		t.Errorf("programs = %v", p.Programs)
 	}
-	if !reflect.DeepEqual(p.BirthDates, []Date{"1970-03-14", "1968", "1965/1967"}) {
+	if !reflect.DeepEqual(p.BirthDates, []entity.Date{"1970-03-14", "1968", "1965/1967"}) {
 		t.Errorf("birth dates = %v", p.BirthDates)
 	}
-	if !reflect.DeepEqual(p.BirthPlaces, []string{"Pyongyang, Korea, North"}) || !hasCountry(p, "KP", RoleBirth) {
+	if !reflect.DeepEqual(p.BirthPlaces, []string{"Pyongyang, Korea, North"}) || !hasCountry(p, "KP", entity.RoleBirth) {
 		t.Errorf("birth places = %v countries = %+v", p.BirthPlaces, p.Countries)
 	}
-	if !hasCountry(p, "KP", RoleNationality) || !hasCountry(p, "CN", RoleCitizenship) || !hasCountry(p, "CN", RoleAddress) {
+	if !hasCountry(p, "KP", entity.RoleNationality) || !hasCountry(p, "CN", entity.RoleCitizenship) || !hasCountry(p, "CN", entity.RoleAddress) {
 		t.Errorf("countries = %+v", p.Countries)
 	}
 	if p.Gender != "male" {
 		t.Errorf("gender = %q", p.Gender)
 	}
-	if !hasID(p, IDPassport, "654320999") || !hasID(p, IDNational, "1970031400") {
+	if !hasID(p, entity.IDPassport, "654320999") || !hasID(p, entity.IDNational, "1970031400") {
 		t.Errorf("identifiers = %+v", p.Identifiers)
 	}
 	for _, id := range p.Identifiers {
-		if id.Type == IDPassport && (id.Country != "KP" || id.Note != "issued 01 Jan 2015 expires 01 Jan 2020") {
+		if id.Type == entity.IDPassport && (id.Country != "KP" || id.Note != "issued 01 Jan 2015 expires 01 Jan 2020") {
 			t.Errorf("passport = %+v", id)
 		}
 	}
-	for name, strength := range map[string]Strength{"KIM, Chol; Jr.": StrengthStrong, "PAK, Old": StrengthFormer, "KIM, Chol Test": StrengthStrong} {
+	for name, strength := range map[string]entity.Strength{"KIM, Chol; Jr.": entity.StrengthStrong, "PAK, Old": entity.StrengthFormer, "KIM, Chol Test": entity.StrengthStrong} {
 		if a := hasAlias(p, name); a == nil || a.Strength != strength {
 			t.Errorf("alias %q = %+v, want %s", name, a, strength)
 		}
 	}
-	if a := hasAlias(p, "김테철"); a == nil || a.Strength != StrengthWeak || a.Script != "Hangul" {
+	if a := hasAlias(p, "김테철"); a == nil || a.Strength != entity.StrengthWeak || a.Script != "Hangul" {
 		t.Errorf("weak Hangul alias = %+v", a)
 	}
-	if !reflect.DeepEqual(p.Links, []Link{{TargetName: "KOREA TESTRYONG SHIPPING CO", Relation: "linked_to"}}) {
+	if !reflect.DeepEqual(p.Links, []entity.Link{{TargetName: "KOREA TESTRYONG SHIPPING CO", Relation: "linked_to"}}) {
 		t.Errorf("links = %+v", p.Links)
 	}
 	if len(p.Addresses) != 1 || p.Addresses[0].Full != "Room 5, Test Building, Dandong, Liaoning, China" {
@@ -75,36 +77,36 @@ func TestParseOFACFixture(t *testing.T) {
 	}
 
 	v := m["ofac:102"]
-	if v == nil || v.Kind != KindVessel || !hasID(v, IDIMO, "8660313") || !hasID(v, IDMMSI, "445112000") || !hasID(v, IDCallSign, "HMYS") || !hasCountry(v, "KP", RoleFlag) {
+	if v == nil || v.Kind != entity.KindVessel || !hasID(v, entity.IDIMO, "8660313") || !hasID(v, entity.IDMMSI, "445112000") || !hasID(v, entity.IDCallSign, "HMYS") || !hasCountry(v, "KP", entity.RoleFlag) {
 		t.Errorf("vessel = %+v", v)
 	}
 	for _, id := range v.Identifiers {
-		if id.Type == IDIMO && id.Note != "" {
+		if id.Type == entity.IDIMO && id.Note != "" {
 			t.Errorf("vessel IMO note = %q, want none", id.Note)
 		}
 	}
 
 	o := m["ofac:103"]
-	if o == nil || o.Kind != KindOrganization || !hasID(o, IDSWIFT, "KTSTKPPY") || !hasID(o, IDIMO, "5123456") || !hasID(o, IDTax, "123-45-678") || !hasID(o, IDRegistration, "02696754") {
+	if o == nil || o.Kind != entity.KindOrganization || !hasID(o, entity.IDSWIFT, "KTSTKPPY") || !hasID(o, entity.IDIMO, "5123456") || !hasID(o, entity.IDTax, "123-45-678") || !hasID(o, entity.IDRegistration, "02696754") {
 		t.Errorf("organization = %+v", o)
 	}
-	if a := hasAlias(o, "TESTRYONG TRADING CO"); a == nil || a.Strength != StrengthFormer {
+	if a := hasAlias(o, "TESTRYONG TRADING CO"); a == nil || a.Strength != entity.StrengthFormer {
 		t.Errorf("fka alias = %+v", a)
 	}
-	if len(o.Addresses) != 2 || !hasCountry(o, "HK", RoleAddress) {
+	if len(o.Addresses) != 2 || !hasCountry(o, "HK", entity.RoleAddress) {
 		t.Errorf("addresses = %+v", o.Addresses)
 	}
 
-	if a := m["ofac:104"]; a == nil || a.Kind != KindAircraft || !hasID(a, IDRegistration, "EP-TST") {
+	if a := m["ofac:104"]; a == nil || a.Kind != entity.KindAircraft || !hasID(a, entity.IDRegistration, "EP-TST") {
 		t.Errorf("aircraft = %+v", a)
 	}
 
 	// Remark continued in sdn_comments.csv, cut mid-word in sdn.csv.
 	tr := m["ofac:105"]
-	if tr == nil || !hasID(tr, IDPassport, "123456789") || !strings.Contains(tr.Remarks, "Passport 123456789") || len(tr.Links) != 1 {
+	if tr == nil || !hasID(tr, entity.IDPassport, "123456789") || !strings.Contains(tr.Remarks, "Passport 123456789") || len(tr.Links) != 1 {
 		t.Errorf("continued remark = %+v", tr)
 	}
-	if !reflect.DeepEqual(tr.BirthDates, []Date{"1958/1962"}) {
+	if !reflect.DeepEqual(tr.BirthDates, []entity.Date{"1958/1962"}) {
 		t.Errorf("whole-year range = %v", tr.BirthDates)
 	}
 }
@@ -118,7 +120,7 @@ func TestParseOFACConsFixture(t *testing.T) {
 		t.Fatalf("meta %+v, %d entities", l.Meta, len(l.Entities))
 	}
 	m := byID(l)
-	if e := m["ofaccons:202"]; e == nil || hasAlias(e, "ПЕТРОВ, Тест") == nil || hasAlias(e, "ПЕТРОВ, Тест").Script != "Cyrillic" || !hasCountry(e, "RU", RoleNationality) {
+	if e := m["ofaccons:202"]; e == nil || hasAlias(e, "ПЕТРОВ, Тест") == nil || hasAlias(e, "ПЕТРОВ, Тест").Script != "Cyrillic" || !hasCountry(e, "RU", entity.RoleNationality) {
 		t.Errorf("ofaccons:202 = %+v", e)
 	}
 	if e := m["ofaccons:203"]; e == nil || !strings.HasSuffix(e.Remarks, "Target Type Public Company.") {
@@ -181,43 +183,49 @@ func TestParseOFACWindows1252(t *testing.T) {
 func TestOFACRemarks(t *testing.T) {
 	tests := []struct {
 		remark string
-		check  func(e *Entity) bool
+		check  func(e *entity.Entity) bool
 	}{
-		{"DOB 10 Dec 1948", func(e *Entity) bool { return reflect.DeepEqual(e.BirthDates, []Date{"1948-12-10"}) }},
-		{"DOB Dec 1948; alt. DOB circa 1950", func(e *Entity) bool { return reflect.DeepEqual(e.BirthDates, []Date{"1948-12", "1950"}) }},
-		{"DOB 1958 to 1962", func(e *Entity) bool { return reflect.DeepEqual(e.BirthDates, []Date{"1958/1962"}) }},
-		{"DOB 01 Feb 1958 to 30 Jun 1962", func(e *Entity) bool { return reflect.DeepEqual(e.BirthDates, []Date{"1958-02-01/1962-06-30"}) }},
-		{"POB Damascus, Syria", func(e *Entity) bool { return hasCountry(e, "SY", RoleBirth) && e.BirthPlaces[0] == "Damascus, Syria" }},
-		{"nationality Korea, North; citizen Russia", func(e *Entity) bool {
-			return hasCountry(e, "KP", RoleNationality) && hasCountry(e, "RU", RoleCitizenship)
+		{"DOB 10 Dec 1948", func(e *entity.Entity) bool { return reflect.DeepEqual(e.BirthDates, []entity.Date{"1948-12-10"}) }},
+		{"DOB Dec 1948; alt. DOB circa 1950", func(e *entity.Entity) bool { return reflect.DeepEqual(e.BirthDates, []entity.Date{"1948-12", "1950"}) }},
+		{"DOB 1958 to 1962", func(e *entity.Entity) bool { return reflect.DeepEqual(e.BirthDates, []entity.Date{"1958/1962"}) }},
+		{"DOB 01 Feb 1958 to 30 Jun 1962", func(e *entity.Entity) bool {
+			return reflect.DeepEqual(e.BirthDates, []entity.Date{"1958-02-01/1962-06-30"})
 		}},
-		{"Passport G025057 issued 23 Jun 1999 expires 05 Feb 2004", func(e *Entity) bool {
-			return hasID(e, IDPassport, "G025057") && e.Identifiers[0].Note == "issued 23 Jun 1999 expires 05 Feb 2004"
+		{"POB Damascus, Syria", func(e *entity.Entity) bool {
+			return hasCountry(e, "SY", entity.RoleBirth) && e.BirthPlaces[0] == "Damascus, Syria"
 		}},
-		{"alt. Passport RL 1622378 (Lebanon)", func(e *Entity) bool {
-			return hasID(e, IDPassport, "RL 1622378") && e.Identifiers[0].Country == "LB"
+		{"nationality Korea, North; citizen Russia", func(e *entity.Entity) bool {
+			return hasCountry(e, "KP", entity.RoleNationality) && hasCountry(e, "RU", entity.RoleCitizenship)
 		}},
-		{"Cedula No. 16247821 (Colombia); NIT # 800146749-7 (Colombia)", func(e *Entity) bool {
-			return hasID(e, IDNational, "16247821") && hasID(e, IDTax, "800146749-7")
+		{"Passport G025057 issued 23 Jun 1999 expires 05 Feb 2004", func(e *entity.Entity) bool {
+			return hasID(e, entity.IDPassport, "G025057") && e.Identifiers[0].Note == "issued 23 Jun 1999 expires 05 Feb 2004"
 		}},
-		{"Identification Number IMO 5342883", func(e *Entity) bool { return hasID(e, IDIMO, "5342883") && e.Identifiers[0].Note == "company" }},
-		{"SWIFT/BIC DCBKKPPY; Unified Social Credit Code (USCC) 91222401MA0Y31E659 (China)", func(e *Entity) bool {
-			return hasID(e, IDSWIFT, "DCBKKPPY") && hasID(e, IDRegistration, "91222401MA0Y31E659")
+		{"alt. Passport RL 1622378 (Lebanon)", func(e *entity.Entity) bool {
+			return hasID(e, entity.IDPassport, "RL 1622378") && e.Identifiers[0].Country == "LB"
 		}},
-		{"a.k.a. 'O'BRIEN TRADING'; n.k.a. 'NEW NAME'", func(e *Entity) bool {
+		{"Cedula No. 16247821 (Colombia); NIT # 800146749-7 (Colombia)", func(e *entity.Entity) bool {
+			return hasID(e, entity.IDNational, "16247821") && hasID(e, entity.IDTax, "800146749-7")
+		}},
+		{"Identification Number IMO 5342883", func(e *entity.Entity) bool {
+			return hasID(e, entity.IDIMO, "5342883") && e.Identifiers[0].Note == "company"
+		}},
+		{"SWIFT/BIC DCBKKPPY; Unified Social Credit Code (USCC) 91222401MA0Y31E659 (China)", func(e *entity.Entity) bool {
+			return hasID(e, entity.IDSWIFT, "DCBKKPPY") && hasID(e, entity.IDRegistration, "91222401MA0Y31E659")
+		}},
+		{"a.k.a. 'O'BRIEN TRADING'; n.k.a. 'NEW NAME'", func(e *entity.Entity) bool {
 			return hasAlias(e, "O'BRIEN TRADING") != nil && hasAlias(e, "NEW NAME") != nil
 		}},
-		{"Linked To: RED MUNDIAL INMOBILIARIA, S.A. DE C.V.; Linked To: HIZBALLAH.", func(e *Entity) bool {
+		{"Linked To: RED MUNDIAL INMOBILIARIA, S.A. DE C.V.; Linked To: HIZBALLAH.", func(e *entity.Entity) bool {
 			return len(e.Links) == 2 && e.Links[0].TargetName == "RED MUNDIAL INMOBILIARIA, S.A. DE C.V" && e.Links[1].TargetName == "HIZBALLAH"
 		}},
-		{"Gender Female", func(e *Entity) bool { return e.Gender == "female" }},
-		{"Secondary sanctions risk: North Korea Sanctions Regulations, sections 510.201 and 510.210", func(e *Entity) bool {
+		{"Gender Female", func(e *entity.Entity) bool { return e.Gender == "female" }},
+		{"Secondary sanctions risk: North Korea Sanctions Regulations, sections 510.201 and 510.210", func(e *entity.Entity) bool {
 			return len(e.Identifiers) == 0 && len(e.Aliases) == 0
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.remark, func(t *testing.T) {
-			e := &Entity{ID: "ofac:1", Name: "X"}
+			e := &entity.Entity{ID: "ofac:1", Name: "X"}
 			parseOFACRemarks(e, tt.remark)
 			if !tt.check(e) {
 				t.Errorf("entity = %+v", e)
@@ -235,7 +243,7 @@ func TestOFACRealFiles(t *testing.T) {
 	if len(l.Entities) != 8976 {
 		t.Fatalf("entities = %d, want 8976", len(l.Entities))
 	}
-	want := map[Kind]int{KindPerson: 4620, KindOrganization: 3673, KindVessel: 406, KindAircraft: 277}
+	want := map[entity.Kind]int{entity.KindPerson: 4620, entity.KindOrganization: 3673, entity.KindVessel: 406, entity.KindAircraft: 277}
 	if !reflect.DeepEqual(l.Meta.Counts, want) {
 		t.Errorf("counts = %v, want %v", l.Meta.Counts, want)
 	}
@@ -264,7 +272,7 @@ func TestOFACRealFiles(t *testing.T) {
 	}
 	m := byID(l)
 	ccg := m["ofac:17069"]
-	if ccg == nil || ccg.Name != "CHONG CHON GANG" || ccg.Kind != KindVessel || !hasID(ccg, IDIMO, "7937317") || !hasCountry(ccg, "KP", RoleFlag) || !reflect.DeepEqual(ccg.Programs, []string{"DPRK"}) {
+	if ccg == nil || ccg.Name != "CHONG CHON GANG" || ccg.Kind != entity.KindVessel || !hasID(ccg, entity.IDIMO, "7937317") || !hasCountry(ccg, "KP", entity.RoleFlag) || !reflect.DeepEqual(ccg.Programs, []string{"DPRK"}) {
 		t.Errorf("ofac:17069 = %+v", ccg)
 	}
 	bnc := m["ofac:306"]
@@ -272,7 +280,7 @@ func TestOFACRealFiles(t *testing.T) {
 		t.Errorf("ofac:306 = %+v", bnc)
 	}
 	moyo := m["ofac:7518"]
-	if moyo == nil || !reflect.DeepEqual(moyo.BirthDates, []Date{"1945-10-01"}) || !hasID(moyo, IDPassport, "ZD001512") || moyo.NameParts == nil || moyo.NameParts.Family != "MOYO" {
+	if moyo == nil || !reflect.DeepEqual(moyo.BirthDates, []entity.Date{"1945-10-01"}) || !hasID(moyo, entity.IDPassport, "ZD001512") || moyo.NameParts == nil || moyo.NameParts.Family != "MOYO" {
 		t.Errorf("ofac:7518 = %+v", moyo)
 	}
 	li := m["ofac:28264"]

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 // OFAC SDN advanced XML (sdn_advanced.xml, namespace
@@ -154,7 +156,7 @@ type oxState struct {
 // dates and places, nationality, citizenship, gender, vessel flag, call
 // sign, addresses), programmes from the sanctions entries and links from
 // the profile relationships.
-func ParseOFACXML(ctx context.Context, r io.Reader, name string) (*List, error) {
+func ParseOFACXML(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
 	st := &oxState{refs: map[string]map[string]oxRef{}, locations: map[string]oxLocation{}, docs: map[string][]oxDocument{}, entries: map[string][]oxEntry{}}
 	sawRoot := false
 	inRefs := false
@@ -236,12 +238,12 @@ func (st *oxState) country(id string) string {
 }
 
 // location renders a location as an address.
-func (st *oxState) location(id string) (Address, bool) {
+func (st *oxState) location(id string) (entity.Address, bool) {
 	loc, ok := st.locations[id]
 	if !ok {
-		return Address{}, false
+		return entity.Address{}, false
 	}
-	var a Address
+	var a entity.Address
 	var street []string
 	for _, p := range loc.Parts {
 		v := ""
@@ -270,8 +272,8 @@ func (st *oxState) location(id string) (Address, bool) {
 }
 
 // list resolves the collected parts into entities.
-func (st *oxState) list(name string) (*List, error) {
-	l := &List{Meta: Metadata{Name: "ofac", Title: "OFAC Specially Designated Nationals (SDN) List", Version: st.version}}
+func (st *oxState) list(name string) (*entity.List, error) {
+	l := &entity.List{Meta: entity.Metadata{Name: "ofac", Title: "OFAC Specially Designated Nationals (SDN) List", Version: st.version}}
 	profileEntity := map[string]int{}
 	for _, p := range st.parties {
 		for i, prof := range p.Profiles {
@@ -296,30 +298,30 @@ func (st *oxState) list(name string) (*List, error) {
 		if relation == "" {
 			relation = "linked_to"
 		}
-		l.Entities[from].Links = append(l.Entities[from].Links, Link{Target: l.Entities[to].ID, TargetName: l.Entities[to].Name, Relation: relation})
+		l.Entities[from].Links = append(l.Entities[from].Links, entity.Link{Target: l.Entities[to].ID, TargetName: l.Entities[to].Name, Relation: relation})
 	}
 	return l, nil
 }
 
 // entity converts one profile.
-func (st *oxState) entity(p oxParty, prof oxProfile) (Entity, error) {
+func (st *oxState) entity(p oxParty, prof oxProfile) (entity.Entity, error) {
 	ref := clean(p.FixedRef)
 	if ref == "" {
 		ref = clean(prof.ID)
 	}
 	if ref == "" {
-		return Entity{}, errors.New("no FixedRef")
+		return entity.Entity{}, errors.New("no FixedRef")
 	}
-	e := Entity{ID: "ofac:" + ref, List: "ofac", Kind: KindOrganization, Remarks: clean(p.Comment)}
+	e := entity.Entity{ID: "ofac:" + ref, List: "ofac", Kind: entity.KindOrganization, Remarks: clean(p.Comment)}
 	sub := st.refs["PartySubType"][prof.SubTypeID]
 	switch strings.ToLower(sub.Value) {
 	case "vessel":
-		e.Kind = KindVessel
+		e.Kind = entity.KindVessel
 	case "aircraft":
-		e.Kind = KindAircraft
+		e.Kind = entity.KindAircraft
 	default:
 		if strings.EqualFold(st.ref("PartyType", sub.Type), "Individual") {
-			e.Kind = KindPerson
+			e.Kind = entity.KindPerson
 		}
 	}
 	for _, id := range prof.Identities {
@@ -331,13 +333,13 @@ func (st *oxState) entity(p oxParty, prof oxProfile) (Entity, error) {
 		aliases := append([]oxAlias(nil), id.Aliases...)
 		sort.SliceStable(aliases, func(i, j int) bool { return aliases[i].Primary && !aliases[j].Primary })
 		for _, a := range aliases {
-			strength := StrengthStrong
+			strength := entity.StrengthStrong
 			switch strings.ToUpper(st.ref("AliasType", a.TypeID)) {
 			case "F.K.A.":
-				strength = StrengthFormer
+				strength = entity.StrengthFormer
 			}
 			if a.LowQuality {
-				strength = StrengthWeak
+				strength = entity.StrengthWeak
 			}
 			for _, dn := range a.Names {
 				n, parts := oxName(dn.Parts, groupType)
@@ -346,12 +348,12 @@ func (st *oxState) entity(p oxParty, prof oxProfile) (Entity, error) {
 				}
 				if e.Name == "" {
 					e.Name = n
-					if e.Kind == KindPerson {
+					if e.Kind == entity.KindPerson {
 						e.NameParts = parts
 					}
 					continue
 				}
-				e.addAlias(n, strength)
+				addAlias(&e, n, strength)
 			}
 		}
 		for _, d := range st.docs[id.ID] {
@@ -362,12 +364,12 @@ func (st *oxState) entity(p oxParty, prof oxProfile) (Entity, error) {
 			before := len(e.Identifiers)
 			parseOFACIdentifier(&e, text)
 			if len(e.Identifiers) == before && clean(d.Number) != "" {
-				e.addIdentifier(Identifier{Type: IDOther, Value: clean(d.Number), Country: countryCode(st.country(d.CountryID)), Note: st.ref("IDRegDocType", d.TypeID)})
+				addIdentifier(&e, entity.Identifier{Type: entity.IDOther, Value: clean(d.Number), Country: countryCode(st.country(d.CountryID)), Note: st.ref("IDRegDocType", d.TypeID)})
 			}
 		}
 	}
 	if e.Name == "" {
-		return Entity{}, fmt.Errorf("%s: no name", e.ID)
+		return entity.Entity{}, fmt.Errorf("%s: no name", e.ID)
 	}
 	for _, f := range prof.Features {
 		st.feature(&e, f)
@@ -376,7 +378,7 @@ func (st *oxState) entity(p oxParty, prof oxProfile) (Entity, error) {
 		for _, m := range en.Measures {
 			if strings.EqualFold(st.ref("SanctionsType", m.TypeID), "Program") || m.TypeID == "" {
 				for _, prog := range splitPrograms(m.Comment) {
-					e.addProgram(prog)
+					addProgram(&e, prog)
 				}
 			}
 		}
@@ -391,8 +393,8 @@ func (st *oxState) entity(p oxParty, prof oxProfile) (Entity, error) {
 
 // oxName composes a documented name: "LAST, First Middle" when it has a
 // last name and other parts, else the parts in order.
-func oxName(parts []oxNamePart, groupType map[string]string) (string, *NameParts) {
-	var np NameParts
+func oxName(parts []oxNamePart, groupType map[string]string) (string, *entity.NameParts) {
+	var np entity.NameParts
 	var all, rest []string
 	for _, p := range parts {
 		v := clean(p.Value)
@@ -416,14 +418,14 @@ func oxName(parts []oxNamePart, groupType map[string]string) (string, *NameParts
 	if np.Family != "" && len(rest) > 0 {
 		return np.Family + ", " + strings.Join(rest, " "), &np
 	}
-	if np == (NameParts{}) {
+	if np == (entity.NameParts{}) {
 		return strings.Join(all, " "), nil
 	}
 	return strings.Join(all, " "), &np
 }
 
 // feature applies one profile feature.
-func (st *oxState) feature(e *Entity, f oxFeature) {
+func (st *oxState) feature(e *entity.Entity, f oxFeature) {
 	typ := st.ref("FeatureType", f.TypeID)
 	for _, v := range f.Versions {
 		var detail []string
@@ -434,7 +436,7 @@ func (st *oxState) feature(e *Entity, f oxFeature) {
 				detail = append(detail, s)
 			}
 		}
-		var addrs []Address
+		var addrs []entity.Address
 		for _, loc := range v.Locations {
 			if a, ok := st.location(loc.ID); ok {
 				addrs = append(addrs, a)
@@ -443,26 +445,26 @@ func (st *oxState) feature(e *Entity, f oxFeature) {
 		switch typ {
 		case "Birthdate":
 			for _, dp := range v.DatePeriods {
-				e.addBirthDate(oxPeriod(dp))
+				addBirthDate(e, oxPeriod(dp))
 			}
 		case "Place of Birth":
 			for _, s := range detail {
-				e.addBirthPlace(s)
+				addBirthPlace(e, s)
 				if c := placeCountry(s); c != "" {
-					e.addCountry(c, RoleBirth)
+					addCountry(e, c, entity.RoleBirth)
 				}
 			}
 			for _, a := range addrs {
-				e.addBirthPlace(a.Full)
-				e.addCountry(a.Country, RoleBirth)
+				addBirthPlace(e, a.Full)
+				addCountry(e, a.Country, entity.RoleBirth)
 			}
 		case "Nationality Country", "Citizenship Country", "Vessel Flag":
-			role := map[string]CountryRole{"Nationality Country": RoleNationality, "Citizenship Country": RoleCitizenship, "Vessel Flag": RoleFlag}[typ]
+			role := map[string]entity.CountryRole{"Nationality Country": entity.RoleNationality, "Citizenship Country": entity.RoleCitizenship, "Vessel Flag": entity.RoleFlag}[typ]
 			for _, s := range detail {
-				e.addCountry(s, role)
+				addCountry(e, s, role)
 			}
 			for _, a := range addrs {
-				e.addCountry(a.Country, role)
+				addCountry(e, a.Country, role)
 			}
 		case "Gender":
 			for _, s := range detail {
@@ -472,11 +474,11 @@ func (st *oxState) feature(e *Entity, f oxFeature) {
 			}
 		case "Vessel Call Sign":
 			for _, s := range detail {
-				e.addIdentifier(Identifier{Type: IDCallSign, Value: s})
+				addIdentifier(e, entity.Identifier{Type: entity.IDCallSign, Value: s})
 			}
 		case "Vessel Owner":
 			for _, s := range detail {
-				e.Links = append(e.Links, Link{TargetName: s, Relation: "owned_by"})
+				e.Links = append(e.Links, entity.Link{TargetName: s, Relation: "owned_by"})
 			}
 		case "Location":
 			for _, a := range addrs {
@@ -484,15 +486,15 @@ func (st *oxState) feature(e *Entity, f oxFeature) {
 					continue
 				}
 				e.Addresses = append(e.Addresses, a)
-				e.addCountry(a.Country, RoleAddress)
+				addCountry(e, a.Country, entity.RoleAddress)
 			}
 		case "MMSI":
 			for _, s := range detail {
-				e.addIdentifier(Identifier{Type: IDMMSI, Value: s})
+				addIdentifier(e, entity.Identifier{Type: entity.IDMMSI, Value: s})
 			}
 		case "SWIFT/BIC":
 			for _, s := range detail {
-				e.addIdentifier(Identifier{Type: IDSWIFT, Value: s})
+				addIdentifier(e, entity.Identifier{Type: entity.IDSWIFT, Value: s})
 			}
 		}
 	}
@@ -500,7 +502,7 @@ func (st *oxState) feature(e *Entity, f oxFeature) {
 
 // oxPeriod turns a date period into a Date: one day, month or year when
 // the period's bounds agree, else a FROM/TO range.
-func oxPeriod(dp oxDatePeriod) Date {
+func oxPeriod(dp oxDatePeriod) entity.Date {
 	from, to := dp.Start.From.String(), dp.End.To.String()
 	if to == "" {
 		to = dp.Start.To.String()
@@ -509,11 +511,11 @@ func oxPeriod(dp oxDatePeriod) Date {
 		return ""
 	}
 	if to == "" || to == from {
-		return Date(from)
+		return entity.Date(from)
 	}
 	// A whole year written as 1 Jan to 31 Dec; a whole month likewise.
 	if len(from) == 10 && len(to) == 10 && from[:4] == to[:4] && from[5:] == "01-01" && to[5:] == "12-31" {
-		return Date(from[:4])
+		return entity.Date(from[:4])
 	}
 	if len(from) == 10 && len(to) == 10 && from[:7] == to[:7] && from[8:] == "01" {
 		if y, err := strconv.Atoi(from[:4]); err == nil {
@@ -523,7 +525,7 @@ func oxPeriod(dp oxDatePeriod) Date {
 				last = 29
 			}
 			if to[8:] == strconv.Itoa(last) {
-				return Date(from[:7])
+				return entity.Date(from[:7])
 			}
 		}
 	}

@@ -12,20 +12,21 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/screen-compliance/screen/country"
+	"github.com/screen-compliance/screen/entity"
 )
 
 // ParseOwnJSON reads a list in the project's own JSON format: either an array
 // of entities or an object {"meta": {...}, "entities": [...]}, each entity in
 // the lists.Entity JSON shape. Unknown fields are errors. Ids without a
 // source prefix get "own:".
-func ParseOwnJSON(ctx context.Context, r io.Reader, name string) (*List, error) {
+func ParseOwnJSON(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	trimmed := bytes.TrimSpace(b)
-	l := &List{}
+	l := &entity.List{}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	switch {
@@ -71,7 +72,7 @@ func lineOf(b []byte, off int64) int {
 // ParseOwnYAML reads a list in the project's own YAML format: a sequence of
 // entities or a mapping with "meta" and "entities", using the lists.Entity
 // yaml field names. Unknown fields are errors.
-func ParseOwnYAML(ctx context.Context, r io.Reader, name string) (*List, error) {
+func ParseOwnYAML(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
@@ -84,7 +85,7 @@ func ParseOwnYAML(ctx context.Context, r io.Reader, name string) (*List, error) 
 		return nil, fmt.Errorf("parse %s: empty document", name)
 	}
 	root := doc.Content[0]
-	l := &List{}
+	l := &entity.List{}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	switch root.Kind {
@@ -92,11 +93,11 @@ func ParseOwnYAML(ctx context.Context, r io.Reader, name string) (*List, error) 
 		err = dec.Decode(&l.Entities)
 	case yaml.MappingNode:
 		var y struct {
-			Meta     yamlMeta `yaml:"meta"`
-			Entities []Entity `yaml:"entities"`
+			Meta     yamlMeta        `yaml:"meta"`
+			Entities []entity.Entity `yaml:"entities"`
 		}
 		err = dec.Decode(&y)
-		l.Meta = Metadata{Name: y.Meta.Name, Title: y.Meta.Title, Version: y.Meta.Version}
+		l.Meta = entity.Metadata{Name: y.Meta.Name, Title: y.Meta.Title, Version: y.Meta.Version}
 		l.Entities = y.Entities
 	default:
 		return nil, fmt.Errorf("parse %s: line %d: want a sequence of entities or a mapping with \"entities\"", name, root.Line)
@@ -127,7 +128,7 @@ var ownCSVColumns = []string{
 // identifiers (type:value), addresses, programs, listed_on, remarks, links
 // (relation:target name); id and name are required, values in one cell are
 // separated by "|". See lists/README.md.
-func ParseOwnCSV(ctx context.Context, r io.Reader, name string) (*List, error) {
+func ParseOwnCSV(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
 	cr := newCSVFile(r, ',', false)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -159,7 +160,7 @@ func ParseOwnCSV(ctx context.Context, r io.Reader, name string) (*List, error) {
 			return nil, fmt.Errorf("parse %s: line 1: missing required column %q", name, req)
 		}
 	}
-	l := &List{}
+	l := &entity.List{}
 	err = csvRows(ctx, cr, name, func(line int, rec []string) error {
 		if len(rec) != len(header) {
 			return csvWidthError(name, line, len(rec), len(header))
@@ -170,35 +171,35 @@ func ParseOwnCSV(ctx context.Context, r io.Reader, name string) (*List, error) {
 			}
 			return ""
 		}
-		e := Entity{ID: get("id"), Kind: Kind(get("kind")), Name: get("name"), Gender: get("gender"), ListedOn: get("listed_on"), Remarks: get("remarks")}
-		for c, s := range map[string]Strength{"aliases": StrengthStrong, "weak_aliases": StrengthWeak, "former_aliases": StrengthFormer} {
+		e := entity.Entity{ID: get("id"), Kind: entity.Kind(get("kind")), Name: get("name"), Gender: get("gender"), ListedOn: get("listed_on"), Remarks: get("remarks")}
+		for c, s := range map[string]entity.Strength{"aliases": entity.StrengthStrong, "weak_aliases": entity.StrengthWeak, "former_aliases": entity.StrengthFormer} {
 			for _, a := range splitCell(get(c)) {
-				e.Aliases = append(e.Aliases, Alias{Name: a, Strength: s})
+				e.Aliases = append(e.Aliases, entity.Alias{Name: a, Strength: s})
 			}
 		}
 		for _, d := range splitCell(get("birth_dates")) {
-			e.BirthDates = append(e.BirthDates, Date(d))
+			e.BirthDates = append(e.BirthDates, entity.Date(d))
 		}
 		e.BirthPlaces = splitCell(get("birth_places"))
 		for _, c := range splitCell(get("nationalities")) {
-			e.Countries = append(e.Countries, Country{Name: c, Role: RoleNationality})
+			e.Countries = append(e.Countries, entity.Country{Name: c, Role: entity.RoleNationality})
 		}
 		for _, c := range splitCell(get("countries")) {
 			role, v, ok := strings.Cut(c, ":")
 			if !ok {
 				return fmt.Errorf("parse %s: line %d: field countries: %q is not role:country", name, line, c)
 			}
-			e.Countries = append(e.Countries, Country{Name: strings.TrimSpace(v), Role: CountryRole(strings.TrimSpace(role))})
+			e.Countries = append(e.Countries, entity.Country{Name: strings.TrimSpace(v), Role: entity.CountryRole(strings.TrimSpace(role))})
 		}
 		for _, c := range splitCell(get("identifiers")) {
 			typ, v, ok := strings.Cut(c, ":")
 			if !ok {
 				return fmt.Errorf("parse %s: line %d: field identifiers: %q is not type:value", name, line, c)
 			}
-			e.Identifiers = append(e.Identifiers, Identifier{Type: IDType(strings.TrimSpace(typ)), Value: strings.TrimSpace(v)})
+			e.Identifiers = append(e.Identifiers, entity.Identifier{Type: entity.IDType(strings.TrimSpace(typ)), Value: strings.TrimSpace(v)})
 		}
 		for _, a := range splitCell(get("addresses")) {
-			e.Addresses = append(e.Addresses, Address{Full: a})
+			e.Addresses = append(e.Addresses, entity.Address{Full: a})
 		}
 		e.Programs = splitCell(get("programs"))
 		for _, c := range splitCell(get("links")) {
@@ -206,7 +207,7 @@ func ParseOwnCSV(ctx context.Context, r io.Reader, name string) (*List, error) {
 			if !ok {
 				return fmt.Errorf("parse %s: line %d: field links: %q is not relation:target", name, line, c)
 			}
-			e.Links = append(e.Links, Link{Relation: strings.TrimSpace(rel), TargetName: strings.TrimSpace(v)})
+			e.Links = append(e.Links, entity.Link{Relation: strings.TrimSpace(rel), TargetName: strings.TrimSpace(v)})
 		}
 		// Keep alias order stable whatever the map order above.
 		sortAliasesByStrength(e.Aliases)
@@ -221,8 +222,8 @@ func ParseOwnCSV(ctx context.Context, r io.Reader, name string) (*List, error) {
 
 // sortAliasesByStrength orders aliases strong, weak, former, keeping the
 // written order within a strength.
-func sortAliasesByStrength(as []Alias) {
-	rank := map[Strength]int{StrengthStrong: 0, "": 0, StrengthWeak: 1, StrengthFormer: 2}
+func sortAliasesByStrength(as []entity.Alias) {
+	rank := map[entity.Strength]int{entity.StrengthStrong: 0, "": 0, entity.StrengthWeak: 1, entity.StrengthFormer: 2}
 	for i := 1; i < len(as); i++ {
 		for j := i; j > 0 && rank[as[j].Strength] < rank[as[j-1].Strength]; j-- {
 			as[j], as[j-1] = as[j-1], as[j]
@@ -246,7 +247,7 @@ func splitCell(s string) []string {
 
 // normalizeOwn fills defaults of an own-format list and checks the values
 // a hand-written file can get wrong.
-func normalizeOwn(l *List, name string) (*List, error) {
+func normalizeOwn(l *entity.List, name string) (*entity.List, error) {
 	if l.Meta.Name == "" {
 		l.Meta.Name = "own"
 	}
@@ -280,15 +281,15 @@ func normalizeOwn(l *List, name string) (*List, error) {
 			a := &e.Aliases[j]
 			a.Name = clean(a.Name)
 			if a.Strength == "" {
-				a.Strength = StrengthStrong
+				a.Strength = entity.StrengthStrong
 			}
 			switch a.Strength {
-			case StrengthStrong, StrengthWeak, StrengthFormer:
+			case entity.StrengthStrong, entity.StrengthWeak, entity.StrengthFormer:
 			default:
 				return nil, fmt.Errorf("parse %s: entity %s: alias %q: unknown strength %q (want strong, weak or former)", name, e.ID, a.Name, a.Strength)
 			}
 			if a.Script == "" {
-				a.Script = DetectScript(a.Name)
+				a.Script = entity.DetectScript(a.Name)
 			}
 		}
 		for j, d := range e.BirthDates {
@@ -305,7 +306,7 @@ func normalizeOwn(l *List, name string) (*List, error) {
 				c.Code = code
 			}
 			switch c.Role {
-			case RoleNationality, RoleCitizenship, RoleAddress, RoleRegistration, RoleFlag, RoleBirth:
+			case entity.RoleNationality, entity.RoleCitizenship, entity.RoleAddress, entity.RoleRegistration, entity.RoleFlag, entity.RoleBirth:
 			default:
 				return nil, fmt.Errorf("parse %s: entity %s: country %q: unknown role %q", name, e.ID, c.Name+c.Code, c.Role)
 			}
@@ -313,7 +314,7 @@ func normalizeOwn(l *List, name string) (*List, error) {
 		for j := range e.Identifiers {
 			id := &e.Identifiers[j]
 			switch id.Type {
-			case IDPassport, IDNational, IDIMO, IDMMSI, IDCallSign, IDRegistration, IDTax, IDSWIFT, IDOther:
+			case entity.IDPassport, entity.IDNational, entity.IDIMO, entity.IDMMSI, entity.IDCallSign, entity.IDRegistration, entity.IDTax, entity.IDSWIFT, entity.IDOther:
 			default:
 				return nil, fmt.Errorf("parse %s: entity %s: identifier %q: unknown type %q", name, e.ID, id.Value, id.Type)
 			}
@@ -323,18 +324,18 @@ func normalizeOwn(l *List, name string) (*List, error) {
 }
 
 // ownKind accepts the kind names and their common synonyms.
-func ownKind(k string) (Kind, bool) {
+func ownKind(k string) (entity.Kind, bool) {
 	switch strings.ToLower(strings.TrimSpace(k)) {
 	case "":
-		return KindUnknown, true
+		return entity.KindUnknown, true
 	case "person", "individual":
-		return KindPerson, true
+		return entity.KindPerson, true
 	case "organization", "organisation", "company", "entity", "legal_entity", "legalentity":
-		return KindOrganization, true
+		return entity.KindOrganization, true
 	case "vessel", "ship":
-		return KindVessel, true
+		return entity.KindVessel, true
 	case "aircraft", "airplane":
-		return KindAircraft, true
+		return entity.KindAircraft, true
 	}
 	return "", false
 }

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 func TestOwnFormatsAgree(t *testing.T) {
@@ -32,21 +34,21 @@ func TestOwnFormatsAgree(t *testing.T) {
 	}
 	m := byID(js)
 	c := m["own:C-001"]
-	if c == nil || c.List != "acme" || c.Kind != KindOrganization || !hasCountry(c, "HK", RoleAddress) {
+	if c == nil || c.List != "acme" || c.Kind != entity.KindOrganization || !hasCountry(c, "HK", entity.RoleAddress) {
 		t.Fatalf("own:C-001 = %+v", c)
 	}
-	if a := hasAlias(c, "旭日测试贸易有限公司"); a == nil || a.Script != "Han" || a.Strength != StrengthStrong {
+	if a := hasAlias(c, "旭日测试贸易有限公司"); a == nil || a.Script != "Han" || a.Strength != entity.StrengthStrong {
 		t.Errorf("Han alias = %+v (strength should default to strong, script be detected)", a)
 	}
 	p := m["own:P-002"]
 	if a := hasAlias(p, "정테희"); a == nil || a.Script != "Hangul" {
 		t.Errorf("Hangul alias = %+v", a)
 	}
-	if p.Gender != "female" || !reflect.DeepEqual(p.BirthDates, []Date{"1981-07", "1979/1982"}) || !hasCountry(p, "KP", RoleNationality) {
+	if p.Gender != "female" || !reflect.DeepEqual(p.BirthDates, []entity.Date{"1981-07", "1979/1982"}) || !hasCountry(p, "KP", entity.RoleNationality) {
 		t.Errorf("own:P-002 = %+v", p)
 	}
 	v := m["own:V-003"]
-	if v.Kind != KindVessel || !hasID(v, IDIMO, "9187629") || !hasCountry(v, "TG", RoleFlag) {
+	if v.Kind != entity.KindVessel || !hasID(v, entity.IDIMO, "9187629") || !hasCountry(v, "TG", entity.RoleFlag) {
 		t.Errorf("own:V-003 = %+v", v)
 	}
 	// The CSV carries the same names, kinds, aliases, dates and identifiers.
@@ -67,10 +69,10 @@ func TestOwnJSONArray(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.Entities[0].ID != "own:1" || l.Entities[0].Kind != KindOrganization || l.Entities[0].Name != "Foo Ltd" || l.Entities[0].List != "own" {
+	if l.Entities[0].ID != "own:1" || l.Entities[0].Kind != entity.KindOrganization || l.Entities[0].Name != "Foo Ltd" || l.Entities[0].List != "own" {
 		t.Errorf("entity 0 = %+v", l.Entities[0])
 	}
-	if l.Entities[1].ID != "x:2" || l.Entities[1].Kind != KindPerson {
+	if l.Entities[1].ID != "x:2" || l.Entities[1].Kind != entity.KindPerson {
 		t.Errorf("entity 1 = %+v", l.Entities[1])
 	}
 }

@@ -5,59 +5,60 @@ import (
 	"strings"
 
 	"github.com/screen-compliance/screen/country"
+	"github.com/screen-compliance/screen/entity"
 )
 
 // ofacIDLabels maps the identifier labels of OFAC remarks to identifier
 // types, longest labels first so that a longer label wins over its prefix.
 var ofacIDLabels = []struct {
 	label string
-	typ   IDType
+	typ   entity.IDType
 }{
-	{"Vessel Registration Identification", IDIMO},
-	{"Aircraft Manufacturer's Serial Number (MSN)", IDOther},
-	{"Aircraft Construction Number (also called L/N or S/N or F/N)", IDOther},
-	{"Unified Social Credit Code (USCC)", IDRegistration},
-	{"Business Registration Document #", IDRegistration},
-	{"Business Registration Number", IDRegistration},
-	{"Commercial Registry Number", IDRegistration},
-	{"Government Gazette Number", IDRegistration},
-	{"Public Registration Number", IDRegistration},
-	{"Chamber of Commerce Number", IDRegistration},
-	{"Certificate of Incorporation Number", IDRegistration},
-	{"Legal Entity Number", IDRegistration},
-	{"Registration Number", IDRegistration},
-	{"Registration ID", IDRegistration},
-	{"Company Number", IDRegistration},
-	{"Enterprise Number", IDRegistration},
-	{"Folio Mercantil No.", IDRegistration},
-	{"Matricula Mercantil No", IDRegistration},
-	{"Trade License No.", IDRegistration},
-	{"D-U-N-S Number", IDRegistration},
-	{"C.R. No.", IDRegistration},
-	{"Identification Number", IDNational},
-	{"National ID No.", IDNational},
-	{"Personal ID Card", IDNational},
-	{"National Foreign ID Number", IDNational},
-	{"Citizen's Card Number", IDNational},
-	{"Residency Number", IDNational},
-	{"Cedula No.", IDNational},
-	{"Kenyan ID No.", IDNational},
-	{"C.U.R.P.", IDNational},
-	{"D.N.I.", IDNational},
-	{"SSN", IDNational},
-	{"NIE", IDNational},
-	{"Diplomatic Passport", IDPassport},
-	{"Passport", IDPassport},
-	{"Tax ID No.", IDTax},
-	{"V.A.T. Number", IDTax},
-	{"C.U.I.T.", IDTax},
-	{"R.F.C.", IDTax},
-	{"NIT #", IDTax},
-	{"RUC #", IDTax},
-	{"RFC", IDTax},
-	{"SWIFT/BIC", IDSWIFT},
-	{"MMSI", IDMMSI},
-	{"Aircraft Tail Number", IDRegistration},
+	{"Vessel Registration Identification", entity.IDIMO},
+	{"Aircraft Manufacturer's Serial Number (MSN)", entity.IDOther},
+	{"Aircraft Construction Number (also called L/N or S/N or F/N)", entity.IDOther},
+	{"Unified Social Credit Code (USCC)", entity.IDRegistration},
+	{"Business Registration Document #", entity.IDRegistration},
+	{"Business Registration Number", entity.IDRegistration},
+	{"Commercial Registry Number", entity.IDRegistration},
+	{"Government Gazette Number", entity.IDRegistration},
+	{"Public Registration Number", entity.IDRegistration},
+	{"Chamber of Commerce Number", entity.IDRegistration},
+	{"Certificate of Incorporation Number", entity.IDRegistration},
+	{"Legal Entity Number", entity.IDRegistration},
+	{"Registration Number", entity.IDRegistration},
+	{"Registration ID", entity.IDRegistration},
+	{"Company Number", entity.IDRegistration},
+	{"Enterprise Number", entity.IDRegistration},
+	{"Folio Mercantil No.", entity.IDRegistration},
+	{"Matricula Mercantil No", entity.IDRegistration},
+	{"Trade License No.", entity.IDRegistration},
+	{"D-U-N-S Number", entity.IDRegistration},
+	{"C.R. No.", entity.IDRegistration},
+	{"Identification Number", entity.IDNational},
+	{"National ID No.", entity.IDNational},
+	{"Personal ID Card", entity.IDNational},
+	{"National Foreign ID Number", entity.IDNational},
+	{"Citizen's Card Number", entity.IDNational},
+	{"Residency Number", entity.IDNational},
+	{"Cedula No.", entity.IDNational},
+	{"Kenyan ID No.", entity.IDNational},
+	{"C.U.R.P.", entity.IDNational},
+	{"D.N.I.", entity.IDNational},
+	{"SSN", entity.IDNational},
+	{"NIE", entity.IDNational},
+	{"Diplomatic Passport", entity.IDPassport},
+	{"Passport", entity.IDPassport},
+	{"Tax ID No.", entity.IDTax},
+	{"V.A.T. Number", entity.IDTax},
+	{"C.U.I.T.", entity.IDTax},
+	{"R.F.C.", entity.IDTax},
+	{"NIT #", entity.IDTax},
+	{"RUC #", entity.IDTax},
+	{"RFC", entity.IDTax},
+	{"SWIFT/BIC", entity.IDSWIFT},
+	{"MMSI", entity.IDMMSI},
+	{"Aircraft Tail Number", entity.IDRegistration},
 }
 
 var (
@@ -97,41 +98,41 @@ func splitRemarks(s string) []string {
 }
 
 // parseOFACRemarks extracts the facts written in an OFAC remark into e.
-func parseOFACRemarks(e *Entity, remarks string) {
+func parseOFACRemarks(e *entity.Entity, remarks string) {
 	for _, part := range splitRemarks(remarks) {
 		p := strings.TrimPrefix(part, "alt. ")
 		lower := strings.ToLower(p)
 		switch {
 		case strings.HasPrefix(lower, "a.k.a. "):
-			e.addAlias(unquote(p[7:]), StrengthStrong)
+			addAlias(e, unquote(p[7:]), entity.StrengthStrong)
 		case strings.HasPrefix(lower, "f.k.a. "):
-			e.addAlias(unquote(p[7:]), StrengthFormer)
+			addAlias(e, unquote(p[7:]), entity.StrengthFormer)
 		case strings.HasPrefix(lower, "n.k.a. "):
-			e.addAlias(unquote(p[7:]), StrengthStrong)
+			addAlias(e, unquote(p[7:]), entity.StrengthStrong)
 		case strings.HasPrefix(p, "DOB "):
-			e.addBirthDate(ParseDate(p[4:]))
+			addBirthDate(e, ParseDate(p[4:]))
 		case strings.HasPrefix(p, "POB "):
 			place := clean(p[4:])
-			e.addBirthPlace(place)
+			addBirthPlace(e, place)
 			if c := placeCountry(place); c != "" {
-				e.addCountry(c, RoleBirth)
+				addCountry(e, c, entity.RoleBirth)
 			}
 		case strings.HasPrefix(lower, "nationality "):
-			e.addCountry(p[12:], RoleNationality)
+			addCountry(e, p[12:], entity.RoleNationality)
 		case strings.HasPrefix(lower, "citizen "):
-			e.addCountry(p[8:], RoleCitizenship)
+			addCountry(e, p[8:], entity.RoleCitizenship)
 		case strings.HasPrefix(p, "Gender "):
 			if g := genderOf(p[7:]); g != "" {
 				e.Gender = g
 			}
 		case strings.HasPrefix(p, "Linked To: "):
 			if t := clean(strings.TrimSuffix(p[11:], ".")); t != "" {
-				e.Links = append(e.Links, Link{TargetName: t, Relation: "linked_to"})
+				e.Links = append(e.Links, entity.Link{TargetName: t, Relation: "linked_to"})
 			}
 		case strings.HasPrefix(p, "Vessel Flag "):
-			e.addCountry(p[12:], RoleFlag)
+			addCountry(e, p[12:], entity.RoleFlag)
 		case strings.HasPrefix(p, "Vessel Owner "):
-			e.Links = append(e.Links, Link{TargetName: clean(p[13:]), Relation: "owned_by"})
+			e.Links = append(e.Links, entity.Link{TargetName: clean(p[13:]), Relation: "owned_by"})
 		default:
 			parseOFACIdentifier(e, p)
 		}
@@ -140,7 +141,7 @@ func parseOFACRemarks(e *Entity, remarks string) {
 
 // parseOFACIdentifier recognises "<label> <number> (<country>) issued ..."
 // remark parts; unknown parts are left to the Remarks text.
-func parseOFACIdentifier(e *Entity, p string) {
+func parseOFACIdentifier(e *entity.Entity, p string) {
 	for _, l := range ofacIDLabels {
 		if !strings.HasPrefix(p, l.label+" ") {
 			continue
@@ -150,7 +151,7 @@ func parseOFACIdentifier(e *Entity, p string) {
 		if m == nil {
 			return
 		}
-		id := Identifier{Type: l.typ, Value: clean(m[1]), Note: clean(m[3])}
+		id := entity.Identifier{Type: l.typ, Value: clean(m[1]), Note: clean(m[3])}
 		if m[2] != "" {
 			id.Country = countryCode(m[2])
 		}
@@ -158,18 +159,18 @@ func parseOFACIdentifier(e *Entity, p string) {
 			// "Vessel Registration Identification IMO 1234567", and the IMO
 			// company numbers "Company Number IMO 5342883".
 			id.Value = im[1]
-			if l.typ != IDIMO || e.Kind != KindVessel && !ValidIMO(im[1]) {
+			if l.typ != entity.IDIMO || e.Kind != entity.KindVessel && !ValidIMO(im[1]) {
 				id.Note = strings.TrimSpace("company " + id.Note)
 			}
-			id.Type = IDIMO
+			id.Type = entity.IDIMO
 		}
 		switch l.typ {
-		case IDOther, IDRegistration:
-			if id.Type != IDIMO && id.Note == "" {
+		case entity.IDOther, entity.IDRegistration:
+			if id.Type != entity.IDIMO && id.Note == "" {
 				id.Note = l.label
 			}
 		}
-		e.addIdentifier(id)
+		addIdentifier(e, id)
 		return
 	}
 }

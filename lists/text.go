@@ -4,74 +4,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/screen-compliance/screen/country"
+	"github.com/screen-compliance/screen/entity"
 )
-
-// DetectScript names the dominant non-Latin writing system of s: "Hangul",
-// "Han", "Arabic", "Cyrillic", "Hebrew", "Greek", "Thai", "Georgian",
-// "Armenian", "Devanagari", "Ethiopic", "Kana". It returns "" for Latin (or
-// script-less) text. Hangul wins over Han when both occur, and Kana over Han.
-func DetectScript(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return ""
-	}
-	counts := map[string]int{}
-	for _, r := range s {
-		switch {
-		case unicode.Is(unicode.Hangul, r):
-			counts["Hangul"]++
-		case unicode.Is(unicode.Hiragana, r), unicode.Is(unicode.Katakana, r):
-			counts["Kana"]++
-		case unicode.Is(unicode.Han, r):
-			counts["Han"]++
-		case unicode.Is(unicode.Arabic, r):
-			counts["Arabic"]++
-		case unicode.Is(unicode.Cyrillic, r):
-			counts["Cyrillic"]++
-		case unicode.Is(unicode.Hebrew, r):
-			counts["Hebrew"]++
-		case unicode.Is(unicode.Greek, r):
-			counts["Greek"]++
-		case unicode.Is(unicode.Thai, r):
-			counts["Thai"]++
-		case unicode.Is(unicode.Georgian, r):
-			counts["Georgian"]++
-		case unicode.Is(unicode.Armenian, r):
-			counts["Armenian"]++
-		case unicode.Is(unicode.Devanagari, r):
-			counts["Devanagari"]++
-		case unicode.Is(unicode.Ethiopic, r):
-			counts["Ethiopic"]++
-		case unicode.Is(unicode.Latin, r):
-			counts["Latin"]++
-		}
-	}
-	if counts["Hangul"] > 0 {
-		return "Hangul"
-	}
-	if counts["Kana"] > 0 {
-		return "Kana"
-	}
-	best, n := "", 0
-	for _, k := range []string{"Han", "Arabic", "Cyrillic", "Hebrew", "Greek", "Thai", "Georgian", "Armenian", "Devanagari", "Ethiopic"} {
-		if counts[k] > n {
-			best, n = k, counts[k]
-		}
-	}
-	if n == 0 || counts["Latin"] > n {
-		return ""
-	}
-	return best
-}
 
 // clean collapses runs of white space to one space and trims s.
 func clean(s string) string {
@@ -91,12 +27,12 @@ func nonEmpty(ss ...string) []string {
 
 // addCountry appends a country (recognised to an ISO code when possible)
 // unless the same role and code/name is already present.
-func (e *Entity) addCountry(name string, role CountryRole) {
+func addCountry(e *entity.Entity, name string, role entity.CountryRole) {
 	name = clean(name)
 	if name == "" {
 		return
 	}
-	c := Country{Code: country.Code(name), Name: name, Role: role}
+	c := entity.Country{Code: country.Code(name), Name: name, Role: role}
 	for _, have := range e.Countries {
 		if have.Role == role && ((c.Code != "" && have.Code == c.Code) || strings.EqualFold(have.Name, name)) {
 			return
@@ -107,7 +43,7 @@ func (e *Entity) addCountry(name string, role CountryRole) {
 
 // addAlias appends an alias unless the name equals the primary name or an
 // existing alias (case-insensitively). The script is detected from the runes.
-func (e *Entity) addAlias(name string, strength Strength) {
+func addAlias(e *entity.Entity, name string, strength entity.Strength) {
 	name = clean(name)
 	if name == "" || strings.EqualFold(name, e.Name) {
 		return
@@ -117,12 +53,12 @@ func (e *Entity) addAlias(name string, strength Strength) {
 			return
 		}
 	}
-	e.Aliases = append(e.Aliases, Alias{Name: name, Strength: strength, Script: DetectScript(name)})
+	e.Aliases = append(e.Aliases, entity.Alias{Name: name, Strength: strength, Script: entity.DetectScript(name)})
 }
 
 // addIdentifier appends an identifier unless the same type and value is
 // already present.
-func (e *Entity) addIdentifier(id Identifier) {
+func addIdentifier(e *entity.Entity, id entity.Identifier) {
 	id.Value = clean(id.Value)
 	if id.Value == "" {
 		return
@@ -136,7 +72,7 @@ func (e *Entity) addIdentifier(id Identifier) {
 }
 
 // addBirthDate appends a date unless already present.
-func (e *Entity) addBirthDate(d Date) {
+func addBirthDate(e *entity.Entity, d entity.Date) {
 	if d == "" {
 		return
 	}
@@ -149,7 +85,7 @@ func (e *Entity) addBirthDate(d Date) {
 }
 
 // addBirthPlace appends a place unless already present.
-func (e *Entity) addBirthPlace(p string) {
+func addBirthPlace(e *entity.Entity, p string) {
 	p = clean(p)
 	if p == "" {
 		return
@@ -163,7 +99,7 @@ func (e *Entity) addBirthPlace(p string) {
 }
 
 // addProgram appends a programme unless already present.
-func (e *Entity) addProgram(p string) {
+func addProgram(e *entity.Entity, p string) {
 	p = clean(p)
 	if p == "" {
 		return
@@ -195,7 +131,7 @@ var (
 // "1948-12-10", "10/12/1948" as day/month/year) into a Date. Approximate
 // dates ("circa", "approximately") keep their stated precision. It returns ""
 // when s is not a date.
-func ParseDate(s string) Date {
+func ParseDate(s string) entity.Date {
 	s = clean(strings.TrimSuffix(strings.TrimSpace(s), "."))
 	for _, p := range []string{"circa ", "approximately ", "approx. ", "about ", "c. ", "ca. "} {
 		if len(s) > len(p) && strings.EqualFold(s[:len(p)], p) {
@@ -212,11 +148,11 @@ func ParseDate(s string) Date {
 			from, to = from[:4], to[:4]
 		}
 		if from == to {
-			return Date(from)
+			return entity.Date(from)
 		}
-		return Date(from + "/" + to)
+		return entity.Date(from + "/" + to)
 	}
-	return Date(parseOneDate(s))
+	return entity.Date(parseOneDate(s))
 }
 
 // parseOneDate parses a single date; see ParseDate.
@@ -285,7 +221,7 @@ func ValidIMO(s string) bool {
 
 // splitLastFirst splits an OFAC-style "LAST, First Middle" name into parts.
 // It returns nil when the name has no comma.
-func splitLastFirst(name string) *NameParts {
+func splitLastFirst(name string) *entity.NameParts {
 	last, first, ok := strings.Cut(name, ",")
 	if !ok {
 		return nil
@@ -294,7 +230,7 @@ func splitLastFirst(name string) *NameParts {
 	if last == "" && first == "" {
 		return nil
 	}
-	np := &NameParts{Family: last}
+	np := &entity.NameParts{Family: last}
 	given := strings.Fields(first)
 	if len(given) > 0 {
 		np.Given = given[0]
@@ -305,12 +241,12 @@ func splitLastFirst(name string) *NameParts {
 
 // markCompanyIMO notes the IMO numbers of a non-vessel entity as IMO
 // company numbers.
-func (e *Entity) markCompanyIMO() {
-	if e.Kind == KindVessel {
+func markCompanyIMO(e *entity.Entity) {
+	if e.Kind == entity.KindVessel {
 		return
 	}
 	for i := range e.Identifiers {
-		if e.Identifiers[i].Type == IDIMO && e.Identifiers[i].Note == "" {
+		if e.Identifiers[i].Type == entity.IDIMO && e.Identifiers[i].Note == "" {
 			e.Identifiers[i].Note = "company"
 		}
 	}

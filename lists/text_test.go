@@ -4,12 +4,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 func TestParseDate(t *testing.T) {
 	tests := []struct {
 		in   string
-		want Date
+		want entity.Date
 	}{
 		{"10 Dec 1948", "1948-12-10"},
 		{"1 Jan 1960", "1960-01-01"},
@@ -54,7 +56,7 @@ func TestDetectScript(t *testing.T) {
 		{"123", ""},
 	}
 	for _, tt := range tests {
-		if got := DetectScript(tt.in); got != tt.want {
+		if got := entity.DetectScript(tt.in); got != tt.want {
 			t.Errorf("DetectScript(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}

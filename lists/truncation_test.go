@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 // midLineCuts returns n cut offsets spread over b, each moved forward so
@@ -106,7 +108,7 @@ func TestTruncatedOFACSetRefused(t *testing.T) {
 		}
 		whole[n] = b
 	}
-	parse := func(files map[string][]byte) (*List, error) {
+	parse := func(files map[string][]byte) (*entity.List, error) {
 		return ParseOFACCSV(context.Background(), OFACFiles{
 			Main: bytes.NewReader(files["sdn.csv"]), MainName: "sdn.csv",
 			Add: bytes.NewReader(files["add.csv"]), AddName: "add.csv",
@@ -171,7 +173,7 @@ func TestRealListsCutRefused(t *testing.T) {
 	add := read(filepath.Join(ofacDir, "add.csv"))
 	alt := read(filepath.Join(ofacDir, "alt.csv"))
 	comments := read(filepath.Join(ofacDir, "sdn_comments.csv"))
-	parseOFAC := func(main []byte, companions bool) (*List, error) {
+	parseOFAC := func(main []byte, companions bool) (*entity.List, error) {
 		f := OFACFiles{Main: bytes.NewReader(main), MainName: "sdn.csv"}
 		if companions {
 			f.Add, f.AddName = bytes.NewReader(add), "add.csv"

@@ -8,6 +8,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 // UK Sanctions List XML (FCDO, UK-Sanctions-List.xml).
@@ -88,8 +90,8 @@ type ukDesignation struct {
 // ParseUK reads the UK Sanctions List XML published by the FCDO, streaming
 // one Designation at a time. Ids are "uk:<UniqueID>" ("uk:RUS0270"); the
 // OFSI group id and UN reference are kept as identifiers of type other.
-func ParseUK(ctx context.Context, r io.Reader, name string) (*List, error) {
-	l := &List{Meta: Metadata{Name: "uk", Title: "UK Sanctions List"}}
+func ParseUK(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
+	l := &entity.List{Meta: entity.Metadata{Name: "uk", Title: "UK Sanctions List"}}
 	sawRoot := false
 	err := walkXML(ctx, r, name, func(dec *xml.Decoder, tok xml.Token) error {
 		se, ok := tok.(xml.StartElement)
@@ -134,35 +136,35 @@ var reUKDate = regexp.MustCompile(`^(dd|\d{1,2})/(mm|\d{1,2})/(\d{4})$`)
 
 // ukDate parses the UK list's dates: "dd/mm/yyyy" with unknown parts
 // written "dd" or "mm", or ISO timestamps.
-func ukDate(s string) Date {
+func ukDate(s string) entity.Date {
 	s = clean(s)
 	if m := reUKDate.FindStringSubmatch(s); m != nil {
 		switch {
 		case m[2] == "mm":
-			return Date(m[3])
+			return entity.Date(m[3])
 		case m[1] == "dd":
-			return Date(ymd(m[3], m[2], ""))
+			return entity.Date(ymd(m[3], m[2], ""))
 		}
-		return Date(ymd(m[3], m[2], m[1]))
+		return entity.Date(ymd(m[3], m[2], m[1]))
 	}
 	return ParseDate(s)
 }
 
-func (rec *ukDesignation) entity() (Entity, error) {
+func (rec *ukDesignation) entity() (entity.Entity, error) {
 	id := clean(rec.UniqueID)
 	if id == "" {
-		return Entity{}, errors.New("no UniqueID")
+		return entity.Entity{}, errors.New("no UniqueID")
 	}
-	e := Entity{ID: "uk:" + id, List: "uk", Remarks: clean(rec.OtherInformation), ListedOn: string(ukDate(rec.DateDesignated))}
+	e := entity.Entity{ID: "uk:" + id, List: "uk", Remarks: clean(rec.OtherInformation), ListedOn: string(ukDate(rec.DateDesignated))}
 	switch strings.ToLower(clean(rec.Type)) {
 	case "individual":
-		e.Kind = KindPerson
+		e.Kind = entity.KindPerson
 	case "entity":
-		e.Kind = KindOrganization
+		e.Kind = entity.KindOrganization
 	case "ship":
-		e.Kind = KindVessel
+		e.Kind = entity.KindVessel
 	default:
-		return Entity{}, fmt.Errorf("%s: unknown IndividualEntityShip %q", e.ID, rec.Type)
+		return entity.Entity{}, fmt.Errorf("%s: unknown IndividualEntityShip %q", e.ID, rec.Type)
 	}
 	for _, n := range rec.Names {
 		full := clean(n.Name)
@@ -176,9 +178,9 @@ func (rec *ukDesignation) entity() (Entity, error) {
 		typ := strings.ToLower(clean(n.NameType))
 		if e.Name == "" && strings.HasPrefix(typ, "primary name") && !strings.Contains(typ, "variation") {
 			e.Name = full
-			if e.Kind == KindPerson && clean(n.Name6) != "" {
+			if e.Kind == entity.KindPerson && clean(n.Name6) != "" {
 				given := nonEmpty(n.Name1, n.Name2, n.Name3, n.Name4, n.Name5)
-				np := &NameParts{Family: clean(n.Name6)}
+				np := &entity.NameParts{Family: clean(n.Name6)}
 				if len(given) > 0 {
 					np.Given = given[0]
 					np.Middle = strings.Join(given[1:], " ")
@@ -187,43 +189,43 @@ func (rec *ukDesignation) entity() (Entity, error) {
 			}
 			continue
 		}
-		strength := StrengthStrong
+		strength := entity.StrengthStrong
 		if strings.Contains(strings.ToLower(n.AliasStrength), "weak") || strings.Contains(strings.ToLower(n.AliasStrength), "low") {
-			strength = StrengthWeak
+			strength = entity.StrengthWeak
 		}
-		e.addAlias(full, strength)
+		addAlias(&e, full, strength)
 	}
 	if e.Name == "" && len(e.Aliases) > 0 {
 		e.Name = e.Aliases[0].Name
 		e.Aliases = e.Aliases[1:]
 	}
 	if e.Name == "" {
-		return Entity{}, fmt.Errorf("%s: no name", e.ID)
+		return entity.Entity{}, fmt.Errorf("%s: no name", e.ID)
 	}
 	for _, n := range rec.NonLatin {
-		e.addAlias(n.Name, StrengthStrong)
+		addAlias(&e, n.Name, entity.StrengthStrong)
 	}
-	e.addProgram(rec.RegimeName)
+	addProgram(&e, rec.RegimeName)
 	if g := clean(rec.OFSIGroupID); g != "" {
-		e.addIdentifier(Identifier{Type: IDOther, Value: g, Note: "OFSI group id"})
+		addIdentifier(&e, entity.Identifier{Type: entity.IDOther, Value: g, Note: "OFSI group id"})
 	}
 	if un := clean(rec.UNReference); un != "" {
-		e.addIdentifier(Identifier{Type: IDOther, Value: un, Note: "UN reference number"})
+		addIdentifier(&e, entity.Identifier{Type: entity.IDOther, Value: un, Note: "UN reference number"})
 	}
 	for _, a := range rec.Addresses {
-		addr := Address{Street: strings.Join(nonEmpty(a.Line1, a.Line2, a.Line3), ", "), City: clean(firstNonEmpty(a.Line6, a.Line4)), Region: clean(a.Line5), Postal: clean(a.Postal), Country: clean(a.Country)}
+		addr := entity.Address{Street: strings.Join(nonEmpty(a.Line1, a.Line2, a.Line3), ", "), City: clean(firstNonEmpty(a.Line6, a.Line4)), Region: clean(a.Line5), Postal: clean(a.Postal), Country: clean(a.Country)}
 		addr.Full = strings.Join(nonEmpty(a.Line1, a.Line2, a.Line3, a.Line4, a.Line5, a.Line6, a.Postal, a.Country), ", ")
 		if addr.Full != "" {
 			e.Addresses = append(e.Addresses, addr)
 		}
-		e.addCountry(a.Country, RoleAddress)
+		addCountry(&e, a.Country, entity.RoleAddress)
 	}
 	for _, ind := range append(rec.Individuals, rec.ukIndividual) {
 		for _, d := range ind.DOBs {
-			e.addBirthDate(ukDate(d))
+			addBirthDate(&e, ukDate(d))
 		}
 		for _, n := range ind.Nationalities {
-			e.addCountry(n, RoleNationality)
+			addCountry(&e, n, entity.RoleNationality)
 		}
 		for _, g := range ind.Genders {
 			if gg := genderOf(g); gg != "" {
@@ -231,36 +233,36 @@ func (rec *ukDesignation) entity() (Entity, error) {
 			}
 		}
 		for _, b := range ind.Births {
-			e.addBirthPlace(strings.Join(nonEmpty(b.Town, b.Country), ", "))
-			e.addCountry(b.Country, RoleBirth)
+			addBirthPlace(&e, strings.Join(nonEmpty(b.Town, b.Country), ", "))
+			addCountry(&e, b.Country, entity.RoleBirth)
 		}
 		for _, p := range ind.Passports {
-			e.addIdentifier(Identifier{Type: IDPassport, Value: p.Number, Note: clean(p.Details)})
+			addIdentifier(&e, entity.Identifier{Type: entity.IDPassport, Value: p.Number, Note: clean(p.Details)})
 		}
 		for _, p := range ind.NationalIDs {
-			e.addIdentifier(Identifier{Type: IDNational, Value: p.Number, Note: clean(p.Details)})
+			addIdentifier(&e, entity.Identifier{Type: entity.IDNational, Value: p.Number, Note: clean(p.Details)})
 		}
 	}
 	for _, s := range rec.Ships {
 		for _, imo := range s.IMONumbers {
-			e.addIdentifier(Identifier{Type: IDIMO, Value: strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(imo), "IMO"))})
+			addIdentifier(&e, entity.Identifier{Type: entity.IDIMO, Value: strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(imo), "IMO"))})
 		}
 		for _, f := range s.Flags {
-			e.addCountry(f, RoleFlag)
+			addCountry(&e, f, entity.RoleFlag)
 		}
 		for _, o := range s.Owners {
 			if o = clean(o); o != "" {
-				e.Links = append(e.Links, Link{TargetName: o, Relation: "owned_by"})
+				e.Links = append(e.Links, entity.Link{TargetName: o, Relation: "owned_by"})
 			}
 		}
 	}
 	for _, ent := range rec.Entities {
 		for _, n := range ent.BusinessRegNumbers {
-			e.addIdentifier(Identifier{Type: IDRegistration, Value: n})
+			addIdentifier(&e, entity.Identifier{Type: entity.IDRegistration, Value: n})
 		}
 		for _, p := range ent.Parents {
 			if p = clean(p); p != "" {
-				e.Links = append(e.Links, Link{TargetName: p, Relation: "owned_by"})
+				e.Links = append(e.Links, entity.Link{TargetName: p, Relation: "owned_by"})
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/screen-compliance/screen/country"
+	"github.com/screen-compliance/screen/entity"
 )
 
 // UN consolidated list XML (https://scsanctions.un.org/resources/xml/en/consolidated.xml).
@@ -84,8 +85,8 @@ type unRecord struct {
 // ParseUN reads the UN Security Council consolidated list XML from r,
 // streaming one INDIVIDUAL or ENTITY at a time. name is used in errors and
 // metadata. Entity ids are "un:" plus the reference number ("un:KPe.001").
-func ParseUN(ctx context.Context, r io.Reader, name string) (*List, error) {
-	l := &List{Meta: Metadata{Name: "un", Title: "UN Security Council Consolidated List"}}
+func ParseUN(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
+	l := &entity.List{Meta: entity.Metadata{Name: "un", Title: "UN Security Council Consolidated List"}}
 	sawRoot := false
 	err := walkXML(ctx, r, name, func(dec *xml.Decoder, tok xml.Token) error {
 		se, ok := tok.(xml.StartElement)
@@ -155,70 +156,70 @@ var (
 )
 
 // entity converts one UN record.
-func (rec *unRecord) entity(person bool) (Entity, error) {
+func (rec *unRecord) entity(person bool) (entity.Entity, error) {
 	ref := clean(rec.Reference)
 	if ref == "" {
 		ref = clean(rec.DataID)
 	}
 	if ref == "" {
-		return Entity{}, errors.New("no REFERENCE_NUMBER or DATAID")
+		return entity.Entity{}, errors.New("no REFERENCE_NUMBER or DATAID")
 	}
 	parts := nonEmpty(rec.First, rec.Second, rec.Third, rec.Fourth)
-	e := Entity{
+	e := entity.Entity{
 		ID:       "un:" + ref,
 		List:     "un",
-		Kind:     KindOrganization,
+		Kind:     entity.KindOrganization,
 		Name:     strings.Join(parts, " "),
 		ListedOn: unDay(rec.ListedOn),
 		Remarks:  clean(rec.Comments),
 		Gender:   genderOf(rec.Gender),
 	}
 	if e.Name == "" {
-		return Entity{}, fmt.Errorf("%s: no name", e.ID)
+		return entity.Entity{}, fmt.Errorf("%s: no name", e.ID)
 	}
 	if person {
-		e.Kind = KindPerson
+		e.Kind = entity.KindPerson
 		e.NameParts = unNameParts(parts, familyFirst(rec))
 		if e.Gender == "" {
 			e.Gender = genderOf(remarkGender(e.Remarks))
 		}
 	}
 	if s := clean(rec.OriginalScript); s != "" {
-		e.Aliases = append(e.Aliases, Alias{Name: s, Strength: StrengthStrong, Script: DetectScript(s)})
+		e.Aliases = append(e.Aliases, entity.Alias{Name: s, Strength: entity.StrengthStrong, Script: entity.DetectScript(s)})
 	}
 	for _, a := range append(rec.PersonAliases, rec.EntityAliases...) {
-		e.addAlias(a.Name, unStrength(a.Quality))
-		e.addBirthDate(ParseDate(a.DateOfBirth))
-		e.addBirthPlace(strings.Join(nonEmpty(a.CityOfBirth, a.CountryOfBirth), ", "))
-		e.addCountry(a.CountryOfBirth, RoleBirth)
+		addAlias(&e, a.Name, unStrength(a.Quality))
+		addBirthDate(&e, ParseDate(a.DateOfBirth))
+		addBirthPlace(&e, strings.Join(nonEmpty(a.CityOfBirth, a.CountryOfBirth), ", "))
+		addCountry(&e, a.CountryOfBirth, entity.RoleBirth)
 	}
 	for _, v := range rec.Nationality.Values {
-		e.addCountry(v, RoleNationality)
+		addCountry(&e, v, entity.RoleNationality)
 	}
 	for _, a := range append(rec.PersonAddress, rec.EntityAddress...) {
-		addr := Address{Street: clean(a.Street), City: clean(a.City), Region: clean(a.State), Postal: clean(a.Zip), Country: clean(a.Country)}
+		addr := entity.Address{Street: clean(a.Street), City: clean(a.City), Region: clean(a.State), Postal: clean(a.Zip), Country: clean(a.Country)}
 		addr.Full = strings.Join(nonEmpty(a.Street, a.City, a.State, a.Zip, a.Country), ", ")
 		if addr.Full == "" {
 			continue
 		}
 		e.Addresses = append(e.Addresses, addr)
-		e.addCountry(a.Country, RoleAddress)
+		addCountry(&e, a.Country, entity.RoleAddress)
 	}
 	for _, d := range rec.DatesOfBirth {
 		switch {
 		case clean(d.Date) != "":
-			e.addBirthDate(ParseDate(d.Date))
+			addBirthDate(&e, ParseDate(d.Date))
 		case clean(d.Year) != "":
-			e.addBirthDate(ParseDate(d.Year))
+			addBirthDate(&e, ParseDate(d.Year))
 		case clean(d.FromYear) != "" && clean(d.ToYear) != "":
-			e.addBirthDate(ParseDate(clean(d.FromYear) + " to " + clean(d.ToYear)))
+			addBirthDate(&e, ParseDate(clean(d.FromYear)+" to "+clean(d.ToYear)))
 		case clean(d.FromYear) != "":
-			e.addBirthDate(ParseDate(d.FromYear))
+			addBirthDate(&e, ParseDate(d.FromYear))
 		}
 	}
 	for _, p := range rec.PlacesOfBirth {
-		e.addBirthPlace(strings.Join(nonEmpty(p.City, p.State, p.Country), ", "))
-		e.addCountry(p.Country, RoleBirth)
+		addBirthPlace(&e, strings.Join(nonEmpty(p.City, p.State, p.Country), ", "))
+		addCountry(&e, p.Country, entity.RoleBirth)
 	}
 	for _, d := range rec.Documents {
 		num := clean(d.Number)
@@ -226,14 +227,14 @@ func (rec *unRecord) entity(person bool) (Entity, error) {
 			continue
 		}
 		typ := unDocType(d.Type + " " + d.Type2)
-		id := Identifier{Type: typ, Value: num, Country: countryCode(firstNonEmpty(d.IssuingCountry, d.CountryOfIssue)), Note: clean(strings.Join(nonEmpty(d.Type2, d.Note), "; "))}
-		e.addIdentifier(id)
+		id := entity.Identifier{Type: typ, Value: num, Country: countryCode(firstNonEmpty(d.IssuingCountry, d.CountryOfIssue)), Note: clean(strings.Join(nonEmpty(d.Type2, d.Note), "; "))}
+		addIdentifier(&e, id)
 	}
 	if p := clean(rec.ListType); p != "" {
 		e.Programs = []string{p}
 	}
 	for _, m := range reSWIFT.FindAllStringSubmatch(e.Remarks, -1) {
-		e.addIdentifier(Identifier{Type: IDSWIFT, Value: m[1]})
+		addIdentifier(&e, entity.Identifier{Type: entity.IDSWIFT, Value: m[1]})
 	}
 	if !person {
 		unVessel(&e)
@@ -244,14 +245,14 @@ func (rec *unRecord) entity(person bool) (Entity, error) {
 // unNameParts assigns the UN's positional name fields to name parts. The
 // UN writes names in their customary order: given name first for most
 // names, family name first for Korean and Chinese names.
-func unNameParts(parts []string, familyFirst bool) *NameParts {
+func unNameParts(parts []string, familyFirst bool) *entity.NameParts {
 	if len(parts) < 2 {
 		return nil
 	}
 	if familyFirst {
-		return &NameParts{Family: parts[0], Given: strings.Join(parts[1:], " ")}
+		return &entity.NameParts{Family: parts[0], Given: strings.Join(parts[1:], " ")}
 	}
-	np := &NameParts{Given: parts[0], Family: parts[len(parts)-1]}
+	np := &entity.NameParts{Given: parts[0], Family: parts[len(parts)-1]}
 	if len(parts) > 2 {
 		np.Middle = strings.Join(parts[1:len(parts)-1], " ")
 	}
@@ -278,7 +279,7 @@ func familyFirst(rec *unRecord) bool {
 // tanker, or a valid IMO ship number. IMO numbers of companies (the shipping
 // companies the 1718 Committee designated) are kept as IMO identifiers noted
 // "company".
-func unVessel(e *Entity) {
+func unVessel(e *entity.Entity) {
 	imo := ""
 	if m := reIMO.FindStringSubmatch(e.Remarks); m != nil {
 		imo = m[1]
@@ -286,43 +287,43 @@ func unVessel(e *Entity) {
 	orgName := reOrgName.MatchString(e.Name)
 	vessel := !orgName && (reVesselIs.MatchString(e.Remarks) || strings.Contains(strings.ToLower(e.Name), "vessel") || (imo != "" && ValidIMO(imo)))
 	if vessel {
-		e.Kind = KindVessel
+		e.Kind = entity.KindVessel
 	}
 	if imo != "" {
-		id := Identifier{Type: IDIMO, Value: imo}
+		id := entity.Identifier{Type: entity.IDIMO, Value: imo}
 		if !vessel {
 			id.Note = "company"
 		}
-		e.addIdentifier(id)
+		addIdentifier(e, id)
 	}
 }
 
 // unStrength maps a UN alias QUALITY to a strength.
-func unStrength(q string) Strength {
+func unStrength(q string) entity.Strength {
 	switch strings.ToLower(clean(q)) {
 	case "low":
-		return StrengthWeak
+		return entity.StrengthWeak
 	case "f.k.a.", "fka":
-		return StrengthFormer
+		return entity.StrengthFormer
 	default: // "Good", "a.k.a.", ""
-		return StrengthStrong
+		return entity.StrengthStrong
 	}
 }
 
 // unDocType maps a UN document type to an identifier type.
-func unDocType(t string) IDType {
+func unDocType(t string) entity.IDType {
 	t = strings.ToLower(t)
 	switch {
 	case strings.Contains(t, "passport") || strings.Contains(t, "passeport") || strings.Contains(t, "pasaporte"):
-		return IDPassport
+		return entity.IDPassport
 	case strings.Contains(t, "identif") || strings.Contains(t, "identity") || strings.Contains(t, "national id") || strings.Contains(t, "tazkira"):
-		return IDNational
+		return entity.IDNational
 	case strings.Contains(t, "tax"):
-		return IDTax
+		return entity.IDTax
 	case strings.Contains(t, "registration"):
-		return IDRegistration
+		return entity.IDRegistration
 	}
-	return IDOther
+	return entity.IDOther
 }
 
 // countryCode returns the ISO code of a country name, or the cleaned name

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/screen-compliance/screen/entity"
 )
 
 func TestParseUNFixture(t *testing.T) {
@@ -20,7 +22,7 @@ func TestParseUNFixture(t *testing.T) {
 	if len(l.Meta.Files) != 1 || len(l.Meta.Files[0].SHA256) != 64 {
 		t.Errorf("files = %+v, want one sha256 digest", l.Meta.Files)
 	}
-	want := map[Kind]int{KindPerson: 2, KindOrganization: 1, KindVessel: 1}
+	want := map[entity.Kind]int{entity.KindPerson: 2, entity.KindOrganization: 1, entity.KindVessel: 1}
 	if !reflect.DeepEqual(l.Meta.Counts, want) {
 		t.Errorf("counts = %v, want %v", l.Meta.Counts, want)
 	}
@@ -30,28 +32,28 @@ func TestParseUNFixture(t *testing.T) {
 	if p == nil {
 		t.Fatal("un:KPi.901 missing")
 	}
-	if p.Name != "RI TEST-SONG" || p.Kind != KindPerson || p.List != "un" || p.Gender != "male" {
+	if p.Name != "RI TEST-SONG" || p.Kind != entity.KindPerson || p.List != "un" || p.Gender != "male" {
 		t.Errorf("KPi.901 = %q %q %q %q", p.Name, p.Kind, p.List, p.Gender)
 	}
-	if !reflect.DeepEqual(p.NameParts, &NameParts{Family: "RI", Given: "TEST-SONG"}) {
+	if !reflect.DeepEqual(p.NameParts, &entity.NameParts{Family: "RI", Given: "TEST-SONG"}) {
 		t.Errorf("KPi.901 name parts = %+v, want family-first Korean parts", p.NameParts)
 	}
-	if a := hasAlias(p, "리테송"); a == nil || a.Script != "Hangul" || a.Strength != StrengthStrong {
+	if a := hasAlias(p, "리테송"); a == nil || a.Script != "Hangul" || a.Strength != entity.StrengthStrong {
 		t.Errorf("Hangul original-script alias = %+v", a)
 	}
-	if a := hasAlias(p, "Mr Song"); a == nil || a.Strength != StrengthWeak {
+	if a := hasAlias(p, "Mr Song"); a == nil || a.Strength != entity.StrengthWeak {
 		t.Errorf("Low-quality alias = %+v, want weak", a)
 	}
-	if !reflect.DeepEqual(p.BirthDates, []Date{"1970-03-14", "1968/1971"}) {
+	if !reflect.DeepEqual(p.BirthDates, []entity.Date{"1970-03-14", "1968/1971"}) {
 		t.Errorf("birth dates = %v", p.BirthDates)
 	}
 	if !reflect.DeepEqual(p.BirthPlaces, []string{"Sinuiju, Democratic People's Republic of Korea"}) {
 		t.Errorf("birth places = %v", p.BirthPlaces)
 	}
-	if len(p.Identifiers) != 1 || !hasID(p, IDPassport, "654320999") || p.Identifiers[0].Country != "KP" {
+	if len(p.Identifiers) != 1 || !hasID(p, entity.IDPassport, "654320999") || p.Identifiers[0].Country != "KP" {
 		t.Errorf("identifiers = %+v, want one KP passport (language duplicates merged)", p.Identifiers)
 	}
-	if !hasCountry(p, "KP", RoleNationality) || !hasCountry(p, "CN", RoleAddress) || !hasCountry(p, "KP", RoleBirth) {
+	if !hasCountry(p, "KP", entity.RoleNationality) || !hasCountry(p, "CN", entity.RoleAddress) || !hasCountry(p, "KP", entity.RoleBirth) {
 		t.Errorf("countries = %+v", p.Countries)
 	}
 	if p.Remarks != "Representative of a designated trading company in Dandong. Passport expired." {
@@ -65,7 +67,7 @@ func TestParseUNFixture(t *testing.T) {
 	if q == nil || q.Name != "AHMAD KHALIL IBRAHIM TESTI" || q.ListedOn != "2011-05-02" {
 		t.Fatalf("QDi.901 = %+v", q)
 	}
-	if !reflect.DeepEqual(q.NameParts, &NameParts{Given: "AHMAD", Middle: "KHALIL IBRAHIM", Family: "TESTI"}) {
+	if !reflect.DeepEqual(q.NameParts, &entity.NameParts{Given: "AHMAD", Middle: "KHALIL IBRAHIM", Family: "TESTI"}) {
 		t.Errorf("QDi.901 name parts = %+v", q.NameParts)
 	}
 	if a := hasAlias(q, "أحمد خليل إبراهيم"); a == nil || a.Script != "Arabic" {
@@ -74,18 +76,18 @@ func TestParseUNFixture(t *testing.T) {
 	if len(q.Aliases) != 1 {
 		t.Errorf("empty ALIAS_NAME should be skipped: %+v", q.Aliases)
 	}
-	if !hasID(q, IDNational, "9751012345") || !hasCountry(q, "SY", RoleNationality) {
+	if !hasID(q, entity.IDNational, "9751012345") || !hasCountry(q, "SY", entity.RoleNationality) {
 		t.Errorf("QDi.901 ids %+v countries %+v", q.Identifiers, q.Countries)
 	}
 
 	c := m["un:KPe.901"]
-	if c == nil || c.Kind != KindOrganization {
+	if c == nil || c.Kind != entity.KindOrganization {
 		t.Fatalf("KPe.901 = %+v, want an organization (a shipping company, not a vessel)", c)
 	}
-	if !hasID(c, IDSWIFT, "KTSTKPPY") || !hasID(c, IDIMO, "5123456") {
+	if !hasID(c, entity.IDSWIFT, "KTSTKPPY") || !hasID(c, entity.IDIMO, "5123456") {
 		t.Errorf("KPe.901 ids = %+v", c.Identifiers)
 	}
-	if a := hasAlias(c, "TESTRYONG TRADING"); a == nil || a.Strength != StrengthFormer {
+	if a := hasAlias(c, "TESTRYONG TRADING"); a == nil || a.Strength != entity.StrengthFormer {
 		t.Errorf("f.k.a. alias = %+v", a)
 	}
 	if a := hasAlias(c, "朝鲜测试船务会社"); a == nil || a.Script != "Han" {
@@ -93,7 +95,7 @@ func TestParseUNFixture(t *testing.T) {
 	}
 
 	v := m["un:KPe.902"]
-	if v == nil || v.Kind != KindVessel || !hasID(v, IDIMO, "8660313") {
+	if v == nil || v.Kind != entity.KindVessel || !hasID(v, entity.IDIMO, "8660313") {
 		t.Errorf("KPe.902 = %+v, want a vessel with IMO 8660313", v)
 	}
 }
@@ -143,7 +145,7 @@ func TestUNRealFile(t *testing.T) {
 	if l.Meta.Version != "2026-02-27" {
 		t.Errorf("version = %q", l.Meta.Version)
 	}
-	if l.Meta.Counts[KindPerson] != 730 || l.Meta.Counts[KindOrganization] != 273 || l.Meta.Counts[KindVessel] != 0 {
+	if l.Meta.Counts[entity.KindPerson] != 730 || l.Meta.Counts[entity.KindOrganization] != 273 || l.Meta.Counts[entity.KindVessel] != 0 {
 		t.Errorf("counts = %v, want 730 persons, 273 organizations (the UN shipping companies are not vessels)", l.Meta.Counts)
 	}
 	dprk := 0
@@ -163,23 +165,23 @@ func TestUNRealFile(t *testing.T) {
 		t.Errorf("KPe.001 = %+v", komid)
 	}
 	ryon := m["un:KPe.002"]
-	if a := hasAlias(ryon, "LYONGAKSAN GENERAL TRADING CORPORATION"); a == nil || a.Strength != StrengthFormer {
+	if a := hasAlias(ryon, "LYONGAKSAN GENERAL TRADING CORPORATION"); a == nil || a.Strength != entity.StrengthFormer {
 		t.Errorf("KPe.002 f.k.a. = %+v", a)
 	}
-	if e := m["un:KPe.023"]; e == nil || !hasID(e, IDSWIFT, "DCBKKPPY") {
+	if e := m["un:KPe.023"]; e == nil || !hasID(e, entity.IDSWIFT, "DCBKKPPY") {
 		t.Errorf("KPe.023 SWIFT missing: %+v", e)
 	}
-	if e := m["un:KPe.020"]; e == nil || !hasID(e, IDIMO, "1790183") || e.Kind != KindOrganization {
+	if e := m["un:KPe.020"]; e == nil || !hasID(e, entity.IDIMO, "1790183") || e.Kind != entity.KindOrganization {
 		t.Errorf("KPe.020 (OMM) = %+v", e)
 	}
 	yun := m["un:KPi.001"]
-	if yun == nil || yun.Name != "YUN HO-JIN" || !reflect.DeepEqual(yun.BirthDates, []Date{"1944-10-13"}) || hasAlias(yun, "Yun Ho-chin") == nil || !hasCountry(yun, "KP", RoleNationality) {
+	if yun == nil || yun.Name != "YUN HO-JIN" || !reflect.DeepEqual(yun.BirthDates, []entity.Date{"1944-10-13"}) || hasAlias(yun, "Yun Ho-chin") == nil || !hasCountry(yun, "KP", entity.RoleNationality) {
 		t.Errorf("KPi.001 = %+v", yun)
 	}
-	if e := m["un:KPi.066"]; e == nil || !reflect.DeepEqual(e.BirthDates, []Date{"1967/1969"}) || e.Gender != "male" {
+	if e := m["un:KPi.066"]; e == nil || !reflect.DeepEqual(e.BirthDates, []entity.Date{"1967/1969"}) || e.Gender != "male" {
 		t.Errorf("KPi.066 = %+v, want DOB range 1967/1969 and gender from the comment", e)
 	}
-	if e := m["un:KPi.006"]; e == nil || len(e.Identifiers) != 1 || !hasID(e, IDPassport, "381420754") {
+	if e := m["un:KPi.006"]; e == nil || len(e.Identifiers) != 1 || !hasID(e, entity.IDPassport, "381420754") {
 		t.Errorf("KPi.006 ids = %+v", e.Identifiers)
 	}
 	scripts := map[string]int{}

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/eval"
-	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/names"
 )
 
@@ -21,7 +21,7 @@ type screenCase struct {
 }
 
 type screenData struct {
-	ents  []*lists.Entity
+	ents  []*entity.Entity
 	names [][]names.Name
 	cases []screenCase
 }
@@ -167,10 +167,10 @@ func BenchmarkNewScorer(b *testing.B) {
 
 // BenchmarkScoreExplain measures Score (features and explanation).
 func BenchmarkScoreExplain(b *testing.B) {
-	e := &lists.Entity{ID: "un:1", Kind: lists.KindPerson, Name: "Ali Hassan Mahmoud",
-		BirthDates: []lists.Date{"1960-05-01"},
-		Countries:  []lists.Country{{Code: "IQ", Role: lists.RoleNationality}},
-		Aliases:    []lists.Alias{{Name: "Abu Ali", Strength: lists.StrengthWeak}}}
+	e := &entity.Entity{ID: "un:1", Kind: entity.KindPerson, Name: "Ali Hassan Mahmoud",
+		BirthDates: []entity.Date{"1960-05-01"},
+		Countries:  []entity.Country{{Code: "IQ", Role: entity.RoleNationality}},
+		Aliases:    []entity.Alias{{Name: "Abu Ali", Strength: entity.StrengthWeak}}}
 	ns := names.EntityNames(e)
 	sc := names.NewScorer(names.Query{Name: "Ali Hasan Mahmud", DOB: "1960-05-01", Country: "IQ"})
 	b.ReportAllocs()

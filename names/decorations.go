@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/screen-compliance/screen/country"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 )
 
 // Form is one name a listed name stands for, read as the list means it:
@@ -75,7 +75,7 @@ var qualifierWords = map[string]bool{
 // entity's kind: brackets inside a person's name are name parts, inside an
 // organisation's name another name. Forms never fails; text without
 // decorations yields one form, itself.
-func (v *Vocabulary) Forms(text string, kind lists.Kind) []Form {
+func (v *Vocabulary) Forms(text string, kind entity.Kind) []Form {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return nil
@@ -192,7 +192,7 @@ func splitNames(text string) []string {
 }
 
 // readPart reads one name of a field.
-func (v *Vocabulary) readPart(text string, kind lists.Kind, split bool, add func(Form)) {
+func (v *Vocabulary) readPart(text string, kind entity.Kind, split bool, add func(Form)) {
 	derived := ""
 	if split {
 		derived = DerivedSplit
@@ -223,7 +223,7 @@ func (v *Vocabulary) readPart(text string, kind lists.Kind, split bool, add func
 }
 
 // readBrackets reads the bracketed parts of one name.
-func (v *Vocabulary) readBrackets(text string, kind lists.Kind, derived string, add func(Form)) {
+func (v *Vocabulary) readBrackets(text string, kind entity.Kind, derived string, add func(Form)) {
 	locs := bracketed.FindAllStringSubmatchIndex(text, -1)
 	if len(locs) == 0 {
 		add(Form{Text: text, Derived: derived})
@@ -338,7 +338,7 @@ const (
 
 // bracketKind classifies a bracketed part of a name; before is the text
 // before the bracket.
-func (v *Vocabulary) bracketKind(inner, before string, middle bool, kind lists.Kind) int {
+func (v *Vocabulary) bracketKind(inner, before string, middle bool, kind entity.Kind) int {
 	low := strings.ToLower(inner)
 	if inner == "" {
 		return bracketQualifier
@@ -349,7 +349,7 @@ func (v *Vocabulary) bracketKind(inner, before string, middle bool, kind lists.K
 		}
 		return bracketScript
 	}
-	if lists.DetectScript(inner) != "" {
+	if entity.DetectScript(inner) != "" {
 		return bracketScript
 	}
 	for _, w := range noteWords {
@@ -384,7 +384,7 @@ func (v *Vocabulary) bracketKind(inner, before string, middle bool, kind lists.K
 	}
 	// a bracket inside a name of unknown kind is a person's name part
 	// ("SAMMY (IHSAN MEDHAT) ELASHI"); at its end, another name
-	person := kind == lists.KindPerson || (kind == lists.KindUnknown && middle)
+	person := kind == entity.KindPerson || (kind == entity.KindUnknown && middle)
 	if acronymLike(inner) && !person {
 		return bracketAcronym
 	}
@@ -476,7 +476,7 @@ type FormCounts struct {
 
 // CountForms reads every name of every entity of l and counts what Forms
 // changes.
-func (v *Vocabulary) CountForms(l *lists.List) FormCounts {
+func (v *Vocabulary) CountForms(l *entity.List) FormCounts {
 	c := FormCounts{Forms: map[string]int{}}
 	for i := range l.Entities {
 		e := &l.Entities[i]

@@ -5,63 +5,63 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 )
 
 func TestForms(t *testing.T) {
 	type f = Form
 	tests := []struct {
 		text string
-		kind lists.Kind
+		kind entity.Kind
 		want []Form
 	}{
-		{"KOREA MINING DEVELOPMENT TRADING CORPORATION", lists.KindOrganization,
+		{"KOREA MINING DEVELOPMENT TRADING CORPORATION", entity.KindOrganization,
 			[]Form{{Text: "KOREA MINING DEVELOPMENT TRADING CORPORATION"}}},
-		{"ARMAMENT INDUSTRIES GROUP (AIG)", lists.KindOrganization, []Form{
+		{"ARMAMENT INDUSTRIES GROUP (AIG)", entity.KindOrganization, []Form{
 			{Text: "ARMAMENT INDUSTRIES GROUP", Derived: DerivedQualifier},
 			{Text: "AIG", Derived: DerivedAcronym, Weak: true},
 			{Text: "ARMAMENT INDUSTRIES GROUP (AIG)"}}},
-		{"OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)", lists.KindOrganization, []Form{
+		{"OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)", entity.KindOrganization, []Form{
 			{Text: "OCEAN MARITIME MANAGEMENT COMPANY, LIMITED", Derived: DerivedQualifier},
 			{Text: "OMM", Derived: DerivedAcronym, Weak: true},
 			{Text: "OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)"}}},
-		{"M & S SYNDICATE (PVT) LTD.", lists.KindOrganization, []Form{
+		{"M & S SYNDICATE (PVT) LTD.", entity.KindOrganization, []Form{
 			{Text: "M & S SYNDICATE LTD.", Derived: DerivedQualifier},
 			{Text: "M & S SYNDICATE (PVT) LTD."}}},
-		{"AERO CONTINENTE (USA) INC.", lists.KindOrganization, []Form{
+		{"AERO CONTINENTE (USA) INC.", entity.KindOrganization, []Form{
 			{Text: "AERO CONTINENTE INC.", Derived: DerivedQualifier, Places: []string{"usa"}},
 			{Text: "AERO CONTINENTE (USA) INC."}}},
-		{"VTB BANK (AUSTRIA) AG", lists.KindOrganization, []Form{
+		{"VTB BANK (AUSTRIA) AG", entity.KindOrganization, []Form{
 			{Text: "VTB BANK AG", Derived: DerivedQualifier, Places: []string{"austria"}},
 			{Text: "VTB BANK (AUSTRIA) AG"}}},
-		{"Azim Adhajani; Azim Agha-Jani", lists.KindPerson, []Form{
+		{"Azim Adhajani; Azim Agha-Jani", entity.KindPerson, []Form{
 			{Text: "Azim Adhajani", Derived: DerivedSplit}, {Text: "Azim Agha-Jani", Derived: DerivedSplit}}},
-		{"Mohammed Sabet; Mohammad Sabet b) M. Javad Kareemi Sabet", lists.KindPerson, []Form{
+		{"Mohammed Sabet; Mohammad Sabet b) M. Javad Kareemi Sabet", entity.KindPerson, []Form{
 			{Text: "Mohammed Sabet", Derived: DerivedSplit}, {Text: "Mohammad Sabet", Derived: DerivedSplit},
 			{Text: "M. Javad Kareemi Sabet", Derived: DerivedSplit}}},
-		{"Encep Nurjaman (birth name)", lists.KindPerson, []Form{{Text: "Encep Nurjaman", Derived: DerivedQualifier}}},
-		{"(Sheikh) Musa Hilal", lists.KindPerson, []Form{{Text: "Musa Hilal", Derived: DerivedQualifier},
+		{"Encep Nurjaman (birth name)", entity.KindPerson, []Form{{Text: "Encep Nurjaman", Derived: DerivedQualifier}}},
+		{"(Sheikh) Musa Hilal", entity.KindPerson, []Form{{Text: "Musa Hilal", Derived: DerivedQualifier},
 			{Text: "(Sheikh) Musa Hilal"}}},
-		{"Jin Tiesan (金铁三)", lists.KindPerson, []Form{
+		{"Jin Tiesan (金铁三)", entity.KindPerson, []Form{
 			{Text: "Jin Tiesan", Derived: DerivedQualifier}, {Text: "金铁三", Derived: DerivedScript}}},
-		{"Amir Khazmat (original script: Амир Хазмат)", lists.KindPerson, []Form{
+		{"Amir Khazmat (original script: Амир Хазмат)", entity.KindPerson, []Form{
 			{Text: "Amir Khazmat", Derived: DerivedQualifier}, {Text: "Амир Хазмат", Derived: DerivedScript}}},
-		{"SAMMY (IHSAN MEDHAT) ELASHI", lists.KindUnknown, []Form{
+		{"SAMMY (IHSAN MEDHAT) ELASHI", entity.KindUnknown, []Form{
 			{Text: "SAMMY IHSAN MEDHAT ELASHI", Derived: DerivedPersonPart},
 			{Text: "SAMMY ELASHI", Derived: DerivedPersonPart}}},
-		{"Lom-ali Butayev (Butaev)", lists.KindPerson, []Form{
+		{"Lom-ali Butayev (Butaev)", entity.KindPerson, []Form{
 			{Text: "Lom-ali Butayev Butaev", Derived: DerivedPersonPart},
 			{Text: "Lom-ali Butayev", Derived: DerivedPersonPart},
 			{Text: "Lom-ali Butaev", Derived: DerivedPersonPart}}},
-		{"PARTIDO COMUNISTA DEL PERU (COMMUNIST PARTY OF PERU)", lists.KindOrganization, []Form{
+		{"PARTIDO COMUNISTA DEL PERU (COMMUNIST PARTY OF PERU)", entity.KindOrganization, []Form{
 			{Text: "PARTIDO COMUNISTA DEL PERU", Derived: DerivedQualifier},
 			{Text: "COMMUNIST PARTY OF PERU", Derived: DerivedBracket, Weak: true},
 			{Text: "PARTIDO COMUNISTA DEL PERU (COMMUNIST PARTY OF PERU)"}}},
-		{"Safia Farkash Mohammed Al-Hadad, born 1 Jan. 1953 (Oman passport no.03825239)", lists.KindPerson, []Form{
+		{"Safia Farkash Mohammed Al-Hadad, born 1 Jan. 1953 (Oman passport no.03825239)", entity.KindPerson, []Form{
 			{Text: "Safia Farkash Mohammed Al-Hadad", Derived: DerivedTrailing}}},
-		{"BANCO NACIONAL a.k.a. NATIONAL BANK", lists.KindOrganization, []Form{
+		{"BANCO NACIONAL a.k.a. NATIONAL BANK", entity.KindOrganization, []Form{
 			{Text: "BANCO NACIONAL"}, {Text: "NATIONAL BANK", Derived: DerivedAKA}}},
-		{"ABUBAKAR SWALLEH", lists.KindPerson, []Form{{Text: "ABUBAKAR SWALLEH"}}},
+		{"ABUBAKAR SWALLEH", entity.KindPerson, []Form{{Text: "ABUBAKAR SWALLEH"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -83,14 +83,14 @@ func TestDecoratedNamesMatch(t *testing.T) {
 		{"Ocean Maritime Management Co Ltd", "OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)"},
 		{"M&S Syndicate Ltd", "M & S SYNDICATE (PVT) LTD."},
 	} {
-		e := &lists.Entity{ID: "x", Kind: lists.KindOrganization, Name: tc.listed}
+		e := &entity.Entity{ID: "x", Kind: entity.KindOrganization, Name: tc.listed}
 		r := Score(Query{Name: tc.query}, e)
 		if r.NameScore < 0.95 || r.MatchedName != tc.listed {
 			t.Errorf("%q ~ %q: %.3f, matched %q: %s", tc.query, tc.listed, r.NameScore, r.MatchedName, r.Explanation)
 		}
 	}
 	// the acronym alone is a weak name
-	e := &lists.Entity{ID: "x", Kind: lists.KindOrganization, Name: "FOREIGN TRADE BANK (FTB)"}
+	e := &entity.Entity{ID: "x", Kind: entity.KindOrganization, Name: "FOREIGN TRADE BANK (FTB)"}
 	if r := Score(Query{Name: "FTB"}, e); r.NameScore != weakAliasFactor {
 		t.Errorf("FTB ~ FOREIGN TRADE BANK (FTB): %.3f: %s", r.NameScore, r.Explanation)
 	}
@@ -104,7 +104,7 @@ func TestScriptCompanyNames(t *testing.T) {
 		{"丹东鸿祥实业发展有限公司", "DANDONG HONGXIANG INDUSTRIAL DEVELOPMENT CO LTD"},
 		{"조선광업개발무역회사", "KOREA MINING DEVELOPMENT TRADING CORPORATION"},
 	} {
-		e := &lists.Entity{ID: "x", Kind: lists.KindOrganization, Name: tc.listed}
+		e := &entity.Entity{ID: "x", Kind: entity.KindOrganization, Name: tc.listed}
 		if r := Score(Query{Name: tc.query}, e); r.NameScore < 0.92 {
 			t.Errorf("%q ~ %q: %.3f: %s", tc.query, tc.listed, r.NameScore, r.Explanation)
 		}

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 )
 
 func TestAnalyze(t *testing.T) {
@@ -93,7 +93,7 @@ func TestScoreNames(t *testing.T) {
 		{"", "Anything", 0, 0},
 	}
 	for _, tt := range tests {
-		r := Score(Query{Name: tt.q}, &lists.Entity{ID: "x", Name: tt.e})
+		r := Score(Query{Name: tt.q}, &entity.Entity{ID: "x", Name: tt.e})
 		if r.Score < tt.min || r.Score > tt.max {
 			t.Errorf("Score(%q, %q) = %.3f (%s), want %.2f..%.2f", tt.q, tt.e, r.Score, r.Explanation, tt.min, tt.max)
 		}
@@ -101,11 +101,11 @@ func TestScoreNames(t *testing.T) {
 }
 
 func TestScoreQualifiers(t *testing.T) {
-	e := &lists.Entity{ID: "un:1", Kind: lists.KindPerson, Name: "Ali Hassan Mahmoud",
-		BirthDates:  []lists.Date{"1960-05-01"},
-		Countries:   []lists.Country{{Code: "IQ", Role: lists.RoleNationality}},
-		Identifiers: []lists.Identifier{{Type: lists.IDPassport, Value: "A 1234567"}},
-		Aliases:     []lists.Alias{{Name: "Abu Ali", Strength: lists.StrengthWeak}}}
+	e := &entity.Entity{ID: "un:1", Kind: entity.KindPerson, Name: "Ali Hassan Mahmoud",
+		BirthDates:  []entity.Date{"1960-05-01"},
+		Countries:   []entity.Country{{Code: "IQ", Role: entity.RoleNationality}},
+		Identifiers: []entity.Identifier{{Type: entity.IDPassport, Value: "A 1234567"}},
+		Aliases:     []entity.Alias{{Name: "Abu Ali", Strength: entity.StrengthWeak}}}
 	base := Score(Query{Name: "Ali Hasan Mahmoud"}, e).Score
 	tests := []struct {
 		name string
@@ -117,8 +117,8 @@ func TestScoreQualifiers(t *testing.T) {
 		{"dob disagrees", Query{Name: "Ali Hasan Mahmoud", DOB: "1985-01-01"}, func(s float64) bool { return s < base }},
 		{"country agrees", Query{Name: "Ali Hasan Mahmoud", Country: "Iraq"}, func(s float64) bool { return s > base }},
 		{"country disagrees", Query{Name: "Ali Hasan Mahmoud", Country: "FR"}, func(s float64) bool { return s < base }},
-		{"kind agrees", Query{Name: "Ali Hasan Mahmoud", Kind: lists.KindPerson}, func(s float64) bool { return s == base }},
-		{"a vessel is not a person: the kind costs", Query{Name: "Ali Hassan Mahmoud", Kind: lists.KindVessel}, func(s float64) bool { return s < base && s <= 1-kindMismatch }},
+		{"kind agrees", Query{Name: "Ali Hasan Mahmoud", Kind: entity.KindPerson}, func(s float64) bool { return s == base }},
+		{"a vessel is not a person: the kind costs", Query{Name: "Ali Hassan Mahmoud", Kind: entity.KindVessel}, func(s float64) bool { return s < base && s <= 1-kindMismatch }},
 		{"id alone confirms", Query{Name: "Somebody Else", IDs: []string{"a1234567"}}, func(s float64) bool { return s >= 0.9 }},
 		{"weak alias down-weighted", Query{Name: "Abu Ali"}, func(s float64) bool { return s == weakAliasFactor }},
 	}
@@ -129,7 +129,7 @@ func TestScoreQualifiers(t *testing.T) {
 		}
 	}
 	// more agreeing evidence never lowers a score
-	full := Score(Query{Name: "Ali Hasan Mahmoud", DOB: "1960-05-01", Country: "IQ", Kind: lists.KindPerson, IDs: []string{"A1234567"}}, e)
+	full := Score(Query{Name: "Ali Hasan Mahmoud", DOB: "1960-05-01", Country: "IQ", Kind: entity.KindPerson, IDs: []string{"A1234567"}}, e)
 	if full.Score < base || full.Score > 1 {
 		t.Errorf("all evidence: %.4f < base %.4f", full.Score, base)
 	}
@@ -148,15 +148,15 @@ func TestScoreQualifiers(t *testing.T) {
 }
 
 func TestKindFamilies(t *testing.T) {
-	org := &lists.Entity{ID: "x", Kind: lists.KindOrganization, Name: "Ryonbong Trading"}
-	for _, k := range []lists.Kind{"company", "organization", "legal_entity", "business", ""} {
+	org := &entity.Entity{ID: "x", Kind: entity.KindOrganization, Name: "Ryonbong Trading"}
+	for _, k := range []entity.Kind{"company", "organization", "legal_entity", "business", ""} {
 		if s := Score(Query{Name: "Ryonbong Trading", Kind: k}, org).Score; s != 1 {
 			t.Errorf("kind %q vs organisation: %.3f", k, s)
 		}
 	}
 	// a kind mismatch lowers the score by kindMismatch; the name score
 	// stays what it is
-	for _, k := range []lists.Kind{lists.KindPerson, lists.KindVessel, lists.KindAircraft} {
+	for _, k := range []entity.Kind{entity.KindPerson, entity.KindVessel, entity.KindAircraft} {
 		r := Score(Query{Name: "Ryonbong Trading", Kind: k}, org)
 		if r.Score != 1-kindMismatch || r.NameScore != 1 || !strings.Contains(r.Explanation, "kind -0.15") {
 			t.Errorf("kind %q vs organisation: %.3f (name %.3f): %s", k, r.Score, r.NameScore, r.Explanation)
@@ -164,7 +164,7 @@ func TestKindFamilies(t *testing.T) {
 	}
 	// a name with a legal form is an organisation's, whatever the kind
 	// field says nothing
-	person := &lists.Entity{ID: "p", Kind: lists.KindPerson, Name: "FRENZEL, Conrado", Aliases: []lists.Alias{{Name: "OTTO", Strength: lists.StrengthWeak}}}
+	person := &entity.Entity{ID: "p", Kind: entity.KindPerson, Name: "FRENZEL, Conrado", Aliases: []entity.Alias{{Name: "OTTO", Strength: entity.StrengthWeak}}}
 	r := Score(Query{Name: "Otto GmbH & Co KG"}, person)
 	if r.Score >= 0.8 || !strings.Contains(r.Explanation, "it has a legal form") {
 		t.Errorf("Otto GmbH & Co KG vs a person's weak alias OTTO: %.3f: %s", r.Score, r.Explanation)
@@ -225,7 +225,7 @@ func FuzzAnalyze(f *testing.F) {
 			}
 		}
 		_ = a.Keys()
-		r := Score(Query{Name: s, DOB: s, Country: s, IDs: []string{s}}, &lists.Entity{ID: "x", Name: s, BirthDates: []lists.Date{lists.Date(s)}})
+		r := Score(Query{Name: s, DOB: s, Country: s, IDs: []string{s}}, &entity.Entity{ID: "x", Name: s, BirthDates: []entity.Date{entity.Date(s)}})
 		if r.Score < 0 || r.Score > 1 {
 			t.Fatalf("score %v out of range for %q", r.Score, s)
 		}

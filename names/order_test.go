@@ -3,7 +3,7 @@ package names
 import (
 	"testing"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 )
 
 // TestScoresDoNotDependOnCandidateOrder scores one query against entities
@@ -14,27 +14,27 @@ import (
 func TestScoresDoNotDependOnCandidateOrder(t *testing.T) {
 	cases := []struct {
 		query string
-		a, b  lists.Entity
+		a, b  entity.Entity
 	}{
-		{"Ma Xiaoming", lists.Entity{ID: "a", Kind: lists.KindPerson, Name: "MA, Xiaohong"},
-			lists.Entity{ID: "b", Kind: lists.KindOrganization, Name: "Xiaohong Ma Trading Co"}},
-		{"Ma Xiaohung", lists.Entity{ID: "a", Kind: lists.KindPerson, Name: "MA, Xiaohong"},
-			lists.Entity{ID: "b", Kind: lists.KindOrganization, Name: "Xiaohong Trading Co"}},
-		{"Li Ming", lists.Entity{ID: "a", Kind: lists.KindPerson, Name: "李明"},
-			lists.Entity{ID: "b", Kind: lists.KindPerson, Name: "Li Ming"}},
-		{"Li Mint", lists.Entity{ID: "a", Kind: lists.KindPerson, Name: "李明"},
-			lists.Entity{ID: "b", Kind: lists.KindPerson, Name: "Li Ming"}},
-		{"Wong Li", lists.Entity{ID: "a", Kind: lists.KindPerson, Name: "王力"},
-			lists.Entity{ID: "b", Kind: lists.KindPerson, Name: "Wang Li"}},
-		{"Lee Ming", lists.Entity{ID: "a", Kind: lists.KindPerson, Name: "李明"},
-			lists.Entity{ID: "b", Kind: lists.KindPerson, Name: "Li Ming"}},
-		{"Korea Songi Ltd", lists.Entity{ID: "a", Kind: lists.KindOrganization, Name: "Korea Songi Company"},
-			lists.Entity{ID: "b", Kind: lists.KindOrganization, Name: "Songi Korea"}},
+		{"Ma Xiaoming", entity.Entity{ID: "a", Kind: entity.KindPerson, Name: "MA, Xiaohong"},
+			entity.Entity{ID: "b", Kind: entity.KindOrganization, Name: "Xiaohong Ma Trading Co"}},
+		{"Ma Xiaohung", entity.Entity{ID: "a", Kind: entity.KindPerson, Name: "MA, Xiaohong"},
+			entity.Entity{ID: "b", Kind: entity.KindOrganization, Name: "Xiaohong Trading Co"}},
+		{"Li Ming", entity.Entity{ID: "a", Kind: entity.KindPerson, Name: "李明"},
+			entity.Entity{ID: "b", Kind: entity.KindPerson, Name: "Li Ming"}},
+		{"Li Mint", entity.Entity{ID: "a", Kind: entity.KindPerson, Name: "李明"},
+			entity.Entity{ID: "b", Kind: entity.KindPerson, Name: "Li Ming"}},
+		{"Wong Li", entity.Entity{ID: "a", Kind: entity.KindPerson, Name: "王力"},
+			entity.Entity{ID: "b", Kind: entity.KindPerson, Name: "Wang Li"}},
+		{"Lee Ming", entity.Entity{ID: "a", Kind: entity.KindPerson, Name: "李明"},
+			entity.Entity{ID: "b", Kind: entity.KindPerson, Name: "Li Ming"}},
+		{"Korea Songi Ltd", entity.Entity{ID: "a", Kind: entity.KindOrganization, Name: "Korea Songi Company"},
+			entity.Entity{ID: "b", Kind: entity.KindOrganization, Name: "Songi Korea"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.query, func(t *testing.T) {
 			na, nb := EntityNames(&tc.a), EntityNames(&tc.b)
-			fresh := func(e *lists.Entity, ns []Name) float64 { return NewScorer(Query{Name: tc.query}).Score(e, ns).Score }
+			fresh := func(e *entity.Entity, ns []Name) float64 { return NewScorer(Query{Name: tc.query}).Score(e, ns).Score }
 			wantA, wantB := fresh(&tc.a, na), fresh(&tc.b, nb)
 			s1 := NewScorer(Query{Name: tc.query})
 			gotA1, gotB1 := s1.Score(&tc.a, na).Score, s1.Score(&tc.b, nb).Score

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/screen-compliance/screen/country"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -15,7 +15,7 @@ import (
 type Query struct {
 	Name string
 	// Kind is the party kind; "" = unknown.
-	Kind lists.Kind
+	Kind entity.Kind
 	// Country is an ISO alpha-2 code or free text (folded with country.Code).
 	Country string
 	// DOB is a date of birth: "1960", "1960-05", "1960-05-01".
@@ -63,7 +63,7 @@ type Name struct {
 	// for "Bank of China (Australia) Limited"), folded.
 	Places []string `json:"places,omitempty"`
 	// Strength is the alias strength ("" for the primary name).
-	Strength lists.Strength `json:"strength,omitempty"`
+	Strength entity.Strength `json:"strength,omitempty"`
 	// Analysis is Analyze(Text).
 	Analysis Analysis `json:"analysis"`
 	// dups is true when a token text occurs twice in the name
@@ -214,7 +214,7 @@ func (ti *tokenInfo) weight() float64 {
 }
 
 // NewName prepares an analysed name for scoring.
-func NewName(text string, strength lists.Strength, a Analysis) Name {
+func NewName(text string, strength entity.Strength, a Analysis) Name {
 	n := Name{Text: text, Strength: strength, Analysis: a}
 	n.prepare()
 	return n
@@ -288,7 +288,7 @@ func appendCompounds(dst, ts []Token) []Token {
 // aliases in order. Names yielding no tokens are kept (they never match).
 //
 // EntityNames uses the built-in vocabulary (DefaultVocabulary).
-func EntityNames(e *lists.Entity) []Name { return DefaultVocabulary().EntityNames(e) }
+func EntityNames(e *entity.Entity) []Name { return DefaultVocabulary().EntityNames(e) }
 
 // EntityNames analyses every name of an entity with this vocabulary (see
 // the package function EntityNames).
@@ -296,7 +296,7 @@ func EntityNames(e *lists.Entity) []Name { return DefaultVocabulary().EntityName
 // Each list name is read as the list means it (Forms): an acronym in
 // brackets becomes a weak name of its own, "A; B" two names, qualifiers
 // such as "(PVT)" are left out; Name.Source keeps the list's text.
-func (v *Vocabulary) EntityNames(e *lists.Entity) []Name {
+func (v *Vocabulary) EntityNames(e *entity.Entity) []Name {
 	out := make([]Name, 0, 1+len(e.Aliases))
 	out = v.appendForms(out, e.Name, "", e.Kind)
 	for _, a := range e.Aliases {
@@ -307,21 +307,21 @@ func (v *Vocabulary) EntityNames(e *lists.Entity) []Name {
 
 // appendForms appends the names read from one list name of the given
 // strength.
-func (v *Vocabulary) appendForms(out []Name, text string, strength lists.Strength, kind lists.Kind) []Name {
+func (v *Vocabulary) appendForms(out []Name, text string, strength entity.Strength, kind entity.Kind) []Name {
 	forms := v.Forms(text, kind)
 	if len(forms) == 1 && forms[0].Derived == "" && !forms[0].Weak {
 		a := v.Analyze(text)
-		if strength == lists.StrengthStrong && kind == lists.KindPerson && oneWord(a) {
+		if strength == entity.StrengthStrong && kind == entity.KindPerson && oneWord(a) {
 			// a person's alias of one word is a nickname ("OTTO"): it
 			// identifies less than a full name
-			strength = lists.StrengthWeak
+			strength = entity.StrengthWeak
 		}
 		return append(out, NewName(text, strength, a))
 	}
 	for _, f := range forms {
 		st := strength
-		if f.Weak && st != lists.StrengthFormer {
-			st = lists.StrengthWeak
+		if f.Weak && st != entity.StrengthFormer {
+			st = entity.StrengthWeak
 		}
 		n := NewName(f.Text, st, v.Analyze(f.Text))
 		if f.Text != text {
@@ -356,7 +356,7 @@ func (n *Name) ListText() string {
 // Score compares a query with one entity (all its names and aliases). It
 // is the brute-force reference; use a Scorer to compare one query with many
 // entities.
-func Score(q Query, e *lists.Entity) Result {
+func Score(q Query, e *entity.Entity) Result {
 	return NewScorer(q).Score(e, EntityNames(e))
 }
 
@@ -487,17 +487,17 @@ const (
 	famAircraft
 )
 
-func familyOf(k lists.Kind) kindFamily {
+func familyOf(k entity.Kind) kindFamily {
 	switch k {
-	case lists.KindUnknown:
+	case entity.KindUnknown:
 		return famUnknown
-	case lists.KindPerson:
+	case entity.KindPerson:
 		return famPerson
-	case lists.KindOrganization:
+	case entity.KindOrganization:
 		return famOrg
-	case lists.KindVessel:
+	case entity.KindVessel:
 		return famVessel
-	case lists.KindAircraft:
+	case entity.KindAircraft:
 		return famAircraft
 	}
 	switch strings.ToLower(strings.TrimSpace(string(k))) {
@@ -560,15 +560,15 @@ type alignedPair struct {
 
 // Score compares the query with an entity whose names were prepared with
 // EntityNames (same order as e.AllNames()).
-func (s *Scorer) Score(e *lists.Entity, names []Name) Result { return s.evaluate(e, names, true) }
+func (s *Scorer) Score(e *entity.Entity, names []Name) Result { return s.evaluate(e, names, true) }
 
 // Quick returns the score Score would return, without building features
 // and explanation (for ranking many candidates).
-func (s *Scorer) Quick(e *lists.Entity, names []Name) float64 {
+func (s *Scorer) Quick(e *entity.Entity, names []Name) float64 {
 	return s.evaluate(e, names, false).Score
 }
 
-func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
+func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
 	ek := familyOf(e.Kind)
 	if ek == famUnknown && len(names) > 0 && hasClass(names[0].Analysis.Tokens, ClassLegal) {
 		ek = famOrg // a listed name with a legal form is an organisation's
@@ -626,14 +626,14 @@ func (s *Scorer) evaluate(e *lists.Entity, names []Name, explain bool) Result {
 			expl = append(expl, ')')
 		}
 		switch bestName.Strength {
-		case lists.StrengthWeak:
+		case entity.StrengthWeak:
 			detail := "weak alias"
 			if bestName.Derived == DerivedAcronym || bestName.Derived == DerivedBracket {
 				detail = bestName.Derived
 			}
 			feats = append(feats, record.Feature{Name: "alias_weak", Value: weakAliasFactor, Detail: detail})
 			expl = append(expl, "; weak alias x0.90"...)
-		case lists.StrengthFormer:
+		case entity.StrengthFormer:
 			feats = append(feats, record.Feature{Name: "alias_former", Value: formerNameFactor, Detail: "former name"})
 			expl = append(expl, "; former name x0.95"...)
 		}
@@ -695,9 +695,9 @@ func (s *Scorer) bestName(names []Name, person, anyPerson bool) (best float64, b
 		al := s.align(n, person, anyPerson, false)
 		f := 1.0
 		switch n.Strength {
-		case lists.StrengthWeak:
+		case entity.StrengthWeak:
 			f = weakAliasFactor
-		case lists.StrengthFormer:
+		case entity.StrengthFormer:
 			f = formerNameFactor
 		}
 		if sc := al.score * f; sc > best {
@@ -706,7 +706,7 @@ func (s *Scorer) bestName(names []Name, person, anyPerson bool) (best float64, b
 		if sc := al.scoreFull * f; sc > bestFull {
 			bestFull, bestFullN = sc, n
 		}
-		if al.contradicts && n.Strength != lists.StrengthWeak {
+		if al.contradicts && n.Strength != entity.StrengthWeak {
 			full = true
 		}
 	}
@@ -757,7 +757,7 @@ type qualifiers struct {
 // qualify applies date of birth (persons and unknown kinds only), country
 // and identifiers to a name score. Agreeing evidence only raises it, an
 // identifier match confirms a match on its own.
-func (s *Scorer) qualify(e *lists.Entity, ek kindFamily, nameScore float64) qualifiers {
+func (s *Scorer) qualify(e *entity.Entity, ek kindFamily, nameScore float64) qualifiers {
 	q := qualifiers{score: nameScore}
 	if s.dob.year != 0 && (ek == famPerson || ek == famUnknown) && len(e.BirthDates) > 0 {
 		q.dob, q.hasDOB = s.dobDelta(e.BirthDates), true
@@ -789,10 +789,10 @@ func (s *Scorer) qualify(e *lists.Entity, ek kindFamily, nameScore float64) qual
 }
 
 // imoNumbers returns the entity's IMO numbers joined by commas, or "".
-func imoNumbers(ids []lists.Identifier) string {
+func imoNumbers(ids []entity.Identifier) string {
 	var out []string
 	for _, id := range ids {
-		if id.Type == lists.IDIMO {
+		if id.Type == entity.IDIMO {
 			if n := normalizeID(id.Value); n != "" && !contains(out, n) {
 				out = append(out, n)
 			}
@@ -1511,7 +1511,7 @@ func parseDate(s string) date {
 }
 
 // dobDelta compares the query's date of birth with the entity's.
-func (s *Scorer) dobDelta(dates []lists.Date) float64 {
+func (s *Scorer) dobDelta(dates []entity.Date) float64 {
 	best := -dobMismatch
 	for _, ds := range dates {
 		d := parseDate(string(ds))
@@ -1546,7 +1546,7 @@ func (s *Scorer) dobDelta(dates []lists.Date) float64 {
 	return best
 }
 
-func joinDates(ds []lists.Date) string {
+func joinDates(ds []entity.Date) string {
 	parts := make([]string, len(ds))
 	for i, d := range ds {
 		parts[i] = string(d)
@@ -1556,7 +1556,7 @@ func joinDates(ds []lists.Date) string {
 
 // countryDelta compares the query country with the entity's countries; ok
 // is false when the entity has none.
-func (s *Scorer) countryDelta(cs []lists.Country) (float64, bool) {
+func (s *Scorer) countryDelta(cs []entity.Country) (float64, bool) {
 	known := false
 	for _, c := range cs {
 		if c.Code == "" {
@@ -1593,7 +1593,7 @@ func normalizeID(id string) string {
 // letters and digits only, without an "IMO" prefix.
 func NormalizeID(id string) string { return normalizeID(id) }
 
-func (s *Scorer) idMatch(ids []lists.Identifier) (string, bool) {
+func (s *Scorer) idMatch(ids []entity.Identifier) (string, bool) {
 	if len(s.ids) == 0 {
 		return "", false
 	}
@@ -1628,7 +1628,7 @@ func round4(f float64) float64 {
 	return float64(int64(f*10000+0.5)) / 10000
 }
 
-func entityCodes(cs []lists.Country) string {
+func entityCodes(cs []entity.Country) string {
 	var codes []string
 	for _, c := range cs {
 		if c.Code != "" && !contains(codes, c.Code) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/lists"
 )
 
@@ -19,7 +20,7 @@ func TestZZDebug(t *testing.T) {
 		for i := range l.Entities {
 			e := &l.Entities[i]
 			if e.ID == id {
-				r := Score(Query{Name: q, Kind: lists.KindPerson}, e)
+				r := Score(Query{Name: q, Kind: entity.KindPerson}, e)
 				t.Logf("%q ~ %s = %.4f (name %.4f) %s", q, id, r.Score, r.NameScore, r.Explanation)
 			}
 		}

@@ -6,18 +6,18 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
 // synthetic returns 1,000 SDN entries and n ownership edges among 50,000
 // unlisted companies: every company has one to three owners, a tenth of
 // the edges start at a listed owner, some shares are unknown, some ended.
-func synthetic(n int) ([]*lists.List, []Edge) {
+func synthetic(n int) ([]*entity.List, []Edge) {
 	r := rand.New(rand.NewPCG(1, 2))
-	l := &lists.List{Meta: lists.Metadata{Name: "ofac"}}
+	l := &entity.List{Meta: entity.Metadata{Name: "ofac"}}
 	for i := 0; i < 1000; i++ {
-		l.Entities = append(l.Entities, lists.Entity{ID: fmt.Sprintf("ofac:%d", i), List: "ofac", Kind: lists.KindOrganization, Name: fmt.Sprintf("SDN HOLDING %d", i)})
+		l.Entities = append(l.Entities, entity.Entity{ID: fmt.Sprintf("ofac:%d", i), List: "ofac", Kind: entity.KindOrganization, Name: fmt.Sprintf("SDN HOLDING %d", i)})
 	}
 	const companies = 50000
 	edges := make([]Edge, 0, n)
@@ -39,7 +39,7 @@ func synthetic(n int) ([]*lists.List, []Edge) {
 		}
 		edges = append(edges, e)
 	}
-	return []*lists.List{l}, edges
+	return []*entity.List{l}, edges
 }
 
 // BenchmarkBuild100k builds the graph of 100,000 ownership edges and

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -16,17 +16,17 @@ func own(owner, owned string, p *float64) Edge {
 }
 
 // testLists has four SDN entries, one EU and one UN entry.
-func testLists() []*lists.List {
-	return []*lists.List{
-		{Meta: lists.Metadata{Name: "ofac"}, Entities: []lists.Entity{
-			{ID: "ofac:1", List: "ofac", Kind: lists.KindOrganization, Name: "XENON HOLDINGS LTD"},
-			{ID: "ofac:2", List: "ofac", Kind: lists.KindPerson, Name: "YANG Wei"},
-			{ID: "ofac:3", List: "ofac", Kind: lists.KindPerson, Name: "PARK Director"},
-			{ID: "ofac:4", List: "ofac", Kind: lists.KindOrganization, Name: "LINKER TRADING CO LTD",
-				Links: []lists.Link{{TargetName: "ACME SHELL LIMITED", Relation: "linked_to"}, {TargetName: "XENON HOLDINGS LTD", Relation: "linked_to"}}},
+func testLists() []*entity.List {
+	return []*entity.List{
+		{Meta: entity.Metadata{Name: "ofac"}, Entities: []entity.Entity{
+			{ID: "ofac:1", List: "ofac", Kind: entity.KindOrganization, Name: "XENON HOLDINGS LTD"},
+			{ID: "ofac:2", List: "ofac", Kind: entity.KindPerson, Name: "YANG Wei"},
+			{ID: "ofac:3", List: "ofac", Kind: entity.KindPerson, Name: "PARK Director"},
+			{ID: "ofac:4", List: "ofac", Kind: entity.KindOrganization, Name: "LINKER TRADING CO LTD",
+				Links: []entity.Link{{TargetName: "ACME SHELL LIMITED", Relation: "linked_to"}, {TargetName: "XENON HOLDINGS LTD", Relation: "linked_to"}}},
 		}},
-		{Meta: lists.Metadata{Name: "eu"}, Entities: []lists.Entity{{ID: "eu:9", List: "eu", Kind: lists.KindOrganization, Name: "EURO LISTED GMBH"}}},
-		{Meta: lists.Metadata{Name: "un"}, Entities: []lists.Entity{{ID: "un:KPe.1", List: "un", Kind: lists.KindOrganization, Name: "UN LISTED CORP"}}},
+		{Meta: entity.Metadata{Name: "eu"}, Entities: []entity.Entity{{ID: "eu:9", List: "eu", Kind: entity.KindOrganization, Name: "EURO LISTED GMBH"}}},
+		{Meta: entity.Metadata{Name: "un"}, Entities: []entity.Entity{{ID: "un:KPe.1", List: "un", Kind: entity.KindOrganization, Name: "UN LISTED CORP"}}},
 	}
 }
 
@@ -270,7 +270,7 @@ func TestFindingsForParty(t *testing.T) {
 }
 
 func TestPossibleNameMatchIsReviewed(t *testing.T) {
-	res := ResolverFunc(func(_ context.Context, name string, _ lists.Kind) ([]Candidate, error) {
+	res := ResolverFunc(func(_ context.Context, name string, _ entity.Kind) ([]Candidate, error) {
 		if NameKey(name) == "xenon holding" {
 			ls := testLists()
 			return []Candidate{{Entity: &ls[0].Entities[0], Score: 0.85, MatchedName: "XENON HOLDINGS LTD"}}, nil

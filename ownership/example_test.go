@@ -10,6 +10,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/ownership"
 	"github.com/screen-compliance/screen/policies"
@@ -22,7 +23,7 @@ const exampleDir = "../examples/ownership"
 const exampleBundleDir = "../policies/bundle"
 
 // exampleGraph builds the graph of examples/ownership.
-func exampleGraph(t testing.TB) (*ownership.Graph, []*lists.List) {
+func exampleGraph(t testing.TB) (*ownership.Graph, []*entity.List) {
 	t.Helper()
 	ctx := context.Background()
 	l, err := lists.Load(ctx, filepath.Join(exampleDir, "dandong-network.json"), lists.FormatOwnJSON)
@@ -33,7 +34,7 @@ func exampleGraph(t testing.TB) (*ownership.Graph, []*lists.List) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ls := []*lists.List{l}
+	ls := []*entity.List{l}
 	g, err := ownership.Build(ctx, ls, edges, ownership.Options{AsOf: "2026-11-22"})
 	if err != nil {
 		t.Fatal(err)

@@ -8,9 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/xuri/excelize/v2"
-
-	"github.com/screen-compliance/screen/lists"
 )
 
 // edgeSummary renders an edge compactly for comparisons.
@@ -195,8 +194,8 @@ func TestFtMSampleGraph(t *testing.T) {
 		t.Fatalf("relations %v, want 14 owns, 3 director, 4 family", count)
 	}
 	const zakharov = "os:NK-aU5ybkbRFJucf8YMwsJvDw"
-	ls := []*lists.List{{Meta: lists.Metadata{Name: "ofac"}, Entities: []lists.Entity{
-		{ID: zakharov, List: "ofac", Kind: lists.KindPerson, Name: "Alexander Vyacheslavovich ZAKHAROV"},
+	ls := []*entity.List{{Meta: entity.Metadata{Name: "ofac"}, Entities: []entity.Entity{
+		{ID: zakharov, List: "ofac", Kind: entity.KindPerson, Name: "Alexander Vyacheslavovich ZAKHAROV"},
 	}}}
 	tests := []struct {
 		asOf string

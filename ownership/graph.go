@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 )
 
 // Node is one party of the graph: a list entity, or an unlisted party named
@@ -14,9 +14,9 @@ import (
 type Node struct {
 	// ID is the list entity id, the id the source gave, or "name:<key>"
 	// for an unlisted party known only by name.
-	ID   string     `json:"id"`
-	Name string     `json:"name"`
-	Kind lists.Kind `json:"kind,omitempty"`
+	ID   string      `json:"id"`
+	Name string      `json:"name"`
+	Kind entity.Kind `json:"kind,omitempty"`
 	// Listed is true for list entities; List, Label and Regime then say
 	// which list and which ownership rule its designation triggers.
 	Listed   bool     `json:"listed"`
@@ -77,10 +77,10 @@ type Stats struct {
 // the given edges (ownership files, FtM relationships), with every name
 // resolved to a list entity where it matches one, and derives the status
 // of every node. It reads only lists and edges; ctx cancels a long build.
-func Build(ctx context.Context, ls []*lists.List, edges []Edge, opts Options) (*Graph, error) {
+func Build(ctx context.Context, ls []*entity.List, edges []Edge, opts Options) (*Graph, error) {
 	o := opts.withDefaults()
 	g := &Graph{opts: o, byID: make(map[string]int32, len(edges)), byKey: map[string][]int32{}, derived: map[int32][]Derivation{}}
-	ents := map[string]*lists.Entity{}
+	ents := map[string]*entity.Entity{}
 	var order []string
 	listOf := map[string]string{}
 	for _, l := range ls {
@@ -168,7 +168,7 @@ func Build(ctx context.Context, ls []*lists.List, edges []Edge, opts Options) (*
 // builder turns edge ends into nodes.
 type builder struct {
 	g      *Graph
-	ents   map[string]*lists.Entity
+	ents   map[string]*entity.Entity
 	listOf map[string]string
 	res    Resolver
 	cache  map[string]resolved
@@ -270,7 +270,7 @@ func looksListed(id string) bool {
 }
 
 // listName is the list an entity is on.
-func (b *builder) listName(e *lists.Entity) string {
+func (b *builder) listName(e *entity.Entity) string {
 	if ln := b.listOf[e.ID]; ln != "" {
 		return ln
 	}
@@ -278,14 +278,14 @@ func (b *builder) listName(e *lists.Entity) string {
 }
 
 // regimeOf is the regime an entity's list triggers.
-func (b *builder) regimeOf(e *lists.Entity) string {
+func (b *builder) regimeOf(e *entity.Entity) string {
 	if reg, ok := b.g.opts.Regimes[b.listName(e)]; ok {
 		return reg
 	}
 	return RegimeOther
 }
 
-func (b *builder) listed(e *lists.Entity) int32 {
+func (b *builder) listed(e *entity.Entity) int32 {
 	if n, ok := b.g.byID[e.ID]; ok {
 		return n
 	}
@@ -312,7 +312,7 @@ func (g *Graph) label(list string) string {
 
 // linkEdges turns the relationships a list states about an entity into
 // edges pointing from owner / director / linking party to the other.
-func linkEdges(e *lists.Entity) []Edge {
+func linkEdges(e *entity.Entity) []Edge {
 	var out []Edge
 	for _, l := range e.Links {
 		if l.Target == "" && strings.TrimSpace(l.TargetName) == "" {

@@ -3,8 +3,8 @@ package ownership
 import (
 	"context"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/index"
-	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/names"
 )
 
@@ -13,7 +13,7 @@ import (
 // candidates from index.Search, scored by names.Score. Pass it as
 // Options.Resolver when building the graph of the index's snapshot.
 func IndexResolver(ix *index.Index) Resolver {
-	return ResolverFunc(func(ctx context.Context, name string, kind lists.Kind) ([]Candidate, error) {
+	return ResolverFunc(func(ctx context.Context, name string, kind entity.Kind) ([]Candidate, error) {
 		hits, err := ix.Search(ctx, names.Query{Name: name, Kind: kind}, index.SearchOptions{Limit: 3, MinScore: 0.5})
 		if err != nil {
 			return nil, err

@@ -40,7 +40,7 @@ type Options struct {
 	// listed party, which leads to review, never to clear (default 0.80).
 	ResolveScore  float64
 	ResolveReview float64
-	// Regimes maps list names (lists.Metadata.Name / Entity.List) to a
+	// Regimes maps list names (entity.Metadata.Name / Entity.List) to a
 	// regime; lists not named get RegimeOther. Default: DefaultRegimes.
 	Regimes map[string]string
 	// Labels maps list names to the short label shown in explanations

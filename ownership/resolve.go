@@ -6,14 +6,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/gosimple/unidecode"
-
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 )
 
 // Candidate is a list entity a name may refer to, with the score of the
 // name match (1.0 = identical after normalisation).
 type Candidate struct {
-	Entity      *lists.Entity
+	Entity      *entity.Entity
 	Score       float64
 	MatchedName string
 	// Explanation says how the score was reached, when the resolver knows.
@@ -25,14 +24,14 @@ type Candidate struct {
 // index and names.Score, so file names are matched like any party; the
 // default (nil) resolver accepts only exact equality of normalised names.
 type Resolver interface {
-	Resolve(ctx context.Context, name string, kind lists.Kind) ([]Candidate, error)
+	Resolve(ctx context.Context, name string, kind entity.Kind) ([]Candidate, error)
 }
 
 // ResolverFunc adapts a function to Resolver.
-type ResolverFunc func(ctx context.Context, name string, kind lists.Kind) ([]Candidate, error)
+type ResolverFunc func(ctx context.Context, name string, kind entity.Kind) ([]Candidate, error)
 
 // Resolve calls f.
-func (f ResolverFunc) Resolve(ctx context.Context, name string, kind lists.Kind) ([]Candidate, error) {
+func (f ResolverFunc) Resolve(ctx context.Context, name string, kind entity.Kind) ([]Candidate, error) {
 	return f(ctx, name, kind)
 }
 
@@ -42,11 +41,11 @@ type exactResolver struct {
 }
 
 type keyed struct {
-	e    *lists.Entity
+	e    *entity.Entity
 	name string
 }
 
-func newExactResolver(ents map[string]*lists.Entity, order []string) *exactResolver {
+func newExactResolver(ents map[string]*entity.Entity, order []string) *exactResolver {
 	r := &exactResolver{byKey: make(map[string][]keyed, len(order))}
 	for _, id := range order {
 		e := ents[id]
@@ -70,7 +69,7 @@ func newExactResolver(ents map[string]*lists.Entity, order []string) *exactResol
 	return r
 }
 
-func (r *exactResolver) Resolve(_ context.Context, name string, kind lists.Kind) ([]Candidate, error) {
+func (r *exactResolver) Resolve(_ context.Context, name string, kind entity.Kind) ([]Candidate, error) {
 	var out []Candidate
 	for _, x := range r.byKey[NameKey(name)] {
 		if kind != "" && x.e.Kind != "" && !sameKindFamily(kind, x.e.Kind) {
@@ -81,7 +80,7 @@ func (r *exactResolver) Resolve(_ context.Context, name string, kind lists.Kind)
 	return out, nil
 }
 
-func sameKindFamily(a, b lists.Kind) bool { return a == b }
+func sameKindFamily(a, b entity.Kind) bool { return a == b }
 
 // legalForm folds the spellings of common company forms to one token, so
 // that "Co., Ltd." and "Company Limited" compare equal.

@@ -7,7 +7,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -70,14 +70,14 @@ func (j *jsonlWriter) Close() error {
 
 // envelopeHead is the part of the JSON envelope written before the results.
 type envelopeHead struct {
-	SchemaVersion string           `json:"schema_version"`
-	RunID         string           `json:"run_id"`
-	CreatedAt     string           `json:"created_at"`
-	Tool          string           `json:"tool"`
-	Lists         []lists.Metadata `json:"lists"`
-	PolicySHA256  string           `json:"policy_sha256"`
-	Inputs        []string         `json:"inputs"`
-	Flags         []string         `json:"flags"`
+	SchemaVersion string            `json:"schema_version"`
+	RunID         string            `json:"run_id"`
+	CreatedAt     string            `json:"created_at"`
+	Tool          string            `json:"tool"`
+	Lists         []entity.Metadata `json:"lists"`
+	PolicySHA256  string            `json:"policy_sha256"`
+	Inputs        []string          `json:"inputs"`
+	Flags         []string          `json:"flags"`
 }
 
 // jsonWriter writes the versioned envelope:
@@ -122,7 +122,7 @@ func (j *jsonWriter) head() {
 		h.CreatedAt = j.info.CreatedAt.UTC().Format(time.RFC3339Nano)
 	}
 	if h.Lists == nil {
-		h.Lists = []lists.Metadata{}
+		h.Lists = []entity.Metadata{}
 	}
 	if h.Inputs == nil {
 		h.Inputs = []string{}

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -32,7 +32,7 @@ type RunInfo struct {
 	// Tool names the program and its version, as "screen v0.1.0".
 	Tool string
 	// Lists describes the sanctions lists loaded.
-	Lists []lists.Metadata
+	Lists []entity.Metadata
 	// PolicySHA256 is the hash of the policy bundle.
 	PolicySHA256 string
 	// Inputs are the input file names.

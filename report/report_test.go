@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -27,10 +27,10 @@ func fixedInfo() RunInfo {
 		RunID:         "run-20261123T120000.000000000Z",
 		CreatedAt:     time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC),
 		Tool:          "screen v0.1.0",
-		Lists: []lists.Metadata{
+		Lists: []entity.Metadata{
 			{Name: "un", Title: "UN Security Council Consolidated List", Version: "2026-11-01",
-				Files:  []lists.FileDigest{{Path: "consolidated.xml", SHA256: "aa11"}},
-				Counts: map[lists.Kind]int{lists.KindPerson: 2, lists.KindOrganization: 1}},
+				Files:  []entity.FileDigest{{Path: "consolidated.xml", SHA256: "aa11"}},
+				Counts: map[entity.Kind]int{entity.KindPerson: 2, entity.KindOrganization: 1}},
 			{Name: "ofac", Title: "OFAC SDN", Version: "2026-11-20"},
 		},
 		PolicySHA256: "9f2c4e1d0b7a6c5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e",
@@ -201,7 +201,7 @@ func TestJSONEnvelope(t *testing.T) {
 		RunID         string            `json:"run_id"`
 		CreatedAt     time.Time         `json:"created_at"`
 		Tool          string            `json:"tool"`
-		Lists         []lists.Metadata  `json:"lists"`
+		Lists         []entity.Metadata `json:"lists"`
 		PolicySHA256  string            `json:"policy_sha256"`
 		Inputs        []string          `json:"inputs"`
 		Summary       Summary           `json:"summary"`

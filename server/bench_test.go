@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/screen-compliance/screen/engine"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/record"
 )
@@ -50,9 +51,9 @@ func sharedData(tb testing.TB) string {
 }
 
 // loadRealLists loads the UN consolidated list and OFAC SDN 2021, or skips.
-func loadRealLists(tb testing.TB) []*lists.List {
+func loadRealLists(tb testing.TB) []*entity.List {
 	data := sharedData(tb)
-	var out []*lists.List
+	var out []*entity.List
 	for _, p := range []string{"un/consolidated.xml", "ofac/sdn-2021/sdn.csv"} {
 		path := filepath.Join(data, p)
 		if _, err := os.Stat(path); err != nil {
@@ -69,7 +70,7 @@ func loadRealLists(tb testing.TB) []*lists.List {
 
 // benchBodies are single-party /v1/screen bodies: names of listed entities
 // (every 7th) and made-up names that should clear, about half each.
-func benchBodies(ls []*lists.List) [][]byte {
+func benchBodies(ls []*entity.List) [][]byte {
 	var names []string
 	for _, l := range ls {
 		for i := 0; i < len(l.Entities); i += max(1, min(7, len(l.Entities)/2)) {
@@ -127,7 +128,7 @@ func BenchmarkServeNoCache(b *testing.B) {
 // BenchmarkServeSmallList runs the same load against a three-entity list:
 // the ceiling of the HTTP and JSON layers when screening is nearly free.
 func BenchmarkServeSmallList(b *testing.B) {
-	ls := []*lists.List{testList()}
+	ls := []*entity.List{testList()}
 	eng, err := engine.New(context.Background(), engine.WithLists(ls...))
 	if err != nil {
 		b.Fatal(err)

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/screen-compliance/screen/engine"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -63,7 +63,7 @@ type ListsResponse struct {
 
 // ListInfo describes one loaded list.
 type ListInfo struct {
-	lists.Metadata
+	entity.Metadata
 	// Entities is the number of entities in the list.
 	Entities int `json:"entities"`
 	// AgeDays is the age of the list's version date in days, or absent when

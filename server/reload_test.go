@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/screen-compliance/screen/engine"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -23,14 +23,14 @@ import (
 // made on one of the list versions.
 func TestScreenWhileReloading(t *testing.T) {
 	var loads atomic.Int64
-	src := func(context.Context) ([]*lists.List, error) {
+	src := func(context.Context) ([]*entity.List, error) {
 		n := loads.Add(1)
 		if n > 1 && n%3 == 0 {
 			return nil, errors.New("simulated list download failure")
 		}
 		l := testList()
 		l.Meta.Version = fmt.Sprintf("v%d", n)
-		return []*lists.List{l}, nil
+		return []*entity.List{l}, nil
 	}
 	eng, err := engine.New(context.Background(), engine.WithListSource(src))
 	if err != nil {
@@ -109,11 +109,11 @@ func TestScreenWhileReloading(t *testing.T) {
 // lists, is counted and is reported to the caller.
 func TestFailedReloadKeepsLists(t *testing.T) {
 	var fail atomic.Bool
-	src := func(context.Context) ([]*lists.List, error) {
+	src := func(context.Context) ([]*entity.List, error) {
 		if fail.Load() {
 			return nil, errors.New("simulated failure")
 		}
-		return []*lists.List{testList()}, nil
+		return []*entity.List{testList()}, nil
 	}
 	eng, err := engine.New(context.Background(), engine.WithListSource(src))
 	if err != nil {

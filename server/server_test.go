@@ -17,7 +17,7 @@ import (
 
 	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/engine/enginetest"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/policies"
 	"github.com/screen-compliance/screen/record"
 )
@@ -31,7 +31,7 @@ const (
 
 var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-func testList() *lists.List {
+func testList() *entity.List {
 	return enginetest.List("test", "2026-11-01",
 		enginetest.Org("test:1", orgName, "KOMID"),
 		enginetest.Person("test:2", personName, "1960-01-01"),
@@ -41,7 +41,7 @@ func testList() *lists.List {
 
 func newEngine(t testing.TB, opts ...engine.Option) *engine.Engine {
 	t.Helper()
-	return enginetest.New(t, []*lists.List{testList()}, opts...)
+	return enginetest.New(t, []*entity.List{testList()}, opts...)
 }
 
 func newServer(t testing.TB, opts Options) *Server {
@@ -271,8 +271,8 @@ func TestEntity(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("status %d", res.StatusCode)
 	}
-	e := decode[lists.Entity](t, res)
-	if e.ID != "test:3" || e.Name != vesselName || e.Kind != lists.KindVessel || len(e.Identifiers) != 1 {
+	e := decode[entity.Entity](t, res)
+	if e.ID != "test:3" || e.Name != vesselName || e.Kind != entity.KindVessel || len(e.Identifiers) != 1 {
 		t.Errorf("entity %+v", e)
 	}
 	for _, id := range []string{"test:99", "nope", "test%3A1x"} {
@@ -297,7 +297,7 @@ func TestLists(t *testing.T) {
 		t.Fatalf("lists %+v", lr.Lists)
 	}
 	l := lr.Lists[0]
-	if l.Name != "test" || l.Version != "2026-11-01" || l.Entities != 3 || l.Counts[lists.KindPerson] != 1 {
+	if l.Name != "test" || l.Version != "2026-11-01" || l.Entities != 3 || l.Counts[entity.KindPerson] != 1 {
 		t.Errorf("list %+v", l)
 	}
 	if l.AgeDays == nil || *l.AgeDays != 22.5 {

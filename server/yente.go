@@ -26,7 +26,7 @@ import (
 	"strings"
 
 	"github.com/screen-compliance/screen/engine"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -338,7 +338,7 @@ func (s *Server) scoredEntity(eng *engine.Engine, sc *yenteScope, m record.Match
 	e, ok := eng.Entity(m.EntityID)
 	if !ok {
 		// Reloaded meanwhile: render what the match says.
-		e = &lists.Entity{ID: m.EntityID, List: m.List, Kind: lists.Kind(m.Kind), Name: m.Name, Programs: m.Programs}
+		e = &entity.Entity{ID: m.EntityID, List: m.List, Kind: entity.Kind(m.Kind), Name: m.Name, Programs: m.Programs}
 	}
 	return ScoredEntity{EntityResponse: sc.entity(e), Score: m.Score, Match: m.Score >= threshold, Explanations: explanations(m)}
 }

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/screen-compliance/screen/country"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 )
 
 // EntityResponse is a listed entity as yente returns it (GET /entities/{id},
@@ -70,13 +70,13 @@ var sanctionSources = map[string]bool{"un": true, "ofac": true, "ofaccons": true
 // dataset, and the collections "default" and "sanctions" hold them all
 // (every list screen loads is a sanctions or restricted-party list).
 type yenteScope struct {
-	lists   []lists.Metadata
-	byName  map[string]lists.Metadata
+	lists   []entity.Metadata
+	byName  map[string]entity.Metadata
 	builtin string
 }
 
-func newYenteScope(ms []lists.Metadata) *yenteScope {
-	sc := &yenteScope{lists: ms, byName: make(map[string]lists.Metadata, len(ms))}
+func newYenteScope(ms []entity.Metadata) *yenteScope {
+	sc := &yenteScope{lists: ms, byName: make(map[string]entity.Metadata, len(ms))}
 	for _, m := range ms {
 		sc.byName[m.Name] = m
 		if m.Builtin {
@@ -111,7 +111,7 @@ func (sc *yenteScope) names(dataset string) (map[string]bool, bool) {
 // that names a source list not loaded under that name (an own list may name
 // one per entity) keeps that name as its dataset: the collections keep it,
 // include_dataset cannot name it.
-func (sc *yenteScope) owner(src string) lists.Metadata {
+func (sc *yenteScope) owner(src string) entity.Metadata {
 	if m, ok := sc.byName[src]; ok {
 		return m
 	}
@@ -121,11 +121,11 @@ func (sc *yenteScope) owner(src string) lists.Metadata {
 	if len(sc.lists) == 1 {
 		return sc.lists[0]
 	}
-	return lists.Metadata{Name: src}
+	return entity.Metadata{Name: src}
 }
 
 // entity renders a listed entity.
-func (sc *yenteScope) entity(e *lists.Entity) EntityResponse {
+func (sc *yenteScope) entity(e *entity.Entity) EntityResponse {
 	owner := sc.owner(e.List)
 	caption := e.Name
 	if caption == "" {
@@ -217,7 +217,7 @@ func schemaProp(schema, prop string) string {
 
 // ftmProperties renders an entity's facts as FollowTheMoney properties of
 // its schema.
-func ftmProperties(e *lists.Entity) map[string][]string {
+func ftmProperties(e *entity.Entity) map[string][]string {
 	p := map[string][]string{}
 	schema := kindSchema(e.Kind)
 	add := func(k, v string) {
@@ -231,15 +231,15 @@ func ftmProperties(e *lists.Entity) map[string][]string {
 	add("name", e.Name)
 	for _, a := range e.Aliases {
 		switch a.Strength {
-		case lists.StrengthWeak:
+		case entity.StrengthWeak:
 			add("weakAlias", a.Name)
-		case lists.StrengthFormer:
+		case entity.StrengthFormer:
 			add("previousName", a.Name)
 		default:
 			add("alias", a.Name)
 		}
 	}
-	if np := e.NameParts; np != nil && e.Kind == lists.KindPerson {
+	if np := e.NameParts; np != nil && e.Kind == entity.KindPerson {
 		add("firstName", np.Given)
 		add("middleName", np.Middle)
 		add("lastName", np.Family)
@@ -265,11 +265,11 @@ func ftmProperties(e *lists.Entity) map[string][]string {
 		}
 		code = strings.ToLower(code)
 		switch c.Role {
-		case lists.RoleNationality, lists.RoleCitizenship:
+		case entity.RoleNationality, entity.RoleCitizenship:
 			add("nationality", code)
-		case lists.RoleFlag:
+		case entity.RoleFlag:
 			add("flag", code)
-		case lists.RoleRegistration:
+		case entity.RoleRegistration:
 			add("jurisdiction", code)
 		default:
 			add("country", code)
@@ -277,19 +277,19 @@ func ftmProperties(e *lists.Entity) map[string][]string {
 	}
 	for _, id := range e.Identifiers {
 		switch id.Type {
-		case lists.IDIMO:
+		case entity.IDIMO:
 			add("imoNumber", id.Value)
-		case lists.IDPassport:
+		case entity.IDPassport:
 			add("passportNumber", id.Value)
-		case lists.IDMMSI:
+		case entity.IDMMSI:
 			add("mmsi", id.Value)
-		case lists.IDCallSign:
+		case entity.IDCallSign:
 			add("callSign", id.Value)
-		case lists.IDRegistration:
+		case entity.IDRegistration:
 			add("registrationNumber", id.Value)
-		case lists.IDTax:
+		case entity.IDTax:
 			add("taxNumber", id.Value)
-		case lists.IDSWIFT:
+		case entity.IDSWIFT:
 			add("swiftBic", id.Value)
 		default:
 			add("idNumber", id.Value)

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/screen-compliance/screen/country"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -35,31 +35,31 @@ var (
 
 // schemaKinds maps the query schemata screen matches to party kinds; Thing
 // and LegalEntity leave the kind open.
-var schemaKinds = map[string]lists.Kind{
-	"Thing": lists.KindUnknown, "LegalEntity": lists.KindUnknown, "Person": lists.KindPerson,
-	"Company": lists.KindOrganization, "Organization": lists.KindOrganization,
-	"PublicBody": lists.KindOrganization, "Vessel": lists.KindVessel, "Airplane": lists.KindAircraft,
+var schemaKinds = map[string]entity.Kind{
+	"Thing": entity.KindUnknown, "LegalEntity": entity.KindUnknown, "Person": entity.KindPerson,
+	"Company": entity.KindOrganization, "Organization": entity.KindOrganization,
+	"PublicBody": entity.KindOrganization, "Vessel": entity.KindVessel, "Airplane": entity.KindAircraft,
 }
 
 // querySchemaList names the schemata of schemaKinds, for messages.
 const querySchemaList = "Thing, LegalEntity, Person, Company, Organization, PublicBody, Vessel, Airplane"
 
 // schemaKind maps a FollowTheMoney schema to a party kind.
-func schemaKind(schema string) (lists.Kind, bool) {
+func schemaKind(schema string) (entity.Kind, bool) {
 	k, ok := schemaKinds[schema]
 	return k, ok
 }
 
 // kindSchema maps an entity kind back to a FollowTheMoney schema.
-func kindSchema(k lists.Kind) string {
+func kindSchema(k entity.Kind) string {
 	switch k {
-	case lists.KindPerson:
+	case entity.KindPerson:
 		return "Person"
-	case lists.KindOrganization:
+	case entity.KindOrganization:
 		return "Organization"
-	case lists.KindVessel:
+	case entity.KindVessel:
 		return "Vessel"
-	case lists.KindAircraft:
+	case entity.KindAircraft:
 		return "Airplane"
 	}
 	return "LegalEntity"

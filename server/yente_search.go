@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/screen-compliance/screen/country"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -109,7 +109,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeYenteError(w, yenteDetail(http.StatusBadRequest, "invalid_schema", "Invalid schema"))
 		return
 	}
-	if kind != lists.KindUnknown {
+	if kind != entity.KindUnknown {
 		f.schemas = []string{kindSchema(kind)}
 	}
 	rec := record.Record{ID: "search", Source: "search", Row: 1,
@@ -315,7 +315,7 @@ func (s *Server) handleCatalog(w http.ResponseWriter, r *http.Request) {
 }
 
 // entityCount is the number of entities of a list.
-func entityCount(m lists.Metadata) int {
+func entityCount(m entity.Metadata) int {
 	n := 0
 	for _, c := range m.Counts {
 		n += c

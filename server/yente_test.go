@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/screen-compliance/screen/engine/enginetest"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/record"
 )
@@ -25,7 +26,7 @@ import (
 // newYenteServer serves the fictional lists of testdata/yente/lists.
 func newYenteServer(t testing.TB, opts Options) *Server {
 	t.Helper()
-	var ls []*lists.List
+	var ls []*entity.List
 	for _, name := range []string{"un.yaml", "watch.yaml"} {
 		l, err := lists.Load(context.Background(), filepath.Join("testdata", "yente", "lists", name), "")
 		if err != nil {
@@ -749,9 +750,9 @@ func TestYenteQueryRecord(t *testing.T) {
 }
 
 func TestYenteFilter(t *testing.T) {
-	sc := newYenteScope([]lists.Metadata{{Name: "builtin", Builtin: true, Version: "2026-02-27"}, {Name: "own", Version: "v7"}})
-	builtinUN := sc.entity(&lists.Entity{ID: "un:1", List: "un", Kind: lists.KindPerson, Name: "A"})
-	own := sc.entity(&lists.Entity{ID: "own:1", List: "own", Kind: lists.KindOrganization, Name: "B"})
+	sc := newYenteScope([]entity.Metadata{{Name: "builtin", Builtin: true, Version: "2026-02-27"}, {Name: "own", Version: "v7"}})
+	builtinUN := sc.entity(&entity.Entity{ID: "un:1", List: "un", Kind: entity.KindPerson, Name: "A"})
+	own := sc.entity(&entity.Entity{ID: "own:1", List: "own", Kind: entity.KindOrganization, Name: "B"})
 	if builtinUN.Datasets[0] != "builtin" || builtinUN.LastSeen == nil || *builtinUN.LastSeen != "2026-02-27T00:00:00" {
 		t.Errorf("built-in entity %+v", builtinUN)
 	}
@@ -759,11 +760,11 @@ func TestYenteFilter(t *testing.T) {
 		t.Errorf("own entity: a version that is no date and unknown topics: %+v", own)
 	}
 	stray := EntityResponse{ID: "x:1", Schema: "Person", Datasets: []string{"elsewhere"}}
-	single := newYenteScope([]lists.Metadata{{Name: "mine"}})
-	if er := single.entity(&lists.Entity{ID: "un:9", List: "un", Name: "C"}); er.Datasets[0] != "mine" {
+	single := newYenteScope([]entity.Metadata{{Name: "mine"}})
+	if er := single.entity(&entity.Entity{ID: "un:9", List: "un", Name: "C"}); er.Datasets[0] != "mine" {
 		t.Errorf("the only loaded list holds every entity: %v", er.Datasets)
 	}
-	if er := newYenteScope([]lists.Metadata{{Name: "a"}, {Name: "b"}}).entity(&lists.Entity{ID: "un:9", List: "un", Name: "C"}); er.Datasets[0] != "un" {
+	if er := newYenteScope([]entity.Metadata{{Name: "a"}, {Name: "b"}}).entity(&entity.Entity{ID: "un:9", List: "un", Name: "C"}); er.Datasets[0] != "un" {
 		t.Errorf("an entity of a list not loaded under its name: %v", er.Datasets)
 	}
 	tests := []struct {
@@ -835,8 +836,8 @@ func TestExplanations(t *testing.T) {
 
 func TestFTMProperties(t *testing.T) {
 	e := enginetest.Vessel("x:1", "Ship", "1234567")
-	e.Aliases = []lists.Alias{{Name: "Old Ship", Strength: lists.StrengthFormer}, {Name: "Shippy", Strength: lists.StrengthWeak}}
-	e.Countries = []lists.Country{{Code: "KP", Role: lists.RoleFlag}, {Name: "China", Role: lists.RoleAddress}, {Name: "Atlantis", Role: lists.RoleAddress}}
+	e.Aliases = []entity.Alias{{Name: "Old Ship", Strength: entity.StrengthFormer}, {Name: "Shippy", Strength: entity.StrengthWeak}}
+	e.Countries = []entity.Country{{Code: "KP", Role: entity.RoleFlag}, {Name: "China", Role: entity.RoleAddress}, {Name: "Atlantis", Role: entity.RoleAddress}}
 	p := ftmProperties(&e)
 	want := map[string][]string{"name": {"Ship"}, "previousName": {"Old Ship"}, "weakAlias": {"Shippy"}, "flag": {"kp"},
 		"country": {"cn"}, "imoNumber": {"1234567"}, "program": {"DPRK"}}
@@ -851,23 +852,23 @@ func TestFTMProperties(t *testing.T) {
 	// Facts whose natural property the schema lacks go to the nearest one
 	// it has.
 	tests := []struct {
-		e    lists.Entity
+		e    entity.Entity
 		want map[string][]string
 	}{
-		{lists.Entity{ID: "un:1", List: "un", Kind: lists.KindOrganization, Name: "Co", BirthDates: []lists.Date{"1999"},
-			Countries:   []lists.Country{{Code: "KP", Role: lists.RoleNationality}},
-			Identifiers: []lists.Identifier{{Type: lists.IDPassport, Value: "P1"}, {Type: lists.IDIMO, Value: "1234567"}}},
+		{entity.Entity{ID: "un:1", List: "un", Kind: entity.KindOrganization, Name: "Co", BirthDates: []entity.Date{"1999"},
+			Countries:   []entity.Country{{Code: "KP", Role: entity.RoleNationality}},
+			Identifiers: []entity.Identifier{{Type: entity.IDPassport, Value: "P1"}, {Type: entity.IDIMO, Value: "1234567"}}},
 			map[string][]string{"incorporationDate": {"1999"}, "country": {"kp"}, "idNumber": {"P1"}, "imoNumber": {"1234567"}, "topics": {"sanction"}}},
-		{lists.Entity{ID: "x:2", Kind: lists.KindVessel, Name: "V", BirthDates: []lists.Date{"1988"},
-			Countries:   []lists.Country{{Code: "PA", Role: lists.RoleRegistration}},
-			Identifiers: []lists.Identifier{{Type: lists.IDTax, Value: "T1"}}},
+		{entity.Entity{ID: "x:2", Kind: entity.KindVessel, Name: "V", BirthDates: []entity.Date{"1988"},
+			Countries:   []entity.Country{{Code: "PA", Role: entity.RoleRegistration}},
+			Identifiers: []entity.Identifier{{Type: entity.IDTax, Value: "T1"}}},
 			map[string][]string{"buildDate": {"1988"}, "country": {"pa"}, "registrationNumber": {"T1"}}},
-		{lists.Entity{ID: "x:3", Kind: lists.KindPerson, Name: "P", Gender: "female", BirthDates: []lists.Date{"1958/1962", "1960"},
-			Countries:   []lists.Country{{Code: "KP", Role: lists.RoleFlag}},
-			Identifiers: []lists.Identifier{{Type: lists.IDIMO, Value: "7654321"}, {Type: lists.IDMMSI, Value: "M1"}}},
+		{entity.Entity{ID: "x:3", Kind: entity.KindPerson, Name: "P", Gender: "female", BirthDates: []entity.Date{"1958/1962", "1960"},
+			Countries:   []entity.Country{{Code: "KP", Role: entity.RoleFlag}},
+			Identifiers: []entity.Identifier{{Type: entity.IDIMO, Value: "7654321"}, {Type: entity.IDMMSI, Value: "M1"}}},
 			map[string][]string{"gender": {"female"}, "country": {"kp"}, "idNumber": {"7654321", "M1"}, "birthDate": {"1958", "1962", "1960"}}},
-		{lists.Entity{ID: "x:4", Kind: lists.KindAircraft, Name: "A", Gender: "male",
-			Identifiers: []lists.Identifier{{Type: lists.IDRegistration, Value: "EP-ABC"}, {Type: lists.IDSWIFT, Value: "S1"}}},
+		{entity.Entity{ID: "x:4", Kind: entity.KindAircraft, Name: "A", Gender: "male",
+			Identifiers: []entity.Identifier{{Type: entity.IDRegistration, Value: "EP-ABC"}, {Type: entity.IDSWIFT, Value: "S1"}}},
 			map[string][]string{"registrationNumber": {"EP-ABC", "S1"}}},
 	}
 	for _, tt := range tests {

@@ -14,7 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -105,7 +105,7 @@ func anyCurrent(mvs []matchView) bool {
 }
 
 // runEntity reads a listed entity as it was when the run screened.
-func (a *App) runEntity(ctx context.Context, id int64, eid string) (*lists.Entity, error) {
+func (a *App) runEntity(ctx context.Context, id int64, eid string) (*entity.Entity, error) {
 	var b []byte
 	err := a.st.db.QueryRowContext(ctx, `SELECT entity_json FROM run_entities WHERE run_id = ? AND entity_id = ?`, id, eid).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -114,7 +114,7 @@ func (a *App) runEntity(ctx context.Context, id int64, eid string) (*lists.Entit
 	if err != nil {
 		return nil, fmt.Errorf("read entity %s: %w", eid, err)
 	}
-	var e lists.Entity
+	var e entity.Entity
 	if err := json.Unmarshal(b, &e); err != nil {
 		return nil, fmt.Errorf("decode entity %s: %w", eid, err)
 	}
@@ -260,7 +260,7 @@ type matchView struct {
 	ListedSegs []segment
 	Pairs      []pair
 	Features   []featureView
-	Entity     *lists.Entity
+	Entity     *entity.Entity
 	EntityName []segment
 	Aliases    []aliasView
 	ListVer    string

@@ -19,7 +19,7 @@ import (
 	"github.com/screen-compliance/screen/audit"
 	"github.com/screen-compliance/screen/country"
 	"github.com/screen-compliance/screen/engine"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 	"github.com/screen-compliance/screen/suppress"
 )
@@ -66,7 +66,7 @@ type Run struct {
 	Screened     int
 	Error        string
 	Options      RunOptions
-	Lists        []lists.Metadata
+	Lists        []entity.Metadata
 	PolicySHA256 string
 	Engine       string
 	Facets       Facets

@@ -19,7 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/screen-compliance/screen/engine/enginetest"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/suppress"
 )
 
@@ -399,7 +399,7 @@ func TestXSS(t *testing.T) {
 	hostile := `<script>alert(1)</script> Trading`
 	ent := enginetest.Org("own:x1", hostile, `"><img src=x onerror=alert(2)>`)
 	ent.Remarks = `<iframe src="javascript:alert(3)">`
-	eng := enginetest.New(t, []*lists.List{enginetest.List("own", `v1<b>`, ent)})
+	eng := enginetest.New(t, []*entity.List{enginetest.List("own", `v1<b>`, ent)})
 	app := newTestApp(t, eng, "", nil)
 	srv := httptest.NewServer(app.Handler())
 	defer srv.Close()

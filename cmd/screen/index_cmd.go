@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/index"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/lists/store"
@@ -37,7 +38,7 @@ func indexCommand() *cli.Command {
 
 func indexBuild(c *cli.Context) error {
 	ctx := c.Context
-	var ls []*lists.List
+	var ls []*entity.List
 	if files := c.StringSlice("list"); len(files) > 0 {
 		for _, f := range files {
 			l, err := lists.Load(ctx, f, "")
@@ -69,7 +70,7 @@ func indexBuild(c *cli.Context) error {
 			if !c.Bool("quiet") {
 				fmt.Fprintln(c.App.ErrWriter, "screen: indexing the built-in sample list (no --list and no stored lists)")
 			}
-			ls = []*lists.List{l}
+			ls = []*entity.List{l}
 		}
 	}
 	var ext []names.VocabularyFile

@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/lists/store"
 	"github.com/screen-compliance/screen/names"
@@ -347,7 +348,7 @@ func listsDiffCommand() *cli.Command {
 }
 
 // writeDiffTable prints a diff as one line per entity.
-func writeDiffTable(w io.Writer, old, new *lists.List, d lists.ListDiff) error {
+func writeDiffTable(w io.Writer, old, new *entity.List, d lists.ListDiff) error {
 	fmt.Fprintf(w, "%s %s (%d entities) -> %s %s (%d entities): %d added, %d removed, %d changed\n",
 		old.Meta.Name, old.Meta.Version, len(old.Entities), new.Meta.Name, new.Meta.Version, len(new.Entities),
 		len(d.Added), len(d.Removed), len(d.Changed))
@@ -369,7 +370,7 @@ func writeDiffTable(w io.Writer, old, new *lists.List, d lists.ListDiff) error {
 
 // countsText renders the total and the counts by kind:
 // "1003 entities (273 organization, 730 person)".
-func countsText(counts map[lists.Kind]int) string {
+func countsText(counts map[entity.Kind]int) string {
 	total := 0
 	for _, n := range counts {
 		total += n
@@ -378,7 +379,7 @@ func countsText(counts map[lists.Kind]int) string {
 }
 
 // kindsText renders counts by kind, kinds sorted: "273 organization, 730 person".
-func kindsText(counts map[lists.Kind]int) string {
+func kindsText(counts map[entity.Kind]int) string {
 	kinds := make([]string, 0, len(counts))
 	for k := range counts {
 		kinds = append(kinds, string(k))
@@ -390,7 +391,7 @@ func kindsText(counts map[lists.Kind]int) string {
 		if name == "" {
 			name = "unknown"
 		}
-		parts = append(parts, fmt.Sprintf("%d %s", counts[lists.Kind(k)], name))
+		parts = append(parts, fmt.Sprintf("%d %s", counts[entity.Kind(k)], name))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/screen-compliance/screen/engine"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/lists/store"
 )
 
@@ -100,7 +100,7 @@ func storeSource(c *cli.Context) ([]engine.Option, bool, error) {
 	if err != nil || len(names) == 0 {
 		return nil, false, err
 	}
-	src := engine.WithListSource(func(ctx context.Context) ([]*lists.List, error) {
+	src := engine.WithListSource(func(ctx context.Context) ([]*entity.List, error) {
 		return st.Lists(ctx)
 	})
 	// The index of the store's lists is kept beside them and rebuilt only

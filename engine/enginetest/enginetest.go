@@ -7,13 +7,13 @@ import (
 	"testing"
 
 	"github.com/screen-compliance/screen/engine"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/entity"
 )
 
 // List returns an in-memory list named name holding entities. Entities
 // without a List field get name.
-func List(name, version string, entities ...lists.Entity) *lists.List {
-	l := &lists.List{Meta: lists.Metadata{Name: name, Title: name, Version: version}}
+func List(name, version string, entities ...entity.Entity) *entity.List {
+	l := &entity.List{Meta: entity.Metadata{Name: name, Title: name, Version: version}}
 	for _, e := range entities {
 		if e.List == "" {
 			e.List = name
@@ -25,34 +25,34 @@ func List(name, version string, entities ...lists.Entity) *lists.List {
 }
 
 // Org returns an organisation entity.
-func Org(id, name string, aliases ...string) lists.Entity {
-	e := lists.Entity{ID: id, Kind: lists.KindOrganization, Name: name, Programs: []string{"DPRK"}}
+func Org(id, name string, aliases ...string) entity.Entity {
+	e := entity.Entity{ID: id, Kind: entity.KindOrganization, Name: name, Programs: []string{"DPRK"}}
 	for _, a := range aliases {
-		e.Aliases = append(e.Aliases, lists.Alias{Name: a, Strength: lists.StrengthStrong})
+		e.Aliases = append(e.Aliases, entity.Alias{Name: a, Strength: entity.StrengthStrong})
 	}
 	return e
 }
 
 // Person returns a person entity with an optional date of birth.
-func Person(id, name, dob string) lists.Entity {
-	e := lists.Entity{ID: id, Kind: lists.KindPerson, Name: name, Programs: []string{"DPRK"}}
+func Person(id, name, dob string) entity.Entity {
+	e := entity.Entity{ID: id, Kind: entity.KindPerson, Name: name, Programs: []string{"DPRK"}}
 	if dob != "" {
-		e.BirthDates = []lists.Date{lists.Date(dob)}
+		e.BirthDates = []entity.Date{entity.Date(dob)}
 	}
 	return e
 }
 
 // Vessel returns a vessel entity with an IMO number.
-func Vessel(id, name, imo string) lists.Entity {
-	return lists.Entity{
-		ID: id, Kind: lists.KindVessel, Name: name, Programs: []string{"DPRK"},
-		Identifiers: []lists.Identifier{{Type: lists.IDIMO, Value: imo}},
+func Vessel(id, name, imo string) entity.Entity {
+	return entity.Entity{
+		ID: id, Kind: entity.KindVessel, Name: name, Programs: []string{"DPRK"},
+		Identifiers: []entity.Identifier{{Type: entity.IDIMO, Value: imo}},
 	}
 }
 
 // New builds an engine on the given lists with the built-in policies (plus
 // opts) and closes it when the test ends.
-func New(tb testing.TB, ls []*lists.List, opts ...engine.Option) *engine.Engine {
+func New(tb testing.TB, ls []*entity.List, opts ...engine.Option) *engine.Engine {
 	tb.Helper()
 	all := append([]engine.Option{engine.WithLists(ls...)}, opts...)
 	e, err := engine.New(context.Background(), all...)

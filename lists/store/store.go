@@ -6,7 +6,7 @@
 //
 //	<dir>/lists/<name>/CURRENT        name of the installed version directory
 //	<dir>/lists/<name>/<version-dir>/ one installed version:
-//	    meta.json                     lists.Metadata plus import time and format
+//	    meta.json                     entity.Metadata plus import time and format
 //	    snapshot.gob                  the parsed list, loaded without re-parsing
 //	    files/                        the original files, byte for byte
 //	<dir>/lists/<name>/http.json      ETag / Last-Modified of the last download
@@ -40,6 +40,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/lists"
 )
 
@@ -159,11 +160,11 @@ func (s *Store) cleanTemp(age time.Duration) {
 
 // installed is the meta.json of an installed version.
 type installed struct {
-	Meta       lists.Metadata `json:"meta"`
-	Format     string         `json:"format"`
-	ImportedAt time.Time      `json:"imported_at"`
-	Sources    []string       `json:"sources"`
-	Entities   int            `json:"entities"`
+	Meta       entity.Metadata `json:"meta"`
+	Format     string          `json:"format"`
+	ImportedAt time.Time       `json:"imported_at"`
+	Sources    []string        `json:"sources"`
+	Entities   int             `json:"entities"`
 }
 
 // Import parses and validates every path fully, checks the shrink guard,
@@ -171,7 +172,7 @@ type installed struct {
 // list of the same name. Nothing is installed when any path fails to parse.
 // It holds the store lock while it checks and installs. It returns the
 // metadata of the installed lists, in input order.
-func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) ([]lists.Metadata, error) {
+func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) ([]entity.Metadata, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("import: no files given")
 	}
@@ -179,7 +180,7 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 	if err != nil {
 		return nil, err
 	}
-	var out []lists.Metadata
+	var out []entity.Metadata
 	err = s.withLock(ctx, func() error {
 		var err error
 		out, err = s.installParsed(ctx, paths, parsed, opts, nil)
@@ -193,7 +194,7 @@ func (s *Store) Import(ctx context.Context, paths []string, opts ImportOptions) 
 
 // parsedList is a list file parsed for installation.
 type parsedList struct {
-	list   *lists.List
+	list   *entity.List
 	format string
 }
 
@@ -232,13 +233,13 @@ func (s *Store) parse(ctx context.Context, paths []string, opts ImportOptions) (
 // installParsed checks the shrink guard for every parsed list, then
 // installs them one by one. sources, when not nil, replaces the recorded
 // source of every list. The caller holds the store lock.
-func (s *Store) installParsed(ctx context.Context, paths []string, parsed []parsedList, opts ImportOptions, sources []string) ([]lists.Metadata, error) {
+func (s *Store) installParsed(ctx context.Context, paths []string, parsed []parsedList, opts ImportOptions, sources []string) ([]entity.Metadata, error) {
 	for i, p := range parsed {
 		if err := s.checkShrink(ctx, p.list, opts); err != nil {
 			return nil, fmt.Errorf("import %s: %w (nothing installed)", paths[i], err)
 		}
 	}
-	out := make([]lists.Metadata, 0, len(parsed))
+	out := make([]entity.Metadata, 0, len(parsed))
 	var done []string
 	for i, p := range parsed {
 		l := p.list
@@ -282,7 +283,7 @@ func (s *Store) afterFailure(name string, switched bool, done []string) string {
 }
 
 // rename installs a list under another name.
-func rename(l *lists.List, name string) {
+func rename(l *entity.List, name string) {
 	old := l.Meta.Name
 	l.Meta.Name = name
 	for i := range l.Entities {
@@ -294,7 +295,7 @@ func rename(l *lists.List, name string) {
 
 // checkShrink refuses a new version that loses more than the allowed share
 // of the installed version's entities.
-func (s *Store) checkShrink(ctx context.Context, l *lists.List, opts ImportOptions) error {
+func (s *Store) checkShrink(ctx context.Context, l *entity.List, opts ImportOptions) error {
 	if opts.Force || opts.MaxShrink < 0 {
 		return nil
 	}
@@ -332,7 +333,7 @@ func validName(name string) error {
 // CURRENT to it and prunes old versions. switched reports whether CURRENT
 // names the new version (an error after the switch leaves it installed).
 // The caller holds the store lock.
-func (s *Store) install(ctx context.Context, l *lists.List, format string, sources []string) (switched bool, err error) {
+func (s *Store) install(ctx context.Context, l *entity.List, format string, sources []string) (switched bool, err error) {
 	if err := validName(l.Meta.Name); err != nil {
 		return false, err
 	}
@@ -469,7 +470,7 @@ func copyFile(src, dst, want string) error {
 }
 
 // writeSnapshot stores a parsed list as gob.
-func writeSnapshot(path string, l *lists.List) error {
+func writeSnapshot(path string, l *entity.List) error {
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(l); err != nil {
 		return fmt.Errorf("encode snapshot: %w", err)
@@ -610,15 +611,15 @@ func (s *Store) readMeta(name string) (*installed, error) {
 }
 
 // List loads one installed list from its snapshot.
-func (s *Store) List(ctx context.Context, name string) (*lists.List, error) {
-	var l lists.List
+func (s *Store) List(ctx context.Context, name string) (*entity.List, error) {
+	var l entity.List
 	err := s.readVersion(name, func(dir string) error {
 		f, err := os.Open(filepath.Join(dir, "snapshot.gob"))
 		if err != nil {
 			return fmt.Errorf("list %q: %w", name, err)
 		}
 		defer f.Close()
-		l = lists.List{}
+		l = entity.List{}
 		if err := gob.NewDecoder(f).Decode(&l); err != nil {
 			return fmt.Errorf("list %q: decode snapshot %s: %w", name, f.Name(), err)
 		}
@@ -632,12 +633,12 @@ func (s *Store) List(ctx context.Context, name string) (*lists.List, error) {
 
 // Lists loads every installed list, sorted by name. A list removed while
 // they load is left out, as if it had been removed just before.
-func (s *Store) Lists(ctx context.Context) ([]*lists.List, error) {
+func (s *Store) Lists(ctx context.Context) ([]*entity.List, error) {
 	names, err := s.Names()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*lists.List, 0, len(names))
+	out := make([]*entity.List, 0, len(names))
 	for _, n := range names {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -678,16 +679,16 @@ func (s *Store) Remove(name string) error {
 
 // ListStatus describes one installed list.
 type ListStatus struct {
-	Name       string             `json:"name"`
-	Title      string             `json:"title,omitempty"`
-	Version    string             `json:"version"`
-	Format     string             `json:"format,omitempty"`
-	Entities   int                `json:"entities"`
-	Counts     map[lists.Kind]int `json:"counts"`
-	Files      []lists.FileDigest `json:"files"`
-	ImportedAt time.Time          `json:"imported_at"`
-	Age        time.Duration      `json:"age_ns"`
-	Sources    []string           `json:"sources,omitempty"`
+	Name       string              `json:"name"`
+	Title      string              `json:"title,omitempty"`
+	Version    string              `json:"version"`
+	Format     string              `json:"format,omitempty"`
+	Entities   int                 `json:"entities"`
+	Counts     map[entity.Kind]int `json:"counts"`
+	Files      []entity.FileDigest `json:"files"`
+	ImportedAt time.Time           `json:"imported_at"`
+	Age        time.Duration       `json:"age_ns"`
+	Sources    []string            `json:"sources,omitempty"`
 }
 
 // Status describes every installed list, sorted by name. Age is the time

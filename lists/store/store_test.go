@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/lists"
 )
 
@@ -92,7 +93,7 @@ func TestImportAndLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st) != 2 || st[1].Name != "un" || st[1].Version != "2026-01-15" || st[1].Entities != 4 || st[1].Format != lists.FormatUN || st[1].Counts[lists.KindVessel] != 1 {
+	if len(st) != 2 || st[1].Name != "un" || st[1].Version != "2026-01-15" || st[1].Entities != 4 || st[1].Format != lists.FormatUN || st[1].Counts[entity.KindVessel] != 1 {
 		t.Errorf("status = %+v", st)
 	}
 	if len(st[0].Files) != 4 || st[0].Files[0].Path != "sdn.csv" || len(st[0].Files[0].SHA256) != 64 {

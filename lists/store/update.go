@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/lists"
 )
 
@@ -77,8 +78,8 @@ type UpdateResult struct {
 	Name string `json:"name"`
 	// NotModified is true when the server said every file was unchanged
 	// since the last download, so nothing was imported.
-	NotModified bool           `json:"not_modified"`
-	Meta        lists.Metadata `json:"meta"`
+	NotModified bool            `json:"not_modified"`
+	Meta        entity.Metadata `json:"meta"`
 	// Err is the reason the list was not updated, or nil.
 	Err error `json:"-"`
 }

@@ -1,6 +1,9 @@
-// Package lists holds the entity model shared by every sanctions list and the
-// parsers that read the official list formats into it.
-package lists
+// Package entity is the model of a listed party shared by every sanctions
+// list: the entity with its names, aliases, identifiers, dates, countries,
+// addresses and links, and the metadata of a list. The parsers of package
+// lists produce it; matching, reports, the server and the review workspace
+// read it. It imports no other package of screen.
+package entity
 
 // Kind is the kind of a listed party. Organisation, company and legal entity
 // are one kind family; only person, organisation, vessel and aircraft differ.
