@@ -6,13 +6,15 @@ import (
 	"io"
 	"runtime"
 	"sync"
+
+	"github.com/screen-compliance/screen/record"
 )
 
 // Next returns the next record to screen, or io.EOF at the end.
-type Next func() (Record, error)
+type Next func() (record.Record, error)
 
 // Emit receives decisions in input order. Returning an error stops the batch.
-type Emit func(Decision) error
+type Emit func(record.Decision) error
 
 // ScreenStream screens records from next with workers goroutines (0 = one
 // per CPU) and passes decisions to emit in input order. Memory stays bounded:
@@ -27,11 +29,11 @@ func (e *Engine) ScreenStream(ctx context.Context, workers int, next Next, emit 
 	defer cancel()
 
 	type job struct {
-		rec Record
-		out chan Decision
+		rec record.Record
+		out chan record.Decision
 	}
 	jobs := make(chan job, workers*4)
-	order := make(chan chan Decision, workers*4)
+	order := make(chan chan record.Decision, workers*4)
 
 	var readErr error
 	go func() {
@@ -46,7 +48,7 @@ func (e *Engine) ScreenStream(ctx context.Context, workers int, next Next, emit 
 				readErr = err
 				return
 			}
-			j := job{rec: rec, out: make(chan Decision, 1)}
+			j := job{rec: rec, out: make(chan record.Decision, 1)}
 			select {
 			case jobs <- j:
 			case <-ctx.Done():

@@ -40,12 +40,6 @@ import (
 // Version is the engine version written into every decision's provenance.
 const Version = "v0.1.0"
 
-// Record and Decision are the input and output of a screen.
-type (
-	Record   = record.Record
-	Decision = record.Decision
-)
-
 // ErrNoLists is returned by New and Reload when no list could be loaded.
 var ErrNoLists = errors.New("no sanctions lists loaded")
 
@@ -456,7 +450,7 @@ func (s *snapshot) provenance() record.Provenance {
 // that cannot be screened yields decision "error" and err says why
 // (*InputError or *PolicyError). err is also set when ctx is done or the
 // engine is closed.
-func (e *Engine) Screen(ctx context.Context, rec Record) (Decision, error) {
+func (e *Engine) Screen(ctx context.Context, rec record.Record) (record.Decision, error) {
 	s, err := e.acquire()
 	if err != nil {
 		return errorDecision(&rec, record.Provenance{Engine: Version}, err.Error()), err
@@ -465,15 +459,15 @@ func (e *Engine) Screen(ctx context.Context, rec Record) (Decision, error) {
 	return e.screen(ctx, s, &rec)
 }
 
-func recordID(rec *Record) string {
+func recordID(rec *record.Record) string {
 	if rec.ID != "" {
 		return rec.ID
 	}
 	return fmt.Sprintf("row-%d", rec.Row)
 }
 
-func errorDecision(rec *Record, prov record.Provenance, msg string) Decision {
-	return withInput(Decision{
+func errorDecision(rec *record.Record, prov record.Provenance, msg string) record.Decision {
+	return withInput(record.Decision{
 		ID: recordID(rec), Source: rec.Source, Row: rec.Row, Decision: record.Error,
 		Reasons: []record.Reason{}, Matches: []record.Match{}, Goods: []record.Goods{},
 		Provenance: prov, Error: msg, Record: rec,
@@ -482,7 +476,7 @@ func errorDecision(rec *Record, prov record.Provenance, msg string) Decision {
 
 // withInput adds to d the screened input that evidence pointers point into
 // (parties, route, input fields, cuts).
-func withInput(d Decision, rec *Record) Decision {
+func withInput(d record.Decision, rec *record.Record) record.Decision {
 	d.Parties, d.Fields, d.Truncated = rec.Parties, rec.Fields, rec.Truncated
 	if r := rec.Route; r.Origin != "" || r.Destination != "" || r.PortOfLoading != "" || r.PortOfDischarge != "" || len(r.Transshipment) > 0 {
 		d.Route = &r
@@ -491,14 +485,14 @@ func withInput(d Decision, rec *Record) Decision {
 }
 
 // policyInput builds the document the policies see as input.
-func (s *snapshot) policyInput(rec *Record, matches []record.Match, gl []record.Goods) policies.Input {
+func (s *snapshot) policyInput(rec *record.Record, matches []record.Match, gl []record.Goods) policies.Input {
 	return policies.Input{Record: rec, Matches: matches, Goods: gl, Route: goods.Route(rec), Ownership: s.graph.RecordFindings(rec, matches)}
 }
 
 // unresolved returns an error naming the first evidence pointer of d's
 // reasons that does not resolve in d: a policy citing what the decision
 // does not carry fails closed.
-func unresolved(d *Decision) error {
+func unresolved(d *record.Decision) error {
 	for _, r := range d.Reasons {
 		for _, ev := range r.Evidence {
 			p, err := record.ParsePointer(ev)
@@ -513,7 +507,7 @@ func unresolved(d *Decision) error {
 	return nil
 }
 
-func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision, error) {
+func (e *Engine) screen(ctx context.Context, s *snapshot, rec *record.Record) (record.Decision, error) {
 	prov := s.provenance()
 	if err := ctx.Err(); err != nil {
 		return errorDecision(rec, prov, err.Error()), err
@@ -544,7 +538,7 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 		present = nil
 	}
 	if !s.policy.Needed(present) {
-		return withInput(Decision{
+		return withInput(record.Decision{
 			ID: recordID(rec), Source: rec.Source, Row: rec.Row, Decision: record.Clear,
 			Reasons: []record.Reason{}, Matches: matches, Goods: gl, Provenance: prov, Record: rec,
 		}, rec), nil
@@ -567,7 +561,7 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *Record) (Decision
 	for i := range reasons {
 		reasons[i].Fingerprint = fingerprint(rec, matches, gl, &reasons[i])
 	}
-	d := withInput(Decision{
+	d := withInput(record.Decision{
 		ID: recordID(rec), Source: rec.Source, Row: rec.Row, Decision: policies.Decide(reasons),
 		Reasons: reasons, Matches: matches, Goods: gl, Provenance: prov, Record: rec,
 	}, rec)
@@ -590,7 +584,7 @@ const DefaultMatchTimeout = 10 * time.Second
 var ErrMatchTimeout = errors.New("matching stopped after its time budget")
 
 // matchPartiesWithin is matchParties within the record's matching budget.
-func (e *Engine) matchPartiesWithin(ctx context.Context, s *snapshot, rec *Record) ([]record.Match, error) {
+func (e *Engine) matchPartiesWithin(ctx context.Context, s *snapshot, rec *record.Record) ([]record.Match, error) {
 	budget := e.cfg.matchTimeout
 	if budget == 0 {
 		budget = DefaultMatchTimeout
@@ -610,7 +604,7 @@ func (e *Engine) matchPartiesWithin(ctx context.Context, s *snapshot, rec *Recor
 
 // matchParties searches the index for every party and returns the matches at
 // or above the floor, best first.
-func (e *Engine) matchParties(ctx context.Context, s *snapshot, rec *Record) ([]record.Match, error) {
+func (e *Engine) matchParties(ctx context.Context, s *snapshot, rec *record.Record) ([]record.Match, error) {
 	matches := []record.Match{}
 	for pi, p := range rec.Parties {
 		if p.Name == "" && p.IMO == "" && p.IDNumber == "" {
