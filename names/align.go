@@ -1,0 +1,647 @@
+package names
+
+// alignment is how one query name aligned with one entity name.
+type alignment struct {
+	// score is the name score; scoreFull the same without the extra-name
+	// discount (every unmatched query token counts in full)
+	score, scoreFull float64
+	// contradicts is true when the names share two or more distinctive
+	// tokens and each has a word the other lacks: another name of the
+	// entity then cannot be matched by a query with more names added
+	contradicts bool
+	pairs       []alignedPair
+}
+
+// alignedPair is one pair of an explained alignment: query tokens
+// [qi,qi+qn) with entity tokens [cj,cj+cn).
+type alignedPair struct {
+	qi, qn, cj, cn int
+	sim            float64
+}
+
+// align scores one entity name against the query name: a greedy,
+// token-order-independent alignment of tokens (and of merged adjacent
+// tokens) by similarity, weighted by token class and length.
+//
+// person says both names may be a person's (the extra-name discount
+// applies); anyPerson that one of them is known to be (a whole name that
+// is one acronym then matches no run of the other's words: the initials
+// of "Su Min Gim" are not the company "S.M.G.").
+func (s *Scorer) align(n *Name, person, anyPerson, explain bool) alignment {
+	qt := s.a.Tokens
+	ct := n.Analysis.Tokens
+	if len(qt) == 0 || len(ct) == 0 {
+		return alignment{}
+	}
+	if !n.prepared() {
+		// a Name built without NewName or Prepare: prepare a copy
+		cp := *n
+		cp.Analysis.Tokens = append([]Token(nil), ct...)
+		cp.prepare()
+		n = &cp
+	}
+	edges := s.candidatePairs(n, anyPerson)
+	p := s.pickPairs(n, edges, explain)
+	s.edges = edges[:0]
+	return s.costs(n, &p, person)
+}
+
+// candidatePairs returns the pairs of query and entity tokens alike enough
+// to be aligned: token with token, two merged tokens with one ("ryon bong"
+// ~ "ryonbong"), an acronym with the words it abbreviates.
+func (s *Scorer) candidatePairs(n *Name, anyPerson bool) []edge {
+	qt := s.a.Tokens
+	ct := n.Analysis.Tokens
+	ci := n.info
+	uf := s.uinfo
+	edges := s.edges[:0]
+	for i := range qt {
+		for j := range ct {
+			if unlike(&uf[i], &ci[j]) {
+				continue
+			}
+			if sim := s.sim(i, &ct[j], &ci[j]); sim >= minEdgeSim {
+				edges = append(edges, edge{int32(i), 1, int32(j), 1, sim})
+			}
+		}
+	}
+	// merged tokens: "ryon bong" ~ "ryonbong"
+	for i := 0; i+1 < len(qt); i++ {
+		if qt[i].Class == ClassLegal || qt[i+1].Class == ClassLegal {
+			continue
+		}
+		for j := range ct {
+			if ci[j].n < 4 || unlike(&uf[len(qt)+i], &ci[j]) || apart(&uf[len(qt)+i], &ci[j], 0) {
+				continue
+			}
+			if sim := s.sim(len(qt)+i, &ct[j], &ci[j]); sim >= mergedMinSim {
+				edges = append(edges, edge{int32(i), 2, int32(j), 1, sim})
+			}
+		}
+	}
+	off := 0
+	for j := 0; j+1 < len(ct); j++ {
+		cj := &ci[len(ct)+j]
+		l := int(cj.n)
+		if l == 255 {
+			l = len(ct[j].Text) + len(ct[j+1].Text)
+		}
+		text := n.ctext[off : off+l]
+		off += l
+		if ci[j].class == ClassLegal || ci[j+1].class == ClassLegal {
+			continue
+		}
+		for i := range qt {
+			if len(qt[i].Text) < 4 || unlike(&uf[i], cj) || apart(&uf[i], cj, compoundSlack(&uf[i], cj)) {
+				continue
+			}
+			if sim := s.simCompound(i, text, cj); sim >= mergedMinSim {
+				edges = append(edges, edge{int32(i), 1, int32(j), 2, sim})
+			}
+		}
+	}
+	// acronyms and joined initials: "PLA" ~ "People's Liberation Army",
+	// "JC Juncker" ~ "Jean-Claude Juncker"
+	if len(qt) > 1 || !anyPerson {
+		for i := range qt {
+			if j, n := acronymSpanInfo(&qt[i], ci[:len(ct)]); n > 0 {
+				edges = append(edges, edge{int32(i), 1, int32(j), int32(n), acronymSim})
+			}
+		}
+	}
+	if len(ct) > 1 || !anyPerson {
+		for j := range ct {
+			if i, n := acronymSpanEntity(&ci[j], qt); n > 0 {
+				edges = append(edges, edge{int32(i), int32(n), int32(j), 1, acronymSim})
+			}
+		}
+	}
+	return edges
+}
+
+// pairing is the outcome of pickPairs: which tokens are aligned, with what
+// weight and similarity.
+type pairing struct {
+	qUsed, cUsed      uint64  // aligned query and entity tokens
+	matched, alignedW float64 // sum of curved similarity × weight, and of weights
+	strong            int     // pairs of distinctive tokens at strongPairSim or more
+	pairs             []alignedPair
+	// the similarity of the pair each token is aligned in, for the core
+	// score
+	qSim, cSim []float64
+}
+
+// pickPairs aligns tokens greedily, best similarity first, each token in
+// one pair at most.
+func (s *Scorer) pickPairs(n *Name, edges []edge, explain bool) pairing {
+	qt := s.a.Tokens
+	ct := n.Analysis.Tokens
+	ci := n.info
+	var p pairing
+	p.qSim, p.cSim = s.simScratch(len(qt), len(ct))
+	for {
+		bi := -1
+		for k := range edges {
+			e := &edges[k]
+			if e.sim < 0 {
+				continue
+			}
+			// best similarity first; on a tie one-to-one pairs before
+			// merged tokens, so identical names align token by token
+			if bi < 0 || e.sim > edges[bi].sim || (e.sim == edges[bi].sim && e.qn+e.cn < edges[bi].qn+edges[bi].cn) {
+				bi = k
+			}
+		}
+		if bi < 0 {
+			break
+		}
+		e := edges[bi]
+		edges[bi].sim = -1
+		qi, qn, cj, cn := int(e.qi), int(e.qn), int(e.cj), int(e.cn)
+		qm := spanMask(qi, qn)
+		cm := spanMask(cj, cn)
+		if p.qUsed&qm != 0 || p.cUsed&cm != 0 {
+			continue
+		}
+		p.qUsed |= qm
+		p.cUsed |= cm
+		var wq, wc float64
+		for k := qi; k < qi+qn; k++ {
+			wq += s.uinfo[k].weight()
+		}
+		for k := cj; k < cj+cn; k++ {
+			wc += ci[k].weight()
+		}
+		w := (wq + wc) / 2
+		curved := simCurve(e.sim)
+		if qn == 1 && cn == 1 && qt[qi].Class == ClassLegal && ci[cj].class == ClassLegal && e.sim < 1 {
+			// two different legal forms ("Ltd", "S.A."): no evidence for
+			// the match, and no more against it than a legal form on one
+			// side only
+			w, curved = decorationCost, 0
+		}
+		p.matched += curved * w
+		p.alignedW += w
+		coreSim := e.sim
+		if (qn == 1 && qt[qi].Class == ClassInitial) != (cn == 1 && ci[cj].class == ClassInitial) {
+			// an initial for a word confirms its first letter only
+			coreSim = min(coreSim, initialCoreSim)
+		}
+		for k := qi; k < qi+qn; k++ {
+			p.qSim[k] = coreSim
+		}
+		for k := cj; k < cj+cn; k++ {
+			p.cSim[k] = coreSim
+		}
+		if e.sim >= strongPairSim && (qn > 1 || distinctive(qt[qi].Class)) {
+			p.strong++
+		}
+		if explain {
+			p.pairs = append(p.pairs, alignedPair{qi: qi, qn: qn, cj: cj, cn: cn, sim: e.sim})
+		}
+	}
+	return p
+}
+
+// costs weighs what the pairs leave unmatched on either side and returns
+// the name score: the weighted similarity of the aligned tokens, capped by
+// the similarity of the names' core tokens.
+func (s *Scorer) costs(n *Name, p *pairing, person bool) alignment {
+	qt := s.a.Tokens
+	ct := n.Analysis.Tokens
+	ci := n.info
+	qUsed, cUsed, strong := p.qUsed, p.cUsed, p.strong
+	qSim, cSim := p.qSim, p.cSim
+	matched, alignedW := p.matched, p.alignedW
+	pairs := p.pairs
+	// Unmatched query tokens count fully, unless every distinctive token
+	// of a listed person's name matched (two or more): the query is then
+	// the listed name with more names added, and an extra middle name
+	// costs half (an organisation's name with another word is another
+	// organisation). evaluate drops the discount when another name of the
+	// entity contradicts the query (alignment.contradicts).
+	extraOK := person && strong >= 2 && coveredDistinctive(ci[:len(ct)], cUsed)
+	// unmatched entity tokens (middle names, patronymics, generic words)
+	// cost less than unmatched query tokens, unless the query matched at
+	// most one distinctive token.
+	lambda, lambdaOther := listedExtraCost, listedExtraCost
+	if strong < 2 {
+		lambda = listedMissCost
+	}
+	// A query word left unmatched where the listed name also has a word or
+	// place left unmatched is a different word in its place ("Karaj
+	// Nuclear Faratech Centre" for "Karaj Nuclear Research Centre", "United
+	// Self-Defense Forces of Katibat" for "... of Colombia"): both count in
+	// full.
+	qOpen := unmatchedWordOrPlace(qt, s.uinfo, qUsed, contradictionMinLen)
+	cOpen := unmatchedWordOrPlace(ct, ci, cUsed, 1)
+	contradiction := qOpen && cOpen
+	if contradiction {
+		lambda, lambdaOther = 1, 1
+		if !person {
+			// in an organisation's name, a word in place of a listed word
+			// is another organisation's name
+			lambda, lambdaOther = orgContradiction, orgContradiction
+		}
+	}
+	// a patronymic on one side only ("Vladimir Vladimirovich Putin" vs
+	// "Vladimir Putin") is missing information, not a contradiction
+	qPat, cPat := hasClass(qt, ClassPatronymic), infoHasClass(ci[:len(ct)], ClassPatronymic)
+	// The core tokens of each name carry its identity (coreOf); the core
+	// score is the similarity of the core tokens alone. An unmatched core
+	// token counts there as an unmatched distinctive token does in the
+	// name score, whatever its class.
+	qCore, cCore := s.qcore, coreOf(ci[:len(ct)])
+	// query costs: fixed, and extra (halved by the extra-name discount)
+	var uqFixed, uqExtra, uqPat, uc, coreNum, coreFixed, coreExtra, corePat float64
+	for i := range qt {
+		w := s.uinfo[i].weight()
+		used := qUsed&(1<<uint(min(i, 63))) != 0
+		core := inCore(qt[i].Class, qCore)
+		if used {
+			if core {
+				coreFixed += w
+				coreNum += qSim[i] * w
+			}
+			continue
+		}
+		switch {
+		case s.dups && !cOpen && repeatsMatched(qt, i, qUsed):
+			// a name written twice ("Sergey Sergey Shoigu"), unless the
+			// listed name has a word this one may stand for
+			continue
+		case qt[i].Class == ClassPatronymic && !cPat:
+			// counted in full only when another name of the entity has a
+			// different patronymic (the discount is then dropped)
+			w *= patronymicAlone
+			uqPat += w
+			if core {
+				corePat += w
+			}
+		case contradiction && qt[i].Class == ClassPlace:
+			// a place where the listed name has another word
+			uqFixed += w
+			if core {
+				coreFixed += w
+			}
+		case decoration(qt[i].Class) || particleBeforePlace(qt, i):
+			uqFixed += decorationCost
+			if core {
+				if qCore == coreGeneric && qt[i].Class == ClassPlace {
+					// the place is what tells one generic name from
+					// another ("Korea National Insurance Corporation")
+					coreFixed += classWeight(ClassGeneric)
+				} else {
+					coreExtra += w
+				}
+			}
+		default:
+			uqExtra += w
+			if core {
+				coreExtra += w
+			}
+		}
+	}
+	for j := range ct {
+		w := ci[j].weight()
+		used := cUsed&(1<<uint(min(j, 63))) != 0
+		core := inCore(ci[j].class, cCore)
+		if used {
+			if core {
+				coreFixed += w
+				coreNum += cSim[j] * w
+			}
+			continue
+		}
+		if n.dups && !qOpen && repeatsMatched(ct, j, cUsed) {
+			continue
+		}
+		wc := w
+		switch {
+		case cCore == coreGeneric && ci[j].class == ClassPlace:
+			wc = classWeight(ClassGeneric)
+		case ci[j].class == ClassPatronymic && !qPat:
+			wc *= lambda * patronymicAlone
+		default:
+			wc *= lambda
+		}
+		switch {
+		case ci[j].class == ClassPatronymic && !qPat:
+			w *= lambda * patronymicAlone
+		case contradiction && ci[j].class == ClassPlace:
+			// a place where the query has another word: full weight
+		case decoration(ci[j].class) || particleBeforePlace(ct, j):
+			w = decorationCost
+		case distinctive(ci[j].class) || ci[j].class == ClassInitial:
+			w *= lambda
+		default:
+			w *= lambdaOther
+		}
+		uc += w
+		if core {
+			coreFixed += wc
+		}
+	}
+	// two place qualifiers that differ ("Bank of China (Hong Kong)",
+	// "Bank of China (Australia)") tell two organisations apart
+	placeCost := 0.0
+	if placesConflict(qt, s.dropped, ct, n.Places) {
+		placeCost = placeConflictCost
+	}
+	final := func(mu, muPat float64) float64 {
+		den := alignedW + uqFixed + mu*uqExtra + muPat*uqPat + uc + placeCost
+		if den == 0 {
+			return 0
+		}
+		score := matched / den
+		if cd := coreFixed + mu*coreExtra + muPat*corePat; cd > 0 {
+			// well-matched generic words cannot make up for poorly matched
+			// core tokens ("Sinuiju Trading Company" is not "Songi Trading
+			// Company")
+			score = min(score, coreNum/cd+coreMargin)
+		}
+		return score
+	}
+	al := alignment{pairs: pairs, contradicts: contradiction && strong >= 2}
+	// without the discount, a lone query patronymic counts as any
+	// unmatched token does
+	al.scoreFull = final(1, 1/patronymicAlone)
+	switch {
+	case extraOK:
+		al.score = final(queryExtraWeight, queryExtraWeight)
+	default:
+		al.score = final(1, queryExtraWeight)
+	}
+	return al
+}
+
+// mergedMinSim is the least similarity of two merged tokens with one
+// ("ryon bong", "ryonbong") for them to be aligned.
+const mergedMinSim = 0.85
+
+// strongPairSim is the least similarity of a pair of distinctive tokens
+// that counts as strong evidence (two strong pairs make a name's match).
+const strongPairSim = 0.8
+
+// Costs of an entity token left unmatched: listedExtraCost for a middle
+// name, patronymic or generic word the query leaves out when two or more
+// distinctive tokens matched; listedMissCost for a distinctive token when
+// at most one did.
+const (
+	listedExtraCost = 0.25
+	listedMissCost  = 0.8
+)
+
+// initialCoreSim is what an initial aligned with a word counts in the core
+// score.
+const initialCoreSim = 0.5
+
+// orgContradiction is the weight of a listed organisation's word left
+// unmatched where the query has another word.
+const orgContradiction = 1.5
+
+// contradictionMinLen is the shortest unmatched query word that counts as
+// a different word in place of a listed one (shorter ones are fragments
+// left by typos: "xal-Assad").
+const contradictionMinLen = 4
+
+// placeConflictCost is what two different place qualifiers cost.
+const placeConflictCost = 0.6
+
+// repeatsMatched reports whether unmatched token i of ts repeats a matched
+// token of the same name.
+func repeatsMatched(ts []Token, i int, used uint64) bool {
+	for k := range ts {
+		if k != i && used&(1<<uint(min(k, 63))) != 0 && ts[k].Text == ts[i].Text {
+			return true
+		}
+	}
+	return false
+}
+
+// particleBeforePlace reports whether token i is a particle before a place
+// ("of" in "Foreign Trade Bank of the DPRK"): part of the place qualifier.
+func particleBeforePlace(ts []Token, i int) bool {
+	return ts[i].Class == ClassParticle && i+1 < len(ts) && ts[i+1].Class == ClassPlace && i > 0
+}
+
+// placesConflict reports whether both names carry place qualifiers (place
+// tokens, or places read out of brackets) and none is shared.
+func placesConflict(qt []Token, qDropped []string, ct []Token, cDropped []string) bool {
+	hasQ, hasC := len(qDropped) > 0, len(cDropped) > 0
+	for i := range qt {
+		hasQ = hasQ || qt[i].Class == ClassPlace
+	}
+	for i := range ct {
+		hasC = hasC || ct[i].Class == ClassPlace
+	}
+	if !hasQ || !hasC {
+		return false
+	}
+	inC := func(p string) bool {
+		if contains(cDropped, p) {
+			return true
+		}
+		for i := range ct {
+			if ct[i].Class == ClassPlace && ct[i].Text == p {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range qt {
+		if qt[i].Class == ClassPlace && inC(qt[i].Text) {
+			return false
+		}
+	}
+	for _, p := range qDropped {
+		if inC(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// unmatchedWordOrPlace reports whether a token of ts (summarised by info)
+// that is a word of the name (distinctive or generic, at least minLen
+// bytes) or a place is not in the used mask.
+func unmatchedWordOrPlace(ts []Token, info []tokenInfo, used uint64, minLen int) bool {
+	for i := range ts {
+		if used&(1<<uint(min(i, 63))) != 0 {
+			continue
+		}
+		c := info[i].class
+		if c == ClassPlace || ((distinctive(c) || c == ClassGeneric) && len(ts[i].Text) >= minLen) {
+			return true
+		}
+	}
+	return false
+}
+
+// decorationCost is what a legal form, place or initialism present on one
+// side only costs: a list's or a document's decoration is not evidence
+// against a match.
+const decorationCost = 0.05
+
+// coreMargin is how far a name score may exceed its core score.
+const coreMargin = 0.04
+
+// decoration reports whether tokens of class c decorate a name rather than
+// identify it: legal forms, places, initialisms of the name's own words.
+func decoration(c Class) bool {
+	return c == ClassLegal || c == ClassPlace || c == ClassInitialism
+}
+
+// Core token sets: a name's identity is carried by its distinctive tokens;
+// a name without any (all generic words: "National Insurance Corporation")
+// is carried by its generic words and places; a name of legal forms only,
+// by all of them.
+const (
+	coreDistinctive uint8 = iota
+	coreGeneric
+	coreAll
+)
+
+// coreOf says which tokens of a name (summarised by ts) are its core.
+func coreOf(ts []tokenInfo) uint8 {
+	set := coreAll
+	for i := range ts {
+		switch {
+		case distinctive(ts[i].class):
+			return coreDistinctive
+		case ts[i].class != ClassLegal && ts[i].class != ClassInitialism:
+			set = coreGeneric
+		}
+	}
+	return set
+}
+
+// inCore reports whether a token of class c is in a name's core set.
+func inCore(c Class, set uint8) bool {
+	switch set {
+	case coreDistinctive:
+		return distinctive(c)
+	case coreGeneric:
+		return c != ClassLegal && c != ClassInitialism
+	}
+	return true
+}
+
+// edge is a candidate pair of align: query tokens [qi,qi+qn) with entity
+// tokens [cj,cj+cn).
+type edge struct {
+	qi, qn, cj, cn int32
+	sim            float64
+}
+
+func spanMask(i, n int) uint64 {
+	var m uint64
+	for k := i; k < i+n; k++ {
+		m |= 1 << uint(min(k, 63))
+	}
+	return m
+}
+
+// plainClass reports whether tokens of class c are compared as plain
+// strings (not legal forms, numbers or initials).
+func plainClass(c Class) bool {
+	return c != ClassLegal && c != ClassNumber && c != ClassInitial
+}
+
+func hasClass(ts []Token, c Class) bool {
+	for i := range ts {
+		if ts[i].Class == c {
+			return true
+		}
+	}
+	return false
+}
+
+// acronymSim is the similarity of an acronym with the words it abbreviates.
+const acronymSim = 0.9
+
+// distinctive reports whether tokens of class c identify a name (as opposed
+// to particles, generic words and legal forms).
+func distinctive(c Class) bool {
+	switch c {
+	case ClassWord, ClassNumber, ClassAcronym, ClassPatronymic:
+		return true
+	}
+	return false
+}
+
+// acronymSpanInfo finds the first run of tokens (summarised by ts) whose
+// initials spell the token a ("pla" = "people liberation army"). a must be
+// a joined run of initials, or at least three letters long; the run must
+// be as long as a. It returns the start and length of the run, or 0
+// length.
+func acronymSpanInfo(a *Token, ts []tokenInfo) (int, int) {
+	l := len(a.Text)
+	if l < 2 || l > 6 || len(ts) < l || (a.Class != ClassAcronym && l < 3) || len(a.Alts) > 0 {
+		return 0, 0
+	}
+	if a.Class != ClassAcronym && a.Class != ClassWord {
+		return 0, 0
+	}
+	for j := 0; j+l <= len(ts); j++ {
+		ok := true
+		for k := 0; k < l; k++ {
+			t := &ts[j+k]
+			if t.class == ClassLegal || t.class == ClassNumber || t.n < 2 || t.first() != a.Text[k] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return j, l
+		}
+	}
+	return 0, 0
+}
+
+// acronymSpanEntity is acronymSpanInfo the other way round: the run of
+// tokens ts spelling a token summarised by a (whose text, of at most six
+// bytes, is packed).
+func acronymSpanEntity(a *tokenInfo, ts []Token) (int, int) {
+	l := int(a.n)
+	if l < 2 || l > 6 || len(ts) < l || (a.class != ClassAcronym && l < 3) || a.flags&infoAlts != 0 {
+		return 0, 0
+	}
+	if a.class != ClassAcronym && a.class != ClassWord {
+		return 0, 0
+	}
+	for j := 0; j+l <= len(ts); j++ {
+		ok := true
+		for k := 0; k < l; k++ {
+			t := &ts[j+k]
+			if t.Class == ClassLegal || t.Class == ClassNumber || len(t.Text) < 2 || t.Text[0] != byte(a.text()>>(8*k)) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return j, l
+		}
+	}
+	return 0, 0
+}
+
+func infoHasClass(ts []tokenInfo, c Class) bool {
+	for i := range ts {
+		if ts[i].class == c {
+			return true
+		}
+	}
+	return false
+}
+
+// coveredDistinctive reports whether every distinctive token of ts is in
+// the used mask.
+func coveredDistinctive(ts []tokenInfo, used uint64) bool {
+	for j := range ts {
+		if distinctive(ts[j].class) && used&(1<<uint(min(j, 63))) == 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,366 @@
+package names
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/screen-compliance/screen/entity"
+)
+
+// Kind families: organisation, company and legal entity are one family.
+type kindFamily uint8
+
+const (
+	famUnknown kindFamily = iota
+	famPerson
+	famOrg
+	famVessel
+	famAircraft
+)
+
+func familyOf(k entity.Kind) kindFamily {
+	switch k {
+	case entity.KindUnknown:
+		return famUnknown
+	case entity.KindPerson:
+		return famPerson
+	case entity.KindOrganization:
+		return famOrg
+	case entity.KindVessel:
+		return famVessel
+	case entity.KindAircraft:
+		return famAircraft
+	}
+	switch strings.ToLower(strings.TrimSpace(string(k))) {
+	case "person", "individual", "people":
+		return famPerson
+	case "organization", "organisation", "company", "entity", "legal_entity", "legalentity", "business", "org":
+		return famOrg
+	case "vessel", "ship":
+		return famVessel
+	case "aircraft", "airplane":
+		return famAircraft
+	}
+	return famUnknown
+}
+
+// Qualifier weights (added to or taken from the name score).
+const (
+	dobFullBonus    = 0.06
+	dobYearBonus    = 0.03
+	dobMismatch     = 0.15
+	countryBonus    = 0.03
+	countryMismatch = 0.06
+	// kindMismatch is what a kind mismatch (person vs organisation, vessel
+	// vs organisation ...) costs; a name with a legal form is an
+	// organisation's.
+	kindMismatch = 0.15
+	// imoMismatch is what a listed IMO number other than the query's
+	// costs; the match then also carries a conflict.
+	imoMismatch      = 0.1
+	weakAliasFactor  = 0.9
+	formerNameFactor = 0.95
+	minIDLen         = 5
+	// queryExtraWeight is how much a query token left unmatched counts
+	// when two or more distinctive tokens matched and the entity name is
+	// fully covered.
+	queryExtraWeight = 0.5
+	// patronymicAlone is the weight of an unmatched patronymic when the
+	// other name has none.
+	patronymicAlone = 0.3
+)
+
+// qualifiers are the evidence beside the name.
+type qualifiers struct {
+	dob, country       float64
+	hasDOB, hasCountry bool
+	// kind is the kind mismatch cost (0 or -kindMismatch).
+	kind float64
+	// id describes the matching identifier, "" when none matched.
+	id string
+	// imoConflict describes a listed IMO number that differs from the
+	// query's ("9123456 given, 9876543 listed"), "" when none does.
+	imoConflict string
+	// score is the name score with the qualifiers applied, 0..1.
+	score float64
+}
+
+// qualify applies date of birth (persons and unknown kinds only), country
+// and identifiers to a name score. Agreeing evidence only raises it, an
+// identifier match confirms a match on its own.
+func (s *Scorer) qualify(e *entity.Entity, ek kindFamily, nameScore float64) qualifiers {
+	q := qualifiers{score: nameScore}
+	if s.dob.year != 0 && (ek == famPerson || ek == famUnknown) && len(e.BirthDates) > 0 {
+		q.dob, q.hasDOB = s.dobDelta(e.BirthDates), true
+		q.score += q.dob
+	}
+	if s.country != "" {
+		if d, ok := s.countryDelta(e.Countries); ok {
+			q.country, q.hasCountry = d, true
+			q.score += d
+		}
+	}
+	if s.kind != famUnknown && ek != famUnknown && s.kind != ek {
+		q.kind = -kindMismatch
+		q.score += q.kind
+	}
+	if len(s.ids) > 0 { // else the entity's identifiers need not be read
+		if id, ok := s.idMatch(e.Identifiers); ok {
+			q.id = id
+			q.score = max(q.score, 0.9+0.1*nameScore)
+		} else if s.imo != "" {
+			if listed := imoNumbers(e.Identifiers); listed != "" {
+				q.imoConflict = s.imo + " given, " + listed + " listed"
+				q.score -= imoMismatch
+			}
+		}
+	}
+	q.score = round4(clamp01(q.score))
+	return q
+}
+
+// imoNumbers returns the entity's IMO numbers joined by commas, or "".
+func imoNumbers(ids []entity.Identifier) string {
+	var out []string
+	for _, id := range ids {
+		if id.Type == entity.IDIMO {
+			if n := normalizeID(id.Value); n != "" && !contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+// kindName names the query kind, saying when it was inferred.
+func (s *Scorer) kindName() string {
+	if familyOf(s.q.Kind) == famUnknown && s.kind == famOrg {
+		return "organization (it has a legal form)"
+	}
+	return s.kind.String()
+}
+
+// String names a kind family.
+func (k kindFamily) String() string {
+	switch k {
+	case famPerson:
+		return "person"
+	case famOrg:
+		return "organization"
+	case famVessel:
+		return "vessel"
+	case famAircraft:
+		return "aircraft"
+	}
+	return "unknown"
+}
+
+// date is a parsed (partial) date; a range has year..yearTo.
+type date struct {
+	year, yearTo, month, day int
+}
+
+// parseDate reads "1960", "1960-05", "1960-05-01", "1958/1962" and common
+// day-first forms ("01.05.1960", "01/05/1960"). Unparseable input yields
+// the zero date.
+func parseDate(s string) date {
+	if len(s) == 0 || !isDigit(s[0]) || !isDigit(s[len(s)-1]) {
+		// digits at both ends have no space to trim
+		s = strings.TrimSpace(s)
+	}
+	if s == "" {
+		return date{}
+	}
+	// fast paths: "1960", "1960-05-01"
+	if len(s) == 4 || (len(s) == 10 && s[4] == '-' && s[7] == '-') {
+		if y, ok := atoiDigits(s[:4]); ok && y >= 1000 {
+			if len(s) == 4 {
+				return date{year: y, yearTo: y}
+			}
+			m, ok1 := atoiDigits(s[5:7])
+			d, ok2 := atoiDigits(s[8:10])
+			if ok1 && ok2 && m <= 12 && d <= 31 {
+				return date{year: y, yearTo: y, month: m, day: d}
+			}
+		}
+	}
+	if a, b, ok := strings.Cut(s, "/"); ok && len(a) == 4 && len(b) == 4 {
+		y1, e1 := strconv.Atoi(a)
+		y2, e2 := strconv.Atoi(b)
+		if e1 == nil && e2 == nil && y1 >= 1000 && y2 >= y1 {
+			return date{year: y1, yearTo: y2}
+		}
+		return date{}
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '.' || r == '/' || r == ' ' })
+	nums := make([]int, 0, 3)
+	for _, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return date{}
+		}
+		nums = append(nums, n)
+	}
+	var d date
+	switch {
+	case len(nums) >= 1 && nums[0] >= 1000:
+		d.year = nums[0]
+		if len(nums) >= 2 {
+			d.month = nums[1]
+		}
+		if len(nums) >= 3 {
+			d.day = nums[2]
+		}
+	case len(nums) == 3 && nums[2] >= 1000:
+		d.year, d.month, d.day = nums[2], nums[1], nums[0]
+	default:
+		return date{}
+	}
+	if d.year < 1000 || d.year > 9999 || d.month > 12 || d.day > 31 {
+		return date{}
+	}
+	d.yearTo = d.year
+	return d
+}
+
+// dobDelta compares the query's date of birth with the entity's.
+func (s *Scorer) dobDelta(dates []entity.Date) float64 {
+	best := -dobMismatch
+	for _, ds := range dates {
+		d := parseDate(string(ds))
+		if d.year == 0 {
+			continue
+		}
+		q := s.dob
+		var v float64
+		switch {
+		case q.year >= d.year && q.yearTo <= d.yearTo:
+			v = dobYearBonus
+			if q.month != 0 && d.month != 0 {
+				if q.month != d.month {
+					v = 0
+				} else if q.day != 0 && d.day != 0 {
+					if q.day == d.day {
+						v = dobFullBonus
+					} else {
+						v = 0
+					}
+				}
+			}
+		case q.year >= d.year-1 && q.year <= d.yearTo+1:
+			v = 0
+		default:
+			v = -dobMismatch
+		}
+		if v > best {
+			best = v
+		}
+	}
+	return best
+}
+
+func joinDates(ds []entity.Date) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = string(d)
+	}
+	return strings.Join(parts, ",")
+}
+
+// countryDelta compares the query country with the entity's countries; ok
+// is false when the entity has none.
+func (s *Scorer) countryDelta(cs []entity.Country) (float64, bool) {
+	known := false
+	for _, c := range cs {
+		if c.Code == "" {
+			continue
+		}
+		known = true
+		if c.Code == s.country {
+			return countryBonus, true
+		}
+	}
+	if !known {
+		return 0, false
+	}
+	return -countryMismatch, true
+}
+
+// normalizeID folds an identifier to upper-case letters and digits, without
+// an "IMO" prefix.
+func normalizeID(id string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(id) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	out := b.String()
+	if strings.HasPrefix(out, "IMO") && len(out) > 3 && isDigits(out[3:]) {
+		out = out[3:]
+	}
+	return out
+}
+
+// NormalizeID is the identifier normalisation used for matching: upper-case
+// letters and digits only, without an "IMO" prefix.
+func NormalizeID(id string) string { return normalizeID(id) }
+
+func (s *Scorer) idMatch(ids []entity.Identifier) (string, bool) {
+	if len(s.ids) == 0 {
+		return "", false
+	}
+	for _, id := range ids {
+		n := normalizeID(id.Value)
+		if len(n) < minIDLen {
+			continue
+		}
+		for _, q := range s.ids {
+			if q == n {
+				return string(id.Type) + " " + id.Value, true
+			}
+		}
+	}
+	return "", false
+}
+
+func clamp01(f float64) float64 {
+	switch {
+	case f < 0:
+		return 0
+	case f > 1:
+		return 1
+	}
+	return f
+}
+
+func round4(f float64) float64 {
+	if f < 0 {
+		return -round4(-f)
+	}
+	return float64(int64(f*10000+0.5)) / 10000
+}
+
+func entityCodes(cs []entity.Country) string {
+	var codes []string
+	for _, c := range cs {
+		if c.Code != "" && !contains(codes, c.Code) {
+			codes = append(codes, c.Code)
+		}
+	}
+	return strings.Join(codes, ",")
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// atoiDigits parses a string of ASCII digits without allocating.
+func atoiDigits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, len(s) > 0
+}

@@ -1,0 +1,505 @@
+package names
+
+import (
+	"math"
+	"math/bits"
+	"strconv"
+	"strings"
+
+	"github.com/screen-compliance/screen/country"
+	"github.com/screen-compliance/screen/entity"
+	"github.com/screen-compliance/screen/record"
+)
+
+// Query is what is screened: a name and the qualifiers known about it.
+type Query struct {
+	Name string
+	// Kind is the party kind; "" = unknown.
+	Kind entity.Kind
+	// Country is an ISO alpha-2 code or free text (folded with country.Code).
+	Country string
+	// DOB is a date of birth: "1960", "1960-05", "1960-05-01".
+	DOB string
+	// IDs are identifiers as given (IMO number, passport, registration no.).
+	IDs []string
+	// IMO is the vessel's IMO number when the query is a vessel with one
+	// (it may also be among IDs): a listed vessel with another IMO number
+	// is a conflict.
+	IMO string
+}
+
+// Result is the comparison of a query with one entity.
+type Result struct {
+	// Score is 0..1; identical analysed names score 1.0 before qualifiers.
+	Score float64
+	// MatchedName is the entity name or alias that matched best.
+	MatchedName string
+	// Features are the contributions to the score.
+	Features []record.Feature
+	// Explanation says in words how the score was reached.
+	Explanation string
+	// NameScore is the score of the names alone (the best name or alias,
+	// with its alias strength), before date of birth, country, kind and
+	// identifiers lift or lower it.
+	NameScore float64
+	// Conflicts lists qualifiers that contradict the match ("imo: 9123456
+	// given, 9876543 listed").
+	Conflicts []string
+	// IDMatch names the identifier that matched ("imo 9123456"), or "".
+	IDMatch string
+}
+
+// Score compares a query with one entity (all its names and aliases). It
+// is the brute-force reference; use a Scorer to compare one query with many
+// entities.
+func Score(q Query, e *entity.Entity) Result {
+	return NewScorer(q).Score(e, EntityNames(e))
+}
+
+// Scorer compares one query with many entities, computing each token
+// similarity once per distinct token pair. A Scorer is not safe for
+// concurrent use; create one per query.
+type Scorer struct {
+	q Query
+	// name is the name this scorer compares: the query name, or one of
+	// its forms
+	name string
+	a    Analysis
+	// dropped are the place qualifiers read out of the query's brackets
+	dropped []string
+	// forms score the names the query stands for when it is decorated
+	// ("X (ACRONYM)" is the name X; "A; B" two names), each a Scorer of
+	// its own
+	forms []*Scorer
+	// The query units are the tokens then the compounds of adjacent tokens
+	// (comp); uinfo summarises them (and gives the token weights).
+	comp  []Token
+	uinfo []tokenInfo
+	kind  kindFamily
+	// qcore is the query's core token set (coreOf)
+	qcore   uint8
+	imo     string
+	country string
+	dob     date
+	ids     []string
+	// cache holds token similarities by query unit (token index, or
+	// len(tokens)+j for compound j) and entity token text; altCache those
+	// with entity tokens that have alternative spellings.
+	cache    simCache
+	altCache altCache
+	// edges is align's scratch buffer; qsim and csim hold the similarity
+	// each query and entity token is aligned with.
+	edges      []edge
+	qsim, csim []float64
+	// dups is true when a token text occurs twice in the query name
+	dups bool
+	// initial storage of comp, uinfo and edges for short names
+	compBuf  [scorerTokens - 1]Token
+	uinfoBuf [2*scorerTokens - 1]tokenInfo
+	edgeBuf  [12]edge
+}
+
+// scorerTokens is the number of query tokens a Scorer holds without
+// allocating.
+const scorerTokens = 5
+
+// NewScorer prepares a query with the built-in vocabulary
+// (DefaultVocabulary).
+func NewScorer(q Query) *Scorer { return DefaultVocabulary().NewScorer(q) }
+
+// NewScorer prepares a query with this vocabulary, which must be the one
+// the entity names were analysed with.
+//
+// A query written with decorations is read as list names are (Forms): it
+// then matches as well as the best of the names it stands for.
+func (v *Vocabulary) NewScorer(q Query) *Scorer {
+	s := v.newScorer(q, q.Name)
+	if forms := v.Forms(q.Name, q.Kind); len(forms) > 1 || (len(forms) == 1 && forms[0].Derived != "") {
+		for _, f := range forms {
+			if !f.Weak && f.Text != q.Name {
+				fs := v.newScorer(q, f.Text)
+				fs.dropped = f.Places
+				s.forms = append(s.forms, fs)
+			}
+		}
+	}
+	return s
+}
+
+// newScorer prepares a query to compare the given name (the query name or
+// one of its forms).
+func (v *Vocabulary) newScorer(q Query, name string) *Scorer {
+	s := &Scorer{q: q, name: name, a: v.Analyze(name), kind: familyOf(q.Kind), dob: parseDate(q.DOB)}
+	s.dups = hasDuplicate(s.a.Tokens)
+	if q.Country != "" {
+		s.country = country.Code(q.Country)
+		if s.country == "" {
+			s.country = strings.ToUpper(strings.TrimSpace(q.Country))
+		}
+	}
+	for _, id := range q.IDs {
+		if n := normalizeID(id); len(n) >= minIDLen {
+			s.ids = append(s.ids, n)
+		}
+	}
+	if n := normalizeID(q.IMO); len(n) >= minIDLen {
+		s.imo = n
+		if !contains(s.ids, n) {
+			s.ids = append(s.ids, n)
+		}
+	}
+	ts := s.a.Tokens
+	s.comp, s.uinfo = s.compBuf[:0], s.uinfoBuf[:0]
+	if len(ts) > scorerTokens {
+		s.comp, s.uinfo = make([]Token, 0, len(ts)-1), make([]tokenInfo, 0, 2*len(ts)-1)
+	}
+	s.comp = appendCompounds(s.comp, ts)
+	for i := range ts {
+		s.uinfo = append(s.uinfo, newTokenInfo(&ts[i]))
+	}
+	for i := range s.comp {
+		s.uinfo = append(s.uinfo, newTokenInfo(&s.comp[i]))
+	}
+	s.qcore = coreOf(s.uinfo[:len(ts)])
+	if s.kind == famUnknown && hasClass(ts, ClassLegal) {
+		// a name with a legal form is an organisation's
+		s.kind = famOrg
+	}
+	s.edges = s.edgeBuf[:0]
+	return s
+}
+
+// Analysis returns the analysed query name.
+func (s *Scorer) Analysis() Analysis { return s.a }
+
+// Score compares the query with an entity whose names were prepared with
+// EntityNames (same order as e.AllNames()).
+func (s *Scorer) Score(e *entity.Entity, names []Name) Result { return s.evaluate(e, names, true) }
+
+// Quick returns the score Score would return, without building features
+// and explanation (for ranking many candidates).
+func (s *Scorer) Quick(e *entity.Entity, names []Name) float64 {
+	return s.evaluate(e, names, false).Score
+}
+
+func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
+	ek := familyOf(e.Kind)
+	if ek == famUnknown && len(names) > 0 && hasClass(names[0].Analysis.Tokens, ClassLegal) {
+		ek = famOrg // a listed name with a legal form is an organisation's
+	}
+	// a person's name may carry more names than listed; an
+	// organisation's may not
+	person := (s.kind == famPerson || s.kind == famUnknown) && (ek == famPerson || ek == famUnknown)
+	var res Result
+	anyPerson := s.kind == famPerson || ek == famPerson
+	best, bestName, full := s.bestName(names, person, anyPerson)
+	// the query's own forms ("X (ACRONYM)" is the name X)
+	q := s
+	for _, f := range s.forms {
+		if b, n, fl := f.bestName(names, person, anyPerson); b > best {
+			best, bestName, q, full = b, n, f, fl
+		}
+	}
+	if bestName == nil {
+		best = 0
+	}
+	nameScore := round4(clamp01(best))
+	qual := s.qualify(e, ek, nameScore)
+	if !explain {
+		return Result{Score: qual.score, NameScore: nameScore}
+	}
+	var bestAl alignment
+	if bestName != nil {
+		bestAl = q.align(bestName, person, anyPerson, true)
+		if full {
+			bestAl.score = bestAl.scoreFull
+		}
+	}
+	feats := []record.Feature{{Name: "name", Value: round4(bestAl.score)}}
+	expl := make([]byte, 0, 128)
+	if bestName != nil {
+		res.MatchedName = bestName.ListText()
+		expl = strconv.AppendQuote(expl, q.name)
+		expl = append(expl, '~')
+		expl = strconv.AppendQuote(expl, bestName.Text)
+		if bestName.Source != "" {
+			expl = append(expl, " ("...)
+			expl = append(expl, bestName.Derived...)
+			expl = append(expl, " of "...)
+			expl = strconv.AppendQuote(expl, bestName.Source)
+			expl = append(expl, ')')
+		}
+		expl = append(expl, ':')
+		for _, p := range bestAl.pairs {
+			expl = append(expl, ' ')
+			expl = appendJoined(expl, q.a.Tokens[p.qi:p.qi+p.qn])
+			expl = append(expl, '~')
+			expl = appendJoined(expl, bestName.Analysis.Tokens[p.cj:p.cj+p.cn])
+			expl = append(expl, '(')
+			expl = strconv.AppendFloat(expl, p.sim, 'f', 2, 64)
+			expl = append(expl, ')')
+		}
+		switch bestName.Strength {
+		case entity.StrengthWeak:
+			detail := "weak alias"
+			if bestName.Derived == DerivedAcronym || bestName.Derived == DerivedBracket {
+				detail = bestName.Derived
+			}
+			feats = append(feats, record.Feature{Name: "alias_weak", Value: weakAliasFactor, Detail: detail})
+			expl = append(expl, "; weak alias x0.90"...)
+		case entity.StrengthFormer:
+			feats = append(feats, record.Feature{Name: "alias_former", Value: formerNameFactor, Detail: "former name"})
+			expl = append(expl, "; former name x0.95"...)
+		}
+	}
+	switch {
+	case qual.kind < 0:
+		detail := "query " + s.kindName() + ", entity " + ek.String()
+		feats = append(feats, record.Feature{Name: "kind", Value: qual.kind, Detail: detail})
+		expl = appendDelta(append(expl, "; kind "...), qual.kind)
+		expl = append(append(append(expl, " ("...), detail...), ')')
+	case s.kind != famUnknown && ek == s.kind:
+		feats = append(feats, record.Feature{Name: "kind", Value: 0, Detail: ek.String()})
+	}
+	if qual.hasDOB {
+		detail := s.q.DOB + " vs " + joinDates(e.BirthDates)
+		feats = append(feats, record.Feature{Name: "dob", Value: round4(qual.dob), Detail: detail})
+		expl = appendDelta(append(expl, "; dob "...), qual.dob)
+		expl = append(append(append(expl, " ("...), detail...), ')')
+	}
+	if qual.hasCountry {
+		detail := s.country
+		if qual.country < 0 {
+			detail = s.country + " vs " + entityCodes(e.Countries)
+		}
+		feats = append(feats, record.Feature{Name: "country", Value: round4(qual.country), Detail: detail})
+		expl = appendDelta(append(expl, "; country "...), qual.country)
+		expl = append(append(append(expl, " ("...), detail...), ')')
+	}
+	if qual.id != "" {
+		feats = append(feats, record.Feature{Name: "id", Value: 1, Detail: qual.id})
+		expl = append(append(append(expl, "; identifier "...), qual.id...), " matches"...)
+	}
+	if qual.imoConflict != "" {
+		feats = append(feats, record.Feature{Name: "imo_conflict", Value: -imoMismatch, Detail: qual.imoConflict})
+		expl = append(append(append(expl, "; IMO differs: "...), qual.imoConflict...), ", not a match on the name alone"...)
+		res.Conflicts = []string{"imo: " + qual.imoConflict}
+	}
+	res.IDMatch = qual.id
+	res.NameScore = nameScore
+	res.Score = qual.score
+	res.Features = feats
+	res.Explanation = string(expl)
+	return res
+}
+
+// bestName returns the best score of the query with one of names (alias
+// strength applied) and that name, or nil.
+//
+// A query with more names than a listed name matches it at a discount
+// (alignment.score), unless another name of the entity contradicts the
+// query: "Ahmed Khalfan Sainovic" is not matched through the alias "Khalfan,
+// Ahmed" of "Ahmed Khalfan Ghailani". full says whether the discount was
+// dropped.
+func (s *Scorer) bestName(names []Name, person, anyPerson bool) (best float64, bestName *Name, full bool) {
+	best, bestFull := -1.0, -1.0
+	var bestN, bestFullN *Name
+	for i := range names {
+		n := &names[i]
+		al := s.align(n, person, anyPerson, false)
+		f := 1.0
+		switch n.Strength {
+		case entity.StrengthWeak:
+			f = weakAliasFactor
+		case entity.StrengthFormer:
+			f = formerNameFactor
+		}
+		if sc := al.score * f; sc > best {
+			best, bestN = sc, n
+		}
+		if sc := al.scoreFull * f; sc > bestFull {
+			bestFull, bestFullN = sc, n
+		}
+		if al.contradicts && n.Strength != entity.StrengthWeak {
+			full = true
+		}
+	}
+	if full {
+		return bestFull, bestFullN, true
+	}
+	return best, bestN, false
+}
+
+// appendJoined appends the texts of ts joined by "+".
+func appendJoined(b []byte, ts []Token) []byte {
+	for i := range ts {
+		if i > 0 {
+			b = append(b, '+')
+		}
+		b = append(b, ts[i].Text...)
+	}
+	return b
+}
+
+// appendDelta appends f as fmt's %+.2f does: with two decimals and a sign.
+func appendDelta(b []byte, f float64) []byte {
+	n := len(b)
+	b = strconv.AppendFloat(b, f, 'f', 2, 64)
+	if b[n] != '-' && b[n] != '+' {
+		b = append(b, 0)
+		copy(b[n+1:], b[n:])
+		b[n] = '+'
+	}
+	return b
+}
+
+// simScratch returns the scorer's per-token similarity buffers for a query
+// of nq tokens and an entity name of nc tokens, cleared.
+func (s *Scorer) simScratch(nq, nc int) ([]float64, []float64) {
+	if cap(s.qsim) < nq {
+		s.qsim = make([]float64, nq)
+	}
+	if cap(s.csim) < nc {
+		s.csim = make([]float64, max(nc, 16))
+	}
+	q, c := s.qsim[:nq], s.csim[:nc]
+	clear(q)
+	clear(c)
+	return q, c
+}
+
+// unlike reports whether sim certainly rejects the pair (the letter-set
+// filter of sim without string comparison); false when unsure.
+func unlike(q, c *tokenInfo) bool {
+	if q.flags&c.flags&infoPlain == 0 {
+		return false
+	}
+	d := bits.OnesCount32(q.mask ^ c.mask)
+	slack := 2 * editBudget(int(min(q.n, c.n)))
+	return d > slack && (d > slack+4 || q.phon == 0 || q.phon != c.phon)
+}
+
+// apart reports whether a query unit q and an entity token (or compound)
+// c, both plain, differ in letters and in length by more than the edit
+// budget plus slack: no spelling of c's text can then be within the edit
+// budget of q (tokenSim, whatever c's phonetic key or syllable flag), and
+// their similarity is below 0.85 when slack is 0, below minEdgeSim when it
+// is compoundSlack.
+//
+// Such pairs are rejected before the similarity cache, which is keyed by
+// text only: a query compound is compared at the 0.85 threshold only, and
+// a query token with an entity compound with the compoundSlack bound,
+// which holds for any token of the same text, at either threshold.
+func apart(q, c *tokenInfo, slack int) bool {
+	if q.flags&c.flags&infoPlain == 0 || q.mask == c.mask || q.n == 255 || c.n == 255 {
+		return false
+	}
+	d := int(q.n) - int(c.n)
+	if d < 0 {
+		d = -d
+	}
+	return d > editBudget(int(min(q.n, c.n)))+slack
+}
+
+// compoundSlack is the slack of apart for a query token q and an entity
+// compound c: stringSim rejects a length difference over the budget plus
+// two, plus four when the phonetic keys may agree (q has one, both have at
+// least four letters).
+func compoundSlack(q, c *tokenInfo) int {
+	if q.phon != 0 && min(q.n, c.n) >= 4 {
+		return 4
+	}
+	return 2
+}
+
+// sim returns the similarity of query unit qi (a token, or a compound when
+// qi >= len(tokens)) with an entity token c summarised by ci. Pairs that
+// cannot be alike (too many letters differ) are rejected without string
+// comparison; the others are computed once per distinct pair and cached.
+func (s *Scorer) sim(qi int, c *Token, ci *tokenInfo) float64 {
+	qf := &s.uinfo[qi]
+	q := s.qunit(qi)
+	if qf.flags&ci.flags&infoPlain != 0 {
+		// each edit changes the letter set by at most two letters; only
+		// tokens with the same phonetic key get two edits more
+		d := bits.OnesCount32(qf.mask ^ ci.mask)
+		if slack := editBudget(int(min(qf.n, ci.n))); d > 2*slack && (d > 2*slack+4 || !samePhon(qf, ci, q, c)) {
+			return 0
+		}
+		// equal texts have equal masks
+		if d == 0 {
+			if same, ok := sameShort(qf, ci); same || (!ok && q.Text == c.Text) {
+				return 1
+			}
+		}
+	}
+	if ci.flags&infoUncached != 0 {
+		if ci.flags&infoAlts == 0 {
+			return tokenSim(q, c)
+		}
+		h := altHash(c, textHash(ci, c.Text))
+		if v, ok := s.altCache.get(qi, h, c); ok {
+			return v
+		}
+		v := tokenSim(q, c)
+		s.altCache.put(qi, h, c, v)
+		return v
+	}
+	var text string
+	if ci.n > 8 {
+		text = c.Text
+	}
+	h := textHash(ci, text)
+	if v, ok := s.cache.get(qi, h, ci, text); ok {
+		return v
+	}
+	v := tokenSim(q, c)
+	s.cache.put(qi, h, ci, c.Text, v)
+	return v
+}
+
+// simCompound is sim for an entity compound (summarised by ci): a token of
+// class ClassWord with no spellings nor phonetic key.
+func (s *Scorer) simCompound(qi int, text string, ci *tokenInfo) float64 {
+	qf := &s.uinfo[qi]
+	q := s.qunit(qi)
+	if qf.flags&ci.flags&infoPlain != 0 {
+		d := bits.OnesCount32(qf.mask ^ ci.mask)
+		if d > 2*editBudget(int(min(qf.n, ci.n))) {
+			return 0
+		}
+		if d == 0 {
+			if same, ok := sameShort(qf, ci); same || (!ok && q.Text == text) {
+				return 1
+			}
+		}
+	}
+	h := textHash(ci, text)
+	if v, ok := s.cache.get(qi, h, ci, text); ok {
+		return v
+	}
+	c := Token{Text: text, mask: ci.mask}
+	v := tokenSim(q, &c)
+	s.cache.put(qi, h, ci, text, v)
+	return v
+}
+
+// qunit returns query unit qi: a token, or a compound when qi >=
+// len(tokens).
+func (s *Scorer) qunit(qi int) *Token {
+	if qi < len(s.a.Tokens) {
+		return &s.a.Tokens[qi]
+	}
+	return &s.comp[qi-len(s.a.Tokens)]
+}
+
+// simPower sharpens token similarities before they are summed: two tokens
+// 0.9 alike are weaker evidence than 0.9 of an identical token.
+const simPower = 1.5
+
+func simCurve(s float64) float64 {
+	if s >= 1 {
+		return 1
+	}
+	return math.Pow(s, simPower)
+}
