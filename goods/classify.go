@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/screen-compliance/screen/internal/decimal"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -239,7 +240,7 @@ func (c *Classifier) byDescription(code HSCode, desc string, details map[string]
 		}
 		details[cat.ID] = record.Category{
 			ID: cat.ID, Title: cat.Title, Direction: cat.Direction, Measure: cat.Measure,
-			Citation: cat.Citation, Confidence: round2(confidenceValue[cat.Confidence] * m.score * factor),
+			Citation: cat.Citation, Confidence: decimal.Round(confidenceValue[cat.Confidence]*m.score*factor, 2),
 			MatchedBy: describeTerm(m),
 		}
 	}
@@ -285,8 +286,4 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
-}
-
-func round2(f float64) float64 {
-	return float64(int(f*100+0.5)) / 100
 }

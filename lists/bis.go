@@ -66,7 +66,7 @@ func ParseBIS(ctx context.Context, r io.Reader, name string) (*entity.List, erro
 			aliases = append(aliases, m[1])
 		}
 		primary := clean(reAKAParen.ReplaceAllString(raw, " "))
-		eff := ParseDate(usDate(get("Effective_Date")))
+		eff := entity.ParseDate(usDate(get("Effective_Date")))
 		key := strings.ToUpper(primary) + "|" + string(eff)
 		i, ok := index[key]
 		if !ok {
@@ -76,7 +76,7 @@ func ParseBIS(ctx context.Context, r io.Reader, name string) (*entity.List, erro
 				e.Kind = entity.KindOrganization
 			}
 			var rem []string
-			if exp := ParseDate(usDate(get("Expiration_Date"))); exp != "" {
+			if exp := entity.ParseDate(usDate(get("Expiration_Date"))); exp != "" {
 				rem = append(rem, "Denial expires "+string(exp))
 			}
 			if a := get("Action"); a != "" {

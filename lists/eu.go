@@ -194,13 +194,13 @@ func (rec *euEntity) entity() (entity.Entity, error) {
 		var d entity.Date
 		switch {
 		case clean(b.Birthdate) != "":
-			d = ParseDate(b.Birthdate)
+			d = entity.ParseDate(b.Birthdate)
 		case clean(b.YearFrom) != "" && clean(b.YearTo) != "":
-			d = ParseDate(clean(b.YearFrom) + " to " + clean(b.YearTo))
+			d = entity.ParseDate(clean(b.YearFrom) + " to " + clean(b.YearTo))
 		case clean(b.Year) != "":
-			d = entity.Date(ymd(clean(b.Year), clean(b.Month), clean(b.Day)))
+			d = entity.DateOf(clean(b.Year), clean(b.Month), clean(b.Day))
 			if d == "" {
-				d = ParseDate(b.Year)
+				d = entity.ParseDate(b.Year)
 			}
 		}
 		addBirthDate(&e, d)

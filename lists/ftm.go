@@ -212,7 +212,7 @@ func ftmList(recs []*ftmRecord, byID map[string]*ftmRecord) *entity.List {
 					addProgram(e, p)
 				}
 				for _, d := range append(r.strings("listingDate"), r.strings("startDate")...) {
-					if pd := string(ParseDate(d)); pd != "" && (e.ListedOn == "" || pd < e.ListedOn) {
+					if pd := string(entity.ParseDate(d)); pd != "" && (e.ListedOn == "" || pd < e.ListedOn) {
 						e.ListedOn = pd
 					}
 				}
@@ -319,7 +319,7 @@ func ftmEntity(r *ftmRecord, kind entity.Kind, byID map[string]*ftmRecord) entit
 		e.Gender = genderOf(r.first("gender"))
 	}
 	for _, d := range r.strings("birthDate") {
-		addBirthDate(&e, ParseDate(d))
+		addBirthDate(&e, entity.ParseDate(d))
 	}
 	for _, p := range r.strings("birthPlace") {
 		addBirthPlace(&e, p)
@@ -451,7 +451,7 @@ func ParseFtMSimple(ctx context.Context, r io.Reader, name string) (*entity.List
 			addAlias(&e, a, entity.StrengthStrong)
 		}
 		for _, d := range multi("birth_date") {
-			addBirthDate(&e, ParseDate(d))
+			addBirthDate(&e, entity.ParseDate(d))
 		}
 		role := entity.RoleAddress
 		switch kind {

@@ -93,9 +93,9 @@ func FuzzParseDate(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d := ParseDate(s)
+		d := entity.ParseDate(s)
 		if d != "" && !validDate(string(d)) {
-			t.Fatalf("ParseDate(%q) = %q, which is not a valid Date", s, d)
+			t.Fatalf("entity.ParseDate(%q) = %q, which is not a valid Date", s, d)
 		}
 	})
 }

@@ -35,7 +35,7 @@ func (d oxDate) String() string {
 	if y == "" {
 		return ""
 	}
-	return ymd(y, strings.TrimSpace(d.Month), strings.TrimSpace(d.Day))
+	return string(entity.DateOf(y, strings.TrimSpace(d.Month), strings.TrimSpace(d.Day)))
 }
 
 type oxDatePeriod struct {
@@ -529,5 +529,5 @@ func oxPeriod(dp oxDatePeriod) entity.Date {
 			}
 		}
 	}
-	return ParseDate(from + " to " + to)
+	return entity.ParseDate(from + " to " + to)
 }

@@ -344,7 +344,7 @@ func ownKind(k string) (entity.Kind, bool) {
 func validDate(d string) bool {
 	from, to, isRange := strings.Cut(d, "/")
 	if isRange {
-		return ParseDate(from) != "" && string(ParseDate(from)) == from && string(ParseDate(to)) == to
+		return entity.ParseDate(from) != "" && string(entity.ParseDate(from)) == from && string(entity.ParseDate(to)) == to
 	}
-	return ParseDate(d) != "" && string(ParseDate(d)) == d
+	return entity.ParseDate(d) != "" && string(entity.ParseDate(d)) == d
 }

@@ -110,7 +110,7 @@ func parseOFACRemarks(e *entity.Entity, remarks string) {
 		case strings.HasPrefix(lower, "n.k.a. "):
 			addAlias(e, unquote(p[7:]), entity.StrengthStrong)
 		case strings.HasPrefix(p, "DOB "):
-			addBirthDate(e, ParseDate(p[4:]))
+			addBirthDate(e, entity.ParseDate(p[4:]))
 		case strings.HasPrefix(p, "POB "):
 			place := clean(p[4:])
 			addBirthPlace(e, place)

@@ -1,8 +1,6 @@
 package lists
 
 import (
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/screen-compliance/screen/country"
@@ -110,95 +108,6 @@ func addProgram(e *entity.Entity, p string) {
 		}
 	}
 	e.Programs = append(e.Programs, p)
-}
-
-var months = map[string]int{
-	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-	"jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-	"january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7,
-	"august": 8, "september": 9, "sept": 9, "october": 10, "november": 11, "december": 12,
-}
-
-var (
-	reISODate   = regexp.MustCompile(`^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:T.*)?$`)
-	reDMY       = regexp.MustCompile(`^(?:(\d{1,2}) )?([A-Za-z]{3,9})\.? (\d{4})$`)
-	reSlashDMY  = regexp.MustCompile(`^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$`)
-	reYearRange = regexp.MustCompile(`^(.+?) (?:to|-|–) (.+)$`)
-)
-
-// ParseDate turns a date as written by a list ("10 Dec 1948", "Dec 1948",
-// "1948", "circa 1951", "1958 to 1962", "01 Jan 1958 to 31 Dec 1962",
-// "1948-12-10", "10/12/1948" as day/month/year) into a Date. Approximate
-// dates ("circa", "approximately") keep their stated precision. It returns ""
-// when s is not a date.
-func ParseDate(s string) entity.Date {
-	s = clean(strings.TrimSuffix(strings.TrimSpace(s), "."))
-	for _, p := range []string{"circa ", "approximately ", "approx. ", "about ", "c. ", "ca. "} {
-		if len(s) > len(p) && strings.EqualFold(s[:len(p)], p) {
-			s = strings.TrimSpace(s[len(p):])
-		}
-	}
-	if m := reYearRange.FindStringSubmatch(s); m != nil {
-		from, to := parseOneDate(m[1]), parseOneDate(m[2])
-		if from == "" || to == "" {
-			return ""
-		}
-		// A whole-year range written as 01 Jan X to 31 Dec Y is "X/Y".
-		if strings.HasSuffix(from, "-01-01") && strings.HasSuffix(to, "-12-31") {
-			from, to = from[:4], to[:4]
-		}
-		if from == to {
-			return entity.Date(from)
-		}
-		return entity.Date(from + "/" + to)
-	}
-	return entity.Date(parseOneDate(s))
-}
-
-// parseOneDate parses a single date; see ParseDate.
-func parseOneDate(s string) string {
-	s = strings.TrimSpace(s)
-	if m := reISODate.FindStringSubmatch(s); m != nil {
-		return ymd(m[1], m[2], m[3])
-	}
-	if m := reDMY.FindStringSubmatch(s); m != nil {
-		mon, ok := months[strings.ToLower(m[2])]
-		if !ok {
-			return ""
-		}
-		return ymd(m[3], strconv.Itoa(mon), m[1])
-	}
-	if m := reSlashDMY.FindStringSubmatch(s); m != nil {
-		return ymd(m[3], m[2], m[1])
-	}
-	return ""
-}
-
-// ymd formats year, month and day (the last two optional) as an ISO date,
-// or "" when a part is out of range.
-func ymd(y, m, d string) string {
-	if m == "" {
-		return y
-	}
-	mi, err := strconv.Atoi(m)
-	if err != nil || mi < 1 || mi > 12 {
-		return ""
-	}
-	if d == "" {
-		return y + "-" + pad2(mi)
-	}
-	di, err := strconv.Atoi(d)
-	if err != nil || di < 1 || di > 31 {
-		return ""
-	}
-	return y + "-" + pad2(mi) + "-" + pad2(di)
-}
-
-func pad2(i int) string {
-	if i < 10 {
-		return "0" + strconv.Itoa(i)
-	}
-	return strconv.Itoa(i)
 }
 
 // ValidIMO reports whether s is a seven-digit IMO ship number with a valid

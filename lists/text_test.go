@@ -36,8 +36,8 @@ func TestParseDate(t *testing.T) {
 		{"1958 to later", ""},
 	}
 	for _, tt := range tests {
-		if got := ParseDate(tt.in); got != tt.want {
-			t.Errorf("ParseDate(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := entity.ParseDate(tt.in); got != tt.want {
+			t.Errorf("entity.ParseDate(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

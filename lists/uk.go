@@ -143,11 +143,11 @@ func ukDate(s string) entity.Date {
 		case m[2] == "mm":
 			return entity.Date(m[3])
 		case m[1] == "dd":
-			return entity.Date(ymd(m[3], m[2], ""))
+			return entity.DateOf(m[3], m[2], "")
 		}
-		return entity.Date(ymd(m[3], m[2], m[1]))
+		return entity.DateOf(m[3], m[2], m[1])
 	}
-	return ParseDate(s)
+	return entity.ParseDate(s)
 }
 
 func (rec *ukDesignation) entity() (entity.Entity, error) {

@@ -189,7 +189,7 @@ func (rec *unRecord) entity(person bool) (entity.Entity, error) {
 	}
 	for _, a := range append(rec.PersonAliases, rec.EntityAliases...) {
 		addAlias(&e, a.Name, unStrength(a.Quality))
-		addBirthDate(&e, ParseDate(a.DateOfBirth))
+		addBirthDate(&e, entity.ParseDate(a.DateOfBirth))
 		addBirthPlace(&e, strings.Join(nonEmpty(a.CityOfBirth, a.CountryOfBirth), ", "))
 		addCountry(&e, a.CountryOfBirth, entity.RoleBirth)
 	}
@@ -208,13 +208,13 @@ func (rec *unRecord) entity(person bool) (entity.Entity, error) {
 	for _, d := range rec.DatesOfBirth {
 		switch {
 		case clean(d.Date) != "":
-			addBirthDate(&e, ParseDate(d.Date))
+			addBirthDate(&e, entity.ParseDate(d.Date))
 		case clean(d.Year) != "":
-			addBirthDate(&e, ParseDate(d.Year))
+			addBirthDate(&e, entity.ParseDate(d.Year))
 		case clean(d.FromYear) != "" && clean(d.ToYear) != "":
-			addBirthDate(&e, ParseDate(clean(d.FromYear)+" to "+clean(d.ToYear)))
+			addBirthDate(&e, entity.ParseDate(clean(d.FromYear)+" to "+clean(d.ToYear)))
 		case clean(d.FromYear) != "":
-			addBirthDate(&e, ParseDate(d.FromYear))
+			addBirthDate(&e, entity.ParseDate(d.FromYear))
 		}
 	}
 	for _, p := range rec.PlacesOfBirth {

@@ -171,27 +171,6 @@ func TestKindFamilies(t *testing.T) {
 	}
 }
 
-func TestParseDate(t *testing.T) {
-	tests := []struct {
-		in   string
-		want date
-	}{
-		{"1960", date{year: 1960, yearTo: 1960}},
-		{"1960-05", date{year: 1960, yearTo: 1960, month: 5}},
-		{"1960-05-01", date{year: 1960, yearTo: 1960, month: 5, day: 1}},
-		{"01.05.1960", date{year: 1960, yearTo: 1960, month: 5, day: 1}},
-		{"1958/1962", date{year: 1958, yearTo: 1962}},
-		{"circa 1960", date{}},
-		{"1960-13-01", date{}},
-		{"", date{}},
-	}
-	for _, tt := range tests {
-		if got := parseDate(tt.in); got != tt.want {
-			t.Errorf("parseDate(%q) = %+v, want %+v", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestStringSim(t *testing.T) {
 	tests := []struct {
 		a, b     string
@@ -231,18 +210,6 @@ func FuzzAnalyze(f *testing.F) {
 		}
 		if len(a.Tokens) > 0 && r.Score < 0.99 {
 			t.Fatalf("identical name %q scores %v: %s", s, r.Score, r.Explanation)
-		}
-	})
-}
-
-func FuzzParseDate(f *testing.F) {
-	for _, s := range []string{"1960", "1960-05-01", "01.05.1960", "1958/1962", "x"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		d := parseDate(s)
-		if d.year != 0 && (d.year < 1000 || d.month > 12 || d.day > 31 || d.yearTo < d.year) {
-			t.Fatalf("parseDate(%q) = %+v", s, d)
 		}
 	})
 }

@@ -1,10 +1,10 @@
 package names
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/screen-compliance/screen/entity"
+	"github.com/screen-compliance/screen/internal/decimal"
 )
 
 // Kind families: organisation, company and legal entity are one family.
@@ -90,7 +90,7 @@ type qualifiers struct {
 // identifier match confirms a match on its own.
 func (s *Scorer) qualify(e *entity.Entity, ek kindFamily, nameScore float64) qualifiers {
 	q := qualifiers{score: nameScore}
-	if s.dob.year != 0 && (ek == famPerson || ek == famUnknown) && len(e.BirthDates) > 0 {
+	if s.dob.Year != 0 && (ek == famPerson || ek == famUnknown) && len(e.BirthDates) > 0 {
 		q.dob, q.hasDOB = s.dobDelta(e.BirthDates), true
 		q.score += q.dob
 	}
@@ -115,7 +115,7 @@ func (s *Scorer) qualify(e *entity.Entity, ek kindFamily, nameScore float64) qua
 			}
 		}
 	}
-	q.score = round4(clamp01(q.score))
+	q.score = decimal.Round(clamp01(q.score), 4)
 	return q
 }
 
@@ -155,99 +155,31 @@ func (k kindFamily) String() string {
 	return "unknown"
 }
 
-// date is a parsed (partial) date; a range has year..yearTo.
-type date struct {
-	year, yearTo, month, day int
-}
-
-// parseDate reads "1960", "1960-05", "1960-05-01", "1958/1962" and common
-// day-first forms ("01.05.1960", "01/05/1960"). Unparseable input yields
-// the zero date.
-func parseDate(s string) date {
-	if len(s) == 0 || !isDigit(s[0]) || !isDigit(s[len(s)-1]) {
-		// digits at both ends have no space to trim
-		s = strings.TrimSpace(s)
-	}
-	if s == "" {
-		return date{}
-	}
-	// fast paths: "1960", "1960-05-01"
-	if len(s) == 4 || (len(s) == 10 && s[4] == '-' && s[7] == '-') {
-		if y, ok := atoiDigits(s[:4]); ok && y >= 1000 {
-			if len(s) == 4 {
-				return date{year: y, yearTo: y}
-			}
-			m, ok1 := atoiDigits(s[5:7])
-			d, ok2 := atoiDigits(s[8:10])
-			if ok1 && ok2 && m <= 12 && d <= 31 {
-				return date{year: y, yearTo: y, month: m, day: d}
-			}
-		}
-	}
-	if a, b, ok := strings.Cut(s, "/"); ok && len(a) == 4 && len(b) == 4 {
-		y1, e1 := strconv.Atoi(a)
-		y2, e2 := strconv.Atoi(b)
-		if e1 == nil && e2 == nil && y1 >= 1000 && y2 >= y1 {
-			return date{year: y1, yearTo: y2}
-		}
-		return date{}
-	}
-	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '.' || r == '/' || r == ' ' })
-	nums := make([]int, 0, 3)
-	for _, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			return date{}
-		}
-		nums = append(nums, n)
-	}
-	var d date
-	switch {
-	case len(nums) >= 1 && nums[0] >= 1000:
-		d.year = nums[0]
-		if len(nums) >= 2 {
-			d.month = nums[1]
-		}
-		if len(nums) >= 3 {
-			d.day = nums[2]
-		}
-	case len(nums) == 3 && nums[2] >= 1000:
-		d.year, d.month, d.day = nums[2], nums[1], nums[0]
-	default:
-		return date{}
-	}
-	if d.year < 1000 || d.year > 9999 || d.month > 12 || d.day > 31 {
-		return date{}
-	}
-	d.yearTo = d.year
-	return d
-}
-
 // dobDelta compares the query's date of birth with the entity's.
 func (s *Scorer) dobDelta(dates []entity.Date) float64 {
 	best := -dobMismatch
 	for _, ds := range dates {
-		d := parseDate(string(ds))
-		if d.year == 0 {
+		d := ds.Span()
+		if d.Year == 0 {
 			continue
 		}
 		q := s.dob
 		var v float64
 		switch {
-		case q.year >= d.year && q.yearTo <= d.yearTo:
+		case q.Year >= d.Year && q.YearTo <= d.YearTo:
 			v = dobYearBonus
-			if q.month != 0 && d.month != 0 {
-				if q.month != d.month {
+			if q.Month != 0 && d.Month != 0 {
+				if q.Month != d.Month {
 					v = 0
-				} else if q.day != 0 && d.day != 0 {
-					if q.day == d.day {
+				} else if q.Day != 0 && d.Day != 0 {
+					if q.Day == d.Day {
 						v = dobFullBonus
 					} else {
 						v = 0
 					}
 				}
 			}
-		case q.year >= d.year-1 && q.year <= d.yearTo+1:
+		case q.Year >= d.Year-1 && q.Year <= d.YearTo+1:
 			v = 0
 		default:
 			v = -dobMismatch
@@ -332,13 +264,6 @@ func clamp01(f float64) float64 {
 		return 1
 	}
 	return f
-}
-
-func round4(f float64) float64 {
-	if f < 0 {
-		return -round4(-f)
-	}
-	return float64(int64(f*10000+0.5)) / 10000
 }
 
 func entityCodes(cs []entity.Country) string {

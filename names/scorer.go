@@ -8,6 +8,7 @@ import (
 
 	"github.com/screen-compliance/screen/country"
 	"github.com/screen-compliance/screen/entity"
+	"github.com/screen-compliance/screen/internal/decimal"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -80,7 +81,7 @@ type Scorer struct {
 	qcore   uint8
 	imo     string
 	country string
-	dob     date
+	dob     entity.DateSpan
 	ids     []string
 	// cache holds token similarities by query unit (token index, or
 	// len(tokens)+j for compound j) and entity token text; altCache those
@@ -129,7 +130,7 @@ func (v *Vocabulary) NewScorer(q Query) *Scorer {
 // newScorer prepares a query to compare the given name (the query name or
 // one of its forms).
 func (v *Vocabulary) newScorer(q Query, name string) *Scorer {
-	s := &Scorer{q: q, name: name, a: v.Analyze(name), kind: familyOf(q.Kind), dob: parseDate(q.DOB)}
+	s := &Scorer{q: q, name: name, a: v.Analyze(name), kind: familyOf(q.Kind), dob: entity.ParseDate(q.DOB).Span()}
 	s.dups = hasDuplicate(s.a.Tokens)
 	if q.Country != "" {
 		s.country = country.Code(q.Country)
@@ -203,7 +204,7 @@ func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
 	if bestName == nil {
 		best = 0
 	}
-	nameScore := round4(clamp01(best))
+	nameScore := decimal.Round(clamp01(best), 4)
 	qual := s.qualify(e, ek, nameScore)
 	if !explain {
 		return Result{Score: qual.score, NameScore: nameScore}
@@ -215,7 +216,7 @@ func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
 			bestAl.score = bestAl.scoreFull
 		}
 	}
-	feats := []record.Feature{{Name: "name", Value: round4(bestAl.score)}}
+	feats := []record.Feature{{Name: "name", Value: decimal.Round(bestAl.score, 4)}}
 	expl := make([]byte, 0, 128)
 	if bestName != nil {
 		res.MatchedName = bestName.ListText()
@@ -263,7 +264,7 @@ func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
 	}
 	if qual.hasDOB {
 		detail := s.q.DOB + " vs " + joinDates(e.BirthDates)
-		feats = append(feats, record.Feature{Name: "dob", Value: round4(qual.dob), Detail: detail})
+		feats = append(feats, record.Feature{Name: "dob", Value: decimal.Round(qual.dob, 4), Detail: detail})
 		expl = appendDelta(append(expl, "; dob "...), qual.dob)
 		expl = append(append(append(expl, " ("...), detail...), ')')
 	}
@@ -272,7 +273,7 @@ func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
 		if qual.country < 0 {
 			detail = s.country + " vs " + entityCodes(e.Countries)
 		}
-		feats = append(feats, record.Feature{Name: "country", Value: round4(qual.country), Detail: detail})
+		feats = append(feats, record.Feature{Name: "country", Value: decimal.Round(qual.country, 4), Detail: detail})
 		expl = appendDelta(append(expl, "; country "...), qual.country)
 		expl = append(append(append(expl, " ("...), detail...), ')')
 	}

@@ -3,6 +3,8 @@ package ownership
 import (
 	"context"
 	"sort"
+
+	"github.com/screen-compliance/screen/internal/decimal"
 )
 
 // Statuses a node can derive.
@@ -166,7 +168,7 @@ func (g *Graph) deriveRegime(regime string) {
 	}
 	sort.Slice(touched, func(i, j int) bool { return touched[i] < touched[j] })
 	for _, n := range touched {
-		d := Derivation{Regime: regime, Sum: round2(st.sum[n]), Unknown: int(st.unk[n]), Threshold: t, edges: st.contrib[n], order: st.order[n]}
+		d := Derivation{Regime: regime, Sum: decimal.Round(st.sum[n], 2), Unknown: int(st.unk[n]), Threshold: t, edges: st.contrib[n], order: st.order[n]}
 		switch {
 		case st.order[n] > 0:
 			d.Status, d.Basis = StatusBlocked, BasisOFAC50
@@ -285,7 +287,7 @@ func (g *Graph) derivePossible(regime string, st *regimeState, review map[int32]
 	sort.Slice(found, func(i, j int) bool { return found[i] < found[j] })
 	for _, n := range found {
 		g.derived[n] = append(g.derived[n], Derivation{
-			Regime: regime, Status: StatusReview, Basis: BasisPossibly, Sum: round2(min(upper[n], 100)),
+			Regime: regime, Status: StatusReview, Basis: BasisPossibly, Sum: decimal.Round(min(upper[n], 100), 2),
 			Threshold: t, edges: contrib[n], order: -1,
 		})
 	}

@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/screen-compliance/screen/internal/decimal"
 )
 
 // Relations an Edge can have. An edge always points from the owner,
@@ -155,13 +157,5 @@ func (e *Edge) active(asOf string) bool {
 
 // percentString formats a share without needless decimals: "30", "49.9".
 func percentString(p float64) string {
-	return strconv.FormatFloat(round2(p), 'f', -1, 64)
-}
-
-// round2 rounds to two decimals so sums print and compare stably.
-func round2(f float64) float64 {
-	if f < 0 {
-		return -round2(-f)
-	}
-	return float64(int64(f*100+0.5)) / 100
+	return strconv.FormatFloat(decimal.Round(p, 2), 'f', -1, 64)
 }
