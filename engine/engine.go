@@ -29,6 +29,7 @@ import (
 	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/goods"
 	"github.com/screen-compliance/screen/index"
+	"github.com/screen-compliance/screen/internal/decimal"
 	"github.com/screen-compliance/screen/internal/gencache"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/names"
@@ -75,6 +76,7 @@ type config struct {
 	clock      func() time.Time
 	indexDir   string
 	indexCache string
+	cacheLock  CacheLock
 	maxMatches int
 	floor      float64 // overrides policy floor when > 0
 	goods      []goods.Catalog
@@ -227,13 +229,7 @@ type Engine struct {
 // ErrNoLists when no list source was given or none yields entities, and
 // with *PolicyError when the policies do not compile.
 func New(ctx context.Context, opts ...Option) (*Engine, error) {
-	e := &Engine{cfg: config{maxMatches: 5, clock: time.Now, partyCache: DefaultPartyCache}}
-	for _, o := range opts {
-		o(&e.cfg)
-	}
-	if e.cfg.logger == nil {
-		e.cfg.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
+	e := newEngine(opts)
 	s, err := e.build(ctx)
 	if err != nil {
 		return nil, err
@@ -242,7 +238,64 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	return e, nil
 }
 
+// newEngine applies opts to the default configuration.
+func newEngine(opts []Option) *Engine {
+	e := &Engine{cfg: config{maxMatches: 5, clock: time.Now, partyCache: DefaultPartyCache}}
+	for _, o := range opts {
+		o(&e.cfg)
+	}
+	if e.cfg.logger == nil {
+		e.cfg.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return e
+}
+
 func (e *Engine) build(ctx context.Context) (*snapshot, error) {
+	all, err := e.loadLists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pol, err := policies.Load(ctx, e.cfg.policy)
+	if err != nil {
+		return nil, &PolicyError{Err: err}
+	}
+	cats, err := dataCatalogs(pol)
+	if err != nil {
+		return nil, &PolicyError{Err: err}
+	}
+	gc, err := goods.NewClassifier(ctx, append(append([]goods.Catalog(nil), e.cfg.goods...), cats...)...)
+	if err != nil {
+		return nil, fmt.Errorf("goods catalog: %w", err)
+	}
+	vocab, err := e.vocabulary(pol)
+	if err != nil {
+		return nil, err
+	}
+	bi, err := e.buildIndex(ctx, all, vocab)
+	if err != nil {
+		return nil, err
+	}
+	ix := bi.Index
+	graph, err := e.buildGraph(ctx, all, ix, pol)
+	if err != nil {
+		ix.Close()
+		return nil, err
+	}
+	s := &snapshot{index: ix, policy: pol, goods: gc, graph: graph, versions: map[string]string{}, floor: pol.Match().Floor,
+		parties: newPartyCache(e.cfg.partyCache)}
+	if e.cfg.floor > 0 {
+		s.floor = e.cfg.floor
+	}
+	for _, l := range all {
+		s.lists = append(s.lists, l.Meta)
+		s.versions[l.Meta.Name] = l.Meta.Version
+	}
+	return s, nil
+}
+
+// loadLists reads every list source. It fails with ErrNoLists when there
+// is no source or the lists hold no entity.
+func (e *Engine) loadLists(ctx context.Context) ([]*entity.List, error) {
 	if len(e.cfg.sources) == 0 {
 		return nil, ErrNoLists
 	}
@@ -261,48 +314,66 @@ func (e *Engine) build(ctx context.Context) (*snapshot, error) {
 	if n == 0 {
 		return nil, ErrNoLists
 	}
+	return all, nil
+}
+
+// BuiltIndex is the candidate index of an engine's lists (BuildIndex).
+type BuiltIndex struct {
+	*index.Index
+	// Dir is the directory the index is kept in: the index cache's entry
+	// or WithIndexDir; "" for an index in memory (or in a private
+	// temporary directory that Close removes).
+	Dir string
+	// Cached is true when the index was opened from the index cache
+	// rather than built.
+	Cached bool
+}
+
+// BuildIndex builds the candidate index New builds from the same options,
+// through the same code: the same lists, the same name vocabulary
+// (WithNameVocabulary files and policy data), and with WithIndexCache the
+// same cache entry, which a later New on these options opens instead of
+// building (BuildIndex opens it too when it is there already). With
+// WithIndexDir (and no cache) the index is written to that directory. It
+// loads the policies for their name vocabulary, so a policy error fails it
+// as it fails New. The caller closes the index.
+func BuildIndex(ctx context.Context, opts ...Option) (*BuiltIndex, error) {
+	e := newEngine(opts)
+	all, err := e.loadLists(ctx)
+	if err != nil {
+		return nil, err
+	}
 	pol, err := policies.Load(ctx, e.cfg.policy)
 	if err != nil {
 		return nil, &PolicyError{Err: err}
-	}
-	cats, err := dataCatalogs(pol)
-	if err != nil {
-		return nil, &PolicyError{Err: err}
-	}
-	gc, err := goods.NewClassifier(ctx, append(append([]goods.Catalog(nil), e.cfg.goods...), cats...)...)
-	if err != nil {
-		return nil, fmt.Errorf("goods catalog: %w", err)
 	}
 	vocab, err := e.vocabulary(pol)
 	if err != nil {
 		return nil, err
 	}
+	return e.buildIndex(ctx, all, vocab)
+}
+
+// buildIndex indexes the lists with the vocabulary: from or into the index
+// cache when there is one and the lists can be cached, else in WithIndexDir
+// or in memory.
+func (e *Engine) buildIndex(ctx context.Context, all []*entity.List, vocab *names.Vocabulary) (*BuiltIndex, error) {
 	start := time.Now()
-	var ix *index.Index
-	if e.cfg.indexCache != "" {
-		ix, err = e.cachedIndex(ctx, all, vocab)
+	var bi *BuiltIndex
+	var err error
+	if e.cfg.indexCache != "" && cacheable(all) {
+		bi, err = e.cachedIndex(ctx, all, vocab)
 	} else {
-		ix, err = index.Build(ctx, all, index.Options{Dir: e.cfg.indexDir, Vocabulary: vocab})
+		var ix *index.Index
+		if ix, err = index.Build(ctx, all, index.Options{Dir: e.cfg.indexDir, Vocabulary: vocab}); err == nil {
+			bi = &BuiltIndex{Index: ix, Dir: e.cfg.indexDir}
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	e.cfg.logger.Debug("index built", "entities", n, "took", time.Since(start))
-	graph, err := e.buildGraph(ctx, all, ix, pol)
-	if err != nil {
-		ix.Close()
-		return nil, err
-	}
-	s := &snapshot{index: ix, policy: pol, goods: gc, graph: graph, versions: map[string]string{}, floor: pol.Match().Floor,
-		parties: newPartyCache(e.cfg.partyCache)}
-	if e.cfg.floor > 0 {
-		s.floor = e.cfg.floor
-	}
-	for _, l := range all {
-		s.lists = append(s.lists, l.Meta)
-		s.versions[l.Meta.Name] = l.Meta.Version
-	}
-	return s, nil
+	e.cfg.logger.Debug("index ready", "entities", bi.Len(), "cached", bi.Cached, "dir", bi.Dir, "took", time.Since(start))
+	return bi, nil
 }
 
 // vocabulary builds the name vocabulary: the built-in table extended by
@@ -636,7 +707,7 @@ func (e *Engine) matchParties(ctx context.Context, s *snapshot, rec *record.Reco
 			matches = append(matches, record.Match{
 				Role: p.Role, Party: pi, Query: p.Name, EntityID: h.Entity.ID, List: h.Entity.List,
 				Kind: string(h.Entity.Kind), Name: h.Entity.Name, MatchedName: h.MatchedName,
-				Score: round(h.Score), NameScore: round(h.NameScore), Conflicts: slices.Clone(h.Conflicts), IDMatch: h.IDMatch,
+				Score: decimal.Round(h.Score, 4), NameScore: decimal.Round(h.NameScore, 4), Conflicts: slices.Clone(h.Conflicts), IDMatch: h.IDMatch,
 				Programs: programs, Explanation: h.Explanation, Features: slices.Clone(h.Features),
 			})
 		}
@@ -653,6 +724,3 @@ func (e *Engine) matchParties(ctx context.Context, s *snapshot, rec *record.Reco
 	})
 	return matches, nil
 }
-
-// round keeps scores to 4 decimals so reports are stable across platforms.
-func round(f float64) float64 { return float64(int64(f*10000+0.5)) / 10000 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -329,8 +330,10 @@ func TestIndexCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.Close()
+	// The index of the previous lists stays: a process that read them a
+	// moment ago may be opening it (pruning is tested in indexcache_test.go).
 	after, _ := filepath.Glob(filepath.Join(dir, "index-*"))
-	if len(after) != 1 || after[0] == cached[0] {
+	if len(after) != 2 || !slices.Contains(after, cached[0]) {
 		t.Errorf("after a list update the cache holds %v (was %v)", after, cached)
 	}
 }
