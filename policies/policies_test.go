@@ -162,7 +162,7 @@ deny contains r if {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Match().Block != 0.99 || p.Match().Review != 0.80 {
+	if p.Match().Block != 0.99 || p.Match().Review != 0.83 {
 		t.Errorf("data override: %+v", p.Match())
 	}
 	base, _ := Load(ctx, Options{})
