@@ -13,7 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -222,7 +224,7 @@ func NewEntry(d *record.Decision, run Run) Entry {
 	}
 	if e.Lists == nil {
 		// Fall back on the versions the decision itself carries.
-		for _, name := range sortedKeys(d.Provenance.Lists) {
+		for _, name := range slices.Sorted(maps.Keys(d.Provenance.Lists)) {
 			e.Lists = append(e.Lists, ListRef{Name: name, Version: d.Provenance.Lists[name]})
 		}
 	}
@@ -248,15 +250,6 @@ func NewEntry(d *record.Decision, run Run) Entry {
 		}
 	}
 	return e
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // decisionIDDomain separates decision fingerprints from other sha256 uses

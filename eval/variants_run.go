@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -271,7 +272,7 @@ func RunVariants(ctx context.Context, o VariantsOptions) (VariantsReport, error)
 	}
 	lk := NewLookalikes(ls)
 	for i, s := range srcs {
-		if len(o.Only) > 0 && !contains(o.Only, s.Label) {
+		if len(o.Only) > 0 && !slices.Contains(o.Only, s.Label) {
 			continue
 		}
 		lv, err := runList(ctx, o, rep.Half, s, ls[i], lk)
@@ -281,15 +282,6 @@ func RunVariants(ctx context.Context, o VariantsOptions) (VariantsReport, error)
 		rep.Lists = append(rep.Lists, lv)
 	}
 	return rep, nil
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // kindOf is an entity's kind as reported ("unknown" when the list does not

@@ -1,5 +1,7 @@
 package names
 
+import "slices"
+
 // alignment is how one query name aligned with one entity name.
 type alignment struct {
 	// score is the name score; scoreFull the same without the extra-name
@@ -439,7 +441,7 @@ func placesConflict(qt []Token, qDropped []string, ct []Token, cDropped []string
 		return false
 	}
 	inC := func(p string) bool {
-		if contains(cDropped, p) {
+		if slices.Contains(cDropped, p) {
 			return true
 		}
 		for i := range ct {

@@ -155,12 +155,12 @@ func (a Analysis) Keys() []string {
 	out := make([]string, 0, len(ends))
 	start := 0
 	for _, end := range ends {
-		if k := all[start:end]; !contains(out, k) {
+		if k := all[start:end]; !slices.Contains(out, k) {
 			out = append(out, k)
 		}
 		start = end
 	}
-	sortStrings(out)
+	slices.Sort(out)
 	return out
 }
 
@@ -177,8 +177,8 @@ func (a Analysis) TypoKeys() []string {
 	for _, t := range a.Tokens {
 		out = append(out, TokenTypoKeys(t)...)
 	}
-	sortStrings(out)
-	return compactStrings(out)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // HasTypoKeys reports whether a token gets typo keys: distinctive or
@@ -202,16 +202,6 @@ func TokenTypoKeys(t Token) []string {
 			continue // same variant as deleting the previous letter
 		}
 		out = append(out, "d:"+t.Text[:i]+t.Text[i+1:])
-	}
-	return out
-}
-
-func compactStrings(ss []string) []string {
-	out := ss[:0]
-	for i, s := range ss {
-		if i == 0 || s != ss[i-1] {
-			out = append(out, s)
-		}
 	}
 	return out
 }
@@ -810,5 +800,3 @@ func phonetic(s string) string {
 	}
 	return p
 }
-
-func sortStrings(ss []string) { slices.Sort(ss) }

@@ -1,6 +1,7 @@
 package names
 
 import (
+	"slices"
 	"sort"
 	"sync"
 )
@@ -61,20 +62,11 @@ func hangulSpellings(r rune) []string {
 	dprk := hangulInitialDPRK[l] + hangulVowelMR[v] + fin
 	out := []string{rr}
 	for _, s := range []string{mr, dprk} {
-		if !contains(out, s) {
+		if !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
 	return out
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // koreanSpellings maps every romanised spelling of a Hangul syllable to
@@ -93,7 +85,7 @@ var koreanSpellings = sync.OnceValue(func() map[string][]string {
 		var alts []string
 		for _, r := range rs {
 			for _, a := range hangulSpellings(r) {
-				if a != s && !contains(alts, a) {
+				if a != s && !slices.Contains(alts, a) {
 					alts = append(alts, a)
 				}
 			}

@@ -1,6 +1,7 @@
 package names
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,7 +63,7 @@ func TestAnalyzeClassesAndKeys(t *testing.T) {
 	}
 	// Hangul syllables carry McCune-Reischauer / DPRK spellings
 	h := Analyze("정")
-	if len(h.Tokens) != 1 || !contains(h.Tokens[0].Spellings(), "chong") || !contains(h.Tokens[0].Spellings(), "jong") {
+	if len(h.Tokens) != 1 || !slices.Contains(h.Tokens[0].Spellings(), "chong") || !slices.Contains(h.Tokens[0].Spellings(), "jong") {
 		t.Fatalf("Hangul spellings = %+v", h.Tokens)
 	}
 }

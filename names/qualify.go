@@ -1,6 +1,7 @@
 package names
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/screen-compliance/screen/entity"
@@ -124,7 +125,7 @@ func imoNumbers(ids []entity.Identifier) string {
 	var out []string
 	for _, id := range ids {
 		if id.Type == entity.IDIMO {
-			if n := normalizeID(id.Value); n != "" && !contains(out, n) {
+			if n := normalizeID(id.Value); n != "" && !slices.Contains(out, n) {
 				out = append(out, n)
 			}
 		}
@@ -269,7 +270,7 @@ func clamp01(f float64) float64 {
 func entityCodes(cs []entity.Country) string {
 	var codes []string
 	for _, c := range cs {
-		if c.Code != "" && !contains(codes, c.Code) {
+		if c.Code != "" && !slices.Contains(codes, c.Code) {
 			codes = append(codes, c.Code)
 		}
 	}

@@ -3,6 +3,7 @@ package names
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -145,7 +146,7 @@ func (v *Vocabulary) newScorer(q Query, name string) *Scorer {
 	}
 	if n := normalizeID(q.IMO); len(n) >= minIDLen {
 		s.imo = n
-		if !contains(s.ids, n) {
+		if !slices.Contains(s.ids, n) {
 			s.ids = append(s.ids, n)
 		}
 	}

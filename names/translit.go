@@ -1,6 +1,7 @@
 package names
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -114,7 +115,7 @@ func hanSpellingsSlow(r rune) []string {
 	out := make([]string, 0, 2)
 	for _, p := range ps {
 		p = foldLatin(p)
-		if p != "" && !contains(out, p) {
+		if p != "" && !slices.Contains(out, p) {
 			out = append(out, p)
 		}
 		if len(out) == 2 {
