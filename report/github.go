@@ -37,7 +37,7 @@ func (g *githubWriter) Write(d *record.Decision) error {
 	if g.closed {
 		return errClosed
 	}
-	g.sum.add(d)
+	g.sum.AddDecision(d)
 	if d.Decision == record.Error || d.Error != "" {
 		msg := d.Error
 		if msg == "" {

@@ -160,7 +160,7 @@ func (j *jsonWriter) Write(d *record.Decision) error {
 		sep = "\n    "
 	}
 	j.n++
-	j.sum.add(d)
+	j.sum.AddDecision(d)
 	j.out.write(sep)
 	j.out.write(string(b))
 	if err := j.out.flush(); err != nil {

@@ -145,58 +145,11 @@ func New(format string, w io.Writer, info RunInfo, opts Options) (Writer, error)
 	return nil, fmt.Errorf("unknown report format %q (valid: %s)", format, strings.Join(Formats(), ", "))
 }
 
-// Summary counts decisions by outcome.
-type Summary struct {
-	Clear  int `json:"clear"`
-	Review int `json:"review"`
-	Block  int `json:"block"`
-	Error  int `json:"error"`
-	Total  int `json:"total"`
-	// BaselineKnown counts the findings (reasons) already in the --baseline
-	// report. They still count toward the decisions above; this says how
-	// many of them are not new. Left out when there are none.
-	BaselineKnown int `json:"baseline_known,omitempty"`
-}
-
-// add counts the outcome of d and its findings already in the baseline.
-func (s *Summary) add(d *record.Decision) {
-	s.Add(d.Decision)
-	for _, r := range d.Reasons {
-		if r.Baseline == record.BaselineKnown && r.SuppressedBy == "" {
-			s.BaselineKnown++
-		}
-	}
-}
-
-// Add counts one decision outcome. Unknown outcomes count as errors, as
-// record.Severity ranks them.
-func (s *Summary) Add(decision string) {
-	s.Total++
-	switch decision {
-	case record.Clear:
-		s.Clear++
-	case record.Review:
-		s.Review++
-	case record.Block:
-		s.Block++
-	default:
-		s.Error++
-	}
-}
-
-// String renders the summary as one line: "5 records: 2 clear, 1 review, 1 block, 1 error",
-// followed by the number of findings already in the baseline when there are any.
-func (s Summary) String() string {
-	noun := "records"
-	if s.Total == 1 {
-		noun = "record"
-	}
-	out := fmt.Sprintf("%d %s: %d clear, %d review, %d block, %d error", s.Total, noun, s.Clear, s.Review, s.Block, s.Error)
-	if s.BaselineKnown > 0 {
-		out += fmt.Sprintf("; %d finding(s) already in the baseline (baseline: known)", s.BaselineKnown)
-	}
-	return out
-}
+// Summary counts decisions by outcome: the "summary" of the json envelope,
+// the table's last line and the counts of the XLSX Run sheet. It is
+// record.Summary, the summary the HTTP API and the review workspace count
+// with too.
+type Summary = record.Summary
 
 // displayID names a decision for people: its id, else its source row.
 func displayID(d *record.Decision) string {

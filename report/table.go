@@ -61,7 +61,7 @@ func (t *tableWriter) Write(d *record.Decision) error {
 		t.out.write(t.line(t.cell("ROW", colRow, true), t.cell("ID", colID, false), t.cell("DECISION", colDecision, false),
 			t.cell("TOP MATCH", colMatch, false), t.cell("REASONS", colReasons, false), t.cell("CITATION", colCitation, false)))
 	}
-	t.sum.add(d)
+	t.sum.AddDecision(d)
 	reasons := visibleReasons(d, t.opts.ShowSuppressed)
 	counting := visibleReasons(d, false)
 

@@ -144,7 +144,7 @@ func (x *xlsxWriter) Write(d *record.Decision) error {
 	if err := x.start(); err != nil {
 		return err
 	}
-	x.sum.add(d)
+	x.sum.AddDecision(d)
 	cells := resultRow(d)
 	row := make([]any, len(cells))
 	for i, c := range cells {

@@ -30,27 +30,21 @@ type BatchResponse struct {
 	Summary   Summary                    `json:"summary"`
 }
 
-// Summary counts a batch's decisions by outcome.
+// Summary counts a batch's decisions by outcome: record.Summary, the
+// summary of the CLI's reports, whose "total" this API has written as
+// "records" since its first version. Both names are written, with the same
+// count.
 type Summary struct {
+	// Records is Total under the API's first name for it, kept for the
+	// clients that read it.
 	Records int `json:"records"`
-	Clear   int `json:"clear"`
-	Review  int `json:"review"`
-	Block   int `json:"block"`
-	Error   int `json:"error"`
+	record.Summary
 }
 
+// add counts one decision outcome.
 func (s *Summary) add(decision string) {
-	s.Records++
-	switch decision {
-	case record.Clear:
-		s.Clear++
-	case record.Review:
-		s.Review++
-	case record.Block:
-		s.Block++
-	default:
-		s.Error++
-	}
+	s.Summary.Add(decision)
+	s.Records = s.Total
 }
 
 // ListsResponse is the body of GET /v1/lists.

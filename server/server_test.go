@@ -252,7 +252,7 @@ func TestBatch(t *testing.T) {
 	if br.Decisions["r1"].ID != "r1" || br.Decisions["r2"].ID != "OWN-ID" {
 		t.Errorf("ids %q %q", br.Decisions["r1"].ID, br.Decisions["r2"].ID)
 	}
-	if br.Summary != (Summary{Records: 4, Clear: 1, Block: 2, Error: 1}) {
+	if br.Summary != (Summary{Records: 4, Summary: record.Summary{Clear: 1, Block: 2, Error: 1, Total: 4}}) {
 		t.Errorf("summary %+v", br.Summary)
 	}
 	// Keys come out sorted, so the same batch gives the same bytes.

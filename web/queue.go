@@ -50,25 +50,9 @@ func stateLabel(s string) string {
 // decisionTabs are the queue's groups, most severe first.
 var decisionTabs = []string{record.Block, record.Review, record.Error, record.Clear}
 
-// Counts counts a run's records by decision.
-type Counts struct {
-	Block, Review, Error, Clear, Total int
-}
-
-// Get returns the count of one decision.
-func (c Counts) Get(decision string) int {
-	switch decision {
-	case record.Block:
-		return c.Block
-	case record.Review:
-		return c.Review
-	case record.Error:
-		return c.Error
-	case record.Clear:
-		return c.Clear
-	}
-	return 0
-}
+// Counts counts a run's records by decision: the record.Summary of the
+// reports and the HTTP API.
+type Counts = record.Summary
 
 // filter selects records of a run.
 type filter struct {
@@ -156,17 +140,7 @@ func (a *App) counts(ctx context.Context, id int64, f filter) (Counts, error) {
 		if err := rows.Scan(&d, &n); err != nil {
 			return Counts{}, fmt.Errorf("count run %d: %w", id, err)
 		}
-		switch d {
-		case record.Block:
-			c.Block = n
-		case record.Review:
-			c.Review = n
-		case record.Clear:
-			c.Clear = n
-		default:
-			c.Error += n
-		}
-		c.Total += n
+		c.AddN(d, n)
 	}
 	return c, rows.Err()
 }
@@ -247,7 +221,7 @@ func (a *App) queue(w http.ResponseWriter, r *http.Request, s *session) {
 	if f.Decision == "" {
 		f.Decision = record.Block
 		for _, d := range decisionTabs {
-			if counts.Get(d) > 0 {
+			if counts.Count(d) > 0 {
 				f.Decision = d
 				break
 			}
@@ -270,7 +244,7 @@ func (a *App) queue(w http.ResponseWriter, r *http.Request, s *session) {
 	for _, d := range decisionTabs {
 		g := f
 		g.Decision = d
-		tabs = append(tabs, tab{Decision: d, Count: counts.Get(d), Current: d == f.Decision, URL: base + "?" + g.values().Encode()})
+		tabs = append(tabs, tab{Decision: d, Count: counts.Count(d), Current: d == f.Decision, URL: base + "?" + g.values().Encode()})
 	}
 	pageURL := func(p int) string {
 		v := f.values()
@@ -284,7 +258,7 @@ func (a *App) queue(w http.ResponseWriter, r *http.Request, s *session) {
 	for i := range rows {
 		rows[i].URL = base + "/records/" + strconv.Itoa(rows[i].Seq) + "?" + ctxQuery.Encode()
 	}
-	total := counts.Get(f.Decision)
+	total := counts.Count(f.Decision)
 	if f.Decision == "all" {
 		total = counts.Total
 	}
