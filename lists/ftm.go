@@ -1,7 +1,6 @@
 package lists
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/screen-compliance/screen/country"
 	"github.com/screen-compliance/screen/entity"
+	"github.com/screen-compliance/screen/ftm"
 )
 
 // ftmRecord is one FollowTheMoney entity as exported by OpenSanctions.
@@ -27,13 +27,6 @@ type ftmRecord struct {
 	Datasets   []string                     `json:"datasets"`
 }
 
-// ftmKinds maps the FtM schemata that become listed entities to kinds.
-var ftmKinds = map[string]entity.Kind{
-	"Person": entity.KindPerson, "Organization": entity.KindOrganization, "Company": entity.KindOrganization,
-	"LegalEntity": entity.KindOrganization, "PublicBody": entity.KindOrganization,
-	"Vessel": entity.KindVessel, "Airplane": entity.KindAircraft,
-}
-
 // ParseFtM reads OpenSanctions FollowTheMoney entities, one JSON object per
 // line (entities.ftm.json or targets.nested.json). Person, Organization,
 // Company, LegalEntity, PublicBody, Vessel and Airplane become entities with
@@ -45,9 +38,6 @@ var ftmKinds = map[string]entity.Kind{
 func ParseFtM(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
 	var recs []*ftmRecord
 	byID := map[string]*ftmRecord{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	line := 0
 	var add func(rec *ftmRecord, line int) error
 	add = func(rec *ftmRecord, line int) error {
 		if rec.ID == "" {
@@ -74,36 +64,16 @@ func ParseFtM(ctx context.Context, r io.Reader, name string) (*entity.List, erro
 				vals[i] = idJSON
 			}
 		}
-		if prev, dup := byID[rec.ID]; dup {
+		if _, dup := byID[rec.ID]; dup {
 			// Nested exports repeat shared entities; keep the first.
-			_ = prev
 			return nil
 		}
 		byID[rec.ID] = rec
 		recs = append(recs, rec)
 		return nil
 	}
-	for sc.Scan() {
-		line++
-		if line%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		var rec ftmRecord
-		if err := json.Unmarshal(b, &rec); err != nil {
-			return nil, fmt.Errorf("parse %s: line %d: %w", name, line, err)
-		}
-		if err := add(&rec, line); err != nil {
-			return nil, err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("parse %s: line %d: %w", name, line+1, err)
+	if err := ftm.ScanLines(ctx, r, name, func(line int, rec *ftmRecord) error { return add(rec, line) }); err != nil {
+		return nil, err
 	}
 	return ftmList(recs, byID), nil
 }
@@ -147,7 +117,7 @@ func (r *ftmRecord) firstLatin(prop string) string {
 
 // ftmList builds the list from the collected records.
 func ftmList(recs []*ftmRecord, byID map[string]*ftmRecord) *entity.List {
-	l := &entity.List{Meta: entity.Metadata{Name: "os", Title: "OpenSanctions (FollowTheMoney)"}}
+	l := &entity.List{Meta: entity.Metadata{Name: ftm.Source, Title: "OpenSanctions (FollowTheMoney)"}}
 	marksTargets := false
 	for _, r := range recs {
 		if r.Target != nil {
@@ -157,7 +127,7 @@ func ftmList(recs []*ftmRecord, byID map[string]*ftmRecord) *entity.List {
 	}
 	index := map[string]int{}
 	for _, r := range recs {
-		kind, ok := ftmKinds[r.Schema]
+		kind, ok := ftm.PartyKind(r.Schema)
 		if !ok || (marksTargets && (r.Target == nil || !*r.Target)) {
 			continue
 		}
@@ -193,7 +163,7 @@ func ftmList(recs []*ftmRecord, byID map[string]*ftmRecord) *entity.List {
 		}
 		lk := entity.Link{TargetName: caption(to), Relation: relation, Percent: pct}
 		if get(to) != nil {
-			lk.Target = "os:" + to
+			lk.Target = ftm.IDPrefix + to
 		}
 		if lk.Target == "" && lk.TargetName == "" {
 			return
@@ -201,8 +171,22 @@ func ftmList(recs []*ftmRecord, byID map[string]*ftmRecord) *entity.List {
 		e.Links = append(e.Links, lk)
 	}
 	for _, r := range recs {
+		if rel, ok := ftmLinks[r.Schema]; ok {
+			ends, _ := ftm.RelationshipEnds(r.Schema)
+			var pct *float64
+			if rel.percent {
+				pct = ftmPercent(r.first("percentage"))
+			}
+			for _, from := range r.strings(ends.From) {
+				for _, to := range r.strings(ends.To) {
+					link(from, to, rel.forward, pct)
+					link(to, from, rel.back, pct)
+				}
+			}
+			continue
+		}
 		switch r.Schema {
-		case "Sanction":
+		case ftm.Sanction:
 			for _, id := range r.strings("entity") {
 				e := get(id)
 				if e == nil {
@@ -223,38 +207,9 @@ func ftmList(recs []*ftmRecord, byID map[string]*ftmRecord) *entity.List {
 					}
 				}
 			}
-		case "Ownership":
-			pct := ftmPercent(r.first("percentage"))
-			for _, owner := range r.strings("owner") {
-				for _, asset := range r.strings("asset") {
-					link(asset, owner, "owned_by", pct)
-					link(owner, asset, "owner_of", pct)
-				}
-			}
-		case "Directorship":
-			for _, d := range r.strings("director") {
-				for _, o := range r.strings("organization") {
-					link(d, o, "director_of", nil)
-					link(o, d, "has_director", nil)
-				}
-			}
-		case "Family":
-			for _, p := range r.strings("person") {
-				for _, q := range r.strings("relative") {
-					link(p, q, "family", nil)
-					link(q, p, "family", nil)
-				}
-			}
-		case "Associate":
-			for _, p := range r.strings("person") {
-				for _, q := range r.strings("associate") {
-					link(p, q, "associate", nil)
-					link(q, p, "associate", nil)
-				}
-			}
-		case "Passport", "Identification":
+		case ftm.Passport, ftm.Identification:
 			typ := entity.IDNational
-			if r.Schema == "Passport" {
+			if r.Schema == ftm.Passport {
 				typ = entity.IDPassport
 			}
 			for _, h := range r.strings("holder") {
@@ -278,6 +233,19 @@ func ftmList(recs []*ftmRecord, byID map[string]*ftmRecord) *entity.List {
 	return l
 }
 
+// ftmLinks are the relationship schemata that become links: the
+// relation of the From side to the To side (ftm.RelationshipEnds), the
+// relation back, and whether the relationship has a percentage.
+var ftmLinks = map[string]struct {
+	forward, back string
+	percent       bool
+}{
+	ftm.Ownership:    {"owner_of", "owned_by", true},
+	ftm.Directorship: {"director_of", "has_director", false},
+	ftm.Family:       {"family", "family", false},
+	ftm.Associate:    {"associate", "associate", false},
+}
+
 // ftmPercent parses an ownership percentage, or returns nil.
 func ftmPercent(s string) *float64 {
 	s = strings.TrimSpace(strings.TrimSuffix(s, "%"))
@@ -293,38 +261,31 @@ func ftmPercent(s string) *float64 {
 
 // ftmEntity converts one FtM thing.
 func ftmEntity(r *ftmRecord, kind entity.Kind, byID map[string]*ftmRecord) entity.Entity {
-	e := entity.Entity{ID: "os:" + r.ID, List: "os", Kind: kind}
-	names := r.strings("name")
+	e := entity.Entity{ID: ftm.IDPrefix + r.ID, List: ftm.Source, Kind: kind}
 	e.Name = clean(r.Caption)
-	if e.Name == "" && len(names) > 0 {
-		e.Name = names[0]
+	if e.Name == "" {
+		e.Name = r.first("name")
 	}
-	for _, n := range names {
-		addAlias(&e, n, entity.StrengthStrong)
-	}
-	for _, n := range r.strings("alias") {
-		addAlias(&e, n, entity.StrengthStrong)
-	}
-	for _, n := range r.strings("weakAlias") {
-		addAlias(&e, n, entity.StrengthWeak)
-	}
-	for _, n := range r.strings("previousName") {
-		addAlias(&e, n, entity.StrengthFormer)
+	for _, np := range ftm.NameProps() {
+		for _, n := range r.strings(np.Prop) {
+			addAlias(&e, n, np.Strength)
+		}
 	}
 	if kind == entity.KindPerson {
-		np := entity.NameParts{Given: r.firstLatin("firstName"), Middle: r.firstLatin("middleName"), Family: r.firstLatin("lastName"), Other: r.firstLatin("fatherName")}
+		np := entity.NameParts{Given: r.firstLatin(ftm.PropFirstName), Middle: r.firstLatin(ftm.PropMiddleName), Family: r.firstLatin(ftm.PropLastName), Other: r.firstLatin(ftm.PropFatherName)}
 		if np != (entity.NameParts{}) {
 			e.NameParts = &np
 		}
 		e.Gender = genderOf(r.first("gender"))
 	}
-	for _, d := range r.strings("birthDate") {
+	for _, d := range r.strings(ftm.PropBirthDate) {
 		addBirthDate(&e, entity.ParseDate(d))
 	}
 	for _, p := range r.strings("birthPlace") {
 		addBirthPlace(&e, p)
 	}
-	for prop, role := range map[string]entity.CountryRole{"nationality": entity.RoleNationality, "citizenship": entity.RoleCitizenship, "birthCountry": entity.RoleBirth, "jurisdiction": entity.RoleRegistration, "flag": entity.RoleFlag, "country": entity.RoleAddress, "mainCountry": entity.RoleAddress} {
+	for _, prop := range ftm.CountryProps() {
+		role, _ := ftm.CountryRole(prop)
 		for _, c := range r.strings(prop) {
 			addCountry(&e, ftmCountry(c), role)
 		}
@@ -335,18 +296,9 @@ func ftmEntity(r *ftmRecord, kind entity.Kind, byID map[string]*ftmRecord) entit
 		}
 		return e.Countries[i].Code < e.Countries[j].Code
 	})
-	for _, m := range []struct {
-		prop string
-		typ  entity.IDType
-		note string
-	}{
-		{"passportNumber", entity.IDPassport, ""}, {"idNumber", entity.IDNational, ""}, {"taxNumber", entity.IDTax, ""},
-		{"innCode", entity.IDTax, "INN"}, {"vatCode", entity.IDTax, "VAT"}, {"registrationNumber", entity.IDRegistration, ""},
-		{"ogrnCode", entity.IDRegistration, "OGRN"}, {"leiCode", entity.IDRegistration, "LEI"}, {"dunsCode", entity.IDRegistration, "DUNS"},
-		{"swiftBic", entity.IDSWIFT, ""}, {"imoNumber", entity.IDIMO, ""}, {"mmsi", entity.IDMMSI, ""}, {"callSign", entity.IDCallSign, ""},
-	} {
-		for _, v := range r.strings(m.prop) {
-			addIdentifier(&e, entity.Identifier{Type: m.typ, Value: v, Note: m.note})
+	for _, p := range ftm.IdentifierProps() {
+		for _, v := range r.strings(p.Prop) {
+			addIdentifier(&e, entity.Identifier{Type: p.Type, Value: v, Note: p.Note})
 		}
 	}
 	for _, a := range r.strings("address") {
@@ -418,7 +370,7 @@ func ParseFtMSimple(ctx context.Context, r io.Reader, name string) (*entity.List
 			return nil, fmt.Errorf("parse %s: line 1: missing column %q", name, c)
 		}
 	}
-	l := &entity.List{Meta: entity.Metadata{Name: "os", Title: "OpenSanctions (targets.simple.csv)"}}
+	l := &entity.List{Meta: entity.Metadata{Name: ftm.Source, Title: "OpenSanctions (targets.simple.csv)"}}
 	err = csvRows(ctx, cr, name, func(line int, rec []string) error {
 		if len(rec) != len(header) {
 			return csvWidthError(name, line, len(rec), len(header))
@@ -439,11 +391,11 @@ func ParseFtMSimple(ctx context.Context, r io.Reader, name string) (*entity.List
 			return out
 		}
 		schema := get("schema")
-		kind, ok := ftmKinds[schema]
+		kind, ok := ftm.PartyKind(schema)
 		if !ok {
 			return fmt.Errorf("parse %s: line %d: field schema: %q is not a listed-party schema", name, line, schema)
 		}
-		e := entity.Entity{ID: "os:" + get("id"), List: "os", Kind: kind, Name: clean(get("name"))}
+		e := entity.Entity{ID: ftm.IDPrefix + get("id"), List: ftm.Source, Kind: kind, Name: clean(get("name"))}
 		if get("id") == "" {
 			return fmt.Errorf("parse %s: line %d: field id: empty", name, line)
 		}

@@ -1,14 +1,13 @@
 package ownership
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/screen-compliance/screen/ftm"
 )
 
 // ftmEntity is the part of a FollowTheMoney entity the graph needs.
@@ -21,15 +20,16 @@ type ftmEntity struct {
 }
 
 // FtMPrefix is the id prefix of OpenSanctions entities ("os:NK-...").
-const FtMPrefix = "os:"
+const FtMPrefix = ftm.IDPrefix
 
-// ftmRel says which properties of a relationship schema hold the two ends.
-var ftmRel = map[string]struct{ from, to, rel string }{
-	"Ownership":    {"owner", "asset", RelOwns},
-	"Directorship": {"director", "organization", RelDirector},
-	"Family":       {"person", "relative", RelFamily},
-	"Associate":    {"person", "associate", RelAssociate},
-	"UnknownLink":  {"subject", "object", RelLinkedTo},
+// ftmRel is the edge relation of each relationship schema; the schema's
+// ends (ftm.RelationshipEnds) are the edge's owner and owned sides.
+var ftmRel = map[string]string{
+	ftm.Ownership:    RelOwns,
+	ftm.Directorship: RelDirector,
+	ftm.Family:       RelFamily,
+	ftm.Associate:    RelAssociate,
+	ftm.UnknownLink:  RelLinkedTo,
 }
 
 // ParseFtM reads FollowTheMoney entities as JSON lines (OpenSanctions
@@ -38,46 +38,31 @@ var ftmRel = map[string]struct{ from, to, rel string }{
 // prefix; names come from the captions of the referenced entities. A line
 // that is not JSON is an error naming the line.
 func ParseFtM(ctx context.Context, r io.Reader, name string) ([]Edge, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<16), 64<<20)
 	captions := map[string]string{}
-	var rels []ftmEntity
+	var rels []*ftmEntity
 	var lines []int
-	line := 0
-	for sc.Scan() {
-		line++
-		if line%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		var e ftmEntity
-		if err := json.Unmarshal(b, &e); err != nil {
-			return nil, fmt.Errorf("parse %s: line %d: %w", name, line, err)
-		}
+	err := ftm.ScanLines(ctx, r, name, func(line int, e *ftmEntity) error {
 		if e.ID == "" {
-			return nil, fmt.Errorf("parse %s: line %d: field id: empty", name, line)
+			return fmt.Errorf("parse %s: line %d: field id: empty", name, line)
 		}
 		if _, ok := ftmRel[e.Schema]; ok {
 			rels = append(rels, e)
 			lines = append(lines, line)
-			continue
+			return nil
 		}
 		captions[e.ID] = e.Caption
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: line %d: %w", name, line+1, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	var edges []Edge
 	for i, e := range rels {
-		spec := ftmRel[e.Schema]
-		froms, tos := e.Properties[spec.from], e.Properties[spec.to]
+		rel := ftmRel[e.Schema]
+		ends, _ := ftm.RelationshipEnds(e.Schema)
+		froms, tos := e.Properties[ends.From], e.Properties[ends.To]
 		if len(froms) == 0 || len(tos) == 0 {
-			return nil, fmt.Errorf("parse %s: line %d: %s %s: field %s or %s: empty", name, lines[i], e.Schema, e.ID, spec.from, spec.to)
+			return nil, fmt.Errorf("parse %s: line %d: %s %s: field %s or %s: empty", name, lines[i], e.Schema, e.ID, ends.From, ends.To)
 		}
 		src := "ftm " + e.ID
 		if len(e.Datasets) > 0 {
@@ -86,7 +71,7 @@ func ParseFtM(ctx context.Context, r io.Reader, name string) ([]Edge, error) {
 			src += " (" + strings.Join(ds, ", ") + ")"
 		}
 		var pct *float64
-		if ps := e.Properties["percentage"]; len(ps) > 0 && spec.rel == RelOwns {
+		if ps := e.Properties["percentage"]; len(ps) > 0 && rel == RelOwns {
 			p, err := parsePercent(ps[0])
 			if err != nil {
 				// Unreadable shares are unknown, and say so: never a clear.
@@ -101,7 +86,7 @@ func ParseFtM(ctx context.Context, r io.Reader, name string) ([]Edge, error) {
 			for _, t := range tos {
 				edges = append(edges, Edge{
 					OwnerID: FtMPrefix + f, OwnerName: captions[f], OwnedID: FtMPrefix + t, OwnedName: captions[t],
-					Percent: pct, Start: start, End: end, Relation: spec.rel, Source: src,
+					Percent: pct, Start: start, End: end, Relation: rel, Source: src,
 				})
 			}
 		}
