@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/index"
 )
 
@@ -55,12 +56,8 @@ var searchOpts = indexSearchOptions()
 func BenchmarkOpenUNOFAC(b *testing.B) {
 	d := dataDir(b)
 	ctx := context.Background()
-	ls, err := LoadUNOFAC(ctx, d)
-	if err != nil {
-		b.Fatal(err)
-	}
 	dir := b.TempDir()
-	ix, err := index.Build(ctx, ls, index.Options{Dir: dir})
+	ix, err := BuildUNOFAC(ctx, d, engine.WithIndexDir(dir))
 	if err != nil {
 		b.Fatal(err)
 	}

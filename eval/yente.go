@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/index"
 	"github.com/screen-compliance/screen/lists"
@@ -214,6 +215,24 @@ func LoadUNOFAC(ctx context.Context, dataDir string) ([]*entity.List, error) {
 		out = append(out, l)
 	}
 	return out, nil
+}
+
+// BuildUNOFAC loads the UN consolidated list and the OFAC SDN 2021 CSV
+// from the data directory and indexes them as the engine does
+// (engine.BuildIndex: the engine's name vocabulary, extended by nothing
+// unless opts say so), so that the suites measure the index scans use.
+// opts add engine options, such as engine.WithIndexDir. The caller closes
+// the index.
+func BuildUNOFAC(ctx context.Context, dataDir string, opts ...engine.Option) (*index.Index, error) {
+	ls, err := LoadUNOFAC(ctx, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	bi, err := engine.BuildIndex(ctx, append([]engine.Option{engine.WithLists(ls...)}, opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("index UN + OFAC SDN 2021: %w", err)
+	}
+	return bi.Index, nil
 }
 
 // RecallResult compares candidate retrieval with brute force.

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/index"
 	"github.com/screen-compliance/screen/names"
@@ -53,21 +54,16 @@ func buildUNOFAC(t testing.TB) {
 	d := dataDir(t)
 	ixOnce.Do(func() {
 		ctx := context.Background()
-		ls, err := LoadUNOFAC(ctx, d)
-		if err != nil {
-			ixErr = err
-			return
-		}
 		dir, err := os.MkdirTemp("", "screen-eval-index-")
 		if err != nil {
 			ixErr = err
 			return
 		}
 		ixDir = dir // removed by TestMain
-		if ixUN, ixErr = index.Build(ctx, ls, index.Options{Dir: dir}); ixErr != nil {
+		if ixUN, ixErr = BuildUNOFAC(ctx, d, engine.WithIndexDir(dir)); ixErr != nil {
 			return
 		}
-		ixUNMem, ixErr = index.Build(ctx, ls, index.Options{})
+		ixUNMem, ixErr = BuildUNOFAC(ctx, d)
 	})
 	if ixErr != nil {
 		t.Fatal(ixErr)

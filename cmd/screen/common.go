@@ -103,35 +103,50 @@ func policyOptions(c *cli.Context) policies.Options {
 }
 
 // listSource chooses the lists: --list files, else the store when it has
-// lists, else the built-in sample (saying so on stderr).
-func listSource(c *cli.Context, n *notices) ([]engine.Option, error) {
+// lists, else the built-in sample (saying so on stderr). fromStore says the
+// lists come from the store, whose index is cached beside them.
+func listSource(c *cli.Context, n *notices) (opts []engine.Option, fromStore bool, err error) {
 	if files := c.StringSlice("list"); len(files) > 0 {
-		return []engine.Option{engine.WithListFiles(files...)}, nil
+		return []engine.Option{engine.WithListFiles(files...)}, false, nil
 	}
 	if opt, ok, err := storeSource(c); err != nil {
-		return nil, err
+		return nil, false, err
 	} else if ok {
-		return opt, nil
+		return opt, true, nil
 	}
 	n.printf("using the built-in sample list (a curated sample of UN DPRK designations, not the full lists); load the official lists with `screen lists import FILE` or `--list FILE`")
-	return []engine.Option{engine.WithBuiltinList()}, nil
+	return []engine.Option{engine.WithBuiltinList()}, false, nil
 }
 
-// newEngine builds the engine from the list, ownership and policy flags;
-// extra options come last.
-func newEngine(ctx context.Context, c *cli.Context, n *notices, extra ...engine.Option) (*engine.Engine, error) {
-	src, err := listSource(c, n)
+// engineOptions is the one way from flags to engine options, for every
+// command that screens or shows what screening uses (scan, check, serve,
+// graph, index build): the lists (--list, else the store with its index
+// cache, else the built-in sample), the policy, ownership and name
+// vocabulary flags, --match-timeout and a logger on stderr (warnings only;
+// none under --quiet). extra options come last, so they override. fromStore
+// says the lists come from the store.
+func engineOptions(c *cli.Context, n *notices, extra ...engine.Option) (opts []engine.Option, fromStore bool, err error) {
+	src, fromStore, err := listSource(c, n)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	logger := slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if c.Bool("quiet") {
-		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		logger = slog.New(slog.DiscardHandler)
 	}
-	opts := append(src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(logger),
+	opts = append(src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(logger),
 		engine.WithOwnershipFiles(c.StringSlice("ownership")...), engine.WithNameVocabulary(c.StringSlice("names-vocabulary")...),
 		engine.WithMatchTimeout(matchTimeout(c)))
-	return engine.New(ctx, append(opts, extra...)...)
+	return append(opts, extra...), fromStore, nil
+}
+
+// newEngine builds the engine of engineOptions.
+func newEngine(ctx context.Context, c *cli.Context, n *notices, extra ...engine.Option) (*engine.Engine, error) {
+	opts, _, err := engineOptions(c, n, extra...)
+	if err != nil {
+		return nil, err
+	}
+	return engine.New(ctx, opts...)
 }
 
 // matchTimeout is --match-timeout as engine.WithMatchTimeout takes it (0 =

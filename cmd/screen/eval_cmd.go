@@ -14,7 +14,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/screen-compliance/screen/eval"
-	"github.com/screen-compliance/screen/index"
 )
 
 // evalCommand measures matching quality on the public evaluation data.
@@ -118,11 +117,7 @@ func evalNameBench(ctx context.Context, c *cli.Context, out io.Writer, dir strin
 }
 
 func evalYente(ctx context.Context, c *cli.Context, out io.Writer, dir string, th float64) error {
-	ls, err := eval.LoadUNOFAC(ctx, dir)
-	if err != nil {
-		return err
-	}
-	ix, err := index.Build(ctx, ls, index.Options{})
+	ix, err := eval.BuildUNOFAC(ctx, dir)
 	if err != nil {
 		return err
 	}

@@ -3,51 +3,57 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/screen-compliance/screen/entity"
-	"github.com/screen-compliance/screen/index"
-	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/lists/store"
-	"github.com/screen-compliance/screen/names"
 )
 
 // indexCommand builds the on-disk candidate index.
 func indexCommand() *cli.Command {
+	flags := append(listFlags(),
+		&cli.StringFlag{Name: "dir", Usage: "export the index to `DIR` (replaced) instead of the list store's index cache; scans do not read it", EnvVars: []string{"SCREEN_INDEX_DIR"}},
+		lockTimeoutFlag(),
+	)
 	return &cli.Command{
 		Name:  "index",
 		Usage: "build the on-disk name index",
 		Subcommands: []*cli.Command{{
 			Name:  "build",
-			Usage: "index lists (--list files, else the store, else the built-in sample) into --dir",
-			Description: "Built from the store, the index is built while holding the store's lock, so that it sees one\n" +
-				"consistent set of lists and no import or update changes the store meanwhile; --lock-timeout bounds\n" +
-				"the wait for a running import.",
-			Flags: append(listFlags(),
-				&cli.StringFlag{Name: "dir", Value: "screen-index", Usage: "write the index to `DIR` (replaced)", EnvVars: []string{"SCREEN_INDEX_DIR"}},
-				lockTimeoutFlag(),
-			),
+			Usage: "build the index that scans on the list store open (or export an index to --dir)",
+			Description: "Builds the index that `screen scan` on the same list store, with the same --names-vocabulary and\n" +
+				"policy flags (policy data can extend the name vocabulary), opens: into the store's index cache\n" +
+				"(<store>/index), where the next scan finds it instead of building it. The store's lock is held\n" +
+				"meanwhile, so that the index sees one consistent set of lists and no import or update changes the\n" +
+				"store; --lock-timeout bounds the wait for a running import. An index already in the cache is kept.\n" +
+				"Scans on --list files or on the built-in sample index them in memory at start, so for those there\n" +
+				"is nothing to cache: --dir DIR writes their index (or the store's) to DIR instead.",
+			Flags:  append(flags, policyFlags()...),
 			Action: indexBuild,
 		}},
 	}
 }
 
+// errNothingToCache says why index build without --dir has nothing to
+// build: only the store's index is cached.
+var errNothingToCache = errors.New("index build: scans on --list files or on the built-in sample index them in memory at start, " +
+	"so there is no index to prepare for them; install the lists with `screen lists import FILE` (scans on the store open " +
+	"the index that index build prepares), or write an index to --dir DIR")
+
 func indexBuild(c *cli.Context) error {
 	ctx := c.Context
-	var ls []*entity.List
-	if files := c.StringSlice("list"); len(files) > 0 {
-		for _, f := range files {
-			l, err := lists.Load(ctx, f, "")
-			if err != nil {
-				return failure(fmt.Errorf("load list %s: %w", f, err))
-			}
-			ls = append(ls, l)
-		}
-	} else {
+	n := newNotices(c)
+	export := c.String("dir")
+	var extra []engine.Option
+	if export != "" {
+		extra = append(extra, engine.WithIndexCache(""), engine.WithIndexDir(export))
+	}
+	if len(c.StringSlice("list")) == 0 {
 		st, err := openListStore(c)
 		if err != nil {
 			return failure(fmt.Errorf("open store: %w", err))
@@ -58,45 +64,39 @@ func indexBuild(c *cli.Context) error {
 				return err
 			}
 			defer unlock()
-			if ls, err = st.Lists(ctx); err != nil {
-				return failure(fmt.Errorf("read store %s: %w", st.Dir(), err))
-			}
-		}
-		if len(ls) == 0 {
-			l, err := lists.Builtin()
-			if err != nil {
-				return failure(fmt.Errorf("built-in list: %w", err))
-			}
-			if !c.Bool("quiet") {
-				fmt.Fprintln(c.App.ErrWriter, "screen: indexing the built-in sample list (no --list and no stored lists)")
-			}
-			ls = []*entity.List{l}
+			// This command holds the store lock: the engine may prune the
+			// index cache under it.
+			extra = append(extra, engine.WithIndexCacheLock(heldStoreLock))
 		}
 	}
-	var ext []names.VocabularyFile
-	for _, p := range c.StringSlice("names-vocabulary") {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return failure(fmt.Errorf("name vocabulary: %w", err))
-		}
-		f, err := names.ParseVocabulary(p, b)
-		if err != nil {
-			return failure(err)
-		}
-		ext = append(ext, f)
+	ln := n
+	if export == "" {
+		// Without --dir only the store's index can be prepared: the
+		// built-in sample is refused below, not announced.
+		ln = &notices{w: io.Discard, quiet: true}
+	}
+	opts, fromStore, err := engineOptions(c, ln, extra...)
+	if err != nil {
+		return failure(fmt.Errorf("open store: %w", err))
+	}
+	if export == "" && !fromStore {
+		return failure(errNothingToCache)
 	}
 	start := time.Now()
-	dir := c.String("dir")
-	ix, err := index.Build(ctx, ls, index.Options{Dir: dir, Vocabulary: names.NewVocabulary(ext...)})
+	bi, err := engine.BuildIndex(ctx, opts...)
 	if err != nil {
-		return failure(fmt.Errorf("build index in %s: %w", dir, err))
+		return failure(err)
 	}
-	n := ix.Len()
-	if err := ix.Close(); err != nil {
-		return failure(fmt.Errorf("close index %s: %w", dir, err))
+	entities, lists := bi.Len(), len(bi.Lists())
+	if err := bi.Close(); err != nil {
+		return failure(fmt.Errorf("close index %s: %w", bi.Dir, err))
+	}
+	if bi.Cached {
+		fmt.Fprintf(c.App.Writer, "the index of %d entities from %d lists is up to date in %s\n", entities, lists, bi.Dir)
+		return nil
 	}
 	fmt.Fprintf(c.App.Writer, "indexed %d entities from %d lists into %s (%s, %.1f MB)\n",
-		n, len(ls), dir, time.Since(start).Round(time.Millisecond), float64(indexDirSize(dir))/1e6)
+		entities, lists, bi.Dir, time.Since(start).Round(time.Millisecond), float64(indexDirSize(bi.Dir))/1e6)
 	return nil
 }
 

@@ -170,19 +170,14 @@ func serveAction(c *cli.Context) error {
 	}
 }
 
-// buildServeEngine builds the engine like the other commands do (list and
-// policy flags) but logs warnings as JSON, like the rest of serve's logs.
+// buildServeEngine builds the engine as every command does (newEngine),
+// but logs its warnings as JSON, like the rest of serve's logs.
 func buildServeEngine(ctx context.Context, c *cli.Context, n *notices) (*engine.Engine, error) {
-	src, err := listSource(c, n)
-	if err != nil {
-		return nil, err
-	}
 	var h slog.Handler = slog.NewJSONHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: slog.LevelWarn})
 	if c.Bool("quiet") {
 		h = slog.DiscardHandler
 	}
-	return engine.New(ctx, append(src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(slog.New(h)),
-		engine.WithOwnershipFiles(c.StringSlice("ownership")...), engine.WithNameVocabulary(c.StringSlice("names-vocabulary")...), engine.WithMatchTimeout(matchTimeout(c)))...)
+	return newEngine(ctx, c, n, engine.WithLogger(slog.New(h)))
 }
 
 // newWebApp builds the review workspace on the engine, keeping its database

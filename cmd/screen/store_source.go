@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"time"
@@ -103,11 +104,36 @@ func storeSource(c *cli.Context) ([]engine.Option, bool, error) {
 	src := engine.WithListSource(func(ctx context.Context) ([]*entity.List, error) {
 		return st.Lists(ctx)
 	})
-	// The index of the store's lists is kept beside them and rebuilt only
-	// when the lists change.
 	own, err := st.OwnershipFiles()
 	if err != nil {
 		return nil, false, err
 	}
-	return []engine.Option{src, engine.WithIndexCache(filepath.Join(st.Dir(), "index")), engine.WithOwnershipFiles(own...)}, true, nil
+	return []engine.Option{src, engine.WithIndexCache(indexCacheDir(st)), engine.WithIndexCacheLock(storeCacheLock(st.Dir())),
+		engine.WithOwnershipFiles(own...)}, true, nil
 }
+
+// indexCacheDir is where the index of the store's lists is kept: beside
+// them, rebuilt only when the lists (or the name vocabulary) change.
+func indexCacheDir(st *store.Store) string { return filepath.Join(st.Dir(), "index") }
+
+// storeCacheLock takes the lock of the store in dir for the engine's
+// pruning of the index cache, without waiting: a scan that finds the store
+// locked by an import, update or index build leaves old indexes for a later
+// build to remove.
+func storeCacheLock(dir string) engine.CacheLock {
+	return func(ctx context.Context) (func(), error) {
+		st, err := store.Open(dir, store.WithLockTimeout(0))
+		if err != nil {
+			return nil, fmt.Errorf("index cache: %w", err)
+		}
+		l, err := st.Lock(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("index cache: %w", err)
+		}
+		return func() { _ = l.Unlock() }, nil
+	}
+}
+
+// heldStoreLock is the index cache lock of a command that already holds
+// the store lock (index build).
+func heldStoreLock(context.Context) (func(), error) { return func() {}, nil }
