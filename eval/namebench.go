@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/screen-compliance/screen/entity"
+	"github.com/screen-compliance/screen/ftm"
 	"github.com/screen-compliance/screen/names"
 )
 
@@ -61,25 +62,10 @@ func ReadNameBench(path, refPath string) ([]Case, error) {
 	return cases, err
 }
 
-// SchemaKind maps a FollowTheMoney schema to an entity kind.
-func SchemaKind(schema string) entity.Kind {
-	switch schema {
-	case "Person":
-		return entity.KindPerson
-	case "Company", "Organization", "LegalEntity", "PublicBody":
-		return entity.KindOrganization
-	case "Vessel":
-		return entity.KindVessel
-	case "Airplane":
-		return entity.KindAircraft
-	}
-	return entity.KindUnknown
-}
-
 // CaseScore scores one pair: name1 as the query, name2 as the listed
 // entity, both of the case's kind.
 func CaseScore(c Case) names.Result {
-	k := SchemaKind(c.Schema)
+	k, _ := ftm.PartyKind(c.Schema) // a schema that is no party leaves the kind open
 	return names.Score(names.Query{Name: c.Name1, Kind: k}, &entity.Entity{ID: "case", Kind: k, Name: c.Name2})
 }
 

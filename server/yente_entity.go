@@ -7,6 +7,7 @@ import (
 
 	"github.com/screen-compliance/screen/country"
 	"github.com/screen-compliance/screen/entity"
+	"github.com/screen-compliance/screen/ftm"
 )
 
 // EntityResponse is a listed entity as yente returns it (GET /entities/{id},
@@ -61,7 +62,7 @@ const (
 )
 
 // sanctionSources are the source lists whose entities are sanctions
-// designations (FollowTheMoney topic "sanction"). The topics of other
+// designations (FollowTheMoney topic ftm.TopicSanction). The topics of other
 // sources (OpenSanctions exports, BIS, own lists) are not kept by the list
 // parsers, so they are left unknown.
 var sanctionSources = map[string]bool{"un": true, "ofac": true, "ofaccons": true, "eu": true, "uk": true}
@@ -132,7 +133,7 @@ func (sc *yenteScope) entity(e *entity.Entity) EntityResponse {
 		caption = e.ID
 	}
 	er := EntityResponse{
-		ID: e.ID, Caption: caption, Schema: kindSchema(e.Kind), Properties: ftmProperties(e),
+		ID: e.ID, Caption: caption, Schema: ftm.KindSchema(e.Kind), Properties: ftmProperties(e),
 		Datasets: []string{owner.Name}, Referents: referents(e.ID), Target: true,
 	}
 	if d := versionTime(owner.Version); d != "" {
@@ -181,12 +182,12 @@ var legalEntityProps = []string{"idNumber", "registrationNumber", "taxNumber", "
 // FollowTheMoney's model defines them (the yente CI step checks them against
 // the model).
 var schemaProps = map[string][]string{
-	"Person": slices.Concat(thingProps, legalEntityProps, []string{"firstName", "middleName", "lastName", "gender",
+	ftm.Person: slices.Concat(thingProps, legalEntityProps, []string{"firstName", "middleName", "lastName", "gender",
 		"birthDate", "birthPlace", "nationality", "passportNumber"}),
-	"Organization": slices.Concat(thingProps, legalEntityProps, []string{"imoNumber"}),
-	"LegalEntity":  slices.Concat(thingProps, legalEntityProps),
-	"Vessel":       slices.Concat(thingProps, []string{"registrationNumber", "buildDate", "imoNumber", "mmsi", "callSign", "flag"}),
-	"Airplane":     slices.Concat(thingProps, []string{"registrationNumber", "buildDate"}),
+	ftm.Organization: slices.Concat(thingProps, legalEntityProps, []string{"imoNumber"}),
+	ftm.LegalEntity:  slices.Concat(thingProps, legalEntityProps),
+	ftm.Vessel:       slices.Concat(thingProps, []string{"registrationNumber", "buildDate", "imoNumber", "mmsi", "callSign", "flag"}),
+	ftm.Airplane:     slices.Concat(thingProps, []string{"registrationNumber", "buildDate"}),
 }
 
 // propFallbacks are where a fact goes when its natural property does not
@@ -219,7 +220,7 @@ func schemaProp(schema, prop string) string {
 // its schema.
 func ftmProperties(e *entity.Entity) map[string][]string {
 	p := map[string][]string{}
-	schema := kindSchema(e.Kind)
+	schema := ftm.KindSchema(e.Kind)
 	add := func(k, v string) {
 		if k = schemaProp(schema, k); k == "" {
 			return
@@ -308,7 +309,7 @@ func ftmProperties(e *entity.Entity) map[string][]string {
 	add("notes", e.Remarks)
 	add("createdAt", e.ListedOn)
 	if sanctionSources[e.List] {
-		add("topics", "sanction")
+		add("topics", ftm.TopicSanction)
 	}
 	return p
 }
@@ -387,7 +388,7 @@ func (f *yenteFilter) keep(er *EntityResponse) bool {
 		return false
 	case slices.Contains(f.excludeSchema, er.Schema):
 		return false
-	case f.schemas != nil && er.Schema != "LegalEntity" && !slices.Contains(f.schemas, er.Schema):
+	case f.schemas != nil && er.Schema != ftm.LegalEntity && !slices.Contains(f.schemas, er.Schema):
 		return false
 	case slices.Contains(f.excludeIDs, er.ID) || hasAny(er.Referents, f.excludeIDs):
 		return false

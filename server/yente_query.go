@@ -7,6 +7,7 @@ import (
 
 	"github.com/screen-compliance/screen/country"
 	"github.com/screen-compliance/screen/entity"
+	"github.com/screen-compliance/screen/ftm"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -21,49 +22,35 @@ const (
 	maxQueryScreens = record.DefaultParties
 )
 
-// The FollowTheMoney properties a query is screened on. Other properties are
-// echoed and otherwise ignored, as yente ignores properties it cannot use.
+// The FollowTheMoney properties a query is screened on (package ftm holds
+// the vocabulary). Other properties are echoed and otherwise ignored, as
+// yente ignores properties it cannot use.
 var (
-	nameProps     = []string{"name", "alias", "previousName"}
-	namePartProps = []string{"firstName", "secondName", "middleName", "fatherName", "lastName"}
-	dateProps     = []string{"birthDate", "incorporationDate"}
-	countryProps  = []string{"nationality", "citizenship", "country", "jurisdiction", "mainCountry",
-		"registrationCountry", "flag", "birthCountry"}
+	nameProps     = strongNameProps()
+	namePartProps = ftm.NamePartProps()
+	dateProps     = []string{ftm.PropBirthDate, ftm.PropIncorporationDate}
+	countryProps  = ftm.CountryProps()
+	// idProps are screened as identifiers of any type, in this order (the
+	// order in which a query's identifiers become parties); IMO numbers
+	// (ftm.PropIMONumber) are screened as IMO numbers.
 	idProps = []string{"idNumber", "passportNumber", "registrationNumber", "taxNumber", "innCode",
 		"ogrnCode", "vatCode", "leiCode", "swiftBic", "okpoCode", "mmsi", "callSign", "icaoCode"}
 )
 
-// schemaKinds maps the query schemata screen matches to party kinds; Thing
-// and LegalEntity leave the kind open.
-var schemaKinds = map[string]entity.Kind{
-	"Thing": entity.KindUnknown, "LegalEntity": entity.KindUnknown, "Person": entity.KindPerson,
-	"Company": entity.KindOrganization, "Organization": entity.KindOrganization,
-	"PublicBody": entity.KindOrganization, "Vessel": entity.KindVessel, "Airplane": entity.KindAircraft,
-}
-
-// querySchemaList names the schemata of schemaKinds, for messages.
-const querySchemaList = "Thing, LegalEntity, Person, Company, Organization, PublicBody, Vessel, Airplane"
-
-// schemaKind maps a FollowTheMoney schema to a party kind.
-func schemaKind(schema string) (entity.Kind, bool) {
-	k, ok := schemaKinds[schema]
-	return k, ok
-}
-
-// kindSchema maps an entity kind back to a FollowTheMoney schema.
-func kindSchema(k entity.Kind) string {
-	switch k {
-	case entity.KindPerson:
-		return "Person"
-	case entity.KindOrganization:
-		return "Organization"
-	case entity.KindVessel:
-		return "Vessel"
-	case entity.KindAircraft:
-		return "Airplane"
+// strongNameProps returns the name properties a query is screened on:
+// every one but weak aliases.
+func strongNameProps() []string {
+	var out []string
+	for _, p := range ftm.NameProps() {
+		if p.Strength != entity.StrengthWeak {
+			out = append(out, p.Prop)
+		}
 	}
-	return "LegalEntity"
+	return out
 }
+
+// querySchemaList names the schemata a query may name, for messages.
+var querySchemaList = strings.Join(ftm.QuerySchemata(), ", ")
 
 // isCountryProp says whether prop holds countries.
 func isCountryProp(prop string) bool { return slices.Contains(countryProps, prop) }
@@ -134,7 +121,7 @@ func orBlank(vs []string) []string {
 // entry matches when any of the query's values agrees, as in yente. A query
 // with neither names nor identifiers yields no party (and no results).
 func queryRecord(id string, q MatchQuery) (record.Record, *yenteErr) {
-	kind, ok := schemaKind(q.Schema)
+	kind, ok := ftm.QueryKind(q.Schema)
 	if !ok {
 		return record.Record{}, yenteDetail(http.StatusBadRequest, "invalid_schema",
 			"Cannot parse example entity: Unknown schema: %q (screen matches %s)", q.Schema, querySchemaList)
@@ -157,7 +144,7 @@ func queryRecord(id string, q MatchQuery) (record.Record, *yenteErr) {
 	}
 	type ident struct{ imo, id string }
 	var ids []ident
-	for _, v := range values(q, "imoNumber") {
+	for _, v := range values(q, ftm.PropIMONumber) {
 		v = strings.TrimSpace(strings.TrimPrefix(strings.ToUpper(strings.ReplaceAll(v, " ", "")), "IMO"))
 		if v != "" {
 			ids = append(ids, ident{imo: v})

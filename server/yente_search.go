@@ -8,6 +8,7 @@ import (
 
 	"github.com/screen-compliance/screen/country"
 	"github.com/screen-compliance/screen/entity"
+	"github.com/screen-compliance/screen/ftm"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -66,7 +67,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	p := newQueryParams(r.URL.Query())
 	q, _ := p.last("q")
 	q = strings.TrimSpace(q)
-	schema := "Thing"
+	schema := ftm.Thing
 	if v, ok := p.last("schema"); ok {
 		schema = v
 	}
@@ -104,13 +105,13 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeYenteError(w, yerr)
 		return
 	}
-	kind, ok := schemaKind(schema)
+	kind, ok := ftm.QueryKind(schema)
 	if !ok {
 		writeYenteError(w, yenteDetail(http.StatusBadRequest, "invalid_schema", "Invalid schema"))
 		return
 	}
 	if kind != entity.KindUnknown {
-		f.schemas = []string{kindSchema(kind)}
+		f.schemas = []string{ftm.KindSchema(kind)}
 	}
 	rec := record.Record{ID: "search", Source: "search", Row: 1,
 		Parties: []record.Party{{Role: record.RoleParty, Name: q, Kind: string(kind)}}}
@@ -164,7 +165,7 @@ func facet(name string, results []EntityResponse, sc *yenteScope) SearchFacet {
 		case "genders":
 			vs = er.Properties["gender"]
 		case "identifiers":
-			for _, p := range append([]string{"imoNumber"}, idProps...) {
+			for _, p := range append([]string{ftm.PropIMONumber}, idProps...) {
 				vs = append(vs, er.Properties[p]...)
 			}
 		}
@@ -198,8 +199,8 @@ func facetLabel(facet, v string, sc *yenteScope) string {
 			return n
 		}
 	case "topics":
-		if v == "sanction" {
-			return "Sanctioned entity"
+		if v == ftm.TopicSanction {
+			return ftm.TopicSanctionLabel
 		}
 	case "datasets":
 		if m, ok := sc.byName[v]; ok && m.Title != "" {

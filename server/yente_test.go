@@ -19,6 +19,7 @@ import (
 
 	"github.com/screen-compliance/screen/engine/enginetest"
 	"github.com/screen-compliance/screen/entity"
+	"github.com/screen-compliance/screen/ftm"
 	"github.com/screen-compliance/screen/lists"
 	"github.com/screen-compliance/screen/record"
 )
@@ -873,7 +874,7 @@ func TestFTMProperties(t *testing.T) {
 	}
 	for _, tt := range tests {
 		p := ftmProperties(&tt.e)
-		schema := kindSchema(tt.e.Kind)
+		schema := ftm.KindSchema(tt.e.Kind)
 		for k, v := range tt.want {
 			if !slices.Equal(p[k], v) {
 				t.Errorf("%s %s: %s = %v, want %v (all: %v)", tt.e.ID, schema, k, p[k], v, p)
