@@ -33,10 +33,23 @@ func indexCommand() *cli.Command {
 				"store; --lock-timeout bounds the wait for a running import. An index already in the cache is kept.\n" +
 				"Scans on --list files or on the built-in sample index them in memory at start, so for those there\n" +
 				"is nothing to cache: --dir DIR writes their index (or the store's) to DIR instead.",
-			Flags:  append(flags, policyFlags()...),
+			Flags:  append(flags, indexPolicyFlags()...),
 			Action: indexBuild,
 		}},
 	}
+}
+
+// indexPolicyFlags are the policy flags that can change the index: policy
+// data extends the name vocabulary (data.screen.params.names).
+func indexPolicyFlags() []cli.Flag {
+	var out []cli.Flag
+	for _, f := range policyFlags() {
+		switch f.Names()[0] {
+		case "policy", "data", "builtin-policies":
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // errNothingToCache says why index build without --dir has nothing to
