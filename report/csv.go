@@ -15,16 +15,17 @@ const (
 	proseSep = " | "
 )
 
-// csvWriter writes one row per record. Every cell is neutralised against
-// formula injection.
+// csvWriter writes one row per record, with the hooks' extra columns after
+// the format's own. Every cell is neutralised against formula injection.
 type csvWriter struct {
 	w       *csv.Writer
+	hooks   Hooks
 	started bool
 	closed  bool
 }
 
-func newCSV(w io.Writer) *csvWriter {
-	return &csvWriter{w: csv.NewWriter(w)}
+func newCSV(w io.Writer, hooks Hooks) *csvWriter {
+	return &csvWriter{w: csv.NewWriter(w), hooks: hooks}
 }
 
 // Write writes the row of d.
@@ -35,7 +36,11 @@ func (c *csvWriter) Write(d *record.Decision) error {
 	if err := c.header(); err != nil {
 		return err
 	}
-	if err := c.w.Write(neutraliseAll(resultRow(d))); err != nil {
+	extra, err := c.hooks.cells(d)
+	if err != nil {
+		return fmt.Errorf("write csv row: %w", err)
+	}
+	if err := c.w.Write(neutraliseAll(append(resultRow(d), extra...))); err != nil {
 		return fmt.Errorf("write csv row for %s: %w", displayID(d), err)
 	}
 	c.w.Flush()
@@ -50,7 +55,7 @@ func (c *csvWriter) header() error {
 		return nil
 	}
 	c.started = true
-	if err := c.w.Write(resultHeader()); err != nil {
+	if err := c.w.Write(append(resultHeader(), c.hooks.Columns...)); err != nil {
 		return fmt.Errorf("write csv header: %w", err)
 	}
 	return nil

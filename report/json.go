@@ -86,18 +86,19 @@ type envelopeHead struct {
 //	 "inputs", "flags", "results": [Decision...], "summary": {...}}
 //
 // Results are written as they come; the summary follows them because it is
-// known only at the end.
+// known only at the end, and the hooks' extra members follow the summary.
 type jsonWriter struct {
 	out     errWriter
 	info    RunInfo
+	hooks   Hooks
 	sum     Summary
 	started bool
 	n       int
 	closed  bool
 }
 
-func newJSON(w io.Writer, info RunInfo) *jsonWriter {
-	return &jsonWriter{out: errWriter{w: w}, info: info}
+func newJSON(w io.Writer, info RunInfo, hooks Hooks) *jsonWriter {
+	return &jsonWriter{out: errWriter{w: w}, info: info, hooks: hooks}
 }
 
 // head writes the envelope up to the opening of the results array.
@@ -169,7 +170,8 @@ func (j *jsonWriter) Write(d *record.Decision) error {
 	return nil
 }
 
-// Close closes the results array and writes the summary.
+// Close closes the results array and writes the summary and the extra
+// members.
 func (j *jsonWriter) Close() error {
 	if j.closed {
 		return nil
@@ -183,9 +185,41 @@ func (j *jsonWriter) Close() error {
 	if err != nil {
 		return fmt.Errorf("encode summary: %w", err)
 	}
-	j.out.write("],\n  \"summary\": " + string(sum) + "\n}\n")
+	j.out.write("],\n  \"summary\": " + string(sum))
+	if err := j.members(); err != nil {
+		return err
+	}
+	j.out.write("\n}\n")
 	if err := j.out.flush(); err != nil {
 		return fmt.Errorf("write json: %w", err)
 	}
 	return nil
+}
+
+// members writes the hooks' extra members of the envelope.
+func (j *jsonWriter) members() error {
+	if j.hooks.Members == nil {
+		return nil
+	}
+	ms, err := j.hooks.Members()
+	if err != nil {
+		return fmt.Errorf("json envelope members: %w", err)
+	}
+	for _, m := range ms {
+		if envelopeMembers[m.Name] {
+			return fmt.Errorf("json envelope member %q: the envelope has its own", m.Name)
+		}
+		b, err := json.MarshalIndent(m.Value, "  ", "  ")
+		if err != nil {
+			return fmt.Errorf("encode json envelope member %q: %w", m.Name, err)
+		}
+		j.out.write(fmt.Sprintf(",\n  %q: %s", m.Name, b))
+	}
+	return nil
+}
+
+// envelopeMembers are the members of the JSON envelope.
+var envelopeMembers = map[string]bool{
+	"schema_version": true, "run_id": true, "created_at": true, "tool": true, "lists": true, "policy_sha256": true,
+	"inputs": true, "flags": true, "results": true, "summary": true,
 }

@@ -4,7 +4,7 @@
 //
 // Every writer receives decisions one at a time, in input order, and is
 // closed once at the end. Output is deterministic: the same decisions and
-// RunInfo give the same bytes (XLSX: the same cells).
+// RunInfo give the same bytes (XLSX too: its parts are written in one order).
 package report
 
 import (
@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
@@ -72,6 +71,9 @@ type Options struct {
 	// and SARIF always carry them, marked; CSV and XLSX list their rule ids
 	// in a "suppressed" column.
 	ShowSuppressed bool
+	// Hooks add what only the caller knows: extra columns, sheets and
+	// envelope members (see Hooks).
+	Hooks Hooks
 }
 
 // Writer writes decisions in one format.
@@ -84,65 +86,24 @@ type Writer interface {
 	Close() error
 }
 
-// The format names accepted by New.
-const (
-	FormatTable  = "table"
-	FormatJSON   = "json"
-	FormatJSONL  = "jsonl"
-	FormatCSV    = "csv"
-	FormatXLSX   = "xlsx"
-	FormatSARIF  = "sarif"
-	FormatJUnit  = "junit"
-	FormatGitHub = "github"
-)
-
-// Formats returns the names of the output formats, sorted.
-func Formats() []string {
-	out := []string{FormatTable, FormatJSON, FormatJSONL, FormatCSV, FormatXLSX, FormatSARIF, FormatJUnit, FormatGitHub}
-	sort.Strings(out)
-	return out
-}
-
-// New returns a writer of the named format (case-insensitive) writing to w:
+// New returns a writer of the named format (case-insensitive) writing to w.
+// Registry describes the formats; xlsx, sarif and junit write everything on
+// Close, the others stream.
 //
-//   - table: a terminal table, one line per record and detail lines for
-//     records that are not clear, then a summary; 120 columns wide.
-//   - json: an envelope with the run's provenance, "results" streamed as
-//     they come and a "summary" after them.
-//   - jsonl: one record.Decision JSON per line.
-//   - csv: one row per record (columns in the header); ids joined with ";",
-//     prose with " | "; cells neutralised against formula injection.
-//   - xlsx: sheets Results (one row per record), Matches (one row per
-//     record and match) and Run; written on Close.
-//   - sarif: SARIF 2.1.0, one result per reason; written on Close.
-//   - junit: one testcase per record, failures for review, block and error;
-//     written on Close.
-//   - github: GitHub Actions ::error/::warning annotations.
-//
-// An unknown format is an error listing the valid ones.
+// An unknown format is an error listing the valid ones, and so is a hook
+// (opts.Hooks) the format does not honour.
 func New(format string, w io.Writer, info RunInfo, opts Options) (Writer, error) {
 	if w == nil {
 		return nil, fmt.Errorf("report %s: nil output", format)
 	}
-	switch strings.ToLower(strings.TrimSpace(format)) {
-	case FormatTable:
-		return newTable(w, info, opts), nil
-	case FormatJSON:
-		return newJSON(w, info), nil
-	case FormatJSONL:
-		return newJSONL(w), nil
-	case FormatCSV:
-		return newCSV(w), nil
-	case FormatXLSX:
-		return newXLSX(w, info), nil
-	case FormatSARIF:
-		return newSARIF(w, info), nil
-	case FormatJUnit:
-		return newJUnit(w, info, opts), nil
-	case FormatGitHub:
-		return newGitHub(w, opts), nil
+	f, ok := Lookup(format)
+	if !ok {
+		return nil, fmt.Errorf("unknown report format %q (valid: %s)", format, strings.Join(Formats(), ", "))
 	}
-	return nil, fmt.Errorf("unknown report format %q (valid: %s)", format, strings.Join(Formats(), ", "))
+	if err := opts.Hooks.check(f); err != nil {
+		return nil, err
+	}
+	return f.new(w, info, opts), nil
 }
 
 // Summary counts decisions by outcome: the "summary" of the json envelope,

@@ -30,12 +30,14 @@ var matchesHeader = []string{
 var runHeader = []string{"field", "value", "detail"}
 
 // xlsxWriter writes a workbook with a Results sheet (one row per record,
-// clear ones included), a Matches sheet (one row per record and match) and
-// a Run sheet (what the run was made with). Results and Matches stream to
-// temporary storage; the workbook is written to the output on Close.
+// clear ones included, with the hooks' extra columns last), a Matches sheet
+// (one row per record and match), a Run sheet (what the run was made with)
+// and the hooks' extra sheets. Results and Matches stream to temporary
+// storage; the workbook is written to the output on Close.
 type xlsxWriter struct {
 	w        io.Writer
 	info     RunInfo
+	hooks    Hooks
 	f        *excelize.File
 	results  *excelize.StreamWriter
 	matches  *excelize.StreamWriter
@@ -56,8 +58,8 @@ type xlsxStyles struct {
 	decision map[string]int
 }
 
-func newXLSX(w io.Writer, info RunInfo) *xlsxWriter {
-	return &xlsxWriter{w: w, info: info}
+func newXLSX(w io.Writer, info RunInfo, hooks Hooks) *xlsxWriter {
+	return &xlsxWriter{w: w, info: info, hooks: hooks}
 }
 
 // start creates the workbook, its styles and the streamed sheets.
@@ -66,6 +68,7 @@ func (x *xlsxWriter) start() error {
 		return x.err
 	}
 	f := excelize.NewFile()
+	f.SetZipWriter(newSortedZip)
 	x.f = f
 	if err := f.SetSheetName("Sheet1", SheetResults); err != nil {
 		return x.fail("create sheet %s: %w", SheetResults, err)
@@ -96,7 +99,11 @@ func (x *xlsxWriter) start() error {
 		}
 		x.styles.decision[dc[0]] = id
 	}
-	if x.results, err = x.streamSheet(SheetResults, resultHeader(), resultWidths()); err != nil {
+	widths := resultWidths()
+	for range x.hooks.Columns {
+		widths = append(widths, 16)
+	}
+	if x.results, err = x.streamSheet(SheetResults, append(resultHeader(), x.hooks.Columns...), widths); err != nil {
 		return err
 	}
 	x.matches, err = x.streamSheet(SheetMatches, matchesHeader, []float64{16, 18, 7, 9, 12, 32, 14, 8, 12, 36, 36, 8, 16, 50})
@@ -144,8 +151,12 @@ func (x *xlsxWriter) Write(d *record.Decision) error {
 	if err := x.start(); err != nil {
 		return err
 	}
+	extra, err := x.hooks.cells(d)
+	if err != nil {
+		return x.fail("%s row: %w", SheetResults, err)
+	}
 	x.sum.AddDecision(d)
-	cells := resultRow(d)
+	cells := append(resultRow(d), extra...)
 	row := make([]any, len(cells))
 	for i, c := range cells {
 		row[i] = x.text(c)
@@ -200,7 +211,7 @@ func (x *xlsxWriter) Close() error {
 		cols int
 		rows int
 	}{
-		{SheetResults, x.results, numResultCols, x.nResults},
+		{SheetResults, x.results, numResultCols + len(x.hooks.Columns), x.nResults},
 		{SheetMatches, x.matches, len(matchesHeader), x.nMatches},
 	} {
 		// A table gives the header row its autofilter; with a stream
@@ -216,6 +227,9 @@ func (x *xlsxWriter) Close() error {
 		}
 	}
 	if err := x.runSheet(); err != nil {
+		return err
+	}
+	if err := x.extraSheets(); err != nil {
 		return err
 	}
 	x.f.SetActiveSheet(0)
@@ -280,6 +294,31 @@ func (x *xlsxWriter) runSheet() error {
 	}
 	if err := sw.Flush(); err != nil {
 		return x.fail("finish sheet %s: %w", SheetRun, err)
+	}
+	return nil
+}
+
+// extraSheets adds the hooks' sheets after the format's own.
+func (x *xlsxWriter) extraSheets() error {
+	if x.hooks.Sheets == nil {
+		return nil
+	}
+	sheets, err := x.hooks.Sheets()
+	if err != nil {
+		return x.fail("extra sheets: %w", err)
+	}
+	for _, sh := range sheets {
+		if idx, err := x.f.GetSheetIndex(sh.Name); err != nil || idx >= 0 {
+			return x.fail("extra sheet %q: the workbook has a sheet of that name", sh.Name)
+		}
+		if _, err := x.f.NewSheet(sh.Name); err != nil {
+			return x.fail("create sheet %s: %w", sh.Name, err)
+		}
+		for i, row := range sh.Rows {
+			if err := x.f.SetSheetRow(sh.Name, cellName(1, i+1), &row); err != nil {
+				return x.fail("write %s row %d: %w", sh.Name, i+1, err)
+			}
+		}
 	}
 	return nil
 }

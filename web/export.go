@@ -2,20 +2,17 @@ package web
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/record"
@@ -218,8 +215,22 @@ func leftOut(run *Run) string {
 	return s
 }
 
+// exportFormats are the formats a run exports to: those whose writers
+// take the review beside the screened results (extra columns, sheets or
+// envelope members).
+var exportFormats = []string{report.FormatXLSX, report.FormatCSV, report.FormatJSON}
+
+// exportChoices names the export formats for people: "xlsx, csv or json".
+func exportChoices() string {
+	n := len(exportFormats)
+	if n == 1 {
+		return exportFormats[0]
+	}
+	return strings.Join(exportFormats[:n-1], ", ") + " or " + exportFormats[n-1]
+}
+
 // export writes a run's results with the review decisions as XLSX, CSV or
-// JSON, with the CLI's report writers.
+// JSON, with the CLI's report writers and their hooks.
 func (a *App) export(w http.ResponseWriter, r *http.Request, s *session) {
 	run, ok := a.runOr404(w, r, s)
 	if !ok {
@@ -230,13 +241,9 @@ func (a *App) export(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	format := r.URL.Query().Get("format")
-	ctype := map[string]string{
-		report.FormatXLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-		report.FormatCSV:  "text/csv; charset=utf-8",
-		report.FormatJSON: "application/json",
-	}[format]
-	if ctype == "" {
-		a.fail(w, r, s, http.StatusBadRequest, "Export as xlsx, csv or json.")
+	f, ok := report.Lookup(format)
+	if !ok || !slices.Contains(exportFormats, format) {
+		a.fail(w, r, s, http.StatusBadRequest, "Export as "+exportChoices()+".")
 		return
 	}
 	tmp, err := os.CreateTemp(a.opts.Dir, "export-*")
@@ -247,14 +254,7 @@ func (a *App) export(w http.ResponseWriter, r *http.Request, s *session) {
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
 	bw := bufio.NewWriterSize(tmp, 256<<10)
-	switch format {
-	case report.FormatCSV:
-		err = a.exportCSV(r.Context(), run, bw)
-	case report.FormatJSON:
-		err = a.exportJSON(r.Context(), run, bw)
-	default:
-		err = a.exportXLSX(r.Context(), run, bw)
-	}
+	err = a.exportRun(r.Context(), run, f.Name, bw)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -265,8 +265,8 @@ func (a *App) export(w http.ResponseWriter, r *http.Request, s *session) {
 		a.internal(w, r, s, err)
 		return
 	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="run-%d.%s"`, run.ID, format))
+	w.Header().Set("Content-Type", f.ContentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="run-%d.%s"`, run.ID, f.Ext))
 	w.Header().Set("Cache-Control", "no-store")
 	if st, err := tmp.Stat(); err == nil {
 		w.Header().Set("Content-Length", strconv.FormatInt(st.Size(), 10))
@@ -274,19 +274,64 @@ func (a *App) export(w http.ResponseWriter, r *http.Request, s *session) {
 	io.Copy(w, tmp)
 }
 
-// exportXLSX writes the report's workbook (its decision column is the
-// screened decision) plus a "Review" sheet (per record: review state,
-// decision after review, each match's disposition) and a "Reviews" sheet
-// (every review action).
-func (a *App) exportXLSX(ctx context.Context, run *Run, w io.Writer) error {
-	var buf bytes.Buffer
-	rw, err := report.New(report.FormatXLSX, &buf, runInfo(run), report.Options{ShowSuppressed: true})
-	if err != nil {
-		return err
+// exportRun writes the report of a run in format (its decision column is
+// the screened decision) with the review beside it, through the writer's
+// hooks:
+//
+//   - xlsx: a "Review" sheet (per record: review state, decision after
+//     review, each match's disposition) and a "Reviews" sheet (every review
+//     action);
+//   - csv: the columns csvReviewColumns (the review of the row's record and
+//     what the run leaves out);
+//   - json: the members "run_options" (lists and rules left out, and by
+//     whom), "review_states" (per reviewed record: review state, decision
+//     after review, dispositions) and "reviews" (every review action).
+func (a *App) exportRun(ctx context.Context, run *Run, format string, w io.Writer) error {
+	var (
+		cur     reviewInfo       // the review of the record being written
+		states  [][]any          // xlsx: the Review sheet's rows
+		changed = []reviewInfo{} // json: the records with a review
+	)
+	reviews := func() ([]reviewRecord, error) { return a.runReviews(ctx, run.ID) }
+	var hooks report.Hooks
+	switch format {
+	case report.FormatCSV:
+		lo := leftOut(run)
+		hooks.Columns = csvReviewColumns
+		hooks.Cells = func(*record.Decision) []string {
+			return []string{cur.State, cur.ReviewedDecision, cur.text, cur.ReviewedBy, cur.ReviewedAt, lo}
+		}
+	case report.FormatXLSX:
+		hooks.Sheets = func() ([]report.Sheet, error) {
+			revs, err := reviews()
+			if err != nil {
+				return nil, err
+			}
+			return reviewSheets(run, states, revs), nil
+		}
+	case report.FormatJSON:
+		hooks.Members = func() ([]report.Member, error) {
+			revs, err := reviews()
+			if err != nil {
+				return nil, err
+			}
+			return []report.Member{{Name: "run_options", Value: run.Options}, {Name: "review_states", Value: changed}, {Name: "reviews", Value: revs}}, nil
+		}
 	}
-	var states [][]any
+	rw, err := report.New(format, w, runInfo(run), report.Options{ShowSuppressed: true, Hooks: hooks})
+	if err != nil {
+		return fmt.Errorf("export run %d: %w", run.ID, err)
+	}
 	err = a.eachDecision(ctx, run.ID, func(d *record.Decision, ri reviewInfo) error {
-		states = append(states, []any{ri.RecordID, ri.Row, ri.Decision, ri.State, ri.ReviewedDecision, safeCell(ri.text), safeCell(ri.ReviewedBy), ri.ReviewedAt})
+		cur = ri
+		switch format {
+		case report.FormatXLSX:
+			states = append(states, []any{ri.RecordID, ri.Row, ri.Decision, ri.State, ri.ReviewedDecision, report.Neutralise(ri.text), report.Neutralise(ri.ReviewedBy), ri.ReviewedAt})
+		case report.FormatJSON:
+			if ri.State != stateOpen || len(ri.Matches) > 0 {
+				changed = append(changed, ri)
+			}
+		}
 		return rw.Write(d)
 	})
 	if err != nil {
@@ -294,177 +339,30 @@ func (a *App) exportXLSX(ctx context.Context, run *Run, w io.Writer) error {
 	}
 	if err := rw.Close(); err != nil {
 		return fmt.Errorf("export run %d: %w", run.ID, err)
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		return fmt.Errorf("export run %d: reopen workbook: %w", run.ID, err)
-	}
-	defer f.Close()
-	revs, err := a.runReviews(ctx, run.ID)
-	if err != nil {
-		return err
-	}
-	var actions [][]any
-	for _, v := range revs {
-		actions = append(actions, []any{v.RecordID, v.Row, v.Action, v.State, safeCell(v.Reason), v.SuppressUntil, safeCell(v.Operator), v.At, v.DecisionID,
-			v.Match, v.EntityID, v.PartyRole, safeCell(v.PartyName), safeCell(strings.Join(v.Approvers, ", "))})
-	}
-	if lo := leftOut(run); lo != "" {
-		states = append([][]any{{"(run)", "", "", "", "", safeCell(lo), "", ""}}, states...)
-	}
-	for _, sh := range []struct {
-		name   string
-		header []any
-		rows   [][]any
-	}{
-		{"Review", []any{"record_id", "row", "decision", "review", "reviewed_decision", "dispositions", "reviewed_by", "reviewed_at"}, states},
-		{"Reviews", []any{"record_id", "row", "action", "state", "reason", "suppress_until", "operator", "at", "decision_id",
-			"match", "entity_id", "party_role", "party_name", "approvers"}, actions},
-	} {
-		if _, err := f.NewSheet(sh.name); err != nil {
-			return fmt.Errorf("export run %d: %w", run.ID, err)
-		}
-		if err := f.SetSheetRow(sh.name, "A1", &sh.header); err != nil {
-			return fmt.Errorf("export run %d: %w", run.ID, err)
-		}
-		for i, row := range sh.rows {
-			cell, _ := excelize.CoordinatesToCellName(1, i+2)
-			if err := f.SetSheetRow(sh.name, cell, &row); err != nil {
-				return fmt.Errorf("export run %d: %w", run.ID, err)
-			}
-		}
-	}
-	if err := f.Write(w); err != nil {
-		return fmt.Errorf("export run %d: write workbook: %w", run.ID, err)
 	}
 	return nil
 }
 
+// reviewSheets returns the XLSX export's Review sheet (states, one row per
+// record, after a row saying what the run leaves out, if anything) and its
+// Reviews sheet (every review action).
+func reviewSheets(run *Run, states [][]any, revs []reviewRecord) []report.Sheet {
+	review := [][]any{{"record_id", "row", "decision", "review", "reviewed_decision", "dispositions", "reviewed_by", "reviewed_at"}}
+	if lo := leftOut(run); lo != "" {
+		review = append(review, []any{"(run)", "", "", "", "", report.Neutralise(lo), "", ""})
+	}
+	review = append(review, states...)
+	actions := [][]any{{"record_id", "row", "action", "state", "reason", "suppress_until", "operator", "at", "decision_id",
+		"match", "entity_id", "party_role", "party_name", "approvers"}}
+	for _, v := range revs {
+		actions = append(actions, []any{v.RecordID, v.Row, v.Action, v.State, report.Neutralise(v.Reason), v.SuppressUntil, report.Neutralise(v.Operator), v.At, v.DecisionID,
+			v.Match, v.EntityID, v.PartyRole, report.Neutralise(v.PartyName), report.Neutralise(strings.Join(v.Approvers, ", "))})
+	}
+	return []report.Sheet{{Name: "Review", Rows: review}, {Name: "Reviews", Rows: actions}}
+}
+
 // csvReviewColumns are the columns the CSV export appends to the report's.
 var csvReviewColumns = []string{"review", "reviewed_decision", "dispositions", "reviewed_by", "reviewed_at", "run_left_out"}
-
-// exportCSV writes the report's CSV (its decision column is the screened
-// decision) with the review columns appended.
-func (a *App) exportCSV(ctx context.Context, run *Run, w io.Writer) error {
-	pr, pw := io.Pipe()
-	infos := make(chan reviewInfo, 1024)
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		defer close(infos)
-		rw, err := report.New(report.FormatCSV, pw, runInfo(run), report.Options{ShowSuppressed: true})
-		if err != nil {
-			pw.CloseWithError(err)
-			return
-		}
-		err = a.eachDecision(ctx, run.ID, func(d *record.Decision, ri reviewInfo) error {
-			if err := rw.Write(d); err != nil {
-				return err
-			}
-			select {
-			case infos <- ri:
-			case <-stop:
-				return errors.New("export stopped")
-			}
-			return nil
-		})
-		if err == nil {
-			err = rw.Close()
-		}
-		pw.CloseWithError(err)
-	}()
-	defer pr.Close()
-	cr := csv.NewReader(pr)
-	cr.FieldsPerRecord = -1
-	cw := csv.NewWriter(w)
-	header := true
-	lo := safeCell(leftOut(run))
-	for {
-		row, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("export run %d: %w", run.ID, err)
-		}
-		if header {
-			row = append(row, csvReviewColumns...)
-			header = false
-		} else {
-			ri, ok := <-infos
-			if !ok {
-				return fmt.Errorf("export run %d: more CSV rows than records", run.ID)
-			}
-			row = append(row, ri.State, ri.ReviewedDecision, safeCell(ri.text), safeCell(ri.ReviewedBy), ri.ReviewedAt, lo)
-		}
-		if err := cw.Write(row); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// safeCell neutralises a cell that a spreadsheet would read as a formula.
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-// exportJSON writes the report's JSON envelope (its results are the
-// screened decisions) with members added: "run_options" (lists and rules
-// left out, and by whom), "review_states" (per reviewed record: review
-// state, decision after review, dispositions) and "reviews" (every review
-// action of the run).
-func (a *App) exportJSON(ctx context.Context, run *Run, w io.Writer) error {
-	var buf bytes.Buffer
-	rw, err := report.New(report.FormatJSON, &buf, runInfo(run), report.Options{ShowSuppressed: true})
-	if err != nil {
-		return err
-	}
-	states := []reviewInfo{}
-	err = a.eachDecision(ctx, run.ID, func(d *record.Decision, ri reviewInfo) error {
-		if ri.State != stateOpen || len(ri.Matches) > 0 {
-			states = append(states, ri)
-		}
-		return rw.Write(d)
-	})
-	if err != nil {
-		return err
-	}
-	if err := rw.Close(); err != nil {
-		return fmt.Errorf("export run %d: %w", run.ID, err)
-	}
-	env := bytes.TrimRight(buf.Bytes(), " \t\r\n")
-	if len(env) == 0 || env[len(env)-1] != '}' {
-		return fmt.Errorf("export run %d: the JSON report is not an object", run.ID)
-	}
-	revs, err := a.runReviews(ctx, run.ID)
-	if err != nil {
-		return err
-	}
-	opts := run.Options
-	members := []struct {
-		name string
-		v    any
-	}{{"run_options", opts}, {"review_states", states}, {"reviews", revs}}
-	if _, err := w.Write(env[:len(env)-1]); err != nil {
-		return err
-	}
-	for _, m := range members {
-		b, err := json.MarshalIndent(m.v, "  ", "  ")
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(w, ",\n  %q: %s", m.name, b); err != nil {
-			return err
-		}
-	}
-	_, err = io.WriteString(w, "\n}\n")
-	return err
-}
 
 // summary is the printable run summary: provenance, counts, who decided what.
 func (a *App) summary(w http.ResponseWriter, r *http.Request, s *session) {

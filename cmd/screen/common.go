@@ -45,7 +45,7 @@ func policyFlags() []cli.Flag {
 
 func outputFlags(defaultFormat string) []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: defaultFormat, Usage: "output `FORMAT`: table, json, jsonl, csv, xlsx, sarif, junit, github", EnvVars: []string{"SCREEN_FORMAT"}},
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: defaultFormat, Usage: "output `FORMAT`: " + strings.Join(report.Names(), ", "), EnvVars: []string{"SCREEN_FORMAT"}},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "-", Usage: "write results to `PATH` (- = stdout)", EnvVars: []string{"SCREEN_OUTPUT"}},
 		&cli.BoolFlag{Name: "explain", Usage: "show per-feature scores of each match", EnvVars: []string{"SCREEN_EXPLAIN"}},
 	}
