@@ -2,7 +2,6 @@ package lists
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -83,42 +82,17 @@ type euEntity struct {
 // one sanctionEntity at a time. Ids are "eu:<logicalId>"; the EU reference
 // number and the UN reference are kept as identifiers of type other.
 func ParseEU(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
-	l := &entity.List{Meta: entity.Metadata{Name: "eu", Title: "EU Consolidated Financial Sanctions List"}}
-	sawRoot := false
-	err := walkXML(ctx, r, name, func(dec *xml.Decoder, tok xml.Token) error {
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			return nil
-		}
-		switch se.Name.Local {
-		case "export":
-			sawRoot = true
-			for _, a := range se.Attr {
-				if a.Name.Local == "generationDate" {
-					l.Meta.Version = unDay(a.Value)
-				}
-			}
-		case "sanctionEntity":
-			line, _ := dec.InputPos()
-			var rec euEntity
-			if err := decodeElement(dec, &se, &rec, name); err != nil {
-				return err
-			}
-			e, err := rec.entity()
-			if err != nil {
-				return fmt.Errorf("parse %s: line %d: sanctionEntity: %w", name, line, err)
-			}
-			l.Entities = append(l.Entities, e)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if !sawRoot {
-		return nil, fmt.Errorf("parse %s: no export element: not an EU financial sanctions file", name)
-	}
-	return l, nil
+	return streamXML[euEntity](ctx, r, name, euXML)
+}
+
+// euXML is the shape of the EU financial sanctions file.
+var euXML = xmlList{
+	meta:        entity.Metadata{Name: "eu", Title: "EU Consolidated Financial Sanctions List"},
+	root:        "export",
+	notList:     "not an EU financial sanctions file",
+	versionAttr: "generationDate",
+	version:     unDay,
+	records:     []string{"sanctionEntity"},
 }
 
 // euCountry returns the country of an EU element, "" when unknown.
@@ -132,7 +106,8 @@ func euCountry(iso2, desc string) string {
 	return clean(iso2)
 }
 
-func (rec *euEntity) entity() (entity.Entity, error) {
+// entity converts one sanctionEntity.
+func (rec *euEntity) entity(string) (entity.Entity, error) {
 	id := clean(rec.LogicalID)
 	if id == "" {
 		return entity.Entity{}, errors.New("no logicalId")

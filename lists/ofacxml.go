@@ -214,7 +214,7 @@ func ParseOFACXML(ctx context.Context, r io.Reader, name string) (*entity.List, 
 			st.entries[e.ProfileID] = append(st.entries[e.ProfileID], e)
 		}
 		if derr != nil {
-			return unError(name, dec, derr)
+			return xmlError(name, dec, derr)
 		}
 		return nil
 	})

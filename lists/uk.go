@@ -2,7 +2,6 @@ package lists
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -91,45 +90,17 @@ type ukDesignation struct {
 // one Designation at a time. Ids are "uk:<UniqueID>" ("uk:RUS0270"); the
 // OFSI group id and UN reference are kept as identifiers of type other.
 func ParseUK(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
-	l := &entity.List{Meta: entity.Metadata{Name: "uk", Title: "UK Sanctions List"}}
-	sawRoot := false
-	err := walkXML(ctx, r, name, func(dec *xml.Decoder, tok xml.Token) error {
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			return nil
-		}
-		switch se.Name.Local {
-		case "Designations":
-			sawRoot = true
-		case "DateGenerated", "DateOfIssue", "PublishDate":
-			var s string
-			if err := decodeElement(dec, &se, &s, name); err != nil {
-				return err
-			}
-			if d := ukDate(s); d != "" {
-				l.Meta.Version = string(d)
-			}
-		case "Designation":
-			line, _ := dec.InputPos()
-			var rec ukDesignation
-			if err := decodeElement(dec, &se, &rec, name); err != nil {
-				return err
-			}
-			e, err := rec.entity()
-			if err != nil {
-				return fmt.Errorf("parse %s: line %d: Designation: %w", name, line, err)
-			}
-			l.Entities = append(l.Entities, e)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if !sawRoot {
-		return nil, fmt.Errorf("parse %s: no Designations element: not a UK sanctions list", name)
-	}
-	return l, nil
+	return streamXML[ukDesignation](ctx, r, name, ukXML)
+}
+
+// ukXML is the shape of the UK sanctions list.
+var ukXML = xmlList{
+	meta:         entity.Metadata{Name: "uk", Title: "UK Sanctions List"},
+	root:         "Designations",
+	notList:      "not a UK sanctions list",
+	versionElems: []string{"DateGenerated", "DateOfIssue", "PublishDate"},
+	version:      func(s string) string { return string(ukDate(s)) },
+	records:      []string{"Designation"},
 }
 
 var reUKDate = regexp.MustCompile(`^(dd|\d{1,2})/(mm|\d{1,2})/(\d{4})$`)
@@ -150,7 +121,8 @@ func ukDate(s string) entity.Date {
 	return entity.ParseDate(s)
 }
 
-func (rec *ukDesignation) entity() (entity.Entity, error) {
+// entity converts one Designation.
+func (rec *ukDesignation) entity(string) (entity.Entity, error) {
 	id := clean(rec.UniqueID)
 	if id == "" {
 		return entity.Entity{}, errors.New("no UniqueID")

@@ -2,7 +2,6 @@ package lists
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -86,57 +85,17 @@ type unRecord struct {
 // streaming one INDIVIDUAL or ENTITY at a time. name is used in errors and
 // metadata. Entity ids are "un:" plus the reference number ("un:KPe.001").
 func ParseUN(ctx context.Context, r io.Reader, name string) (*entity.List, error) {
-	l := &entity.List{Meta: entity.Metadata{Name: "un", Title: "UN Security Council Consolidated List"}}
-	sawRoot := false
-	err := walkXML(ctx, r, name, func(dec *xml.Decoder, tok xml.Token) error {
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			return nil
-		}
-		switch se.Name.Local {
-		case "CONSOLIDATED_LIST":
-			sawRoot = true
-			for _, a := range se.Attr {
-				if a.Name.Local == "dateGenerated" {
-					l.Meta.Version = unDay(a.Value)
-				}
-			}
-		case "INDIVIDUAL", "ENTITY":
-			line, _ := dec.InputPos()
-			off := dec.InputOffset()
-			var rec unRecord
-			if err := decodeElement(dec, &se, &rec, name); err != nil {
-				return err
-			}
-			e, err := rec.entity(se.Name.Local == "INDIVIDUAL")
-			if err != nil {
-				return fmt.Errorf("parse %s: line %d (offset %d): %s: %w", name, line, off, se.Name.Local, err)
-			}
-			l.Entities = append(l.Entities, e)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if !sawRoot {
-		return nil, fmt.Errorf("parse %s: no CONSOLIDATED_LIST element: not a UN consolidated list", name)
-	}
-	return l, nil
+	return streamXML[unRecord](ctx, r, name, unXML)
 }
 
-// unError wraps a decoder error with the file name, line and offset. A
-// truncated file surfaces as io.ErrUnexpectedEOF or a syntax error.
-func unError(name string, dec *xml.Decoder, err error) error {
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Errorf("parse %s: line %d (offset %d): %w", name, se.Line, dec.InputOffset(), err)
-	}
-	line, _ := dec.InputPos()
-	if errors.Is(err, io.EOF) {
-		err = io.ErrUnexpectedEOF
-	}
-	return fmt.Errorf("parse %s: line %d (offset %d): %w", name, line, dec.InputOffset(), err)
+// unXML is the shape of the UN consolidated list.
+var unXML = xmlList{
+	meta:        entity.Metadata{Name: "un", Title: "UN Security Council Consolidated List"},
+	root:        "CONSOLIDATED_LIST",
+	notList:     "not a UN consolidated list",
+	versionAttr: "dateGenerated",
+	version:     unDay,
+	records:     []string{"INDIVIDUAL", "ENTITY"},
 }
 
 // unDay returns the date part of a UN timestamp ("2026-02-27T00:00:09Z").
@@ -155,8 +114,9 @@ var (
 	reOrgName  = regexp.MustCompile(`(?i)\b(?:co|corp|corporation|company|companies|ltd|limited|llc|inc|plc|pte|jv|bank|banking|trading|shipping|group|enterprise|international|management|department|ministry|committee|academy|bureau|office|center|centre|commission|administration|agency|association|force|army|party|firm|foundation|organization|organisation|institute|s\.a|gmbh|marine|maritime|logistics|industries|industry|holding|holdings|trust|fund)\b`)
 )
 
-// entity converts one UN record.
-func (rec *unRecord) entity(person bool) (entity.Entity, error) {
+// entity converts one UN record, an INDIVIDUAL (a person) or an ENTITY.
+func (rec *unRecord) entity(elem string) (entity.Entity, error) {
+	person := elem == "INDIVIDUAL"
 	ref := clean(rec.Reference)
 	if ref == "" {
 		ref = clean(rec.DataID)
