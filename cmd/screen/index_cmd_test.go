@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/screen-compliance/screen/lists/store"
 )
 
 // cachedIndexes lists the entries of the store's index cache.
@@ -122,5 +125,62 @@ func TestIndexBuildWithoutStore(t *testing.T) {
 				t.Errorf("index cache written: %v", ms)
 			}
 		})
+	}
+}
+
+// TestScanPrunesIndexCacheUnderStoreLock: a scan that builds a new index
+// removes old ones from the store's index cache only while it can take the
+// store lock, without waiting for it: while another writer holds the lock
+// nothing is removed (and the scan does not wait); afterwards the indexes
+// beyond the three most recently used go.
+func TestScanPrunesIndexCacheUnderStoreLock(t *testing.T) {
+	st := t.TempDir()
+	t.Setenv("SCREEN_STORE", st)
+	fx := filepath.Join(repo, "testdata/lists/own")
+	if code, _, errOut := runCLI(t, "lists", "import", filepath.Join(fx, "watchlist.json")); code != exitOK {
+		t.Fatalf("import: %s", errOut)
+	}
+	var old []string
+	for i := 1; i <= 3; i++ {
+		d := filepath.Join(st, "index", "index-old"+strings.Repeat("x", i))
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Now().Add(-time.Duration(2+i) * time.Hour)
+		if err := os.Chtimes(d, at, at); err != nil {
+			t.Fatal(err)
+		}
+		old = append(old, d)
+	}
+	s, err := store.Open(st, store.WithCommand("screen lists update (the other writer)"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.Lock(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	scan := []string{"check", "--no-fail", "-q", "Sunrise Trading"}
+	if code, _, errOut := runCLI(t, scan...); code != exitOK {
+		t.Fatalf("scan while locked: exit %d\n%s", code, errOut)
+	}
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("the scan waited for the store lock (%s)", took)
+	}
+	first := cachedIndexes(t, st)
+	if len(first) != 4 {
+		t.Fatalf("pruned while another writer held the store lock: %v", first)
+	}
+	l.Unlock()
+	if code, _, errOut := runCLI(t, "lists", "import", filepath.Join(fx, "watchlist.yaml")); code != exitOK {
+		t.Fatalf("import: %s", errOut)
+	}
+	if code, _, errOut := runCLI(t, scan...); code != exitOK {
+		t.Fatalf("scan: exit %d\n%s", code, errOut)
+	}
+	after := cachedIndexes(t, st)
+	if len(after) != 3 || !slices.Contains(after, old[0]) || slices.Contains(after, old[1]) || slices.Contains(after, old[2]) {
+		t.Errorf("cache after a list update %v, want the new index, the previous one and %s", after, old[0])
 	}
 }
