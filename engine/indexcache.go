@@ -112,7 +112,7 @@ func (e *Engine) cachedIndex(ctx context.Context, ls []*entity.List, v *names.Vo
 	if err := ix.Close(); err != nil {
 		return nil, fmt.Errorf("index cache: close %s: %w", built, err)
 	}
-	if err := install(built, dir, v); err != nil {
+	if err := install(ctx, built, dir, v); err != nil {
 		return nil, err
 	}
 	touch(dir)
@@ -128,7 +128,7 @@ func (e *Engine) cachedIndex(ctx context.Context, ls []*entity.List, v *names.Vo
 // process cached the same lists meanwhile) that index is used; when it
 // cannot be opened (left by an older build, damaged), it is moved away and
 // replaced.
-func install(built, dir string, v *names.Vocabulary) error {
+func install(ctx context.Context, built, dir string, v *names.Vocabulary) error {
 	err := os.Rename(built, dir)
 	if err == nil {
 		return nil
@@ -136,7 +136,7 @@ func install(built, dir string, v *names.Vocabulary) error {
 	if _, statErr := os.Stat(dir); statErr != nil {
 		return fmt.Errorf("index cache: %w", err)
 	}
-	if ix, openErr := index.OpenWith(context.Background(), dir, v); openErr == nil {
+	if ix, openErr := index.OpenWith(ctx, dir, v); openErr == nil {
 		return ix.Close()
 	}
 	stale, err := os.MkdirTemp(filepath.Dir(dir), stalePrefix)
