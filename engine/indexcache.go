@@ -139,6 +139,9 @@ func install(ctx context.Context, built, dir string, v *names.Vocabulary) error 
 	if ix, openErr := index.OpenWith(ctx, dir, v); openErr == nil {
 		return ix.Close()
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	stale, err := os.MkdirTemp(filepath.Dir(dir), stalePrefix)
 	if err != nil {
 		return fmt.Errorf("index cache: %w", err)
