@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/screen-compliance/screen/web/store"
 	"golang.org/x/crypto/bcrypt"
 	"gopkg.in/yaml.v3"
 )
@@ -178,15 +178,10 @@ func (a *App) authenticate(name, password string) (role string, verified, ok boo
 func (a *App) newSession(ctx context.Context, operator, role string, verified bool) (string, error) {
 	id := randomToken(32)
 	now := a.opts.Clock()
-	_, err := a.st.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, operator, role, csrf, created_at, expires_at, verified) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		hashID(id), operator, role, randomToken(32), nowText(now), nowText(now.Add(a.opts.SessionTTL)), verified)
+	err := a.st.CreateSession(ctx, store.Session{IDHash: hashID(id), Operator: operator, Role: role, CSRF: randomToken(32), Verified: verified,
+		CreatedAt: now, ExpiresAt: now.Add(a.opts.SessionTTL)})
 	if err != nil {
-		return "", fmt.Errorf("store session: %w", err)
-	}
-	_, err = a.st.db.ExecContext(ctx, `INSERT INTO operators (name, role, first_seen, last_seen) VALUES (?, ?, ?, ?)
-		ON CONFLICT(name) DO UPDATE SET role = excluded.role, last_seen = excluded.last_seen`, operator, role, nowText(now), nowText(now))
-	if err != nil {
-		return "", fmt.Errorf("store operator: %w", err)
+		return "", err
 	}
 	return id, nil
 }
@@ -207,26 +202,25 @@ func (a *App) sessionFrom(r *http.Request) (*session, bool) {
 	if err != nil || c.Value == "" {
 		return nil, false
 	}
-	var s session
-	var expires string
-	err = a.st.db.QueryRowContext(r.Context(), `SELECT operator, role, csrf, expires_at, verified FROM sessions WHERE id_hash = ?`, hashID(c.Value)).
-		Scan(&s.Operator, &s.Role, &s.CSRF, &expires, &s.Verified)
+	st, err := a.st.Session(r.Context(), hashID(c.Value))
 	if err != nil {
-		if !errors.Is(err, sql.ErrNoRows) {
+		if !errors.Is(err, store.ErrNotFound) {
 			a.opts.Logger.Warn("read session", "err", err)
 		}
 		return nil, false
 	}
-	if !a.opts.Clock().Before(parseTime(expires)) {
+	if !a.opts.Clock().Before(st.ExpiresAt) {
 		return nil, false
 	}
-	return &s, true
+	return &session{Operator: st.Operator, Role: st.Role, CSRF: st.CSRF, Verified: st.Verified}, true
 }
 
 // dropSession deletes the session of the request's cookie.
 func (a *App) dropSession(r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		a.st.db.ExecContext(r.Context(), `DELETE FROM sessions WHERE id_hash = ?`, hashID(c.Value))
+		if err := a.st.DeleteSession(r.Context(), hashID(c.Value)); err != nil {
+			a.opts.Logger.Warn("delete session", "err", err)
+		}
 	}
 }
 

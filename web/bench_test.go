@@ -20,7 +20,7 @@ func seedRun(b testing.TB, a *App, n int) int64 {
 		b.Fatal(err)
 	}
 	seen := map[string]bool{}
-	batch := make([]storedRecord, 0, 2000)
+	batch := make([]screened, 0, 2000)
 	for i := 1; i <= n; i++ {
 		dec := record.Clear
 		switch {
@@ -38,11 +38,7 @@ func seedRun(b testing.TB, a *App, n int) int64 {
 			d.Reasons = append(d.Reasons, record.Reason{Rule: "sanctions.match.strong", Severity: dec, Message: "match", Evidence: []string{"matches[0]"}})
 		}
 		d.Record = rec
-		sr, err := newStoredRecord(i, &d)
-		if err != nil {
-			b.Fatal(err)
-		}
-		batch = append(batch, sr)
+		batch = append(batch, screened{rec: newStoredRecord(i, &d)})
 		if len(batch) == cap(batch) || i == n {
 			if err := a.insertRecords(ctx, id, batch, seen, float64(i)/float64(n)); err != nil {
 				b.Fatal(err)
@@ -50,10 +46,10 @@ func seedRun(b testing.TB, a *App, n int) int64 {
 			batch = batch[:0]
 		}
 	}
-	if _, err := a.st.db.ExecContext(ctx, `UPDATE runs SET status = 'done', facets = '{"rules":["sanctions.match.strong"],"lists":["un"],"roles":["consignee"],"countries":["CN"]}' WHERE id = ?`, id); err != nil {
+	if _, err := testDB(b, a).ExecContext(ctx, `UPDATE runs SET status = 'done', facets = '{"rules":["sanctions.match.strong"],"lists":["un"],"roles":["consignee"],"countries":["CN"]}' WHERE id = ?`, id); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := a.st.db.ExecContext(ctx, `ANALYZE`); err != nil {
+	if _, err := testDB(b, a).ExecContext(ctx, `ANALYZE`); err != nil {
 		b.Fatal(err)
 	}
 	return id

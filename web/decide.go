@@ -20,6 +20,7 @@ import (
 	"github.com/screen-compliance/screen/audit"
 	"github.com/screen-compliance/screen/record"
 	"github.com/screen-compliance/screen/suppress"
+	"github.com/screen-compliance/screen/web/store"
 )
 
 // Review actions.
@@ -34,7 +35,7 @@ const (
 const maxReason = 2000
 
 // errConflict means another operator changed the record first.
-var errConflict = errors.New("conflict")
+var errConflict = store.ErrConflict
 
 // errSelfApproval refuses a four-eyes approval by the proposer.
 var errSelfApproval = errors.New("a second operator must approve this false positive: you proposed it")
@@ -104,7 +105,7 @@ func (a *App) decide(w http.ResponseWriter, r *http.Request, s *session) {
 			return
 		}
 	}
-	ds, err := loadDispositions(r.Context(), a.st.db, run.ID, seq)
+	ds, err := a.st.Dispositions(r.Context(), run.ID, seq)
 	if err != nil {
 		a.internal(w, r, s, err)
 		return
@@ -243,12 +244,21 @@ func (a *App) validate(d *decision, sr *storedRow, ds dispositions, s *session) 
 // row, the record's review state and reviewed decision, and the audit
 // entry into the outbox. It returns the suppression entry to write.
 func (a *App) storeDecision(ctx context.Context, run *Run, sr *storedRow, version int, s *session, d decision, now time.Time) (*decided, error) {
-	tx, err := a.st.db.BeginTx(ctx, nil)
+	var out *decided
+	err := a.st.Update(ctx, func(tx store.Tx) error {
+		var err error
+		out, err = a.storeDecisionTx(ctx, tx, run, sr, version, s, d, now)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("store review: %w", err)
+		return nil, err
 	}
-	defer tx.Rollback()
-	ds, err := loadDispositions(ctx, tx, run.ID, sr.Seq)
+	return out, nil
+}
+
+// storeDecisionTx writes the decision within tx.
+func (a *App) storeDecisionTx(ctx context.Context, tx store.Tx, run *Run, sr *storedRow, version int, s *session, d decision, now time.Time) (*decided, error) {
+	ds, err := tx.Dispositions(ctx, run.ID, sr.Seq)
 	if err != nil {
 		return nil, err
 	}
@@ -276,32 +286,23 @@ func (a *App) storeDecision(ctx context.Context, run *Run, sr *storedRow, versio
 			Reason: fmt.Sprintf("%s (review of run %d, record %s, %s %q ↔ %s)", d.reason, run.ID, sr.Decision.ID, m.Role, m.Query, m.EntityID),
 		}
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE records SET review = ?, reviewed_decision = ?, version = version + 1, reviewed_by = ?, reviewed_at = ? WHERE run_id = ? AND seq = ? AND version = ?`,
-		out.recordState, out.reviewed, s.Operator, nowText(now), run.ID, sr.Seq, version)
-	if err != nil {
-		return nil, fmt.Errorf("store review: %w", err)
+	if err := tx.SetReview(ctx, run.ID, sr.Seq, version, store.RecordReview{State: out.recordState, Decision: out.reviewed, By: s.Operator, At: nowText(now)}); err != nil {
+		return nil, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, errConflict
-	}
-	if err := storeDisposition(ctx, tx, run.ID, sr.Seq, disp); err != nil {
+	if err := tx.PutDisposition(ctx, run.ID, sr.Seq, disp); err != nil {
 		return nil, err
 	}
 	var supJSON []byte
 	if out.entry != nil {
 		supJSON, _ = json.Marshal(out.entry)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO reviews (run_id, seq, action, reason, suppress, suppress_until, operator, created_at, decision_id, state_after,
-		match_index, entity_id, party_role, party_name, approvers, suppression) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		run.ID, sr.Seq, d.action, d.reason, d.suppress, d.until, s.Operator, nowText(now), sr.DecisionID, d.state,
-		d.match, disp.EntityID, disp.PartyRole, disp.PartyName, strings.Join(d.approvers, "\n"), string(supJSON)); err != nil {
-		return nil, fmt.Errorf("store review: %w", err)
+	if err := tx.AddReview(ctx, run.ID, sr.Seq, store.Review{Action: d.action, Reason: d.reason, Suppress: d.suppress, SuppressUntil: d.until,
+		Operator: s.Operator, At: nowText(now), DecisionID: sr.DecisionID, State: d.state,
+		Match: d.match, EntityID: disp.EntityID, PartyRole: disp.PartyRole, PartyName: disp.PartyName, Approvers: d.approvers, Suppression: string(supJSON)}); err != nil {
+		return nil, err
 	}
 	if err := a.enqueueAudit(ctx, tx, a.reviewEntry(run, sr, s.Operator, d, disp, out, &rd, now)); err != nil {
 		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("store review: %w", err)
 	}
 	return out, nil
 }

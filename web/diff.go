@@ -2,10 +2,11 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
-	"strings"
+
+	"github.com/screen-compliance/screen/web/store"
 )
 
 // maxDiffRows caps the changed records listed on the diff page.
@@ -28,26 +29,15 @@ type DiffSummary struct {
 // runDiff compares run id with its parent record by record (same input
 // order): decisions that changed and entities matched now or no more.
 func (a *App) runDiff(ctx context.Context, parent, id int64) ([]diffRow, DiffSummary, error) {
-	rows, err := a.st.db.QueryContext(ctx, `SELECT b.seq, b.record_id, a.decision, b.decision, a.entities, b.entities, a.review, a.reviewed_by
-		FROM records b JOIN records a ON a.run_id = ? AND a.seq = b.seq
-		WHERE b.run_id = ? ORDER BY b.seq`, parent, id)
-	if err != nil {
-		return nil, DiffSummary{}, fmt.Errorf("diff runs %d and %d: %w", parent, id, err)
-	}
-	defer rows.Close()
 	var out []diffRow
 	var sum DiffSummary
-	for rows.Next() {
-		var d diffRow
-		var oldE, newE string
-		if err := rows.Scan(&d.Seq, &d.RecordID, &d.OldDecision, &d.Decision, &oldE, &newE, &d.OldReview, &d.OldReviewer); err != nil {
-			return nil, sum, fmt.Errorf("diff runs %d and %d: %w", parent, id, err)
-		}
+	err := a.st.CompareRuns(ctx, parent, id, func(c store.Change) error {
 		sum.Compared++
-		if d.OldDecision == d.Decision && oldE == newE {
-			continue
+		if c.OldDecision == c.Decision && slices.Equal(c.OldEntities, c.Entities) {
+			return nil
 		}
-		d.NewHits, d.GoneHits = setDiff(strings.Fields(newE), strings.Fields(oldE)), setDiff(strings.Fields(oldE), strings.Fields(newE))
+		d := diffRow{Seq: c.Seq, RecordID: c.RecordID, OldDecision: c.OldDecision, Decision: c.Decision, OldReview: c.OldReview, OldReviewer: c.OldReviewer,
+			NewHits: setDiff(c.Entities, c.OldEntities), GoneHits: setDiff(c.OldEntities, c.Entities)}
 		sum.Changed++
 		if d.OldDecision != d.Decision {
 			sum.ChangedDecisions++
@@ -57,8 +47,12 @@ func (a *App) runDiff(ctx context.Context, parent, id int64) ([]diffRow, DiffSum
 		if len(out) < maxDiffRows {
 			out = append(out, d)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, DiffSummary{}, err
 	}
-	return out, sum, rows.Err()
+	return out, sum, nil
 }
 
 // setDiff returns the values of a not in b, in a's order.

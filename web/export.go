@@ -3,8 +3,6 @@ package web
 import (
 	"bufio"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -80,83 +78,55 @@ func (v reviewRecord) Target() string {
 
 // runReviews returns every review action of a run, oldest first.
 func (a *App) runReviews(ctx context.Context, id int64) ([]reviewRecord, error) {
-	rows, err := a.st.db.QueryContext(ctx, `SELECT v.seq, r.record_id, r.row, v.action, v.state_after, v.reason, v.suppress_until, v.operator, v.created_at, v.decision_id,
-		v.match_index, v.entity_id, v.party_role, v.party_name, v.approvers
-		FROM reviews v JOIN records r ON r.run_id = v.run_id AND r.seq = v.seq WHERE v.run_id = ? ORDER BY v.id`, id)
+	revs, err := a.st.RunReviews(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("reviews of run %d: %w", id, err)
+		return nil, err
 	}
-	defer rows.Close()
-	out := []reviewRecord{}
-	for rows.Next() {
-		var v reviewRecord
-		var approvers string
-		if err := rows.Scan(&v.Seq, &v.RecordID, &v.Row, &v.Action, &v.State, &v.Reason, &v.SuppressUntil, &v.Operator, &v.At, &v.DecisionID,
-			&v.Match, &v.EntityID, &v.PartyRole, &v.PartyName, &approvers); err != nil {
-			return nil, err
-		}
-		v.Approvers = splitApprovers(approvers)
-		out = append(out, v)
+	out := make([]reviewRecord, len(revs))
+	for i, v := range revs {
+		out[i] = reviewRecord{Seq: v.Seq, RecordID: v.RecordID, Row: v.Row, Action: v.Action, State: v.State, Reason: v.Reason, SuppressUntil: v.SuppressUntil,
+			Operator: v.Operator, At: v.At, DecisionID: v.DecisionID, Match: v.Match, EntityID: v.EntityID, PartyRole: v.PartyRole, PartyName: v.PartyName,
+			Approvers: v.Approvers}
 	}
-	return out, rows.Err()
+	return out, nil
 }
+
+// recordsPage is the number of records eachDecision reads at a time.
+const recordsPage = 1000
 
 // eachDecision calls fn with every decision of a run in input order, as it
 // was screened, with its review state, a page at a time.
 func (a *App) eachDecision(ctx context.Context, id int64, fn func(d *record.Decision, ri reviewInfo) error) error {
 	last := 0
 	for {
-		rows, err := a.st.db.QueryContext(ctx, `SELECT seq, record_id, row, decision, review, reviewed_decision, reviewed_by, reviewed_at,
-			decision_json, record_json FROM records WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT 1000`, id, last)
+		recs, err := a.st.Records(ctx, id, last, recordsPage)
 		if err != nil {
 			return fmt.Errorf("export run %d: %w", id, err)
 		}
-		type item struct {
-			ri     reviewInfo
-			dj, rj []byte
-		}
-		var items []item
-		for rows.Next() {
-			var it item
-			if err := rows.Scan(&it.ri.Seq, &it.ri.RecordID, &it.ri.Row, &it.ri.Decision, &it.ri.State, &it.ri.ReviewedDecision, &it.ri.ReviewedBy, &it.ri.ReviewedAt, &it.dj, &it.rj); err != nil {
-				rows.Close()
-				return fmt.Errorf("export run %d: %w", id, err)
-			}
-			items = append(items, it)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return fmt.Errorf("export run %d: %w", id, err)
-		}
-		if len(items) == 0 {
+		if len(recs) == 0 {
 			return nil
 		}
-		disps, err := runDispositions(ctx, a.st.db, id, last, items[len(items)-1].ri.Seq)
+		disps, err := a.st.RunDispositions(ctx, id, last, recs[len(recs)-1].Seq)
 		if err != nil {
 			return err
 		}
-		for _, it := range items {
-			var d record.Decision
-			var rec record.Record
-			if err := errors.Join(json.Unmarshal(it.dj, &d), json.Unmarshal(it.rj, &rec)); err != nil {
-				return fmt.Errorf("export run %d record %d: %w", id, it.ri.Seq, err)
-			}
-			d.Record = &rec
-			ds := disps[it.ri.Seq]
-			it.ri.text = dispositionsText(ds)
+		for _, rec := range recs {
+			ri := reviewInfo{Seq: rec.Seq, RecordID: rec.Decision.ID, Row: rec.Decision.Row, Decision: rec.Decision.Decision, State: rec.Review,
+				ReviewedDecision: rec.ReviewedDecision, ReviewedBy: rec.ReviewedBy, ReviewedAt: rec.ReviewedAt}
+			ds := disps[rec.Seq]
+			ri.text = dispositionsText(ds)
 			for _, k := range sortedTargets(ds) {
 				x := ds[k]
-				it.ri.Matches = append(it.ri.Matches, matchReview{Match: x.Match, EntityID: x.EntityID, Role: x.PartyRole, Party: x.PartyName,
+				ri.Matches = append(ri.Matches, matchReview{Match: x.Match, EntityID: x.EntityID, Role: x.PartyRole, Party: x.PartyName,
 					State: x.State, Reason: x.Reason, Approvers: x.Approvers, At: x.At})
 			}
-			if it.ri.ReviewedDecision == "" {
-				it.ri.ReviewedDecision = it.ri.Decision
+			if ri.ReviewedDecision == "" {
+				ri.ReviewedDecision = ri.Decision
 			}
-			if err := fn(&d, it.ri); err != nil {
+			if err := fn(&rec.Decision, ri); err != nil {
 				return err
 			}
-			last = it.ri.Seq
+			last = rec.Seq
 		}
 	}
 }
@@ -380,20 +350,11 @@ func (a *App) summary(w http.ResponseWriter, r *http.Request, s *session) {
 		a.internal(w, r, s, err)
 		return
 	}
-	states := map[string]int{}
-	rows, err := a.st.db.QueryContext(r.Context(), `SELECT review, COUNT(*) FROM records WHERE run_id = ? GROUP BY review`, run.ID)
+	states, err := a.st.ReviewCounts(r.Context(), run.ID)
 	if err != nil {
 		a.internal(w, r, s, err)
 		return
 	}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err == nil {
-			states[st] = n
-		}
-	}
-	rows.Close()
 	type stateCount struct {
 		State string
 		Count int

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/screen-compliance/screen/audit"
 	"github.com/screen-compliance/screen/engine"
+	"github.com/screen-compliance/screen/web/store/sqlite"
 )
 
 // testPassword is the password of every test user.
@@ -237,6 +239,17 @@ func auditEntries(t testing.TB, app *App) []audit.Entry {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// testDB returns the SQLite database of a's store, for tests that set up
+// what the pages cannot.
+func testDB(t testing.TB, a *App) *sql.DB {
+	t.Helper()
+	s, ok := a.st.(*sqlite.Store)
+	if !ok {
+		t.Fatalf("the workspace's store is a %T, not the SQLite store", a.st)
+	}
+	return s.DB()
 }
 
 // fakeClock is a settable clock for tests.

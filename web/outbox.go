@@ -6,10 +6,11 @@ import (
 	"fmt"
 
 	"github.com/screen-compliance/screen/audit"
+	"github.com/screen-compliance/screen/web/store"
 )
 
 // The audit outbox makes a review decision and its audit entry one atomic
-// write: the entry is inserted in the SQLite transaction that stores the
+// write: the entry is inserted in the store transaction that stores the
 // decision, and copied to the audit log after the commit (flushAudit), at
 // start (New) and at Close. A crash between the commit and the copy leaves
 // the entry in the outbox, and the next start writes it. A crash after the
@@ -19,7 +20,7 @@ import (
 
 // enqueueAudit inserts entries into the outbox within tx. It does nothing
 // when the workspace has no audit log.
-func (a *App) enqueueAudit(ctx context.Context, tx querier, es ...audit.Entry) error {
+func (a *App) enqueueAudit(ctx context.Context, tx store.Tx, es ...audit.Entry) error {
 	if a.audit == nil {
 		return nil
 	}
@@ -36,8 +37,8 @@ func (a *App) enqueueAudit(ctx context.Context, tx querier, es ...audit.Entry) e
 		if err != nil {
 			return fmt.Errorf("audit outbox: encode entry: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_outbox (entry, created_at) VALUES (?, ?)`, b, nowText(now)); err != nil {
-			return fmt.Errorf("audit outbox: %w", err)
+		if err := tx.EnqueueAudit(ctx, b, now); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -45,21 +46,16 @@ func (a *App) enqueueAudit(ctx context.Context, tx querier, es ...audit.Entry) e
 
 // audited runs fn in a transaction and inserts the entries it returns into
 // the outbox in the same transaction, then flushes the outbox.
-func (a *App) audited(ctx context.Context, fn func(tx querier) ([]audit.Entry, error)) error {
-	tx, err := a.st.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback()
-	es, err := fn(tx)
+func (a *App) audited(ctx context.Context, fn func(tx store.Tx) ([]audit.Entry, error)) error {
+	err := a.st.Update(ctx, func(tx store.Tx) error {
+		es, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		return a.enqueueAudit(ctx, tx, es...)
+	})
 	if err != nil {
 		return err
-	}
-	if err := a.enqueueAudit(ctx, tx, es...); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
 	}
 	return a.flushAudit(ctx)
 }
@@ -69,10 +65,13 @@ func (a *App) auditEvent(ctx context.Context, operator string, ev audit.Event) e
 	if a.audit == nil {
 		return nil
 	}
-	return a.audited(ctx, func(querier) ([]audit.Entry, error) {
+	return a.audited(ctx, func(store.Tx) ([]audit.Entry, error) {
 		return []audit.Entry{{Tool: toolName(), Operator: operator, Event: &ev}}, nil
 	})
 }
+
+// outboxBatch is the number of outbox entries flushAudit copies at a time.
+const outboxBatch = 500
 
 // flushAudit copies the outbox to the audit log in order, syncs the log and
 // then deletes what it copied. It is safe to call concurrently.
@@ -86,35 +85,17 @@ func (a *App) flushAudit(ctx context.Context) error {
 		return nil
 	}
 	for {
-		rows, err := a.st.db.QueryContext(ctx, `SELECT id, entry FROM audit_outbox ORDER BY id LIMIT 500`)
+		items, err := a.st.PendingAudit(ctx, outboxBatch)
 		if err != nil {
-			return fmt.Errorf("audit outbox: %w", err)
-		}
-		type item struct {
-			id int64
-			b  []byte
-		}
-		var items []item
-		for rows.Next() {
-			var it item
-			if err := rows.Scan(&it.id, &it.b); err != nil {
-				rows.Close()
-				return fmt.Errorf("audit outbox: %w", err)
-			}
-			items = append(items, it)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return fmt.Errorf("audit outbox: %w", err)
+			return err
 		}
 		if len(items) == 0 {
 			return nil
 		}
 		for _, it := range items {
 			var e audit.Entry
-			if err := json.Unmarshal(it.b, &e); err != nil {
-				return fmt.Errorf("audit outbox entry %d: %w", it.id, err)
+			if err := json.Unmarshal(it.Entry, &e); err != nil {
+				return fmt.Errorf("audit outbox entry %d: %w", it.ID, err)
 			}
 			if err := a.audit.Append(e); err != nil {
 				return err
@@ -123,8 +104,8 @@ func (a *App) flushAudit(ctx context.Context) error {
 		if err := a.audit.Sync(); err != nil {
 			return err
 		}
-		if _, err := a.st.db.ExecContext(ctx, `DELETE FROM audit_outbox WHERE id <= ?`, items[len(items)-1].id); err != nil {
-			return fmt.Errorf("audit outbox: %w", err)
+		if err := a.st.DequeueAudit(ctx, items[len(items)-1].ID); err != nil {
+			return err
 		}
 	}
 }

@@ -3,13 +3,13 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/screen-compliance/screen/record"
+	"github.com/screen-compliance/screen/web/store"
 )
 
 // Review states of a record.
@@ -54,7 +54,8 @@ var decisionTabs = []string{record.Block, record.Review, record.Error, record.Cl
 // reports and the HTTP API.
 type Counts = record.Summary
 
-// filter selects records of a run.
+// filter selects records of a run: a store.Filter read from and written
+// to query strings.
 type filter struct {
 	Decision, Rule, List, Role, Country, Review, Q string
 }
@@ -93,102 +94,30 @@ func (f filter) active() bool {
 	return f.Rule != "" || f.List != "" || f.Role != "" || f.Country != "" || f.Review != "" || f.Q != ""
 }
 
-// where returns the SQL condition and arguments of the filter but the
-// decision, for records of run id.
-func (f filter) where(id int64) (string, []any) {
-	conds := []string{"run_id = ?"}
-	args := []any{id}
-	word := func(col, v string) {
-		conds = append(conds, col+` LIKE ? ESCAPE '\'`)
-		args = append(args, "% "+likeEscape(v)+" %")
-	}
-	if f.Rule != "" {
-		word("rules", f.Rule)
-	}
-	if f.List != "" {
-		word("lists", f.List)
-	}
-	if f.Role != "" {
-		word("roles", f.Role)
-	}
-	if f.Country != "" {
-		word("countries", strings.ToUpper(f.Country))
-	}
-	if f.Review != "" {
-		conds = append(conds, "review = ?")
-		args = append(args, f.Review)
-	}
-	if f.Q != "" {
-		conds = append(conds, `search LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+likeEscape(strings.ToLower(f.Q))+"%")
-	}
-	return strings.Join(conds, " AND "), args
-}
-
-// counts counts the run's records by decision under the filter.
+// counts counts the run's records by decision under the filter (its
+// decision aside).
 func (a *App) counts(ctx context.Context, id int64, f filter) (Counts, error) {
-	where, args := f.where(id)
-	rows, err := a.st.db.QueryContext(ctx, `SELECT decision, COUNT(*) FROM records WHERE `+where+` GROUP BY decision`, args...)
-	if err != nil {
-		return Counts{}, fmt.Errorf("count run %d: %w", id, err)
-	}
-	defer rows.Close()
-	var c Counts
-	for rows.Next() {
-		var d string
-		var n int
-		if err := rows.Scan(&d, &n); err != nil {
-			return Counts{}, fmt.Errorf("count run %d: %w", id, err)
-		}
-		c.AddN(d, n)
-	}
-	return c, rows.Err()
+	return a.st.Counts(ctx, id, store.Filter(f))
 }
 
 // queueRow is one line of the queue.
 type queueRow struct {
-	Seq      int
-	RecordID string
-	Row      int
-	Decision string
-	// Reviewed is the decision once the reviewers' false positives are
-	// taken out and confirmations escalated.
-	Reviewed   string
-	Review     string
-	Parties    string
-	TopName    string
-	TopScore   float64
-	Rules      []string
-	ReviewedBy string
+	store.QueueRow
 	// URL opens the record, keeping the queue's filter for j/k.
 	URL string
 }
 
 // queuePage reads one page of records.
 func (a *App) queuePage(ctx context.Context, id int64, f filter, offset, limit int) ([]queueRow, error) {
-	where, args := f.where(id)
-	if f.Decision != "" && f.Decision != "all" {
-		where += " AND decision = ?"
-		args = append(args, f.Decision)
-	}
-	args = append(args, limit, offset)
-	rows, err := a.st.db.QueryContext(ctx, `SELECT seq, record_id, row, decision, reviewed_decision, review, parties, top_name, top_score, rules, reviewed_by
-		FROM records WHERE `+where+` ORDER BY seq LIMIT ? OFFSET ?`, args...)
+	rows, err := a.st.Queue(ctx, id, store.Filter(f), offset, limit)
 	if err != nil {
-		return nil, fmt.Errorf("queue of run %d: %w", id, err)
+		return nil, err
 	}
-	defer rows.Close()
-	var out []queueRow
-	for rows.Next() {
-		var q queueRow
-		var rules string
-		if err := rows.Scan(&q.Seq, &q.RecordID, &q.Row, &q.Decision, &q.Reviewed, &q.Review, &q.Parties, &q.TopName, &q.TopScore, &rules, &q.ReviewedBy); err != nil {
-			return nil, fmt.Errorf("queue of run %d: %w", id, err)
-		}
-		q.Rules = strings.Fields(rules)
-		out = append(out, q)
+	out := make([]queueRow, len(rows))
+	for i, r := range rows {
+		out[i] = queueRow{QueueRow: r}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // tab is one decision group link of the queue.

@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,55 +14,19 @@ import (
 
 	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
+	"github.com/screen-compliance/screen/web/store"
 )
 
 // storedRow is a record as the record page needs it.
-type storedRow struct {
-	Seq        int
-	Decision   record.Decision
-	Record     record.Record
-	Review     string
-	Version    int
-	ReviewedBy string
-	ReviewedAt string
-	DecisionID string
-}
+type storedRow = store.Record
 
 // getRecord reads record seq of run id.
 func (a *App) getRecord(ctx context.Context, id int64, seq int) (*storedRow, error) {
-	var sr storedRow
-	var dj, rj []byte
-	err := a.st.db.QueryRowContext(ctx, `SELECT seq, review, version, reviewed_by, reviewed_at, decision_id, decision_json, record_json FROM records WHERE run_id = ? AND seq = ?`, id, seq).
-		Scan(&sr.Seq, &sr.Review, &sr.Version, &sr.ReviewedBy, &sr.ReviewedAt, &sr.DecisionID, &dj, &rj)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read run %d record %d: %w", id, seq, err)
-	}
-	if err := errors.Join(json.Unmarshal(dj, &sr.Decision), json.Unmarshal(rj, &sr.Record)); err != nil {
-		return nil, fmt.Errorf("decode run %d record %d: %w", id, seq, err)
-	}
-	sr.Decision.Record = &sr.Record
-	return &sr, nil
+	return a.st.Record(ctx, id, seq)
 }
 
 // reviewEntry is one review action on a record.
-type reviewEntry struct {
-	ID            int64
-	Action        string
-	Reason        string
-	Suppress      bool
-	SuppressUntil string
-	Operator      string
-	CreatedAt     string
-	DecisionID    string
-	StateAfter    string
-	Match         int
-	EntityID      string
-	PartyRole     string
-	PartyName     string
-}
+type reviewEntry struct{ store.Review }
 
 // Target names what the action judged, for people.
 func (e reviewEntry) Target() string {
@@ -76,22 +38,15 @@ func (e reviewEntry) Target() string {
 
 // reviewsOf returns a record's review history, oldest first.
 func (a *App) reviewsOf(ctx context.Context, id int64, seq int) ([]reviewEntry, error) {
-	rows, err := a.st.db.QueryContext(ctx, `SELECT id, action, reason, suppress, suppress_until, operator, created_at, decision_id, state_after,
-		match_index, entity_id, party_role, party_name FROM reviews WHERE run_id = ? AND seq = ? ORDER BY id`, id, seq)
+	revs, err := a.st.RecordReviews(ctx, id, seq)
 	if err != nil {
-		return nil, fmt.Errorf("reviews of run %d record %d: %w", id, seq, err)
+		return nil, err
 	}
-	defer rows.Close()
-	var out []reviewEntry
-	for rows.Next() {
-		var e reviewEntry
-		if err := rows.Scan(&e.ID, &e.Action, &e.Reason, &e.Suppress, &e.SuppressUntil, &e.Operator, &e.CreatedAt, &e.DecisionID, &e.StateAfter,
-			&e.Match, &e.EntityID, &e.PartyRole, &e.PartyName); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
+	out := make([]reviewEntry, len(revs))
+	for i, v := range revs {
+		out[i] = reviewEntry{v}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // anyCurrent says whether a match is marked current.
@@ -104,41 +59,16 @@ func anyCurrent(mvs []matchView) bool {
 	return false
 }
 
-// runEntity reads a listed entity as it was when the run screened.
+// runEntity reads a listed entity as it was when the run screened, or
+// nil.
 func (a *App) runEntity(ctx context.Context, id int64, eid string) (*entity.Entity, error) {
-	var b []byte
-	err := a.st.db.QueryRowContext(ctx, `SELECT entity_json FROM run_entities WHERE run_id = ? AND entity_id = ?`, id, eid).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read entity %s: %w", eid, err)
-	}
-	var e entity.Entity
-	if err := json.Unmarshal(b, &e); err != nil {
-		return nil, fmt.Errorf("decode entity %s: %w", eid, err)
-	}
-	return &e, nil
+	return a.st.RunEntity(ctx, id, eid)
 }
 
 // neighbour returns the seq before (dir < 0) or after a record in the
 // filtered queue, or 0.
 func (a *App) neighbour(ctx context.Context, id int64, f filter, seq, dir int) (int, error) {
-	where, args := f.where(id)
-	if f.Decision != "" && f.Decision != "all" {
-		where += " AND decision = ?"
-		args = append(args, f.Decision)
-	}
-	q := ` AND seq > ? ORDER BY seq LIMIT 1`
-	if dir < 0 {
-		q = ` AND seq < ? ORDER BY seq DESC LIMIT 1`
-	}
-	var n int
-	err := a.st.db.QueryRowContext(ctx, `SELECT seq FROM records WHERE `+where+q, append(args, seq)...).Scan(&n)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return n, err
+	return a.st.Neighbour(ctx, id, store.Filter(f), seq, dir)
 }
 
 // segment is a piece of a name, highlighted when Class is set.
@@ -324,7 +254,7 @@ func (a *App) recordView(r *http.Request, run *Run, seq int, s *session) (view, 
 	if err != nil {
 		return view{}, 0, err
 	}
-	ds, err := loadDispositions(ctx, a.st.db, run.ID, seq)
+	ds, err := a.st.Dispositions(ctx, run.ID, seq)
 	if err != nil {
 		return view{}, 0, err
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/screen-compliance/screen/record"
 	"github.com/screen-compliance/screen/suppress"
+	"github.com/screen-compliance/screen/web/store"
 )
 
 // recordTarget is the match index of a decision on the whole record (the
@@ -16,113 +16,12 @@ import (
 const recordTarget = -1
 
 // disposition is the current review decision on one match of a record, or
-// on the whole record (Match == recordTarget). The latest action on a
-// target replaces its disposition; every action stays in the history.
-type disposition struct {
-	Match      int
-	EntityID   string
-	PartyIndex int
-	PartyRole  string
-	PartyName  string
-	State      string
-	Reason     string
-	Suppress   bool
-	Until      string
-	Operator   string
-	Approvers  []string
-	At         string
-}
-
-// Final says whether the disposition is a decision in force (not a false
-// positive awaiting its second approval).
-func (d *disposition) Final() bool { return d.State != stateFPPending }
+// on the whole record (Match == recordTarget).
+type disposition = store.Disposition
 
 // dispositions maps a target (match index or recordTarget) to its
 // disposition.
-type dispositions map[int]*disposition
-
-const dispositionColumns = `match_index, entity_id, party_index, party_role, party_name, state, reason, suppress, suppress_until, operator, approvers, at`
-
-func scanDisposition(sc interface{ Scan(...any) error }) (*disposition, error) {
-	var d disposition
-	var approvers string
-	if err := sc.Scan(&d.Match, &d.EntityID, &d.PartyIndex, &d.PartyRole, &d.PartyName, &d.State, &d.Reason, &d.Suppress, &d.Until, &d.Operator, &approvers, &d.At); err != nil {
-		return nil, err
-	}
-	d.Approvers = splitApprovers(approvers)
-	return &d, nil
-}
-
-func splitApprovers(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, "\n")
-}
-
-// loadDispositions reads the dispositions of record seq of run id.
-func loadDispositions(ctx context.Context, q querier, id int64, seq int) (dispositions, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+dispositionColumns+` FROM dispositions WHERE run_id = ? AND seq = ?`, id, seq)
-	if err != nil {
-		return nil, fmt.Errorf("dispositions of run %d record %d: %w", id, seq, err)
-	}
-	defer rows.Close()
-	ds := dispositions{}
-	for rows.Next() {
-		d, err := scanDisposition(rows)
-		if err != nil {
-			return nil, fmt.Errorf("dispositions of run %d record %d: %w", id, seq, err)
-		}
-		ds[d.Match] = d
-	}
-	return ds, rows.Err()
-}
-
-// runDispositions reads the dispositions of the records of run id with seq
-// in (after, upto], by seq.
-func runDispositions(ctx context.Context, q querier, id int64, after, upto int) (map[int]dispositions, error) {
-	rows, err := q.QueryContext(ctx, `SELECT seq, `+dispositionColumns+` FROM dispositions WHERE run_id = ? AND seq > ? AND seq <= ?`, id, after, upto)
-	if err != nil {
-		return nil, fmt.Errorf("dispositions of run %d: %w", id, err)
-	}
-	defer rows.Close()
-	out := map[int]dispositions{}
-	for rows.Next() {
-		var seq int
-		d, err := scanDisposition(seqScanner{rows, &seq})
-		if err != nil {
-			return nil, fmt.Errorf("dispositions of run %d: %w", id, err)
-		}
-		if out[seq] == nil {
-			out[seq] = dispositions{}
-		}
-		out[seq][d.Match] = d
-	}
-	return out, rows.Err()
-}
-
-// seqScanner scans a leading seq column before the disposition columns.
-type seqScanner struct {
-	sc  interface{ Scan(...any) error }
-	seq *int
-}
-
-func (s seqScanner) Scan(dest ...any) error { return s.sc.Scan(append([]any{s.seq}, dest...)...) }
-
-// storeDisposition writes the disposition of one target.
-func storeDisposition(ctx context.Context, q querier, id int64, seq int, d *disposition) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO dispositions (run_id, seq, `+dispositionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (run_id, seq, match_index) DO UPDATE SET entity_id = excluded.entity_id, party_index = excluded.party_index,
-		party_role = excluded.party_role, party_name = excluded.party_name, state = excluded.state, reason = excluded.reason,
-		suppress = excluded.suppress, suppress_until = excluded.suppress_until, operator = excluded.operator,
-		approvers = excluded.approvers, at = excluded.at`,
-		id, seq, d.Match, d.EntityID, d.PartyIndex, d.PartyRole, d.PartyName, d.State, d.Reason, d.Suppress, d.Until, d.Operator,
-		strings.Join(d.Approvers, "\n"), d.At)
-	if err != nil {
-		return fmt.Errorf("store disposition of run %d record %d: %w", id, seq, err)
-	}
-	return nil
-}
+type dispositions = store.Dispositions
 
 // recordState sums up a record's dispositions as one review state for the
 // queue: confirmed if anything is confirmed; else awaiting approval, needs

@@ -3,9 +3,7 @@ package web
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,126 +17,37 @@ import (
 	"github.com/screen-compliance/screen/audit"
 	"github.com/screen-compliance/screen/country"
 	"github.com/screen-compliance/screen/engine"
-	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
 	"github.com/screen-compliance/screen/suppress"
+	"github.com/screen-compliance/screen/web/store"
 )
 
 // Run statuses.
 const (
-	statusRunning = "running"
-	statusDone    = "done"
-	statusFailed  = "failed"
+	statusRunning = store.StatusRunning
+	statusDone    = store.StatusDone
+	statusFailed  = store.StatusFailed
 )
 
 // RunOptions are the choices made when a run starts.
-type RunOptions struct {
-	// Lists are the list names whose matches count; empty means all.
-	Lists []string `json:"lists,omitempty"`
-	// DisabledRules are rule ids whose findings do not count in this run.
-	DisabledRules []string `json:"disabled_rules,omitempty"`
-	// SetBy is the admin who narrowed the lists or left rules out (only
-	// an admin may); it is audited and shown on the run and its exports.
-	SetBy string `json:"set_by,omitempty"`
-	// ApplySuppressions applies the workspace's suppression file.
-	ApplySuppressions bool `json:"apply_suppressions,omitempty"`
-}
+type RunOptions = store.RunOptions
 
 // Facets are the distinct filter values of a run, for the filter menus.
-type Facets struct {
-	Rules     []string `json:"rules"`
-	Lists     []string `json:"lists"`
-	Roles     []string `json:"roles"`
-	Countries []string `json:"countries"`
-}
+type Facets = store.Facets
 
 // Run is one screening of one input file.
-type Run struct {
-	ID           int64
-	Name         string
-	FileName     string
-	InputSHA256  string
-	CreatedAt    time.Time
-	CreatedBy    string
-	ParentID     int64
-	Status       string
-	Progress     float64
-	Screened     int
-	Error        string
-	Options      RunOptions
-	Lists        []entity.Metadata
-	PolicySHA256 string
-	Engine       string
-	Facets       Facets
-	FinishedAt   time.Time
-	// Upload is the base name of the uploaded file kept for re-screening
-	// (in <Dir>/uploads), or "".
-	Upload string
-	// Counts is filled by the pages that show it.
-	Counts Counts
-}
-
-// Narrowed says whether the run leaves rules or lists out.
-func (o RunOptions) Narrowed() bool { return len(o.Lists) > 0 || len(o.DisabledRules) > 0 }
-
-// Failed says whether the run stopped before it finished.
-func (r *Run) Failed() bool { return r.Status == statusFailed }
-
-// CanRescreen says whether the run can be screened again: a finished run
-// from its stored records, a failed one from its kept upload.
-func (r *Run) CanRescreen() bool { return r.Done() || (r.Failed() && r.Upload != "") }
-
-// Done says whether the run finished screening.
-func (r *Run) Done() bool { return r.Status == statusDone }
-
-// Running says whether the run is still screening.
-func (r *Run) Running() bool { return r.Status == statusRunning }
-
-const runColumns = `id, name, file_name, input_sha256, created_at, created_by, COALESCE(parent_id, 0), status, progress, screened, error, options, lists, policy_sha256, engine, facets, finished_at, upload_path`
-
-func scanRun(sc interface{ Scan(...any) error }) (*Run, error) {
-	var r Run
-	var created, finished, opts, ls, facets string
-	if err := sc.Scan(&r.ID, &r.Name, &r.FileName, &r.InputSHA256, &created, &r.CreatedBy, &r.ParentID, &r.Status, &r.Progress,
-		&r.Screened, &r.Error, &opts, &ls, &r.PolicySHA256, &r.Engine, &facets, &finished, &r.Upload); err != nil {
-		return nil, err
-	}
-	r.CreatedAt, r.FinishedAt = parseTime(created), parseTime(finished)
-	if err := errors.Join(json.Unmarshal([]byte(opts), &r.Options), json.Unmarshal([]byte(ls), &r.Lists), json.Unmarshal([]byte(facets), &r.Facets)); err != nil {
-		return nil, fmt.Errorf("run %d: %w", r.ID, err)
-	}
-	return &r, nil
-}
+type Run = store.Run
 
 // getRun reads one run.
 func (a *App) getRun(ctx context.Context, id int64) (*Run, error) {
-	r, err := scanRun(a.st.db.QueryRowContext(ctx, `SELECT `+runColumns+` FROM runs WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read run %d: %w", id, err)
-	}
-	return r, nil
+	return a.st.Run(ctx, id)
 }
 
 // listRuns returns the newest runs first, with their counts.
 func (a *App) listRuns(ctx context.Context, limit int) ([]*Run, error) {
-	rows, err := a.st.db.QueryContext(ctx, `SELECT `+runColumns+` FROM runs ORDER BY id DESC LIMIT ?`, limit)
+	out, err := a.st.Runs(ctx, limit)
 	if err != nil {
-		return nil, fmt.Errorf("list runs: %w", err)
-	}
-	defer rows.Close()
-	var out []*Run
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list runs: %w", err)
+		return nil, err
 	}
 	for _, r := range out {
 		if r.Counts, err = a.counts(ctx, r.ID, filter{}); err != nil {
@@ -163,23 +72,16 @@ type newRun struct {
 // createRun inserts a run in status running. A run that narrows the lists
 // or leaves rules out is audited in the same transaction.
 func (a *App) createRun(ctx context.Context, nr newRun) (int64, error) {
-	ob, _ := json.Marshal(nr.opts)
-	var p any
-	if nr.parent > 0 {
-		p = nr.parent
-	}
 	var id int64
-	err := a.audited(ctx, func(tx querier) ([]audit.Entry, error) {
-		res, err := tx.ExecContext(ctx, `INSERT INTO runs (name, file_name, input_sha256, created_at, created_by, parent_id, status, options, upload_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			nr.name, nr.file, nr.sha, nowText(a.opts.Clock()), nr.operator, p, statusRunning, string(ob), nr.upload)
+	err := a.audited(ctx, func(tx store.Tx) ([]audit.Entry, error) {
+		var err error
+		id, err = tx.CreateRun(ctx, store.NewRun{Name: nr.name, FileName: nr.file, InputSHA256: nr.sha, CreatedAt: a.opts.Clock(), CreatedBy: nr.operator,
+			ParentID: nr.parent, Options: nr.opts, Upload: nr.upload})
 		if err != nil {
 			return nil, err
 		}
-		if id, err = res.LastInsertId(); err != nil {
-			return nil, err
-		}
 		if nr.takeUpload {
-			if _, err := tx.ExecContext(ctx, `UPDATE runs SET upload_path = '' WHERE id = ?`, nr.parent); err != nil {
+			if err := tx.ClearUpload(ctx, nr.parent, nr.upload); err != nil {
 				return nil, err
 			}
 		}
@@ -244,8 +146,7 @@ func (a *App) startRun(id int64, src source, o RunOptions) {
 		// A fresh context: the run's own may be cancelled by now.
 		uctx, ucancel := context.WithTimeout(context.WithoutCancel(a.ctx), 10*time.Second)
 		defer ucancel()
-		if _, err := a.st.db.ExecContext(uctx, `UPDATE runs SET status = ?, error = ?, finished_at = ?, progress = CASE WHEN ? = 'done' THEN 1 ELSE progress END WHERE id = ?`,
-			status, msg, nowText(a.opts.Clock()), status, id); err != nil {
+		if err := a.st.FinishRun(uctx, id, status, msg, a.opts.Clock()); err != nil {
 			a.opts.Logger.Error("finish run", "run", id, "err", err)
 			return
 		}
@@ -272,9 +173,8 @@ func (a *App) screenRun(ctx context.Context, id int64, src source, o RunOptions)
 	auditRun := audit.Run{Tool: toolName(), Lists: audit.ListRefs(a.eng.Lists()), PolicySHA256: a.eng.Policy().SHA256(),
 		InputSHA256: run.InputSHA256, Operator: run.CreatedBy}
 	prov := a.eng.Provenance()
-	lb, _ := json.Marshal(a.eng.Lists())
-	if _, err := a.st.db.ExecContext(ctx, `UPDATE runs SET lists = ?, policy_sha256 = ?, engine = ? WHERE id = ?`, string(lb), prov.PolicySHA256, prov.Engine, id); err != nil {
-		return fmt.Errorf("run %d: %w", id, err)
+	if err := a.st.SetRunProvenance(ctx, id, a.eng.Lists(), prov.PolicySHA256, prov.Engine); err != nil {
+		return err
 	}
 	var ign *suppress.File
 	if o.ApplySuppressions && a.opts.IgnoreFile != "" {
@@ -288,7 +188,7 @@ func (a *App) screenRun(ctx context.Context, id int64, src source, o RunOptions)
 	}
 	fc := newFacetSet()
 	seenEntities := map[string]bool{}
-	var batch []storedRecord
+	var batch []screened
 	seq := 0
 	flush := func() error {
 		if len(batch) == 0 {
@@ -304,17 +204,14 @@ func (a *App) screenRun(ctx context.Context, id int64, src source, o RunOptions)
 	err = a.eng.ScreenStream(ctx, a.opts.Workers, src.next, func(d record.Decision) error {
 		seq++
 		applyRunOptions(&d, o, ign, now)
-		sr, err := newStoredRecord(seq, &d)
-		if err != nil {
-			return err
-		}
+		sr := screened{rec: newStoredRecord(seq, &d)}
 		if a.audit != nil && hasSuppressed(&d) {
 			e := audit.NewEntry(&d, auditRun)
 			e.Run = runName(id)
 			e.Timestamp = now
 			sr.audit = &e
 		}
-		fc.add(&sr)
+		fc.add(&sr.rec)
 		batch = append(batch, sr)
 		if len(batch) >= batchSize {
 			return flush()
@@ -330,11 +227,7 @@ func (a *App) screenRun(ctx context.Context, id int64, src source, o RunOptions)
 	if err := a.flushAudit(ctx); err != nil {
 		return err
 	}
-	fb, _ := json.Marshal(fc.facets())
-	if _, err := a.st.db.ExecContext(ctx, `UPDATE runs SET facets = ? WHERE id = ?`, string(fb), id); err != nil {
-		return fmt.Errorf("run %d: store facets: %w", id, err)
-	}
-	return nil
+	return a.st.SetRunFacets(ctx, id, fc.facets())
 }
 
 // applyRunOptions takes out of the decision the findings of lists not
@@ -394,19 +287,10 @@ func byAdmin(name string) string {
 	return " by admin " + name
 }
 
-// storedRecord is a decision as the records table holds it.
-type storedRecord struct {
-	seq                                  int
-	recordID                             string
-	row                                  int
-	decision, decisionID                 string
-	parties, topName                     string
-	topScore                             float64
-	rules, lists, roles, countries, ents []string
-	search                               string
-	decisionJSON, recordJSON             []byte
-	entityIDs                            []string
-	// audit is the audit entry of a decision with suppressed findings.
+// screened is a decision to store, and the audit entry of a decision with
+// suppressed findings.
+type screened struct {
+	rec   store.NewRecord
 	audit *audit.Entry
 }
 
@@ -420,13 +304,15 @@ func hasSuppressed(d *record.Decision) bool {
 	return false
 }
 
-// newStoredRecord derives the queue columns of a decision.
-func newStoredRecord(seq int, d *record.Decision) (storedRecord, error) {
-	sr := storedRecord{seq: seq, recordID: d.ID, row: d.Row, decision: d.Decision, decisionID: audit.DecisionID(d)}
+// newStoredRecord derives the values the queue filters and shows from a
+// decision.
+func newStoredRecord(seq int, d *record.Decision) store.NewRecord {
+	sr := store.NewRecord{Seq: seq, Decision: *d, DecisionID: audit.DecisionID(d)}
 	rec := d.Record
 	if rec == nil {
 		rec = &record.Record{ID: d.ID, Source: d.Source, Row: d.Row}
 	}
+	sr.Input = *rec
 	var parties, search []string
 	search = append(search, d.ID)
 	var countries []string
@@ -452,14 +338,14 @@ func newStoredRecord(seq int, d *record.Decision) (storedRecord, error) {
 			}
 		}
 	}
-	sr.parties = strings.Join(parties, "; ")
+	sr.Parties = strings.Join(parties, "; ")
 	for _, r := range d.Reasons {
-		sr.rules = append(sr.rules, r.Rule)
+		sr.Rules = append(sr.Rules, r.Rule)
 	}
 	for _, m := range d.Matches {
-		sr.lists = append(sr.lists, m.List)
-		sr.roles = append(sr.roles, m.Role)
-		sr.ents = append(sr.ents, m.EntityID)
+		sr.Lists = append(sr.Lists, m.List)
+		sr.Roles = append(sr.Roles, m.Role)
+		sr.Entities = append(sr.Entities, m.EntityID)
 		search = append(search, m.Name, m.MatchedName)
 	}
 	if len(d.Matches) > 0 {
@@ -469,28 +355,12 @@ func newStoredRecord(seq int, d *record.Decision) (storedRecord, error) {
 				top = m
 			}
 		}
-		sr.topName, sr.topScore = top.Name, top.Score
+		sr.TopName, sr.TopScore = top.Name, top.Score
 	}
-	sr.rules, sr.lists, sr.roles, sr.ents = uniqSorted(sr.rules), uniqSorted(sr.lists), uniqSorted(sr.roles), uniqSorted(sr.ents)
-	sr.countries = uniqSorted(countries)
-	sr.entityIDs = sr.ents
-	sr.search = strings.ToLower(strings.Join(search, " | "))
-	var err error
-	if sr.decisionJSON, err = json.Marshal(d); err != nil {
-		return sr, fmt.Errorf("record %d (%s): encode decision: %w", seq, d.ID, err)
-	}
-	if sr.recordJSON, err = json.Marshal(rec); err != nil {
-		return sr, fmt.Errorf("record %d (%s): encode record: %w", seq, d.ID, err)
-	}
-	return sr, nil
-}
-
-// spaced joins values as " a b ", so that LIKE '% a %' finds one.
-func spaced(v []string) string {
-	if len(v) == 0 {
-		return ""
-	}
-	return " " + strings.Join(v, " ") + " "
+	sr.Rules, sr.Lists, sr.Roles, sr.Entities = uniqSorted(sr.Rules), uniqSorted(sr.Lists), uniqSorted(sr.Roles), uniqSorted(sr.Entities)
+	sr.Countries = uniqSorted(countries)
+	sr.Search = strings.ToLower(strings.Join(search, " | "))
+	return sr
 }
 
 func uniqSorted(v []string) []string {
@@ -506,59 +376,41 @@ func uniqSorted(v []string) []string {
 	return out
 }
 
-// insertRecords writes a batch of records, the entities they match and the
-// run's progress in one transaction.
-func (a *App) insertRecords(ctx context.Context, runID int64, batch []storedRecord, seen map[string]bool, progress float64) error {
-	tx, err := a.st.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("run %d: store records: %w", runID, err)
-	}
-	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO records (run_id, seq, record_id, row, decision, reviewed_decision, decision_id, parties, top_name, top_score,
-		rules, lists, roles, countries, entities, search, decision_json, record_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("run %d: store records: %w", runID, err)
-	}
-	defer stmt.Close()
+// insertRecords writes a batch of records, the entities they match, their
+// audit entries and the run's progress in one transaction.
+func (a *App) insertRecords(ctx context.Context, runID int64, batch []screened, seen map[string]bool, progress float64) error {
+	recs := make([]store.NewRecord, len(batch))
 	for i := range batch {
-		sr := &batch[i]
-		if _, err := stmt.ExecContext(ctx, runID, sr.seq, sr.recordID, sr.row, sr.decision, sr.decision, sr.decisionID, sr.parties, sr.topName, sr.topScore,
-			spaced(sr.rules), spaced(sr.lists), spaced(sr.roles), spaced(sr.countries), spaced(sr.ents), sr.search, sr.decisionJSON, sr.recordJSON); err != nil {
-			return fmt.Errorf("run %d: store record %d: %w", runID, sr.seq, err)
-		}
-		for _, eid := range sr.entityIDs {
-			if seen[eid] {
-				continue
-			}
-			seen[eid] = true
-			e, ok := a.eng.Entity(eid)
-			if !ok {
-				continue
-			}
-			eb, err := json.Marshal(e)
-			if err != nil {
-				return fmt.Errorf("run %d: encode entity %s: %w", runID, eid, err)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO run_entities (run_id, entity_id, entity_json) VALUES (?, ?, ?)`, runID, eid, eb); err != nil {
-				return fmt.Errorf("run %d: store entity %s: %w", runID, eid, err)
-			}
-		}
+		recs[i] = batch[i].rec
 	}
-	for i := range batch {
-		if e := batch[i].audit; e != nil {
-			if err := a.enqueueAudit(ctx, tx, *e); err != nil {
-				return fmt.Errorf("run %d: %w", runID, err)
+	return a.st.Update(ctx, func(tx store.Tx) error {
+		if err := tx.AddRecords(ctx, runID, recs); err != nil {
+			return err
+		}
+		for i := range recs {
+			for _, eid := range recs[i].Entities {
+				if seen[eid] {
+					continue
+				}
+				seen[eid] = true
+				e, ok := a.eng.Entity(eid)
+				if !ok {
+					continue
+				}
+				if err := tx.AddEntity(ctx, runID, e); err != nil {
+					return err
+				}
 			}
 		}
-	}
-	last := batch[len(batch)-1].seq
-	if _, err := tx.ExecContext(ctx, `UPDATE runs SET screened = ?, progress = ? WHERE id = ?`, last, progress, runID); err != nil {
-		return fmt.Errorf("run %d: progress: %w", runID, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("run %d: store records: %w", runID, err)
-	}
-	return nil
+		for i := range batch {
+			if e := batch[i].audit; e != nil {
+				if err := a.enqueueAudit(ctx, tx, *e); err != nil {
+					return fmt.Errorf("run %d: %w", runID, err)
+				}
+			}
+		}
+		return tx.SetRunProgress(ctx, runID, recs[len(recs)-1].Seq, progress)
+	})
 }
 
 // facetSet collects the distinct filter values of a run.
@@ -568,17 +420,17 @@ func newFacetSet() *facetSet {
 	return &facetSet{map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}}
 }
 
-func (f *facetSet) add(sr *storedRecord) {
-	for _, v := range sr.rules {
+func (f *facetSet) add(sr *store.NewRecord) {
+	for _, v := range sr.Rules {
 		f.rules[v] = true
 	}
-	for _, v := range sr.lists {
+	for _, v := range sr.Lists {
 		f.lists[v] = true
 	}
-	for _, v := range sr.roles {
+	for _, v := range sr.Roles {
 		f.roles[v] = true
 	}
-	for _, v := range sr.countries {
+	for _, v := range sr.Countries {
 		f.countries[v] = true
 	}
 }

@@ -414,27 +414,13 @@ func (a *App) storedSource(runID int64, total int) source {
 	)
 	next := func() (record.Record, error) {
 		if len(buf) == 0 {
-			rows, err := a.st.db.QueryContext(a.ctx, `SELECT seq, record_json FROM records WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT 1000`, runID, last)
+			ins, err := a.st.Inputs(a.ctx, runID, last, recordsPage)
 			if err != nil {
 				return record.Record{}, fmt.Errorf("re-screen run %d: %w", runID, err)
 			}
-			for rows.Next() {
-				var b []byte
-				if err := rows.Scan(&last, &b); err != nil {
-					rows.Close()
-					return record.Record{}, fmt.Errorf("re-screen run %d: %w", runID, err)
-				}
-				var rec record.Record
-				if err := json.Unmarshal(b, &rec); err != nil {
-					rows.Close()
-					return record.Record{}, fmt.Errorf("re-screen run %d record %d: %w", runID, last, err)
-				}
-				buf = append(buf, rec)
-			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
-				return record.Record{}, fmt.Errorf("re-screen run %d: %w", runID, err)
+			for _, in := range ins {
+				buf = append(buf, in.Record)
+				last = in.Seq
 			}
 			if len(buf) == 0 {
 				return record.Record{}, io.EOF

@@ -47,10 +47,7 @@ func (a *App) dropUpload(ctx context.Context, id int64, name string) error {
 			return fmt.Errorf("run %d: delete upload: %w", id, err)
 		}
 	}
-	if _, err := a.st.db.ExecContext(ctx, `UPDATE runs SET upload_path = '' WHERE id = ? AND upload_path = ?`, id, name); err != nil {
-		return fmt.Errorf("run %d: forget upload: %w", id, err)
-	}
-	return nil
+	return a.st.ClearUpload(ctx, id, name)
 }
 
 // cleanUploads deletes the uploads of finished runs and of failed runs
@@ -58,47 +55,28 @@ func (a *App) dropUpload(ctx context.Context, id int64, name string) error {
 // start, else those older than orphanAge).
 func (a *App) cleanUploads(ctx context.Context, atStart bool) error {
 	now := a.opts.Clock()
-	rows, err := a.st.db.QueryContext(ctx, `SELECT id, status, upload_path, finished_at, created_at FROM runs WHERE upload_path != ''`)
-	if err != nil {
-		return fmt.Errorf("clean uploads: %w", err)
-	}
-	type kept struct {
-		id             int64
-		status, name   string
-		finished, made string
-	}
-	var ks []kept
-	for rows.Next() {
-		var k kept
-		if err := rows.Scan(&k.id, &k.status, &k.name, &k.finished, &k.made); err != nil {
-			rows.Close()
-			return fmt.Errorf("clean uploads: %w", err)
-		}
-		ks = append(ks, k)
-	}
-	err = rows.Err()
-	rows.Close()
+	kept, err := a.st.RunsWithUpload(ctx)
 	if err != nil {
 		return fmt.Errorf("clean uploads: %w", err)
 	}
 	referenced := map[string]bool{}
 	var errs []error
-	for _, k := range ks {
-		since := parseTime(k.finished)
+	for _, k := range kept {
+		since := k.FinishedAt
 		if since.IsZero() {
-			since = parseTime(k.made)
+			since = k.CreatedAt
 		}
-		expired := k.status == statusFailed && now.Sub(since) >= a.opts.UploadRetention
-		if k.status == statusDone || expired {
-			if err := a.dropUpload(ctx, k.id, k.name); err != nil {
+		expired := k.Failed() && now.Sub(since) >= a.opts.UploadRetention
+		if k.Done() || expired {
+			if err := a.dropUpload(ctx, k.ID, k.Upload); err != nil {
 				errs = append(errs, err)
 			}
 			if expired {
-				a.opts.Logger.Info("upload of a failed run deleted after the retention", "run", k.id, "retention", a.opts.UploadRetention.String())
+				a.opts.Logger.Info("upload of a failed run deleted after the retention", "run", k.ID, "retention", a.opts.UploadRetention.String())
 			}
 			continue
 		}
-		referenced[k.name] = true
+		referenced[k.Upload] = true
 	}
 	ents, err := os.ReadDir(a.uploadsDir())
 	if err != nil {

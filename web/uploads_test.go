@@ -28,7 +28,7 @@ func killedRun(t *testing.T, dir string, finished time.Time) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.st.db.ExecContext(ctx, `UPDATE runs SET screened = 2, progress = 0.1, created_at = ? WHERE id = ?`, nowText(finished), id); err != nil {
+	if _, err := testDB(t, app).ExecContext(ctx, `UPDATE runs SET screened = 2, progress = 0.1, created_at = ? WHERE id = ?`, nowText(finished), id); err != nil {
 		t.Fatal(err)
 	}
 	// Killed: nothing is finished or cleaned up.
@@ -73,7 +73,7 @@ func TestKilledRunCanBeRescreened(t *testing.T) {
 		t.Errorf("the upload is still there after the re-screen finished: %v", err)
 	}
 	var refs int
-	app.st.db.QueryRow(`SELECT COUNT(*) FROM runs WHERE upload_path != ''`).Scan(&refs)
+	testDB(t, app).QueryRow(`SELECT COUNT(*) FROM runs WHERE upload_path != ''`).Scan(&refs)
 	if refs != 0 {
 		t.Errorf("%d runs still refer to an upload", refs)
 	}

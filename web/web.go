@@ -9,8 +9,9 @@
 // Pages are rendered on the server with html/template; a small embedded
 // script adds keyboard navigation and progress polling. Every asset is
 // embedded, so the workspace works offline. Runs, records, review decisions,
-// operators and sessions live in an SQLite database (modernc.org/sqlite, pure
-// Go) in the store directory, with versioned schema migrations.
+// operators and sessions live in a store.Store: by default the SQLite
+// database of package store/sqlite (pure Go) in the store directory, with
+// versioned schema migrations.
 //
 //	app, err := web.New(ctx, eng, web.Options{Dir: dir, Users: users})
 //	...
@@ -38,6 +39,8 @@ import (
 
 	"github.com/screen-compliance/screen/audit"
 	"github.com/screen-compliance/screen/engine"
+	"github.com/screen-compliance/screen/web/store"
+	"github.com/screen-compliance/screen/web/store/sqlite"
 )
 
 //go:embed templates/*.html
@@ -66,6 +69,9 @@ type Options struct {
 	// (kept while they are screened, and for UploadRetention after their
 	// run failed) live here. Required.
 	Dir string
+	// Store is the database of runs, records, reviews and sessions; nil
+	// opens the SQLite store in Dir. The workspace closes it.
+	Store store.Store
 	// Users are the operators who sign in with a password (see LoadUsers).
 	Users []User
 	// Token is the bearer token: scripts send "Authorization: Bearer
@@ -171,7 +177,7 @@ var ErrNoOperators = errors.New("web: no operators: give a users file or a beare
 type App struct {
 	opts      Options
 	eng       *engine.Engine
-	st        *store
+	st        store.Store
 	tmpl      *template.Template
 	users     map[string]User
 	dummyHash []byte
@@ -226,16 +232,20 @@ func New(ctx context.Context, eng *engine.Engine, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(ctx, opts.Dir)
-	if err != nil {
-		return nil, err
+	st := opts.Store
+	if st == nil {
+		sq, err := sqlite.Open(ctx, opts.Dir)
+		if err != nil {
+			return nil, err
+		}
+		st = sq
 	}
 	a := &App{opts: opts, eng: eng, st: st, tmpl: tmpl, users: usersNamed(opts.Users), running: map[int64]context.CancelFunc{},
 		throttle: newThrottle(opts.Clock), signIn: signIn}
 	a.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.MinCost)
 	if opts.AuditLog != "" {
 		if a.audit, err = audit.Open(opts.AuditLog); err != nil {
-			st.close()
+			st.Close()
 			return nil, fmt.Errorf("web: %w", err)
 		}
 	}
@@ -244,10 +254,9 @@ func New(ctx context.Context, eng *engine.Engine, opts Options) (*App, error) {
 		a.closeResources()
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	if _, err := st.db.ExecContext(ctx, `UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE status = 'running'`,
-		interruptedMsg, nowText(opts.Clock())); err != nil {
+	if err := st.FailRunning(ctx, interruptedMsg, opts.Clock()); err != nil {
 		a.closeResources()
-		return nil, fmt.Errorf("web: mark interrupted runs: %w", err)
+		return nil, fmt.Errorf("web: %w", err)
 	}
 	if err := a.cleanUploads(ctx, true); err != nil {
 		a.closeResources()
@@ -291,7 +300,7 @@ func (a *App) closeResources() error {
 	if a.audit != nil {
 		errs = append(errs, a.audit.Close())
 	}
-	errs = append(errs, a.st.close())
+	errs = append(errs, a.st.Close())
 	return errors.Join(errs...)
 }
 

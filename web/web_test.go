@@ -21,6 +21,7 @@ import (
 	"github.com/screen-compliance/screen/engine/enginetest"
 	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/suppress"
+	"github.com/screen-compliance/screen/web/store/sqlite"
 )
 
 // started uploads examples/shipments.csv as alice and waits for the run.
@@ -389,9 +390,9 @@ func TestRestartKeepsData(t *testing.T) {
 	if !strings.Contains(page, "8 block") {
 		t.Errorf("counts lost after restart")
 	}
-	v, err := app2.st.schemaVersion(context.Background())
-	if err != nil || v != len(migrations) {
-		t.Errorf("schema version %d, %v; want %d", v, err, len(migrations))
+	v, err := app2.st.SchemaVersion(context.Background())
+	if err != nil || v != sqlite.Migrations() {
+		t.Errorf("schema version %d, %v; want %d", v, err, sqlite.Migrations())
 	}
 }
 
@@ -591,7 +592,7 @@ func TestRunDiffFindsChanges(t *testing.T) {
 	app := newTestApp(t, builtinEngine(t), "", nil)
 	ctx := context.Background()
 	ins := func(run int64, seq int, decision, ents string) {
-		_, err := app.st.db.ExecContext(ctx, `INSERT INTO records (run_id, seq, record_id, row, decision, decision_id, parties, top_name, top_score, rules, lists, roles, countries, entities, search, decision_json, record_json)
+		_, err := testDB(t, app).ExecContext(ctx, `INSERT INTO records (run_id, seq, record_id, row, decision, decision_id, parties, top_name, top_score, rules, lists, roles, countries, entities, search, decision_json, record_json)
 			VALUES (?, ?, ?, ?, ?, '', '', '', 0, '', '', '', '', ?, '', '{}', '{}')`, run, seq, fmt.Sprint("R", seq), seq, decision, ents)
 		if err != nil {
 			t.Fatal(err)
