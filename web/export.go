@@ -5,10 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -115,7 +115,7 @@ func (a *App) eachDecision(ctx context.Context, id int64, fn func(d *record.Deci
 				ReviewedDecision: rec.ReviewedDecision, ReviewedBy: rec.ReviewedBy, ReviewedAt: rec.ReviewedAt}
 			ds := disps[rec.Seq]
 			ri.text = dispositionsText(ds)
-			for _, k := range sortedTargets(ds) {
+			for _, k := range slices.Sorted(maps.Keys(ds)) { // the record (-1) first
 				x := ds[k]
 				ri.Matches = append(ri.Matches, matchReview{Match: x.Match, EntityID: x.EntityID, Role: x.PartyRole, Party: x.PartyName,
 					State: x.State, Reason: x.Reason, Approvers: x.Approvers, At: x.At})
@@ -129,16 +129,6 @@ func (a *App) eachDecision(ctx context.Context, id int64, fn func(d *record.Deci
 			last = rec.Seq
 		}
 	}
-}
-
-// sortedTargets returns the targets of ds in order, the record first.
-func sortedTargets(ds dispositions) []int {
-	out := make([]int, 0, len(ds))
-	for k := range ds {
-		out = append(out, k)
-	}
-	sort.Ints(out)
-	return out
 }
 
 // runInfo describes a run for the report writers. Rules and lists left out

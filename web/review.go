@@ -2,7 +2,8 @@ package web
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -110,13 +111,8 @@ func dateOf(at string) string {
 // exports, by target: `matches[1] un:KPe.020 buyer "Ocean Maritime":
 // false_positive by alice (reason)`.
 func dispositionsText(ds dispositions) string {
-	keys := make([]int, 0, len(ds))
-	for k := range ds {
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
 	var out []string
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(ds)) {
 		d := ds[k]
 		target := "record"
 		if d.Match >= 0 {
