@@ -2,14 +2,17 @@ package eval
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/index"
+	"github.com/screen-compliance/screen/names"
 )
 
 // BenchmarkScreenUNOFAC screens parties in parallel against the on-disk
@@ -110,4 +113,30 @@ func BenchmarkScreenLatency(b *testing.B) {
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
+
+// BenchmarkSearchLongName searches the UN + OFAC index with names of 100 to
+// 30,000 characters (listed words and others, as a pasted document would
+// give): the time per name grows with its length only up to the bounds of
+// names.MaxQueryBytes and names.MaxQueryTokens.
+func BenchmarkSearchLongName(b *testing.B) {
+	ix := unOFAC(b)
+	ctx := context.Background()
+	words := []string{"korea", "mining", "development", "trading", "kim", "jong", "abdul", "rahman", "bank", "al"}
+	for _, n := range []int{100, 1000, 10000, 30000} {
+		var sb strings.Builder
+		for i := 0; sb.Len() < n; i++ {
+			sb.WriteString(words[i%len(words)])
+			sb.WriteString(strings.Repeat("x", i%5))
+			sb.WriteByte(' ')
+		}
+		q := names.Query{Name: sb.String()[:n]}
+		b.Run(fmt.Sprintf("chars=%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := ix.Search(ctx, q, searchOpts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

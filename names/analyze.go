@@ -155,13 +155,11 @@ func (a Analysis) Keys() []string {
 	out := make([]string, 0, len(ends))
 	start := 0
 	for _, end := range ends {
-		if k := all[start:end]; !slices.Contains(out, k) {
-			out = append(out, k)
-		}
+		out = append(out, all[start:end])
 		start = end
 	}
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }
 
 // typoMinLen is the shortest token given typo keys.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/screen-compliance/screen/country"
 	"github.com/screen-compliance/screen/entity"
@@ -101,6 +102,28 @@ type Scorer struct {
 	edgeBuf  [12]edge
 }
 
+// Bounds of what a query name is compared by: the first MaxQueryBytes
+// bytes (at a character boundary) and the first MaxQueryTokens tokens.
+// They keep the time of a search linear in the length of the name and
+// bounded; the engine's input limits (record.Limits) cut names earlier and
+// say so on the record.
+const (
+	MaxQueryBytes  = 4096
+	MaxQueryTokens = 48
+)
+
+// capQuery cuts a query name to MaxQueryBytes at a character boundary.
+func capQuery(name string) string {
+	if len(name) <= MaxQueryBytes {
+		return name
+	}
+	cut := MaxQueryBytes
+	for cut > 0 && !utf8.RuneStart(name[cut]) {
+		cut--
+	}
+	return name[:cut]
+}
+
 // scorerTokens is the number of query tokens a Scorer holds without
 // allocating.
 const scorerTokens = 5
@@ -115,6 +138,7 @@ func NewScorer(q Query) *Scorer { return DefaultVocabulary().NewScorer(q) }
 // A query written with decorations is read as list names are (Forms): it
 // then matches as well as the best of the names it stands for.
 func (v *Vocabulary) NewScorer(q Query) *Scorer {
+	q.Name = capQuery(q.Name)
 	s := v.newScorer(q, q.Name)
 	if forms := v.Forms(q.Name, q.Kind); len(forms) > 1 || (len(forms) == 1 && forms[0].Derived != "") {
 		for _, f := range forms {
@@ -131,7 +155,11 @@ func (v *Vocabulary) NewScorer(q Query) *Scorer {
 // newScorer prepares a query to compare the given name (the query name or
 // one of its forms).
 func (v *Vocabulary) newScorer(q Query, name string) *Scorer {
+	name = capQuery(name)
 	s := &Scorer{q: q, name: name, a: v.Analyze(name), kind: familyOf(q.Kind), dob: entity.ParseDate(q.DOB).Span()}
+	if len(s.a.Tokens) > MaxQueryTokens {
+		s.a.Tokens = s.a.Tokens[:MaxQueryTokens]
+	}
 	s.dups = hasDuplicate(s.a.Tokens)
 	if q.Country != "" {
 		s.country = country.Code(q.Country)

@@ -3,6 +3,7 @@ package names
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestDefaultVocabularyLoads(t *testing.T) {
@@ -65,5 +66,23 @@ func TestVocabularyFromData(t *testing.T) {
 	}
 	if _, err := VocabularyFromData("policy data screen.params.names", map[string]any{"placez": []any{"x"}}); err == nil {
 		t.Fatal("unknown key accepted")
+	}
+}
+
+// TestQueryBounds: a query is compared by its first MaxQueryBytes bytes
+// and MaxQueryTokens tokens, so the work of a search is bounded.
+func TestQueryBounds(t *testing.T) {
+	long := strings.Repeat("Korea Mining Development Trading ", 2000)
+	s := NewScorer(Query{Name: long})
+	if n := len(s.Analysis().Tokens); n > MaxQueryTokens {
+		t.Errorf("%d query tokens, want at most %d", n, MaxQueryTokens)
+	}
+	if len(s.name) > MaxQueryBytes {
+		t.Errorf("query name of %d bytes, want at most %d", len(s.name), MaxQueryBytes)
+	}
+	// a cut never splits a character
+	multi := strings.Repeat("김정은 ", 2000)
+	if got := capQuery(multi); !utf8.ValidString(got) || len(got) > MaxQueryBytes {
+		t.Errorf("capQuery: %d bytes, valid %v", len(got), utf8.ValidString(got))
 	}
 }
