@@ -277,7 +277,6 @@ func entityCodes(cs []entity.Country) string {
 	return strings.Join(codes, ",")
 }
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // atoiDigits parses a string of ASCII digits without allocating.
 func atoiDigits(s string) (int, bool) {
