@@ -2,6 +2,7 @@ package policies
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -142,10 +143,11 @@ func cloneReasons(rs []record.Reason) []record.Reason {
 	return out
 }
 
-// projector serialises the parts of one input document, each once.
+// projector digests the parts of one input document, each once.
 type projector struct {
 	input ast.Value
-	parts map[string]string
+	parts map[string][sha256.Size]byte
+	buf   []byte
 }
 
 // digest returns the digest of the input parts paths name.
@@ -153,25 +155,75 @@ func (pr *projector) digest(paths [][]string) [sha256.Size]byte {
 	h := sha256.New()
 	for _, p := range paths {
 		key := strings.Join(p, ".")
-		s, ok := pr.parts[key]
+		d, ok := pr.parts[key]
 		if !ok {
-			s = "\x00undefined"
+			pr.buf = pr.buf[:0]
 			if v := lookupPath(pr.input, p); v != nil {
-				s = v.String()
+				pr.buf = appendValue(pr.buf, v)
+			} else {
+				pr.buf = append(pr.buf, 'u') // undefined
 			}
+			d = sha256.Sum256(pr.buf)
 			if pr.parts == nil {
-				pr.parts = map[string]string{}
+				pr.parts = map[string][sha256.Size]byte{}
 			}
-			pr.parts[key] = s
+			pr.parts[key] = d
 		}
 		h.Write([]byte(key))
 		h.Write([]byte{0})
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+		h.Write(d[:])
 	}
 	var d [sha256.Size]byte
 	h.Sum(d[:0])
 	return d
+}
+
+// appendValue appends an unambiguous encoding of v to b: a type tag, and
+// for strings, numbers, arrays, sets and objects their length before
+// their content, so that two values encode alike only when they are equal
+// (objects and sets are encoded in their iteration order, which is the
+// same for values built alike). It is much cheaper than v.String().
+func appendValue(b []byte, v ast.Value) []byte {
+	switch x := v.(type) {
+	case ast.Null:
+		return append(b, 'n')
+	case ast.Boolean:
+		if x {
+			return append(b, 't')
+		}
+		return append(b, 'f')
+	case ast.Number:
+		b = append(b, 'd')
+		b = binary.AppendUvarint(b, uint64(len(x)))
+		return append(b, x...)
+	case ast.String:
+		b = append(b, 's')
+		b = binary.AppendUvarint(b, uint64(len(x)))
+		return append(b, x...)
+	case *ast.Array:
+		b = append(b, 'a')
+		b = binary.AppendUvarint(b, uint64(x.Len()))
+		x.Foreach(func(t *ast.Term) { b = appendValue(b, t.Value) })
+		return b
+	case ast.Set:
+		b = append(b, 'S')
+		b = binary.AppendUvarint(b, uint64(x.Len()))
+		x.Foreach(func(t *ast.Term) { b = appendValue(b, t.Value) })
+		return b
+	case ast.Object:
+		b = append(b, 'o')
+		b = binary.AppendUvarint(b, uint64(x.Len()))
+		x.Foreach(func(k, t *ast.Term) {
+			b = appendValue(b, k.Value)
+			b = appendValue(b, t.Value)
+		})
+		return b
+	}
+	// any other value (never in a policy input): its string form
+	s := v.String()
+	b = append(b, '?')
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
 }
 
 // lookupPath returns the value at p in v, or nil when there is none.
