@@ -10,6 +10,7 @@
 //	    snapshot.gob                  the parsed list, loaded without re-parsing
 //	    files/                        the original files, byte for byte
 //	<dir>/lists/<name>/http.json      ETag / Last-Modified of the last download
+//	<dir>/changes/<seq>-<name>.json.gz what each install or removal changed (changes.go)
 //	<dir>/.tmp-*                      work directories of an import in progress
 //	<dir>/LOCK                        the writers' lock and who holds it
 //
@@ -385,12 +386,18 @@ func (s *Store) install(ctx context.Context, l *entity.List, format string, sour
 	if err := os.Rename(tmp, filepath.Join(listDir, version)); err != nil {
 		return false, err
 	}
+	change, err := s.beginChange(ctx, l.Meta.Name, l, version)
+	if err != nil {
+		_ = os.RemoveAll(filepath.Join(listDir, version))
+		return false, err
+	}
 	if err := writeCurrent(listDir, version); err != nil {
+		change.abort()
 		_ = os.RemoveAll(filepath.Join(listDir, version))
 		return false, err
 	}
 	s.prune(listDir, version)
-	return true, nil
+	return true, change.commit()
 }
 
 // writeCurrent points CURRENT at version with an atomic rename of a file
@@ -663,13 +670,24 @@ func (s *Store) Remove(name string) error {
 	}
 	listDir := filepath.Join(s.dir, "lists", name)
 	return s.withLock(context.Background(), func() error {
+		if _, err := s.versionDir(name); errors.Is(err, ErrNotInstalled) {
+			return fmt.Errorf("remove %q: %w", name, ErrNotInstalled)
+		}
+		change, err := s.beginChange(context.Background(), name, nil, "")
+		if err != nil {
+			return fmt.Errorf("remove %q: %w", name, err)
+		}
 		if err := os.Remove(filepath.Join(listDir, "CURRENT")); err != nil {
+			change.abort()
 			if errors.Is(err, os.ErrNotExist) {
 				return fmt.Errorf("remove %q: %w", name, ErrNotInstalled)
 			}
 			return fmt.Errorf("remove %q: %w", name, err)
 		}
 		syncDir(listDir)
+		if err := change.commit(); err != nil {
+			return fmt.Errorf("remove %q: uninstalled, but %w", name, err)
+		}
 		if err := os.RemoveAll(listDir); err != nil {
 			return fmt.Errorf("remove %q: uninstalled, but its files stay in %s: %w", name, listDir, err)
 		}
