@@ -212,6 +212,9 @@ type Decision struct {
 	Provenance Provenance `json:"provenance"`
 	// Error explains a decision "error".
 	Error string `json:"error,omitempty"`
+	// Alerts say what changed for the record since an earlier screening
+	// of it (`screen monitor`, `screen rescreen`); empty otherwise.
+	Alerts []Alert `json:"alerts,omitempty"`
 	// Record is the screened input, kept for reports and review; it is not
 	// part of the JSON contract.
 	Record *Record `json:"-"`
