@@ -87,6 +87,8 @@ type config struct {
 	// matchTimeout is the matching budget per record (0: the default,
 	// negative: none).
 	matchTimeout time.Duration
+	// published reads a published list snapshot (WithPublished).
+	published PublishedSource
 }
 
 // Option configures an Engine.
@@ -199,6 +201,9 @@ type snapshot struct {
 	// evalAll evaluates every rule family whatever the input holds (tests
 	// compare it with the gated evaluation).
 	evalAll bool
+	// published is the id of the published snapshot the lists came from
+	// ("" when none).
+	published string
 	// mu is read-held by every screen using the snapshot; retire takes it
 	// for writing, so the index closes only after the last screen ends.
 	mu      sync.RWMutex
@@ -251,7 +256,11 @@ func newEngine(opts []Option) *Engine {
 }
 
 func (e *Engine) build(ctx context.Context) (*snapshot, error) {
-	all, err := e.loadLists(ctx)
+	pub, err := e.loadPublished(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := e.loadLists(ctx, pub)
 	if err != nil {
 		return nil, err
 	}
@@ -271,18 +280,21 @@ func (e *Engine) build(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	bi, err := e.buildIndex(ctx, all, vocab)
+	bi, err := e.buildIndex(ctx, all, vocab, pub)
 	if err != nil {
 		return nil, err
 	}
 	ix := bi.Index
-	graph, err := e.buildGraph(ctx, all, ix, pol)
+	graph, err := e.buildGraph(ctx, all, ix, pol, pub)
 	if err != nil {
 		ix.Close()
 		return nil, err
 	}
 	s := &snapshot{index: ix, policy: pol, goods: gc, graph: graph, versions: map[string]string{}, floor: pol.Match().Floor,
 		parties: newPartyCache(e.cfg.partyCache)}
+	if pub != nil {
+		s.published = pub.ID
+	}
 	if e.cfg.floor > 0 {
 		s.floor = e.cfg.floor
 	}
@@ -293,13 +305,17 @@ func (e *Engine) build(ctx context.Context) (*snapshot, error) {
 	return s, nil
 }
 
-// loadLists reads every list source. It fails with ErrNoLists when there
-// is no source or the lists hold no entity.
-func (e *Engine) loadLists(ctx context.Context) ([]*entity.List, error) {
-	if len(e.cfg.sources) == 0 {
+// loadLists reads every list source, and takes the lists of the published
+// snapshot pub (nil: none). It fails with ErrNoLists when there is no
+// source or the lists hold no entity.
+func (e *Engine) loadLists(ctx context.Context, pub *Published) ([]*entity.List, error) {
+	if len(e.cfg.sources) == 0 && pub == nil {
 		return nil, ErrNoLists
 	}
 	var all []*entity.List
+	if pub != nil {
+		all = append(all, pub.Lists...)
+	}
 	for _, src := range e.cfg.sources {
 		ls, err := src(ctx)
 		if err != nil {
@@ -339,7 +355,11 @@ type BuiltIndex struct {
 // as it fails New. The caller closes the index.
 func BuildIndex(ctx context.Context, opts ...Option) (*BuiltIndex, error) {
 	e := newEngine(opts)
-	all, err := e.loadLists(ctx)
+	pub, err := e.loadPublished(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := e.loadLists(ctx, pub)
 	if err != nil {
 		return nil, err
 	}
@@ -351,16 +371,23 @@ func BuildIndex(ctx context.Context, opts ...Option) (*BuiltIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.buildIndex(ctx, all, vocab)
+	return e.buildIndex(ctx, all, vocab, pub)
 }
 
-// buildIndex indexes the lists with the vocabulary: from or into the index
-// cache when there is one and the lists can be cached, else in WithIndexDir
-// or in memory.
-func (e *Engine) buildIndex(ctx context.Context, all []*entity.List, vocab *names.Vocabulary) (*BuiltIndex, error) {
+// buildIndex indexes the lists with the vocabulary: it opens the index
+// prebuilt in the published snapshot pub when it holds one for them, else
+// from or into the index cache when there is one and the lists can be
+// cached, else in WithIndexDir or in memory.
+func (e *Engine) buildIndex(ctx context.Context, all []*entity.List, vocab *names.Vocabulary, pub *Published) (*BuiltIndex, error) {
 	start := time.Now()
-	var bi *BuiltIndex
-	var err error
+	bi, ok, err := e.openPrebuilt(ctx, pub, all, vocab)
+	switch {
+	case err != nil:
+		return nil, err
+	case ok:
+		e.cfg.logger.Debug("index opened from the published snapshot", "snapshot", pub.ID, "dir", bi.Dir, "took", time.Since(start))
+		return bi, nil
+	}
 	if e.cfg.indexCache != "" && cacheable(all) {
 		bi, err = e.cachedIndex(ctx, all, vocab)
 	} else {
@@ -428,7 +455,7 @@ func dataCatalogs(pol *policies.Policy) ([]goods.Catalog, error) {
 
 // buildGraph builds the ownership and control graph from the lists' links
 // and the ownership files, with levels from policy data.
-func (e *Engine) buildGraph(ctx context.Context, all []*entity.List, ix *index.Index, pol *policies.Policy) (*ownership.Graph, error) {
+func (e *Engine) buildGraph(ctx context.Context, all []*entity.List, ix *index.Index, pol *policies.Policy, pub *Published) (*ownership.Graph, error) {
 	oo, err := ownership.ParseParams(pol.Param("ownership"))
 	if err != nil {
 		return nil, &PolicyError{Err: err}
@@ -436,7 +463,11 @@ func (e *Engine) buildGraph(ctx context.Context, all []*entity.List, ix *index.I
 	oo.Resolver = ownership.IndexResolver(ix)
 	oo.Now = e.cfg.clock
 	var edges []ownership.Edge
-	for _, p := range e.cfg.ownership {
+	files := e.cfg.ownership
+	if pub != nil {
+		files = append(slices.Clone(pub.Ownership), files...)
+	}
+	for _, p := range files {
 		es, err := ownership.LoadFile(ctx, p)
 		if err != nil {
 			return nil, err
@@ -514,7 +545,7 @@ func (e *Engine) Entity(id string) (*entity.Entity, bool) { return e.cur.Load().
 func (e *Engine) Provenance() record.Provenance { return e.cur.Load().provenance() }
 
 func (s *snapshot) provenance() record.Provenance {
-	return record.Provenance{Lists: s.versions, PolicySHA256: s.policy.SHA256(), Engine: Version}
+	return record.Provenance{Lists: s.versions, PolicySHA256: s.policy.SHA256(), Engine: Version, Snapshot: s.published}
 }
 
 // Screen screens one record. It always returns a usable Decision: a record

@@ -191,6 +191,10 @@ type Provenance struct {
 	Lists        map[string]string `json:"lists"`
 	PolicySHA256 string            `json:"policy_sha256"`
 	Engine       string            `json:"engine"`
+	// Snapshot is the id of the published list snapshot the lists came
+	// from (`screen serve --snapshots`); empty when they were loaded from
+	// list files, the list store or the built-in sample.
+	Snapshot string `json:"snapshot,omitempty"`
 }
 
 // Decision is the result of screening one record.
