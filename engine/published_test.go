@@ -104,7 +104,9 @@ func TestPublishedReload(t *testing.T) {
 // source fails or returns nothing.
 func TestPublishedNewFails(t *testing.T) {
 	for name, src := range map[string]engine.PublishedSource{
-		"error": func(context.Context) (*engine.Published, error) { return nil, errors.New("no snapshot published in /x") },
+		"error": func(context.Context) (*engine.Published, error) {
+			return nil, errors.New("no snapshot published in /x")
+		},
 		"nil":   func(context.Context) (*engine.Published, error) { return nil, nil },
 		"empty": func(context.Context) (*engine.Published, error) { return &engine.Published{ID: "X"}, nil },
 	} {
