@@ -72,6 +72,9 @@ type Health struct {
 	Reason       string `json:"reason,omitempty"`
 	Lists        int    `json:"lists,omitempty"`
 	PolicySHA256 string `json:"policy_sha256,omitempty"`
+	// Snapshot is the id of the published list snapshot in use (serve
+	// --snapshots), so that a rollout can see every replica on it.
+	Snapshot string `json:"snapshot,omitempty"`
 }
 
 // ready returns the engine when lists and policies are loaded.
@@ -354,5 +357,5 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, Health{Status: "not_ready", Reason: aerr.message})
 		return
 	}
-	writeJSON(w, http.StatusOK, Health{Status: "ready", Lists: len(eng.Lists()), PolicySHA256: eng.Policy().SHA256()})
+	writeJSON(w, http.StatusOK, Health{Status: "ready", Lists: len(eng.Lists()), PolicySHA256: eng.Policy().SHA256(), Snapshot: eng.Provenance().Snapshot})
 }

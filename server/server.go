@@ -176,7 +176,7 @@ func (s *Server) Reload(ctx context.Context) error {
 	s.loadedAt.Store(now.UnixNano())
 	s.metrics.reloads.WithLabelValues("ok").Inc()
 	s.opts.Logger.Info("reloaded", "lists", len(eng.Lists()), "policy_sha256", eng.Policy().SHA256(),
-		"duration_ms", now.Sub(start).Milliseconds())
+		"snapshot", eng.Provenance().Snapshot, "duration_ms", now.Sub(start).Milliseconds())
 	return nil
 }
 

@@ -102,10 +102,14 @@ func policyOptions(c *cli.Context) policies.Options {
 	}
 }
 
-// listSource chooses the lists: --list files, else the store when it has
-// lists, else the built-in sample (saying so on stderr). fromStore says the
-// lists come from the store, whose index is cached beside them.
+// listSource chooses the lists: published snapshots (serve --snapshots),
+// else --list files, else the store when it has lists, else the built-in
+// sample (saying so on stderr). fromStore says the lists come from the
+// store, whose index is cached beside them.
 func listSource(c *cli.Context, n *notices) (opts []engine.Option, fromStore bool, err error) {
+	if opts, ok, err := publishedSource(c); err != nil || ok {
+		return opts, false, err
+	}
 	if files := c.StringSlice("list"); len(files) > 0 {
 		return []engine.Option{engine.WithListFiles(files...)}, false, nil
 	}

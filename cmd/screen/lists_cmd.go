@@ -24,12 +24,13 @@ import (
 func listsCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "lists",
-		Usage: "manage the installed sanctions lists (import, update, status, diff)",
+		Usage: "manage the installed sanctions lists (import, update, publish, status, diff)",
 		Description: "The list store keeps parsed lists beside their original files. Without installed lists, screening\n" +
 			"uses the built-in DPRK sample. Formats: " + strings.Join(lists.Formats(), ", ") + ".",
 		Subcommands: []*cli.Command{
 			listsImportCommand(),
 			listsUpdateCommand(),
+			listsPublishCommand(),
 			listsStatusCommand(),
 			listsDiffCommand(),
 		},
@@ -142,7 +143,8 @@ func listsUpdateCommand() *cli.Command {
 			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "give up one download attempt after `DURATION`"},
 			&cli.IntFlag{Name: "retries", Value: 3, Usage: "retry a failed download `N` times"},
 			&cli.StringSliceFlag{Name: "url", Usage: "download list NAME from `NAME=URL` instead (single-file formats; repeatable)"},
-		}, shrinkFlags()...),
+			snapshotsFlag("then publish the store's lists with their index as a snapshot in `DIR`, as `screen lists publish` does (also when some lists failed: the store holds their previous versions)"),
+		}, append(shrinkFlags(), publishFlags()...)...),
 		Action: func(c *cli.Context) error {
 			s, err := openStore(c)
 			if err != nil {
@@ -174,6 +176,11 @@ func listsUpdateCommand() *cli.Command {
 					fmt.Fprintf(c.App.Writer, "unchanged %s %s\n", r.Name, r.Meta.Version)
 				default:
 					fmt.Fprintf(c.App.Writer, "installed %s %s: %s\n", r.Name, r.Meta.Version, countsText(r.Meta.Counts))
+				}
+			}
+			if dir := c.String("snapshots"); dir != "" {
+				if perr := publishStore(c, s, dir); perr != nil {
+					return perr
 				}
 			}
 			if err != nil {

@@ -56,6 +56,7 @@ func serveCommand() *cli.Command {
 		ownershipFlag(),
 	)
 	flags = append(flags, listFlags()...)
+	flags = append(flags, snapshotServeFlags()...)
 	flags = append(flags, policyFlags()...)
 	return &cli.Command{
 		Name:  "serve",
