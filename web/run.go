@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -118,8 +119,13 @@ type source struct {
 	upload string
 }
 
-// startRun screens src into run id in the background.
+// startRun screens src into run id in the background (on a shared store,
+// as a job that every process's chunk workers screen: startJob).
 func (a *App) startRun(id int64, src source, o RunOptions) {
+	if a.jobs != nil {
+		a.startJob(id, src)
+		return
+	}
 	ctx, cancel := context.WithCancel(a.ctx)
 	a.runsMu.Lock()
 	a.running[id] = cancel
@@ -379,38 +385,53 @@ func uniqSorted(v []string) []string {
 // insertRecords writes a batch of records, the entities they match, their
 // audit entries and the run's progress in one transaction.
 func (a *App) insertRecords(ctx context.Context, runID int64, batch []screened, seen map[string]bool, progress float64) error {
+	return a.st.Update(ctx, func(tx store.Tx) error {
+		if err := a.writeRecords(ctx, tx, runID, batch, seen); err != nil {
+			return err
+		}
+		return tx.SetRunProgress(ctx, runID, batch[len(batch)-1].rec.Seq, progress)
+	})
+}
+
+// writeRecords writes a batch of records, the entities they match (those
+// not in seen yet) and their audit entries within tx.
+func (a *App) writeRecords(ctx context.Context, tx store.Tx, runID int64, batch []screened, seen map[string]bool) error {
 	recs := make([]store.NewRecord, len(batch))
 	for i := range batch {
 		recs[i] = batch[i].rec
 	}
-	return a.st.Update(ctx, func(tx store.Tx) error {
-		if err := tx.AddRecords(ctx, runID, recs); err != nil {
+	if err := tx.AddRecords(ctx, runID, recs); err != nil {
+		return err
+	}
+	// In id order: writers of the same run on a shared store take the
+	// entities' locks in one order, so they never deadlock.
+	var ids []string
+	for i := range recs {
+		for _, eid := range recs[i].Entities {
+			if !seen[eid] {
+				seen[eid] = true
+				ids = append(ids, eid)
+			}
+		}
+	}
+	slices.Sort(ids)
+	for _, eid := range ids {
+		e, ok := a.eng.Entity(eid)
+		if !ok {
+			continue
+		}
+		if err := tx.AddEntity(ctx, runID, e); err != nil {
 			return err
 		}
-		for i := range recs {
-			for _, eid := range recs[i].Entities {
-				if seen[eid] {
-					continue
-				}
-				seen[eid] = true
-				e, ok := a.eng.Entity(eid)
-				if !ok {
-					continue
-				}
-				if err := tx.AddEntity(ctx, runID, e); err != nil {
-					return err
-				}
+	}
+	for i := range batch {
+		if e := batch[i].audit; e != nil {
+			if err := a.enqueueAudit(ctx, tx, *e); err != nil {
+				return fmt.Errorf("run %d: %w", runID, err)
 			}
 		}
-		for i := range batch {
-			if e := batch[i].audit; e != nil {
-				if err := a.enqueueAudit(ctx, tx, *e); err != nil {
-					return fmt.Errorf("run %d: %w", runID, err)
-				}
-			}
-		}
-		return tx.SetRunProgress(ctx, runID, recs[len(recs)-1].Seq, progress)
-	})
+	}
+	return nil
 }
 
 // facetSet collects the distinct filter values of a run.

@@ -124,6 +124,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Clock is used for timestamps (default time.Now).
 	Clock func() time.Time
+	// Jobs tune the chunked screening jobs of a Store shared by several
+	// processes (a store.Jobs, such as PostgreSQL); see jobs.go.
+	Jobs JobOptions
 }
 
 func (o Options) withDefaults() Options {
@@ -199,6 +202,8 @@ type App struct {
 	// runsMu guards running.
 	runsMu  sync.Mutex
 	running map[int64]context.CancelFunc
+	// jobs screens runs in chunks when the store is shared; nil otherwise.
+	jobs *jobRunner
 }
 
 // New opens (or creates) the workspace database in opts.Dir and prepares
@@ -241,7 +246,7 @@ func New(ctx context.Context, eng *engine.Engine, opts Options) (*App, error) {
 		st = sq
 	}
 	a := &App{opts: opts, eng: eng, st: st, tmpl: tmpl, users: usersNamed(opts.Users), running: map[int64]context.CancelFunc{},
-		throttle: newThrottle(opts.Clock), signIn: signIn}
+		throttle: newThrottle(opts.Clock), signIn: signIn, jobs: newJobRunner(st, opts.Jobs)}
 	a.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.MinCost)
 	if opts.AuditLog != "" {
 		if a.audit, err = audit.Open(opts.AuditLog); err != nil {
@@ -254,9 +259,12 @@ func New(ctx context.Context, eng *engine.Engine, opts Options) (*App, error) {
 		a.closeResources()
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	if err := st.FailRunning(ctx, interruptedMsg, opts.Clock()); err != nil {
-		a.closeResources()
-		return nil, fmt.Errorf("web: %w", err)
+	// On a shared store another process may be screening them (jobs.go).
+	if a.jobs == nil {
+		if err := st.FailRunning(ctx, interruptedMsg, opts.Clock()); err != nil {
+			a.closeResources()
+			return nil, fmt.Errorf("web: %w", err)
+		}
 	}
 	if err := a.cleanUploads(ctx, true); err != nil {
 		a.closeResources()
@@ -266,6 +274,7 @@ func New(ctx context.Context, eng *engine.Engine, opts Options) (*App, error) {
 	a.handler = a.routes()
 	a.wg.Add(1)
 	go a.sweepUploads()
+	a.startJobs()
 	return a, nil
 }
 
