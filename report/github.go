@@ -64,6 +64,7 @@ func (g *githubWriter) Write(d *record.Decision) error {
 		}
 		g.annotate(cmd, d, title, msg)
 	}
+	g.githubAlerts(d)
 	if err := g.out.flush(); err != nil {
 		return fmt.Errorf("write github annotations: %w", err)
 	}

@@ -84,6 +84,9 @@ func (j *junitWriter) Write(d *record.Decision) error {
 	if d.ID != "" && d.Row > 0 {
 		name = fmt.Sprintf("%s (row %d)", d.ID, d.Row)
 	}
+	if len(d.Alerts) > 0 {
+		name += " [" + alertKinds(d) + "]"
+	}
 	c := junitCase{Name: name, ClassName: "screen." + src}
 	s.Tests++
 	switch {
@@ -104,6 +107,9 @@ func (j *junitWriter) Write(d *record.Decision) error {
 func junitFailureOf(d *record.Decision, opts Options) *junitFailure {
 	reasons := visibleReasons(d, opts.ShowSuppressed)
 	var text strings.Builder
+	for i := range d.Alerts {
+		fmt.Fprintf(&text, "alert: %s\n", alertLine(&d.Alerts[i]))
+	}
 	if d.Error != "" {
 		fmt.Fprintf(&text, "error: %s\n", d.Error)
 	}

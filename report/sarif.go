@@ -205,6 +205,7 @@ func (s *sarifWriter) Write(d *record.Decision) error {
 		}
 		s.results = append(s.results, res)
 	}
+	s.sarifAlerts(d, loc)
 	return nil
 }
 

@@ -94,7 +94,7 @@ func (t *tableWriter) Write(d *record.Decision) error {
 		t.decision(d.Decision), t.cell(match, colMatch, false), t.cell(rules, colReasons, false),
 		t.cell(cite, colCitation, false)))
 
-	if d.Decision != record.Clear || d.Error != "" || len(reasons) > 0 {
+	if d.Decision != record.Clear || d.Error != "" || len(reasons) > 0 || len(d.Alerts) > 0 {
 		t.details(d, reasons)
 	}
 	if err := t.out.flush(); err != nil {
@@ -105,6 +105,9 @@ func (t *tableWriter) Write(d *record.Decision) error {
 
 // details writes the reasons, matches, goods and error of a record.
 func (t *tableWriter) details(d *record.Decision, reasons []record.Reason) {
+	for i := range d.Alerts {
+		t.detail("alert", alertLine(&d.Alerts[i]))
+	}
 	if d.Error != "" {
 		t.detail("error", d.Error)
 	}
