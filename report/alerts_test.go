@@ -21,7 +21,7 @@ func alertDecisions() []record.Decision {
 			Matches: []record.Match{{Role: "party", Query: "Nordlicht GmbH", EntityID: "un:X1", List: "un", Name: "NORDLICHT GMBH", MatchedName: "NORDLICHT GMBH", Score: 1}},
 			Alerts: []record.Alert{{Kind: record.AlertNewHit, Portfolio: "cp", Item: "P3", EntityID: "un:X1", List: "un", Party: 0, Role: "party",
 				Query: "Nordlicht GmbH", PreviousDecision: record.Clear, Decision: record.Block,
-				After: &record.HitState{MatchedName: "NORDLICHT GMBH", Score: 1, Severity: record.Block, Rules: []string{"sanctions.match.strong"}},
+				After:   &record.HitState{MatchedName: "NORDLICHT GMBH", Score: 1, Severity: record.Block, Rules: []string{"sanctions.match.strong"}},
 				Cause:   record.AlertCause{Change: record.CauseAdded, List: "un", EntityID: "un:X1", Seq: 7, Detail: "un:X1 was added to list un"},
 				Message: "party \"Nordlicht GmbH\" now matches un:X1 NORDLICHT GMBH"}}},
 		{ID: "P9", Source: "parties.csv", Row: 9, Decision: record.Clear, Provenance: prov,
