@@ -39,6 +39,8 @@ const (
 	DefaultJobSlots       = 2
 	DefaultJobPoll        = 500 * time.Millisecond
 	DefaultJobMaxAttempts = 5
+	// MinJobLease is the shortest lease that leaves time to renew it.
+	MinJobLease = 300 * time.Millisecond
 )
 
 // JobOptions tune the screening jobs of a workspace whose store is shared
@@ -71,6 +73,7 @@ func (o JobOptions) withDefaults() JobOptions {
 	if o.Lease <= 0 {
 		o.Lease = DefaultJobLease
 	}
+	o.Lease = max(o.Lease, MinJobLease)
 	if o.Slots <= 0 {
 		o.Slots = DefaultJobSlots
 	}

@@ -55,6 +55,7 @@ func serveCommand() *cli.Command {
 		&cli.BoolFlag{Name: "secure-cookies", Usage: "mark session cookies Secure (behind a TLS proxy)", EnvVars: []string{"SCREEN_SECURE_COOKIES"}},
 		ownershipFlag(),
 	)
+	flags = append(flags, dbFlags()...)
 	flags = append(flags, listFlags()...)
 	flags = append(flags, snapshotServeFlags()...)
 	flags = append(flags, policyFlags()...)
@@ -182,7 +183,8 @@ func buildServeEngine(ctx context.Context, c *cli.Context, n *notices) (*engine.
 }
 
 // newWebApp builds the review workspace on the engine, keeping its database
-// in the list store directory; its metrics go to reg (the API's /metrics).
+// in the list store directory (or in PostgreSQL with --db); its metrics go
+// to reg (the API's /metrics).
 func newWebApp(ctx context.Context, c *cli.Context, eng *engine.Engine, token string, reg prometheus.Registerer, logger *slog.Logger) (*web.App, error) {
 	dir, err := storeDir(c)
 	if err != nil {
@@ -216,12 +218,20 @@ func newWebApp(ctx context.Context, c *cli.Context, eng *engine.Engine, token st
 	if c.Duration("web-upload-retention") <= 0 {
 		return nil, errors.New("--web-upload-retention: want a positive duration")
 	}
-	return web.New(ctx, eng, web.Options{
-		Dir: dir, Users: users, Token: token, TokenOperator: c.String("web-token-operator"),
+	st, jobs, err := workspaceStore(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	app, err := web.New(ctx, eng, web.Options{
+		Dir: dir, Store: st, Jobs: jobs, Users: users, Token: token, TokenOperator: c.String("web-token-operator"),
 		IgnoreFile: c.String("web-ignore-file"), AuditLog: c.String("audit-log"), FourEyes: c.Bool("four-eyes"),
 		MaxUpload: maxUpload, Workers: c.Int("workers"), SecureCookies: c.Bool("secure-cookies"), Logger: logger,
 		UserThrottle: &userThrottle, AddrThrottle: &addrThrottle, UploadRetention: c.Duration("web-upload-retention"), Metrics: reg,
 	})
+	if err != nil && st != nil {
+		st.Close()
+	}
+	return app, err
 }
 
 // shutdown stops accepting connections and waits up to timeout for the
