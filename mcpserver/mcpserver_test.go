@@ -231,11 +231,10 @@ func TestScreenTools(t *testing.T) {
 	}{
 		{name: "clear party", tool: ToolScreenParty, args: map[string]any{"id": "C-1", "name": "Baltic Timber Export OU", "country": "EE"}, decision: record.Clear},
 		{name: "vessel by IMO alone", tool: ToolScreenParty, args: map[string]any{"imo": "IMO 7937317"}, decision: record.Block, cites: "ofac:17069"},
-		{name: "unknown kind", tool: ToolScreenParty, args: map[string]any{"name": "Acme", "kind": "persn"}, errHas: `column "kind": unknown kind "persn"`},
-		{name: "no country", tool: ToolScreenParty, args: map[string]any{"name": "Acme", "country": "Narnia"}, errHas: `column "country"`},
+		{name: "unknown kind", tool: ToolScreenParty, args: map[string]any{"name": "Acme", "kind": "persn"}, errHas: `argument "kind": unknown kind "persn"`},
+		{name: "no country", tool: ToolScreenParty, args: map[string]any{"name": "Acme", "country": "Narnia"}, errHas: `argument "country": unknown country "Narnia"`},
 		{name: "nothing to screen", tool: ToolScreenParty, args: map[string]any{"country": "DE"}, errHas: "no name, id_number or imo"},
 		{name: "unknown argument", tool: ToolScreenParty, args: map[string]any{"name": "Acme", "nme": "x"}, errHas: "nme"},
-		{name: "wrong type", tool: ToolScreenParty, args: map[string]any{"name": 42}, errHas: "name"},
 		{name: "alumina to the DPRK", tool: ToolScreenShipment, args: map[string]any{
 			"id": "SHP-0001", "shipper": "Dandong Xinhe Trading Co. Ltd.", "shipper_country": "CN",
 			"consignee": "Pyongyang Sonbong General Trading Corp", "consignee_country": "KP",
@@ -250,8 +249,14 @@ func TestScreenTools(t *testing.T) {
 			"shipper": "Baltic Timber Export OU", "consignee": "Nordic Pulp & Paper AB", "hs_code": "4403.21",
 			"description": "Pine sawlogs", "origin_country": "EE", "destination_country": "SE",
 		}, decision: record.Clear},
+		{name: "numbers where text is expected", tool: ToolScreenShipment, args: map[string]any{
+			"id": 3, "consignee": "Korea Mining Dev. Trading Corp", "hs_code": 8479.89, "quantity": 3, "value": 215000,
+			"origin_country": "CN", "destination_country": "KP", "transshipment": []any{"Dalian", "Nampo"},
+		}, decision: record.Block, cites: designatedID},
+		{name: "vessel IMO as a number", tool: ToolScreenParty, args: map[string]any{"imo": 7937317}, decision: record.Block},
+		{name: "a boolean is no text", tool: ToolScreenParty, args: map[string]any{"name": true}, errHas: "name"},
 		{name: "shipment with nothing to screen", tool: ToolScreenShipment, args: map[string]any{"origin_country": "CN"}, errHas: "cannot screen"},
-		{name: "shipment bad destination", tool: ToolScreenShipment, args: map[string]any{"consignee": "Acme", "destination_country": "Atlantis"}, errHas: `column "destination_country"`},
+		{name: "shipment bad destination", tool: ToolScreenShipment, args: map[string]any{"consignee": "Acme", "destination_country": "Atlantis"}, errHas: `argument "destination_country"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := call(t, cs, schemas, tc.tool, tc.args)
@@ -487,6 +492,20 @@ func TestListAge(t *testing.T) {
 		age, ok := listAge(tc.version, now)
 		if ok != tc.ok || age.Hours()/24 != tc.days {
 			t.Errorf("listAge(%q) = %v, %v; want %v days, %v", tc.version, age, ok, tc.days, tc.ok)
+		}
+	}
+}
+
+func TestArgumentMessage(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`mcp row 1 (element 1 at offset 1), column "kind": unknown kind "persn"`, `argument "kind": unknown kind "persn"`},
+		{`mcp row 1 (element 1 at offset 1): an object with no values`, `an object with no values`},
+		{`mcp: first object: no known column`, `mcp: first object: no known column`},
+		{`mcp row 1 (unterminated`, `mcp row 1 (unterminated`},
+		{`something else`, `something else`},
+	} {
+		if got := argumentMessage(tc.in); got != tc.want {
+			t.Errorf("argumentMessage(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package mcpserver
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/google/jsonschema-go/jsonschema"
 
@@ -46,9 +47,13 @@ func newSchemas() (*schemas, error) {
 			*dst, err = f()
 		}
 	}
-	in(&s.party, func() (*jsonschema.Schema, error) { return jsonschema.For[PartyInput](nil) })
-	in(&s.shipment, func() (*jsonschema.Schema, error) { return jsonschema.For[ShipmentInput](nil) })
-	in(&s.explainIn, func() (*jsonschema.Schema, error) { return jsonschema.For[ExplainInput](nil) })
+	text := &jsonschema.ForOptions{TypeSchemas: map[reflect.Type]*jsonschema.Schema{
+		reflect.TypeFor[Text]():     {Types: []string{"string", "number"}},
+		reflect.TypeFor[TextList](): {Types: []string{"string", "array"}, Items: &jsonschema.Schema{Types: []string{"string", "number"}}},
+	}}
+	in(&s.party, func() (*jsonschema.Schema, error) { return jsonschema.For[PartyInput](text) })
+	in(&s.shipment, func() (*jsonschema.Schema, error) { return jsonschema.For[ShipmentInput](text) })
+	in(&s.explainIn, func() (*jsonschema.Schema, error) { return jsonschema.For[ExplainInput](text) })
 	in(&s.entityIn, func() (*jsonschema.Schema, error) { return jsonschema.For[EntityInput](nil) })
 	in(&s.listsIn, func() (*jsonschema.Schema, error) { return jsonschema.For[ListsInput](nil) })
 	in(&s.decision, func() (*jsonschema.Schema, error) { return jsonschema.For[record.Decision](nil) })
@@ -64,6 +69,12 @@ func newSchemas() (*schemas, error) {
 	s.decision.Description = "The decision record: the JSON that `screen scan -f jsonl` writes for the same row and POST /v1/screen answers."
 	if err := tightenDecision(s.explanation.Properties["decision"]); err != nil {
 		return nil, fmt.Errorf("explanation: %w", err)
+	}
+	// party and shipment are objects when given (the Go pointers would
+	// also admit null).
+	for _, name := range []string{"party", "shipment"} {
+		p := s.explainIn.Properties[name]
+		p.Type, p.Types = "object", nil
 	}
 	explained := s.explanation.Properties["reasons"].Items.Properties["severity"]
 	explained.Enum = []any{record.Review, record.Block}

@@ -239,19 +239,42 @@ func (t *tools) screenRow(ctx context.Context, ms []member) (*engine.Engine, rec
 }
 
 func (t *tools) screenParty(ctx context.Context, _ *mcp.CallToolRequest, in PartyInput) (*mcp.CallToolResult, record.Decision, error) {
-	_, d, err := t.screenRow(ctx, in.row())
-	if err != nil {
-		return nil, record.Decision{}, t.fail(ctx, ToolScreenParty, err)
-	}
-	return nil, d, nil
+	return t.screenTool(ctx, ToolScreenParty, in.row())
 }
 
 func (t *tools) screenShipment(ctx context.Context, _ *mcp.CallToolRequest, in ShipmentInput) (*mcp.CallToolResult, record.Decision, error) {
-	_, d, err := t.screenRow(ctx, in.row())
+	return t.screenTool(ctx, ToolScreenShipment, in.row())
+}
+
+// screenTool screens a row for a screening tool: the structured output is
+// the decision record, the text content the line `screen scan -f jsonl`
+// writes for it, byte for byte.
+func (t *tools) screenTool(ctx context.Context, tool string, ms []member) (*mcp.CallToolResult, record.Decision, error) {
+	_, d, err := t.screenRow(ctx, ms)
 	if err != nil {
-		return nil, record.Decision{}, t.fail(ctx, ToolScreenShipment, err)
+		return nil, record.Decision{}, t.fail(ctx, tool, err)
 	}
-	return nil, d, nil
+	line, err := jsonLine(&d)
+	if err != nil {
+		return nil, record.Decision{}, t.fail(ctx, tool, err)
+	}
+	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: line}}}, d, nil
+}
+
+// jsonLine is d as the CLI's jsonl report writes it, without the newline.
+func jsonLine(d *record.Decision) (string, error) {
+	var buf bytes.Buffer
+	w, err := report.New("jsonl", &buf, report.RunInfo{}, report.Options{})
+	if err != nil {
+		return "", fmt.Errorf("encode the decision: %w", err)
+	}
+	if err := w.Write(d); err != nil {
+		return "", fmt.Errorf("encode the decision: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return "", fmt.Errorf("encode the decision: %w", err)
+	}
+	return strings.TrimSuffix(buf.String(), "\n"), nil
 }
 
 func (t *tools) explain(ctx context.Context, _ *mcp.CallToolRequest, in ExplainInput) (*mcp.CallToolResult, Explanation, error) {
