@@ -77,6 +77,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Action: appAction,
 		Commands: withConfig([]*cli.Command{
 			scanCommand(),
+			monitorCommand(),
+			rescreenCommand(),
 			checkCommand(),
 			parseCommand(),
 			listsCommand(),
@@ -84,6 +86,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			policyCommand(),
 			graphCommand(),
 			serveCommand(),
+			mcpCommand(),
 			usersCommand(),
 			evalCommand(),
 			versionCommand(),

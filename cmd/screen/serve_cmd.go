@@ -39,6 +39,7 @@ func serveCommand() *cli.Command {
 		&cli.DurationFlag{Name: "shutdown-timeout", Value: 30 * time.Second, Usage: "on SIGTERM/SIGINT, wait this long for requests in flight", EnvVars: []string{"SCREEN_SHUTDOWN_TIMEOUT"}},
 		&cli.DurationFlag{Name: "reload-every", Usage: "reload lists and policies every `DURATION` (0 = only on SIGHUP)", EnvVars: []string{"SCREEN_RELOAD_EVERY"}},
 		&cli.BoolFlag{Name: "yente", Value: true, Usage: "serve the yente-compatible routes (POST /match/{dataset}, GET /search/{dataset}, /entities/{id}, /catalog, /algorithms)", EnvVars: []string{"SCREEN_YENTE"}},
+		mcpServeFlag(),
 		&cli.BoolFlag{Name: "access-log", Value: true, Usage: "log one JSON line per request on stderr (method, route, status, duration, decision; no names)", EnvVars: []string{"SCREEN_ACCESS_LOG"}},
 	}
 	flags = append(flags,
@@ -105,6 +106,10 @@ func serveAction(c *cli.Context) error {
 		})
 	}
 	srv := server.New(nil, opts)
+	if err := mountMCP(c, srv, opts); err != nil {
+		ln.Close()
+		return err
+	}
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
