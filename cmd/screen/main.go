@@ -77,6 +77,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Action: appAction,
 		Commands: withConfig([]*cli.Command{
 			scanCommand(),
+			monitorCommand(),
+			rescreenCommand(),
 			checkCommand(),
 			parseCommand(),
 			listsCommand(),
