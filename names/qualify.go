@@ -277,7 +277,6 @@ func entityCodes(cs []entity.Country) string {
 	return strings.Join(codes, ",")
 }
 
-
 // atoiDigits parses a string of ASCII digits without allocating.
 func atoiDigits(s string) (int, bool) {
 	n := 0
