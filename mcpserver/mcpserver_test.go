@@ -425,6 +425,34 @@ func TestNotReadyAndClosed(t *testing.T) {
 	}
 }
 
+// TestUndecidedIsErrorDecision: a record the engine cannot decide (here:
+// its matching budget runs out) is the decision "error" as a result, the
+// record the CLI would write, never a tool error and never clear.
+func TestUndecidedIsErrorDecision(t *testing.T) {
+	eng, err := engine.New(context.Background(), engine.WithBuiltinList(), engine.WithMatchTimeout(time.Nanosecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	cs := connect(t, func() *engine.Engine { return eng })
+	schemas := toolSchemas(t, cs)
+	res := call(t, cs, schemas, ToolScreenParty, map[string]any{"name": designated})
+	if res.IsError {
+		t.Fatalf("tool error: %s", errorText(res))
+	}
+	var d record.Decision
+	decode(t, res.StructuredContent, &d)
+	if d.Decision != record.Error || d.Error == "" {
+		t.Fatalf("decision %q (%q), want error", d.Decision, d.Error)
+	}
+	res = call(t, cs, schemas, ToolExplain, map[string]any{"party": map[string]any{"name": designated}})
+	var x Explanation
+	decode(t, res.StructuredContent, &x)
+	if x.Decision.Decision != record.Error || !strings.Contains(x.Summary, "never clear") {
+		t.Errorf("explanation of an error decision: %q", x.Summary)
+	}
+}
+
 // TestProtocolErrors: an unknown tool is a JSON-RPC error, arguments that
 // are no object an error too (the SDK answers it as a tool error), and the
 // session goes on.

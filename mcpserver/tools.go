@@ -186,23 +186,23 @@ var errNotFound = errors.New("not found")
 
 // screen screens rec with eng within the call's time budget and returns
 // the decision as the CLI's JSON reports write it. A record the engine
-// cannot decide (policy error, matching budget) is the decision "error",
-// returned as a result; input it refuses, a closed engine and a call out of
-// time are errors.
+// cannot decide (a policy error, its matching budget, input it refuses)
+// is the decision "error", returned as a result as the CLI writes it; a
+// closed engine and a call out of time are errors.
 func (t *tools) screen(ctx context.Context, eng *engine.Engine, rec record.Record) (record.Decision, error) {
 	ctx, cancel := context.WithTimeout(ctx, t.opts.Timeout)
 	defer cancel()
 	d, err := eng.Screen(ctx, rec)
-	if err != nil {
-		var ie *engine.InputError
-		switch {
-		case errors.Is(err, engine.ErrClosed):
-			return record.Decision{}, fmt.Errorf("the engine is shutting down: %w", ErrNotReady)
-		case ctx.Err() != nil:
-			return record.Decision{}, fmt.Errorf("screening stopped after %s: %w", t.opts.Timeout, ctx.Err())
-		case errors.As(err, &ie):
-			return record.Decision{}, &InputError{Msg: ie.Msg}
-		}
+	switch {
+	case err == nil:
+	case errors.Is(err, engine.ErrClosed):
+		return record.Decision{}, fmt.Errorf("the engine is shutting down: %w", ErrNotReady)
+	case ctx.Err() != nil:
+		return record.Decision{}, fmt.Errorf("screening stopped after %s: %w", t.opts.Timeout, ctx.Err())
+	case d.Decision != record.Error:
+		// Screen answers every other failure with the decision "error";
+		// anything else would be a bug, and is never passed on as clear.
+		return record.Decision{}, fmt.Errorf("screen: %w", err)
 	}
 	return cliDecision(d), nil
 }

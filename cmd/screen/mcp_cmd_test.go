@@ -285,6 +285,23 @@ func TestMCPServeHTTP(t *testing.T) {
 	} else {
 		res.Body.Close()
 	}
+	// DNS rebinding (a loopback address reached under another host name)
+	// and cross-origin browser requests are refused, even with the token.
+	for name, set := range map[string]func(*http.Request){
+		"foreign Host":       func(r *http.Request) { r.Host = "attacker.example" },
+		"cross-site browser": func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "cross-site") },
+	} {
+		req, _ := http.NewRequest("POST", base+mcpserver.Path, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Authorization", "Bearer s3cret-tok")
+		set(req)
+		if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: %v %v", name, err, res)
+		} else {
+			res.Body.Close()
+		}
+	}
 	waitFor(t, "an access log line for /mcp", func() bool { return strings.Contains(logs.String(), `"route":"/mcp"`) })
 	if strings.Contains(logs.String(), "Korea Mining") {
 		t.Errorf("logs hold a screened name:\n%s", logs.String())
