@@ -308,7 +308,9 @@ func (a *App) screenChunk(c *store.Chunk) {
 	defer ucancel()
 	switch {
 	case err == nil:
+		a.opts.Logger.Info("chunk screened", "run", c.RunID, "chunk", c.N, "records", len(c.Inputs), "attempt", c.Attempt)
 		if finished {
+			a.opts.Logger.Info("run finished", "run", c.RunID)
 			a.runFinished(c.RunID)
 		}
 	case lost.Load() || errors.Is(err, store.ErrLeaseLost):

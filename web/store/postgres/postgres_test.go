@@ -17,7 +17,11 @@ import (
 	"github.com/screen-compliance/screen/web/store/storetest"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := pgtest.Main(m)
+	removeScreenBin()
+	os.Exit(code)
+}
 
 // open opens a store on a new database.
 func open(t *testing.T) *Store {
