@@ -321,3 +321,37 @@ func TestMCPServeHTTP(t *testing.T) {
 		t.Error("--mcp=false: connected")
 	}
 }
+
+// TestMCPRealUNList screens designated parties of the real UN list over
+// MCP: block, citing their entries.
+func TestMCPRealUNList(t *testing.T) {
+	un := filepath.Join(repo, "../shared/data/un/consolidated.xml")
+	if _, err := os.Stat(un); err != nil {
+		t.Skipf("real UN list not available (%v): skipping", err)
+	}
+	t.Setenv("SCREEN_STORE", t.TempDir())
+	cs, done := startMCP(t, "--list", un)
+	for _, tc := range []struct {
+		tool, cites string
+		args        map[string]any
+	}{
+		{mcpserver.ToolScreenParty, "un:KPi.033", map[string]any{"name": "Ri Won Ho", "kind": "person", "country": "KP"}},
+		{mcpserver.ToolScreenShipment, "un:KPe.001", map[string]any{"consignee": "Korea Mining Dev. Trading Corp", "hs_code": "8479.89", "description": "flotation machines"}},
+	} {
+		res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: tc.tool, Arguments: tc.args})
+		if err != nil || res.IsError {
+			t.Fatalf("%s: %v %v", tc.tool, err, res)
+		}
+		b, _ := json.Marshal(res.StructuredContent)
+		var d record.Decision
+		json.Unmarshal(b, &d)
+		if d.Decision != record.Block || len(d.Reasons) == 0 || !strings.Contains(d.Reasons[0].Citation, tc.cites) ||
+			d.Provenance.Lists["un"] == "" {
+			t.Errorf("%s %v: decision %q, reasons %+v, provenance %+v; want block citing %s", tc.tool, tc.args, d.Decision, d.Reasons, d.Provenance, tc.cites)
+		}
+	}
+	cs.Close()
+	if code := <-done; code != 0 {
+		t.Errorf("screen mcp exited %d", code)
+	}
+}
