@@ -80,14 +80,24 @@ func lintCompose(ctx context.Context, file string) error {
 	return nil
 }
 
-// kinds maps "apiVersion kind" to a new object of its Go type.
-var kinds = map[string]func() any{
-	"apps/v1 Deployment":                            func() any { return &appsv1.Deployment{} },
-	"batch/v1 CronJob":                              func() any { return &batchv1.CronJob{} },
-	"v1 Service":                                    func() any { return &corev1.Service{} },
-	"v1 PersistentVolumeClaim":                      func() any { return &corev1.PersistentVolumeClaim{} },
-	"policy/v1 PodDisruptionBudget":                 func() any { return &policyv1.PodDisruptionBudget{} },
-	"kustomize.config.k8s.io/v1beta1 Kustomization": func() any { return &kustomization{} },
+// newObject returns a new object of the Go type of "apiVersion kind", or
+// nil for a kind this linter does not know.
+func newObject(key string) any {
+	switch key {
+	case "apps/v1 Deployment":
+		return &appsv1.Deployment{}
+	case "batch/v1 CronJob":
+		return &batchv1.CronJob{}
+	case "v1 Service":
+		return &corev1.Service{}
+	case "v1 PersistentVolumeClaim":
+		return &corev1.PersistentVolumeClaim{}
+	case "policy/v1 PodDisruptionBudget":
+		return &policyv1.PodDisruptionBudget{}
+	case "kustomize.config.k8s.io/v1beta1 Kustomization":
+		return &kustomization{}
+	}
+	return nil
 }
 
 // kustomization is the part of kustomize's Kustomization used here.
@@ -146,12 +156,12 @@ func lintKubernetes(dir string) (int, []error) {
 				errs = append(errs, fmt.Errorf("%s: document %d: %w", f, i+1, err))
 				continue
 			}
-			newObj := kinds[head.APIVersion+" "+head.Kind]
-			if newObj == nil {
+			obj := newObject(head.APIVersion + " " + head.Kind)
+			if obj == nil {
 				errs = append(errs, fmt.Errorf("%s: document %d: %s %s: no type for this kind (add it to deploy/lint)", f, i+1, head.APIVersion, head.Kind))
 				continue
 			}
-			if err := yaml.UnmarshalStrict(doc, newObj()); err != nil {
+			if err := yaml.UnmarshalStrict(doc, obj); err != nil {
 				errs = append(errs, fmt.Errorf("%s: document %d (%s): %w", f, i+1, head.Kind, err))
 				continue
 			}
