@@ -217,11 +217,12 @@ type Store interface {
 	// DeletePortfolio deletes a portfolio and its state (its alerts stay),
 	// or returns ErrNotFound.
 	DeletePortfolio(ctx context.Context, name string) error
-	// PortfolioState returns the state of a portfolio, or nil when it was
-	// never screened.
+	// PortfolioState returns the state of a portfolio, nil when it was
+	// never screened, or ErrNotFound.
 	PortfolioState(ctx context.Context, name string) (*State, error)
 	// SavePortfolioState saves st if the stored state's Rev is prev (0:
-	// none stored), else returns ErrConflict.
+	// none stored), else returns ErrConflict (ErrNotFound when the
+	// portfolio does not exist).
 	SavePortfolioState(ctx context.Context, name string, st *State, prev int64) error
 	// AddAlerts stores alerts, giving each its ID; an alert whose
 	// Fingerprint is stored already is not added again (its ID is set to

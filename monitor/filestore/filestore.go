@@ -224,6 +224,9 @@ func (s *Store) PortfolioState(ctx context.Context, name string) (*monitor.State
 	if err != nil {
 		return nil, err
 	}
+	if _, err := os.Stat(filepath.Join(dir, infoFile)); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("portfolio %s: %w", name, monitor.ErrNotFound)
+	}
 	var st monitor.State
 	err = readGzipJSON(filepath.Join(dir, stateFile), &st)
 	if errors.Is(err, os.ErrNotExist) {

@@ -141,6 +141,59 @@ var migrations = []string{
 		entry BLOB NOT NULL,
 		created_at TEXT NOT NULL
 	);`,
+	// 3: monitoring (package monitor): portfolios and their items, the
+	// state of their last screening, alerts and webhook deliveries.
+	// Deleting a portfolio deletes its items, not its alerts.
+	`CREATE TABLE portfolios (
+		name TEXT PRIMARY KEY,
+		rev INTEGER NOT NULL,
+		items INTEGER NOT NULL,
+		created_at TEXT NOT NULL,
+		updated_at TEXT NOT NULL,
+		state_rev INTEGER NOT NULL DEFAULT 0,
+		state_json BLOB
+	);
+	CREATE TABLE portfolio_items (
+		portfolio TEXT NOT NULL REFERENCES portfolios(name) ON DELETE CASCADE,
+		item_key TEXT NOT NULL,
+		rev INTEGER NOT NULL,
+		origin TEXT NOT NULL DEFAULT '',
+		record_json BLOB NOT NULL,
+		PRIMARY KEY (portfolio, item_key)
+	);
+	CREATE TABLE alerts (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		fingerprint TEXT NOT NULL UNIQUE,
+		portfolio TEXT NOT NULL,
+		item_key TEXT NOT NULL,
+		kind TEXT NOT NULL,
+		entity_id TEXT NOT NULL DEFAULT '',
+		decision TEXT NOT NULL,
+		status TEXT NOT NULL,
+		status_by TEXT NOT NULL DEFAULT '',
+		status_at TEXT NOT NULL DEFAULT '',
+		status_reason TEXT NOT NULL DEFAULT '',
+		version INTEGER NOT NULL DEFAULT 1,
+		webhook TEXT NOT NULL DEFAULT '',
+		created_at TEXT NOT NULL,
+		alert_json BLOB NOT NULL,
+		decision_json BLOB NOT NULL
+	);
+	CREATE INDEX alerts_status ON alerts (status, id);
+	CREATE INDEX alerts_portfolio ON alerts (portfolio, id);
+	CREATE INDEX alerts_webhook ON alerts (webhook, id);
+	CREATE TABLE alert_deliveries (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		alert_id INTEGER NOT NULL REFERENCES alerts(id),
+		url TEXT NOT NULL,
+		attempt INTEGER NOT NULL,
+		at TEXT NOT NULL,
+		status INTEGER NOT NULL,
+		error TEXT NOT NULL DEFAULT '',
+		duration_ns INTEGER NOT NULL,
+		outcome TEXT NOT NULL
+	);
+	CREATE INDEX alert_deliveries_alert ON alert_deliveries (alert_id, id);`,
 }
 
 // querier is what *sql.DB and *sql.Tx share.

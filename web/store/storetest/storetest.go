@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 			tc.fn(t, s)
 		})
 	}
+	t.Run("Monitoring", func(t *testing.T) { testMonitoring(t, open) })
 }
 
 // t0 is the time of the tests: whole seconds would hide lost nanoseconds.
