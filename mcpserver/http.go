@@ -11,7 +11,8 @@ import (
 type HTTPOptions struct {
 	// MaxBody caps a request body in bytes (default: the SDK's 4 MiB).
 	MaxBody int64
-	// Logger receives the transport's logs. Nil discards them.
+	// Logger receives the transport's warnings and errors. Nil discards
+	// them.
 	Logger *slog.Logger
 }
 
@@ -28,7 +29,7 @@ func NewHTTPHandler(s *mcp.Server, opts HTTPOptions) http.Handler {
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, &mcp.StreamableHTTPOptions{
 		Stateless:           true,
 		JSONResponse:        true,
-		Logger:              opts.Logger,
+		Logger:              sdkLogger(opts.Logger),
 		MaxRequestBodyBytes: opts.MaxBody,
 	})
 	return http.NewCrossOriginProtection().Handler(h)

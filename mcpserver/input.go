@@ -167,9 +167,11 @@ func members(ms ...member) []member {
 }
 
 // InputError says what in a tool's arguments cannot be screened; its
-// message names the argument as a column ("column \"kind\"").
+// message names the argument (`argument "kind": unknown kind "persn"`).
+// The tools answer it as a tool error, never as a decision.
 type InputError struct{ Msg string }
 
+// Error implements error.
 func (e *InputError) Error() string { return "cannot screen these arguments: " + e.Msg }
 
 // sourceMCP is the Source of records received over MCP.

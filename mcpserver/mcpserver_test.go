@@ -2,9 +2,11 @@ package mcpserver
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -534,6 +536,49 @@ func TestArgumentMessage(t *testing.T) {
 	} {
 		if got := argumentMessage(tc.in); got != tc.want {
 			t.Errorf("argumentMessage(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestLogs: a failed call is logged by tool and class only (never the
+// arguments), the client's own bad input at debug level, and the SDK's
+// per-session info lines not at all.
+func TestLogs(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	var cur *engine.Engine
+	s, err := New(Options{Engine: func() *engine.Engine { return cur }, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, ct := mcp.NewInMemoryTransports()
+	ss, err := s.Connect(context.Background(), st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ss.Close()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "v0"}, nil).Connect(context.Background(), ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	call := func(args map[string]any) {
+		t.Helper()
+		res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: ToolScreenParty, Arguments: args})
+		if err != nil || !res.IsError {
+			t.Fatalf("want a tool error: %v %v", err, res)
+		}
+	}
+	call(map[string]any{"name": designated}) // not ready: a warning
+	cur = newEngine(t)
+	call(map[string]any{"name": designated, "kind": "persn"}) // the client's input: debug
+	logs := buf.String()
+	if !strings.Contains(logs, `"msg":"mcp tool call failed","tool":"screen_party","class":"not_ready"`) {
+		t.Errorf("no warning for the call before the engine:\n%s", logs)
+	}
+	for _, unwanted := range []string{"Korea", "persn", `"class":"input"`, "session connected"} {
+		if strings.Contains(logs, unwanted) {
+			t.Errorf("logs hold %q:\n%s", unwanted, logs)
 		}
 	}
 }

@@ -79,9 +79,10 @@ type Options struct {
 	// with the current lists. It may return nil while the engine loads;
 	// tools then answer ErrNotReady. Required.
 	Engine func() *engine.Engine
-	// Logger receives the SDK's protocol logs and a line per failed tool
-	// call (tool name and error class only: never names or arguments).
-	// Nil discards them.
+	// Logger receives the SDK's warnings and errors and a line per failed
+	// tool call (tool name and error class only: never names or arguments;
+	// arguments the screen cannot use are the client's own and logged at
+	// debug level, as the HTTP API does not log them). Nil discards them.
 	Logger *slog.Logger
 	// Timeout bounds one tool call (default DefaultTimeout).
 	Timeout time.Duration
@@ -112,7 +113,7 @@ func New(opts Options) (*mcp.Server, error) {
 		Name:    "screen",
 		Title:   "screen: sanctions and UN DPRK trade-measure screening",
 		Version: engine.Version,
-	}, &mcp.ServerOptions{Instructions: instructions, Logger: opts.Logger})
+	}, &mcp.ServerOptions{Instructions: instructions, Logger: sdkLogger(opts.Logger)})
 	t := &tools{opts: opts}
 	t.register(s, sch)
 	return s, nil
@@ -127,6 +128,33 @@ func ServeStdio(ctx context.Context, s *mcp.Server, r io.Reader, w io.Writer) er
 		return nil
 	}
 	return fmt.Errorf("mcp over stdio: %w", err)
+}
+
+// sdkLogger passes on the SDK's warnings and errors only: at info level it
+// logs every stateless request's session three times.
+func sdkLogger(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return nil
+	}
+	return slog.New(minLevel{Handler: l.Handler(), min: slog.LevelWarn})
+}
+
+// minLevel drops records below min.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{Handler: h.Handler.WithAttrs(as), min: h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{Handler: h.Handler.WithGroup(name), min: h.min}
 }
 
 // nopWriteCloser leaves closing w to its owner.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strings"
 	"time"
@@ -177,7 +178,11 @@ func (t *tools) fail(ctx context.Context, tool string, err error) error {
 	case errors.Is(err, errNotFound):
 		class = "not_found"
 	}
-	t.opts.Logger.WarnContext(ctx, "mcp tool call failed", "tool", tool, "class", class)
+	level := slog.LevelWarn
+	if class == "input" || class == "not_found" {
+		level = slog.LevelDebug // the client's own input, as the HTTP API
+	}
+	t.opts.Logger.Log(ctx, level, "mcp tool call failed", "tool", tool, "class", class)
 	return err
 }
 
