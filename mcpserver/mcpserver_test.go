@@ -39,7 +39,7 @@ func newEngine(t *testing.T) *engine.Engine {
 
 // connect serves an MCP server on eng over the SDK's in-memory transport
 // and returns a client session of the SDK's own client.
-func connect(t *testing.T, get func() *engine.Engine) *mcp.ClientSession {
+func connect(t testing.TB, get func() *engine.Engine) *mcp.ClientSession {
 	t.Helper()
 	ctx := context.Background()
 	s, err := New(Options{Engine: get, Clock: func() time.Time { return time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC) }})
