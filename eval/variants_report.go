@@ -55,7 +55,8 @@ func (r VariantsReport) Write(w io.Writer, examples bool) error {
 	var b strings.Builder
 	cols := halfColumns(r.Half)
 	b.WriteString("== variants: found = decision review or block with the right entity on top (ties at the top score count);\n")
-	b.WriteString("   blocked = decision block with it on top; look-alike alarm = decision review, block or error\n")
+	b.WriteString("   blocked = decision block with it on top; look-alike alarm = decision review, block or error;\n")
+	b.WriteString("   own = alarms whose top match is the entity the look-alike was made from (the others match another listed name)\n")
 	for i := range r.Lists {
 		l := &r.Lists[i]
 		fmt.Fprintf(&b, "\n== variants %s (%s, list %q)", l.Label, l.Path, l.List)
@@ -79,14 +80,14 @@ func (r VariantsReport) Write(w io.Writer, examples bool) error {
 		}
 		fmt.Fprintf(&b, "%-13s %-12s", "look-alikes", "kind")
 		for _, h := range cols {
-			fmt.Fprintf(&b, " | %-7s %6s %6s %6s %6s %6s", h, "n", "alarms", "rate", "blocks", "rate")
+			fmt.Fprintf(&b, " | %-7s %6s %6s %6s %6s %6s %6s", h, "n", "alarms", "rate", "blocks", "rate", "own")
 		}
 		b.WriteString("\n")
 		for _, row := range l.LookalikeRows {
 			fmt.Fprintf(&b, "%-13s %-12s", "", row.Kind)
 			for _, h := range cols {
 				c := row.half(h)
-				fmt.Fprintf(&b, " | %-7s %6d %6d %6s %6d %6s", "", c.N, c.Alarms, pct(c.Alarms, c.N), c.Blocks, pct(c.Blocks, c.N))
+				fmt.Fprintf(&b, " | %-7s %6d %6d %6s %6d %6s %6s", "", c.N, c.Alarms, pct(c.Alarms, c.N), c.Blocks, pct(c.Blocks, c.N), pct(c.Own, c.N))
 			}
 			b.WriteString("\n")
 		}
@@ -106,14 +107,14 @@ func (r VariantsReport) Write(w io.Writer, examples bool) error {
 		}
 	}
 	b.WriteString("\n== variants summary\n")
-	fmt.Fprintf(&b, "%-20s %-7s %6s %6s %6s | %6s %7s %7s\n", "list", "half", "n", "recall", "block", "looks", "alarms", "blocks")
+	fmt.Fprintf(&b, "%-20s %-7s %6s %6s %6s | %6s %7s %7s %7s\n", "list", "half", "n", "recall", "block", "looks", "alarms", "blocks", "own")
 	for i := range r.Lists {
 		l := &r.Lists[i]
 		all, la := l.Row(KindAll, TypeAll), l.LookalikeRow(KindAll)
 		for _, h := range cols {
 			c, a := all.half(h), la.half(h)
-			fmt.Fprintf(&b, "%-20s %-7s %6d %6s %6s | %6d %7s %7s\n", l.Label, h, c.N, rate(c.Found, c.N), rate(c.Blocked, c.N),
-				a.N, pct(a.Alarms, a.N), pct(a.Blocks, a.N))
+			fmt.Fprintf(&b, "%-20s %-7s %6d %6s %6s | %6d %7s %7s %7s\n", l.Label, h, c.N, rate(c.Found, c.N), rate(c.Blocked, c.N),
+				a.N, pct(a.Alarms, a.N), pct(a.Blocks, a.N), pct(a.Own, a.N))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

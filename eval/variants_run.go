@@ -123,9 +123,16 @@ func (c *Counts) add(o Counts) { c.N += o.N; c.Found += o.Found; c.Blocked += o.
 // AlarmCounts tallies the look-alikes of one slice.
 type AlarmCounts struct {
 	// N counts look-alikes screened; Alarms those decided review, block or
-	// error; Blocks those decided block.
-	N, Alarms, Blocks int
+	// error; Blocks those decided block; Own the alarms whose top match is
+	// the entity the look-alike was made from (the others match another
+	// listed name the altered name resembles: "SEIF, Wafiq" made from one
+	// entity, flagged as "SAFA, Wafiq").
+	N, Alarms, Blocks, Own int
 }
+
+// OwnRate is Own / N: look-alikes flagged as the entity they were made
+// from.
+func (c AlarmCounts) OwnRate() float64 { return ratio(c.Own, c.N) }
 
 // AlarmRate is Alarms / N.
 func (c AlarmCounts) AlarmRate() float64 { return ratio(c.Alarms, c.N) }
@@ -133,7 +140,12 @@ func (c AlarmCounts) AlarmRate() float64 { return ratio(c.Alarms, c.N) }
 // BlockRate is Blocks / N.
 func (c AlarmCounts) BlockRate() float64 { return ratio(c.Blocks, c.N) }
 
-func (c *AlarmCounts) add(o AlarmCounts) { c.N += o.N; c.Alarms += o.Alarms; c.Blocks += o.Blocks }
+func (c *AlarmCounts) add(o AlarmCounts) {
+	c.N += o.N
+	c.Alarms += o.Alarms
+	c.Blocks += o.Blocks
+	c.Own += o.Own
+}
 
 // KindAll and TypeAll label the rows that sum over kinds or types.
 const (
@@ -458,6 +470,9 @@ func tally(lv *ListVariants, jobs []job, outs []outcome, maxEx int) {
 			c := AlarmCounts{N: 1}
 			if alarm {
 				c.Alarms = 1
+				if out.right {
+					c.Own = 1
+				}
 			}
 			if out.decision == record.Block {
 				c.Blocks = 1

@@ -436,8 +436,8 @@ func TestVariantsReportGolden(t *testing.T) {
 			{Kind: KindAll, Type: TypeAll, Halves: [2]Counts{{9, 5, 3}, {4, 1, 1}}},
 		},
 		LookalikeRows: []LookalikeRow{
-			{Kind: "organization", Halves: [2]AlarmCounts{{2, 1, 0}, {1, 0, 0}}},
-			{Kind: KindAll, Halves: [2]AlarmCounts{{2, 1, 0}, {1, 0, 0}}},
+			{Kind: "organization", Halves: [2]AlarmCounts{{2, 1, 0, 1}, {1, 0, 0, 0}}},
+			{Kind: KindAll, Halves: [2]AlarmCounts{{2, 1, 0, 1}, {1, 0, 0, 0}}},
 		},
 		Misses: []string{`[tuning] organization abbrev un:X "ACME TRDG CORP" (listed "ACME TRADING CORPORATION"): clear; no match`},
 		Alarms: []string{`[tuning] organization look-alike (ACME → ZENITH) un:X "ZENITH TRADING CORPORATION" (listed "ACME TRADING CORPORATION"): review`},
@@ -558,13 +558,16 @@ func TestVariantsRealData(t *testing.T) {
 	}
 }
 
-// lookalikeAlarmLimit is the largest look-alike alarm rate a list's
-// held-out half may show: issue 14's target, 0.5 %, for UN and BIS. The
-// OFAC SDN list does not meet it yet (0.76 % held-out, 0.65 % over both
-// halves at the time of writing: mostly persons of two or three names with
-// one name that resembles another listed person's, 0.73 to 0.89 alike, and
-// long organisation names with one word changed); its guard is 1 %, so
-// that a regression still fails while the gap stays visible.
+// lookalikeAlarmLimit is the largest look-alike alarm rate (against any
+// listed entity) a list's held-out half may show: issue 14's target, 0.5 %,
+// for UN and BIS. The OFAC SDN list does not meet it over all entities
+// (0.76 % held-out, 0.65 % over both halves at the time of writing): two
+// thirds of its alarms are the altered name matching ANOTHER listed person
+// or company it resembles ("SEIF, Wafiq" made from one entity, flagged as
+// "SAFA, Wafiq", 0.73 to 0.89 alike), which the target (at most 0.5 % of
+// look-alikes flagged as the entity they were made from) holds for; its
+// guard is 1 %, so that a regression still fails while the gap stays
+// visible.
 func lookalikeAlarmLimit(label string) float64 {
 	if label == "ofac-sdn-2021" {
 		return 0.01
@@ -621,9 +624,13 @@ func TestVariantTargets(t *testing.T) {
 			})
 		}
 		t.Run(label+"/lookalike-alarms", func(t *testing.T) {
-			limit := lookalikeAlarmLimit(label)
-			if a := l.LookalikeRow(KindAll).Halves[1]; a.AlarmRate() > limit {
+			a := l.LookalikeRow(KindAll).Halves[1]
+			if limit := lookalikeAlarmLimit(label); a.AlarmRate() > limit {
 				t.Errorf("%s held-out look-alike alarms %.2f %% (%d of %d), want <= %.1f %%", label, 100*a.AlarmRate(), a.Alarms, a.N, 100*limit)
+			}
+			// a look-alike flagged as the entity it was made from
+			if a.OwnRate() > 0.005 {
+				t.Errorf("%s held-out look-alikes flagged as their own entity %.2f %% (%d of %d), want <= 0.5 %%", label, 100*a.OwnRate(), a.Own, a.N)
 			}
 		})
 	}
