@@ -114,9 +114,9 @@ type replica struct {
 	done            chan error
 }
 
-// startReplica starts `screen serve` on dsn with its own store directory,
-// operators alice and bob (reviewers), an audit log and a short job lease,
-// and waits until the review workspace is up.
+// startReplica starts `screen serve` on dsn (SQLite when "") with its own
+// store directory, operators alice and bob (reviewers), an audit log and a
+// short job lease, and waits until the review workspace is up.
 func startReplica(t *testing.T, dsn, name string, args ...string) *replica {
 	t.Helper()
 	bin := buildScreen(t)
@@ -130,8 +130,12 @@ func startReplica(t *testing.T, dsn, name string, args ...string) *replica {
 	if err := os.WriteFile(users, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r.cmd = exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--store", r.dir, "--db", dsn, "--web-users", users,
-		"--audit-log", filepath.Join(r.dir, "audit.jsonl"), "--access-log=false", "--job-lease", "2s"}, args...)...)
+	flags := []string{"serve", "--addr", "127.0.0.1:0", "--store", r.dir, "--web-users", users,
+		"--audit-log", filepath.Join(r.dir, "audit.jsonl"), "--access-log=false", "--job-lease", "2s"}
+	if dsn != "" {
+		flags = append(flags, "--db", dsn)
+	}
+	r.cmd = exec.Command(bin, append(flags, args...)...)
 	r.cmd.Dir = r.dir
 	r.cmd.Stdout, r.cmd.Stderr = io.Discard, r.logs
 	if err := r.cmd.Start(); err != nil {
