@@ -23,6 +23,9 @@
 //	GET  /readyz              lists and policies are loaded
 //	GET  /metrics             Prometheus text format
 //	GET  /openapi.json        the OpenAPI 3 document
+//	GET|PUT|DELETE /v1/portfolios/{name}, POST .../items, .../run, GET /v1/portfolios
+//	GET  /v1/alerts, /v1/alerts/{id}, POST /v1/alerts/{id}/status
+//	                          ongoing monitoring (monitor.go; SetMonitoring)
 //
 // Every decision is the record.Decision JSON that `screen scan -f json`
 // writes. Errors are {"error": {"code": "...", "message": "..."}} with a 4xx
@@ -129,6 +132,8 @@ type Server struct {
 	exempt   map[string]bool
 	// endpoints are the routed "METHOD /path" patterns, for tests.
 	endpoints []string
+	// monitoring serves portfolios and alerts (SetMonitoring; monitor.go).
+	monitoring atomic.Pointer[Monitoring]
 }
 
 // New returns a Server screening with eng. eng may be nil: the server then
@@ -177,6 +182,7 @@ func (s *Server) Reload(ctx context.Context) error {
 	s.metrics.reloads.WithLabelValues("ok").Inc()
 	s.opts.Logger.Info("reloaded", "lists", len(eng.Lists()), "policy_sha256", eng.Policy().SHA256(),
 		"snapshot", eng.Provenance().Snapshot, "duration_ms", now.Sub(start).Milliseconds())
+	s.afterReload(ctx)
 	return nil
 }
 
@@ -205,6 +211,7 @@ func (s *Server) routes() {
 	if !s.opts.DisableYente {
 		rs = append(rs, s.yenteRoutes()...)
 	}
+	rs = append(rs, s.monitoringRoutes()...)
 	allow := map[string][]string{}
 	var paths []string
 	for _, rt := range rs {
