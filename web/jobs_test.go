@@ -209,3 +209,82 @@ func TestChunkKeepsEveryRecord(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseGivesChunksBack closes a workspace while it screens a chunk: the
+// chunk is given back at once, the claim not counted as an attempt, and
+// another workspace on the database finishes the run.
+func TestCloseGivesChunksBack(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const n = 20000
+	id, err := st.CreateRun(ctx, store.NewRun{Name: "big", FileName: "big.csv", CreatedBy: "alice", CreatedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins := make([]record.Record, n)
+	for i := range ins {
+		ins[i] = record.Record{ID: fmt.Sprintf("R%05d", i+1), Source: "big.csv", Row: i + 1,
+			Parties: []record.Party{{Role: record.RoleConsignee, Name: fmt.Sprintf("Trading Company %d", i), Country: "DE"}}}
+	}
+	if err := st.CreateJob(ctx, id, "setup", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddChunk(ctx, id, "setup", ins, 1, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SealJob(ctx, id, "setup", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	eng := builtinEngine(t)
+	open := func(owner string) *App {
+		s, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return newTestApp(t, eng, "", func(o *Options) {
+			o.Store = s
+			o.Jobs = JobOptions{Slots: 1, Poll: 20 * time.Millisecond, Lease: time.Minute, Owner: owner}
+		})
+	}
+	claim := func() (owner string, attempts int) {
+		t.Helper()
+		if err := st.Pool().QueryRow(ctx, `SELECT owner, attempts FROM job_chunks WHERE run_id = $1`, id).Scan(&owner, &attempts); err != nil {
+			t.Fatal(err)
+		}
+		return owner, attempts
+	}
+	first := open("first")
+	deadline := time.Now().Add(time.Minute)
+	for owner, _ := claim(); owner != "first"; owner, _ = claim() {
+		if time.Now().After(deadline) {
+			t.Fatal("the first workspace did not claim the chunk")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	first.Close()
+	if owner, attempts := claim(); owner != "" || attempts != 0 {
+		t.Fatalf("after Close the chunk is held by %q after %d attempts; want it given back uncounted", owner, attempts)
+	}
+	second := open("second")
+	for {
+		r, err := second.getRun(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status == store.StatusDone {
+			if r.Screened != n {
+				t.Errorf("run done with %d screened, want %d", r.Screened, n)
+			}
+			break
+		}
+		if r.Status != store.StatusRunning || time.Now().After(deadline.Add(2*time.Minute)) {
+			t.Fatalf("run: %s %q", r.Status, r.Error)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

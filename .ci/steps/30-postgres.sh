@@ -18,8 +18,8 @@ fi
 ls -d /usr/lib/postgresql/*/bin 2>/dev/null || command -v initdb
 export SCREEN_REQUIRE_POSTGRES=1
 go test -count=1 -timeout 30m ./internal/pgtest/ ./web/store/postgres/
-go test -count=1 -run 'TestJobsAcrossProcesses|TestSharedStoreKeepsOthersRuns|TestChunkKeepsEveryRecord' ./web/
+go test -count=1 -run 'TestJobsAcrossProcesses|TestSharedStoreKeepsOthersRuns|TestChunkKeepsEveryRecord|TestCloseGivesChunksBack' ./web/
 # The race detector on the in-process concurrency: claims, takeovers,
 # completions, the outbox lock, the workspace's chunk workers.
 go test -race -count=1 -run 'Job|Takeover|ExactlyOnce|Poison|Stalled|OneWinner|Outbox|OpenTogether' ./web/store/postgres/
-go test -race -count=1 -run 'TestJobsAcrossProcesses|TestSharedStoreKeepsOthersRuns|TestChunkKeepsEveryRecord' ./web/
+go test -race -count=1 -run 'TestJobsAcrossProcesses|TestSharedStoreKeepsOthersRuns|TestChunkKeepsEveryRecord|TestCloseGivesChunksBack' ./web/
