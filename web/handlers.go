@@ -42,6 +42,7 @@ func (a *App) routes() http.Handler {
 	mux.HandleFunc("GET /runs/{run}/diff", a.page(false, a.diff))
 	mux.HandleFunc("GET /runs/{run}/export", a.page(false, a.export))
 	mux.HandleFunc("GET /runs/{run}/summary", a.page(false, a.summary))
+	a.alertRoutes(mux)
 	return a.secure(mux)
 }
 
