@@ -57,6 +57,7 @@ func serveCommand() *cli.Command {
 		ownershipFlag(),
 	)
 	flags = append(flags, dbFlags()...)
+	flags = append(flags, monitorServeFlags()...)
 	flags = append(flags, listFlags()...)
 	flags = append(flags, snapshotServeFlags()...)
 	flags = append(flags, policyFlags()...)
@@ -135,6 +136,7 @@ func serveAction(c *cli.Context) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	srv.SetEngine(eng)
+	var webApp *web.App
 	if c.Bool("web") {
 		app, err := newWebApp(ctx, c, eng, opts.Token, srv.MetricsRegisterer(), logger)
 		switch {
@@ -145,11 +147,18 @@ func serveAction(c *cli.Context) error {
 			return failure(err)
 		default:
 			defer app.Close()
+			webApp = app
 			h := app.Handler()
 			webHandler.Store(&h)
 			logger.Info("review workspace", "url", "http://"+ln.Addr().String()+"/")
 		}
 	}
+	stopMonitoring, err := serveMonitoring(ctx, c, srv, webApp, logger)
+	if err != nil {
+		shutdown(hs, c.Duration("shutdown-timeout"), logger)
+		return failure(err)
+	}
+	defer stopMonitoring()
 	logger.Info("ready", "lists", len(eng.Lists()), "policy_sha256", eng.Policy().SHA256())
 
 	var tick <-chan time.Time
