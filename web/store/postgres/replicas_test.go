@@ -19,7 +19,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,7 +48,8 @@ func buildScreen(t *testing.T) string {
 	screenBin.once.Do(func() {
 		goTool, err := exec.LookPath("go")
 		if err != nil {
-			goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+			screenBin.err = fmt.Errorf("building ./cmd/screen for the process tests: %w", err)
+			return
 		}
 		if screenBin.dir, screenBin.err = os.MkdirTemp("", "screen-bin-"); screenBin.err != nil {
 			return
