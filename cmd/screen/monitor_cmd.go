@@ -262,7 +262,7 @@ func monitorImportCommand() *cli.Command {
 func monitorImportAction(c *cli.Context) error {
 	n := newNotices(c)
 	if c.NArg() < 2 {
-		return failure(errors.New("monitor import: give NAME FILE..."))
+		return failure(errors.New("monitor import: give NAME and FILE (one or more)"))
 	}
 	name, files := c.Args().First(), c.Args().Slice()[1:]
 	if err := monitor.ValidName(name); err != nil {

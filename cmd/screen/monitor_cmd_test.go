@@ -107,7 +107,7 @@ func TestMonitorAndRescreen(t *testing.T) {
 		t.Errorf("rescreen stderr %q", errOut)
 	}
 	// a report of today's lists: nothing changed
-	code, now, _ := runCLI(t, "scan", parties, "-f", "jsonl", "--fail-on", "none")
+	_, now, _ := runCLI(t, "scan", parties, "-f", "jsonl", "--fail-on", "none")
 	nowReport := writeFile(t, "now.jsonl", now)
 	if code, out, errOut := runCLI(t, "rescreen", nowReport, "-f", "jsonl"); code != exitOK || out != "" || !strings.Contains(errOut, "0 changed") {
 		t.Errorf("rescreen of today's report: exit %d %q %s", code, out, errOut)
