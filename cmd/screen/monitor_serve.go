@@ -22,7 +22,7 @@ import (
 func monitorServeFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "webhook-url", EnvVars: []string{"SCREEN_WEBHOOK_URL"},
-			Usage: "POST every new monitoring alert to `URL`, signed with HMAC-SHA256 (header Screen-Signature: t=<unix>,v1=<hex>), retried with back-off"},
+			Usage: "POST every new monitoring alert to `URL`, signed with HMAC-SHA256 (header Screen-Signature: t=UNIXTIME,v1=HEX), retried with back-off"},
 		&cli.StringFlag{Name: "webhook-secret-file", EnvVars: []string{"SCREEN_WEBHOOK_SECRET_FILE"},
 			Usage: "the webhook signing secret, read from `FILE` (required with --webhook-url)"},
 	}
