@@ -189,8 +189,13 @@ func (a *App) ingest(ctx context.Context, id int64, src source) error {
 		return err
 	}
 	ctx, stop := context.WithCancelCause(ctx)
-	defer stop(nil)
+	renewed := make(chan struct{})
+	defer func() {
+		stop(nil)
+		<-renewed
+	}()
 	go func() {
+		defer close(renewed)
 		t := time.NewTicker(a.jobs.renewEvery())
 		defer t.Stop()
 		for {
