@@ -47,6 +47,8 @@ func baseEntities() []entity.Entity {
 	}
 }
 
+var testTime = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+
 // syllables make names that no designation resembles.
 var syllables = []string{"ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "bu", "da", "fi", "go", "hu", "je", "pa", "qui", "wen", "xo", "yu"}
 

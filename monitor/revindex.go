@@ -44,6 +44,9 @@ type partyRef struct {
 // safe for concurrent use.
 type Index struct {
 	vocab *names.Vocabulary
+	// name and rev are the portfolio and revision indexed
+	name  string
+	rev   int64
 	items []Item
 	refs  []partyRef
 	// keys are the distinct key hashes, sorted; the parties holding
@@ -97,14 +100,15 @@ func cutName(s string) string {
 	return s[:cut]
 }
 
-// BuildIndex indexes the parties of items with vocab (the engine's:
-// Engine.Vocabulary), with workers goroutines (0: one per CPU). The index
-// refers to items, which must not change while it is used.
-func BuildIndex(ctx context.Context, vocab *names.Vocabulary, items []Item, workers int) (*Index, error) {
+// BuildIndex indexes the parties of a portfolio's items with vocab (the
+// engine's: Engine.Vocabulary), with workers goroutines (0: one per CPU).
+// The index refers to p.Items, which must not change while it is used.
+func BuildIndex(ctx context.Context, vocab *names.Vocabulary, p *Portfolio, workers int) (*Index, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	ix := &Index{vocab: vocab, items: items}
+	items := p.Items
+	ix := &Index{vocab: vocab, name: p.Name, rev: p.Rev, items: items}
 	for i := range items {
 		for j := range items[i].Record.Parties {
 			ix.refs = append(ix.refs, partyRef{item: int32(i), party: int32(j)})
@@ -227,6 +231,12 @@ func (ix *Index) partyKeys(r partyRef, keys []string, tokens map[string]struct{}
 		}
 	}
 	return keys
+}
+
+// Fits reports whether the index was built from revision p.Rev of
+// portfolio p with a vocabulary of the same digest as vocab.
+func (ix *Index) Fits(p *Portfolio, vocab *names.Vocabulary) bool {
+	return ix != nil && ix.name == p.Name && ix.rev == p.Rev && len(ix.items) == len(p.Items) && ix.vocab.Digest() == vocab.Digest()
 }
 
 // Len returns the number of parties indexed.

@@ -47,9 +47,10 @@ type RunOptions struct {
 	// read before the engine loaded them; changes after it wait for the
 	// next run. 0 reads the change log's newest change.
 	UpTo int64
-	// Index is a reverse index built from this portfolio revision's items
-	// with the engine's vocabulary (nil: Run builds one when it needs
-	// it); Result.Index returns the one used.
+	// Index is a reverse index of the portfolio from an earlier run
+	// (Result.Index); Run uses it when it fits the portfolio's revision and
+	// the engine's vocabulary (Index.Fits), else builds one when it needs
+	// it.
 	Index *Index
 	// Workers decide items (and build the index) with this many
 	// goroutines (0: one per CPU).
@@ -331,10 +332,10 @@ func (r *run) reverse(ctx context.Context, skip map[int]bool) ([]int, error) {
 		return nil, nil
 	}
 	ix := r.o.Index
-	if ix == nil || ix.Vocabulary() != r.eng.Vocabulary() || len(ix.Items()) != len(r.p.Items) {
+	if !ix.Fits(r.p, r.eng.Vocabulary()) {
 		t := time.Now()
 		var err error
-		if ix, err = BuildIndex(ctx, r.eng.Vocabulary(), r.p.Items, r.o.Workers); err != nil {
+		if ix, err = BuildIndex(ctx, r.eng.Vocabulary(), r.p, r.o.Workers); err != nil {
 			return nil, err
 		}
 		r.res.Timing.Index = time.Since(t)
