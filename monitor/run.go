@@ -133,22 +133,28 @@ func Run(ctx context.Context, eng *engine.Engine, st Store, changes Changes, nam
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
-	p, err := st.Portfolio(ctx, name)
-	if err != nil {
-		return nil, fmt.Errorf("monitor %s: %w", name, err)
-	}
 	old, err := st.PortfolioState(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("monitor %s: %w", name, err)
 	}
 	prov := eng.Provenance()
-	res := &Result{Portfolio: name, Items: len(p.Items), Provenance: prov}
 	upTo := o.UpTo
 	if changes != nil && upTo == 0 {
 		if upTo, err = changes.LastChange(); err != nil {
 			return nil, fmt.Errorf("monitor %s: %w", name, err)
 		}
 	}
+	if res, err := upToDate(ctx, st, name, old, prov, changes, upTo, o); res != nil || err != nil {
+		if res != nil {
+			res.Timing.Load, res.Timing.Total = time.Since(start), time.Since(start)
+		}
+		return res, err
+	}
+	p, err := st.Portfolio(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("monitor %s: %w", name, err)
+	}
+	res := &Result{Portfolio: name, Items: len(p.Items), Provenance: prov}
 	r := &run{eng: eng, p: p, old: old, o: o, res: res, byKey: make(map[string]int, len(p.Items))}
 	for i := range p.Items {
 		r.byKey[p.Items[i].Key] = i
@@ -199,6 +205,29 @@ func Run(ctx context.Context, eng *engine.Engine, st Store, changes Changes, nam
 	o.Logger.Info("monitor run", "portfolio", name, "mode", res.Mode, "reason", res.Reason, "changes", res.Changes,
 		"entities", res.Entities, "candidates", res.Candidates, "decided", res.Decided, "alerts", len(res.Alerts), "took", res.Timing.Total)
 	return res, nil
+}
+
+// upToDate returns the result of a run with nothing to do, without reading
+// the portfolio's items: the state is at the newest change and was decided
+// with the engine's lists and policies, nothing is pending, and the items
+// did not change since. It returns nil when there is work.
+func upToDate(ctx context.Context, st Store, name string, old *State, prov record.Provenance, changes Changes, upTo int64, o RunOptions) (*Result, error) {
+	if old == nil || o.Full || o.BaselineOnly || len(old.Pending) > 0 || (changes != nil && upTo > old.Cursor) ||
+		old.PolicySHA256 != prov.PolicySHA256 || old.Engine != prov.Engine || !maps.Equal(old.Lists, prov.Lists) {
+		return nil, nil
+	}
+	infos, err := st.Portfolios(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("monitor %s: %w", name, err)
+	}
+	i := slices.IndexFunc(infos, func(pi PortfolioInfo) bool { return pi.Name == name })
+	if i < 0 {
+		return nil, fmt.Errorf("monitor %s: %w", name, ErrNotFound)
+	}
+	if infos[i].Rev != old.PortfolioRev {
+		return nil, nil
+	}
+	return &Result{Portfolio: name, Mode: ModeDelta, From: old.Cursor, To: old.Cursor, Items: infos[i].Items, Provenance: prov, Index: o.Index}, nil
 }
 
 // fullReason says why a run must decide every item, or "".
