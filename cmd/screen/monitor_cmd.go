@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"github.com/screen-compliance/screen/monitor/filestore"
 	"github.com/screen-compliance/screen/record"
 	"github.com/screen-compliance/screen/report"
+	"github.com/screen-compliance/screen/web/store/sqlite"
 )
 
 // monitorDir is the directory of the monitoring file store in the list
@@ -74,25 +76,37 @@ type monitorEnv struct {
 	changes monitor.Changes
 	upTo    int64
 	eng     *engine.Engine
-	st      *filestore.Store
+	st      monitor.Store
+	// close closes the monitoring store
+	close func()
 }
 
-// openMonitorStore opens the monitoring store in the list store directory,
-// its writes under the list store's lock.
-func openMonitorStore(c *cli.Context) (*filestore.Store, *store.Store, error) {
+// openMonitorStore opens where monitoring keeps portfolios and alerts: the
+// review workspace's database when the list store directory has one
+// (web.db, which `screen serve` with the workspace uses too), else files
+// beside the list store, written under the list store's lock. The caller
+// closes the returned closer.
+func openMonitorStore(c *cli.Context) (monitor.Store, *store.Store, func(), error) {
 	dir, err := storeDir(c)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	ls, err := store.Open(dir, storeOptions(c)...)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	if _, err := os.Stat(filepath.Join(dir, sqlite.FileName)); err == nil {
+		db, err := sqlite.Open(c.Context, dir)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("monitoring: %w", err)
+		}
+		return db, ls, func() { db.Close() }, nil
 	}
 	st, err := filestore.Open(filepath.Join(dir, monitorDir), filestore.WithLock(listStoreLock(ls)))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return st, ls, nil
+	return st, ls, func() {}, nil
 }
 
 // listStoreLock is a filestore lock taking the list store's writer lock.
@@ -110,25 +124,39 @@ func listStoreLock(ls *store.Store) filestore.LockFunc {
 // is read before the engine loads the lists, so that the engine includes
 // every change up to it.
 func newMonitorEnv(c *cli.Context, n *notices) (*monitorEnv, error) {
-	st, ls, err := openMonitorStore(c)
+	st, ls, closeStore, err := openMonitorStore(c)
 	if err != nil {
 		return nil, err
 	}
-	env := &monitorEnv{st: st}
+	env := &monitorEnv{st: st, close: closeStore}
+	if err := env.open(c, n, ls); err != nil {
+		closeStore()
+		return nil, err
+	}
+	return env, nil
+}
+
+// open reads the newest change (when the lists come from the store) and
+// then builds the engine.
+func (env *monitorEnv) open(c *cli.Context, n *notices, ls *store.Store) error {
 	opts, fromStore, err := engineOptions(c, n)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if fromStore {
 		env.lists, env.changes = ls, ls
 		if env.upTo, err = ls.LastChange(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if env.eng, err = engine.New(c.Context, opts...); err != nil {
-		return nil, err
-	}
-	return env, nil
+	env.eng, err = engine.New(c.Context, opts...)
+	return err
+}
+
+// Close releases the engine and the monitoring store.
+func (env *monitorEnv) Close() {
+	env.eng.Close()
+	env.close()
 }
 
 func monitorAction(c *cli.Context) error {
@@ -144,7 +172,7 @@ func monitorAction(c *cli.Context) error {
 	if err != nil {
 		return failure(err)
 	}
-	defer env.eng.Close()
+	defer env.Close()
 	names := c.StringSlice("portfolio")
 	if len(names) == 0 {
 		infos, err := env.st.Portfolios(c.Context)
@@ -280,7 +308,7 @@ func monitorImportAction(c *cli.Context) error {
 	if err != nil {
 		return failure(err)
 	}
-	defer env.eng.Close()
+	defer env.Close()
 	old, err := env.st.Portfolio(c.Context, name)
 	if err != nil && !errors.Is(err, monitor.ErrNotFound) {
 		return failure(err)
@@ -325,10 +353,11 @@ func monitorPortfoliosCommand() *cli.Command {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output `FORMAT`: table or json"},
 		},
 		Action: func(c *cli.Context) error {
-			st, _, err := openMonitorStore(c)
+			st, _, closeStore, err := openMonitorStore(c)
 			if err != nil {
 				return failure(err)
 			}
+			defer closeStore()
 			infos, err := st.Portfolios(c.Context)
 			if err != nil {
 				return failure(err)
@@ -404,10 +433,11 @@ func monitorRemoveCommand() *cli.Command {
 			if c.NArg() != 1 {
 				return failure(errors.New("monitor remove: give NAME"))
 			}
-			st, _, err := openMonitorStore(c)
+			st, _, closeStore, err := openMonitorStore(c)
 			if err != nil {
 				return failure(err)
 			}
+			defer closeStore()
 			if err := st.DeletePortfolio(c.Context, c.Args().First()); err != nil {
 				return failure(err)
 			}
@@ -430,10 +460,11 @@ func monitorAlertsCommand() *cli.Command {
 		Usage: "print the stored alerts (default: the open ones) in a report format, one row per alert",
 		Flags: flags,
 		Action: func(c *cli.Context) error {
-			st, _, err := openMonitorStore(c)
+			st, _, closeStore, err := openMonitorStore(c)
 			if err != nil {
 				return failure(err)
 			}
+			defer closeStore()
 			f := monitor.AlertFilter{Portfolio: c.String("portfolio"), Status: c.String("status"), Kind: c.String("kind")}
 			if f.Status == "all" {
 				f.Status = ""

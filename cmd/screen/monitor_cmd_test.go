@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/screen-compliance/screen/monitor"
 	"github.com/screen-compliance/screen/record"
+	"github.com/screen-compliance/screen/web/store/sqlite"
 )
 
 // monitorLists are two versions of an own watchlist: own:1 delisted, own:2
@@ -122,5 +126,41 @@ func TestMonitorAndRescreen(t *testing.T) {
 		if code, _, _ := runCLI(t, args...); code != exitFailure {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+// With a review workspace database in the store directory, `screen
+// monitor` keeps portfolios and alerts there, where `screen serve` with
+// the workspace finds them.
+func TestMonitorUsesWorkspaceDB(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("SCREEN_STORE", dir)
+	db, err := sqlite.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if code, _, errOut := runCLI(t, "lists", "import", writeFile(t, "v1.json", monitorListV1)); code != exitOK {
+		t.Fatalf("import: %s", errOut)
+	}
+	if code, out, errOut := runCLI(t, "monitor", "import", "cp", writeFile(t, "parties.csv", monitorParties)); code != exitOK {
+		t.Fatalf("monitor import: %d %s %s", code, out, errOut)
+	}
+	p, err := db.Portfolio(context.Background(), "cp")
+	if err != nil || len(p.Items) != 5 {
+		t.Fatalf("portfolio in the workspace database: %+v, %v", p, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, monitorDir)); !os.IsNotExist(err) {
+		t.Errorf("a file store beside the list store too: %v", err)
+	}
+	if code, _, errOut := runCLI(t, "lists", "import", "--force", writeFile(t, "v2.json", monitorListV2)); code != exitOK {
+		t.Fatalf("import v2: %s", errOut)
+	}
+	if code, _, errOut := runCLI(t, "monitor", "--fail-on", "none"); code != exitOK {
+		t.Fatalf("monitor: %d %s", code, errOut)
+	}
+	as, err := db.Alerts(context.Background(), monitor.AlertFilter{Portfolio: "cp"})
+	if err != nil || len(as) != 3 {
+		t.Errorf("%d alerts in the workspace database, %v", len(as), err)
 	}
 }

@@ -6,13 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/screen-compliance/screen/lists/store"
-	"github.com/screen-compliance/screen/monitor/filestore"
 	"github.com/screen-compliance/screen/monitor/webhook"
 	"github.com/screen-compliance/screen/server"
 	"github.com/screen-compliance/screen/web"
@@ -29,12 +27,13 @@ func monitorServeFlags() []cli.Flag {
 }
 
 // serveMonitoring turns on the server's monitoring of portfolios: kept in
-// the review workspace's database when the workspace runs (app not nil),
-// else in the file store beside the list store; runs read the list store's
+// the review workspace's database when the workspace runs (app not nil)
+// and keeps them, else where `screen monitor` keeps them
+// (openMonitorStore); runs read the list store's
 // change log when the lists come from it; new alerts go to --webhook-url. It
 // starts a run of every portfolio (catching up with the list changes made
 // while no server ran) and returns the function that stops the webhook
-// sender.
+// sender and closes the store.
 func serveMonitoring(ctx context.Context, c *cli.Context, srv *server.Server, app *web.App, logger *slog.Logger) (func(), error) {
 	m := &server.Monitoring{Workers: c.Int("workers"), Logger: logger}
 	_, fromStore, err := listSource(c, &notices{w: io.Discard, quiet: true})
@@ -52,17 +51,16 @@ func serveMonitoring(ctx context.Context, c *cli.Context, srv *server.Server, ap
 	if fromStore {
 		m.Changes = ls
 	}
+	closeStore := func() {}
 	if app != nil {
 		if ms := app.Monitoring(); ms != nil {
 			m.Store = ms
 		}
 	}
 	if m.Store == nil {
-		fs, err := filestore.Open(filepath.Join(dir, monitorDir), filestore.WithLock(listStoreLock(ls)))
-		if err != nil {
+		if m.Store, _, closeStore, err = openMonitorStore(c); err != nil {
 			return nil, fmt.Errorf("monitoring: %w", err)
 		}
-		m.Store = fs
 	}
 	stop := func() {}
 	if url := c.String("webhook-url"); url != "" {
@@ -77,13 +75,17 @@ func serveMonitoring(ctx context.Context, c *cli.Context, srv *server.Server, ap
 		sender.Start(context.WithoutCancel(ctx))
 		m.Webhook, stop = sender, sender.Close
 	}
+	stopAll := func() {
+		stop()
+		closeStore()
+	}
 	srv.SetMonitoring(m)
 	go func() {
 		if err := srv.RunMonitoring(ctx); err != nil {
 			logger.Error("monitoring at start", "err", err.Error())
 		}
 	}()
-	return stop, nil
+	return stopAll, nil
 }
 
 // readSecret reads the webhook secret file: the whole file, surrounding
