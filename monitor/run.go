@@ -478,10 +478,10 @@ func (r *run) decide(ctx context.Context) error {
 			// keep the hits that stand; decide it again next time
 			pending[it.Key] = true
 			return nil
-		case d.Decision == record.Error:
-			pending[it.Key] = true
+		case d.Decision == record.Error && it.Record.Err == "":
+			pending[it.Key] = true // a failure that may pass: decide it again next time
 		default:
-			delete(pending, it.Key)
+			delete(pending, it.Key) // decided, or a row that cannot be read: no retry helps
 		}
 		if ns.Decision == record.Clear && len(ns.Hits) == 0 {
 			delete(r.next, it.Key)

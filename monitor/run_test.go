@@ -195,3 +195,37 @@ func TestRunConflict(t *testing.T) {
 		t.Errorf("run of a missing portfolio: %v", err)
 	}
 }
+
+// A row that cannot be read is decided error once, and not again at every
+// run: no retry can change it.
+func TestRunUnreadableRowNotPending(t *testing.T) {
+	ctx := context.Background()
+	st, err := filestore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := monitor.NewItems([]record.Record{
+		{ID: "OK", Parties: []record.Party{{Role: record.RoleParty, Name: "Acme Widgets Ltd"}}},
+		{ID: "BAD", Source: "parties.csv", Row: 2, Err: `parties.csv row 2, column "type": unknown kind "persn"`},
+	}, nil)
+	p, _ := monitor.Merge(nil, "p", items, true, testTime)
+	if err := st.SavePortfolio(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New(ctx, engine.WithLists(listOf("v1", baseEntities())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	if _, err := monitor.Run(ctx, eng, st, nil, "p", monitor.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := st.PortfolioState(ctx, "p")
+	if s.Items["BAD"].Decision != record.Error || len(s.Pending) != 0 {
+		t.Errorf("state of the unreadable row %+v, pending %v", s.Items["BAD"], s.Pending)
+	}
+	res, err := monitor.Run(ctx, eng, st, nil, "p", monitor.RunOptions{})
+	if err != nil || res.Decided != 0 {
+		t.Errorf("second run decided %d items (%v)", res.Decided, err)
+	}
+}

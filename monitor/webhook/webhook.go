@@ -261,7 +261,10 @@ func (s *Sender) Deliver(ctx context.Context, a *monitor.Alert) error {
 		return err
 	}
 	wait := s.o.Backoff
-	for attempt := len(prev) + 1; attempt <= s.o.Attempts; attempt++ {
+	// at least one attempt, also for an alert left pending after its last
+	// recorded attempt (a process stopped in between)
+	last := max(s.o.Attempts, len(prev)+1)
+	for attempt := len(prev) + 1; attempt <= last; attempt++ {
 		if attempt > 1 {
 			t := time.NewTimer(wait)
 			select {
@@ -272,7 +275,7 @@ func (s *Sender) Deliver(ctx context.Context, a *monitor.Alert) error {
 			}
 			wait = min(2*wait, s.o.MaxWait)
 		}
-		d := s.attempt(ctx, a.ID, body, attempt)
+		d := s.attempt(ctx, a.ID, body, attempt, last)
 		if ctx.Err() != nil {
 			return ctx.Err() // stopping: the attempt is not counted
 		}
@@ -290,7 +293,7 @@ func (s *Sender) Deliver(ctx context.Context, a *monitor.Alert) error {
 }
 
 // attempt makes one delivery attempt and describes it.
-func (s *Sender) attempt(ctx context.Context, id int64, body []byte, attempt int) *monitor.Delivery {
+func (s *Sender) attempt(ctx context.Context, id int64, body []byte, attempt, last int) *monitor.Delivery {
 	now := s.o.Clock()
 	d := &monitor.Delivery{AlertID: id, URL: s.o.URL, Attempt: attempt, At: now.UTC()}
 	ctx, cancel := context.WithTimeout(ctx, s.o.Timeout)
@@ -301,7 +304,7 @@ func (s *Sender) attempt(ctx context.Context, id int64, body []byte, attempt int
 	switch {
 	case err == nil:
 		d.Outcome = monitor.WebhookDelivered
-	case retry && attempt < s.o.Attempts:
+	case retry && attempt < last:
 		d.Error, d.Outcome = err.Error(), monitor.WebhookPending
 	default:
 		d.Error, d.Outcome = err.Error(), monitor.WebhookFailed

@@ -166,3 +166,38 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		}
 	}
 }
+
+// An alert left pending after its last recorded attempt (the process
+// stopped in between) gets one more attempt.
+func TestDeliverAfterSpentAttempts(t *testing.T) {
+	ctx := context.Background()
+	rc := &receiver{}
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	st, err := filestore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := storetest.Alert("cp", "P3", record.AlertNewHit, "fp")
+	a.Webhook = monitor.WebhookPending
+	if _, err := st.AddAlerts(ctx, []*monitor.Alert{a}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ {
+		if err := st.AddDelivery(ctx, &monitor.Delivery{AlertID: a.ID, URL: srv.URL, Attempt: i, Status: 503, Outcome: monitor.WebhookPending}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := New(st, Options{URL: srv.URL, Secret: secret, Attempts: 3, Backoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeliverPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := st.Alert(ctx, a.ID)
+	ds, _ := st.Deliveries(ctx, a.ID)
+	if got.Webhook != monitor.WebhookDelivered || len(ds) != 4 || ds[3].Attempt != 4 {
+		t.Errorf("webhook %s after %d deliveries", got.Webhook, len(ds))
+	}
+}
