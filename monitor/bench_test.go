@@ -44,7 +44,7 @@ func sharedData() string {
 
 // benchLists returns the lists of the benchmark: UN consolidated and OFAC
 // SDN 2021 from ../shared/data, else the built-in sample.
-func benchLists(b *testing.B) []*entity.List {
+func benchLists(b testing.TB) []*entity.List {
 	ctx := context.Background()
 	if data := sharedData(); data != "" {
 		un, err1 := lists.Load(ctx, filepath.Join(data, "un", "consolidated.xml"), "")

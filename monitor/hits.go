@@ -152,7 +152,10 @@ func Compare(old ItemState, d *record.Decision, causes Causes) []record.Alert {
 		case !had:
 			hitAlert(record.AlertNewHit, h, nil, &after)
 		default:
-			_, entityChanged := causes.cause(h.EntityID)
+			// a changed listing is news even when the hit is the same; a
+			// change of a related entity only when it changed the hit
+			c, has := causes.cause(h.EntityID)
+			entityChanged := has && c.Change != record.CauseRelated
 			if entityChanged || !sameHit(o.HitState, h.HitState) {
 				before := o.HitState
 				hitAlert(record.AlertHitChanged, h, &before, &after)

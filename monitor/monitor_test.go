@@ -227,3 +227,66 @@ func TestDeltaAlerts(t *testing.T) {
 		t.Errorf("full run: mode %s, %d decided, %d alerts; want 10000 decided and no alert", res.Mode, res.Decided, len(res.Alerts))
 	}
 }
+
+// A designation reaches the parties related to it through the lists' own
+// relationships: a monitored party that no list names, but that a newly
+// designated entity is "Linked To", gets the link finding, and the alert
+// names the designation as its cause.
+func TestDeltaFollowsRelationships(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ls, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ls.Import(ctx, []string{ownList(t, "2026-11-01", baseEntities())}, store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := filestore.Open(filepath.Join(dir, "monitor"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := monitor.ReadFiles(ctx, []string{portfolioCSV(t, 2000, map[int]string{7: "Seaview Logistics Ltd"})}, input.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := monitor.Merge(nil, "cp", items, true, testTime)
+	if err := ms.SavePortfolio(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	eng := newEngine(t, ls)
+	if _, err := monitor.Run(ctx, eng, ms, ls, "cp", monitor.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	v2 := append(baseEntities(), entity.Entity{ID: "own:11", Kind: entity.KindOrganization, Name: "Kingly Won International Company",
+		Programs: []string{"TEST"}, Links: []entity.Link{{TargetName: "Seaview Logistics Ltd", Relation: "linked_to"}}})
+	if _, err := ls.Import(ctx, []string{ownList(t, "2026-11-08", v2)}, store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := monitor.Run(ctx, eng, ms, ls, "cp", monitor.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Mode != monitor.ModeDelta || res.Related == 0 || res.Decided > 5 {
+		t.Fatalf("mode %s (%s), %d related nodes, %d decided", res.Mode, res.Reason, res.Related, res.Decided)
+	}
+	if len(res.Alerts) != 1 {
+		for _, a := range res.Alerts {
+			t.Logf("%s %s %s: %s", a.Item, a.Kind, a.EntityID, a.Message)
+		}
+		t.Fatalf("%d alerts, want the related party's one", len(res.Alerts))
+	}
+	a := res.Alerts[0]
+	if a.Item != "P00007" || a.Kind != record.AlertDecisionChanged || a.Decision != record.Review || a.Cause.Change != record.CauseRelated ||
+		a.Cause.EntityID != "own:11" || !strings.Contains(a.Cause.Detail, "Seaview Logistics Ltd") {
+		t.Errorf("alert %s %s %s decision %s cause %+v", a.Item, a.Kind, a.EntityID, a.Decision, a.Cause)
+	}
+	// the full re-screen agrees
+	full, err := monitor.Run(ctx, eng, ms, ls, "cp", monitor.RunOptions{Full: true})
+	if err != nil || len(full.Alerts) != 0 {
+		t.Errorf("full run after the delta run: %d alerts, %v", len(full.Alerts), err)
+	}
+}

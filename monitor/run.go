@@ -91,9 +91,11 @@ type Result struct {
 	From int64 `json:"from"`
 	To   int64 `json:"to"`
 	// Changes counts the list changes read, Entities the entities they
-	// changed.
+	// changed, Related the nodes of the relationship graph related to them
+	// (owned, controlled, linked, down chains), whose findings may change.
 	Changes  int `json:"changes"`
 	Entities int `json:"entities"`
+	Related  int `json:"related"`
 	// Items is the portfolio's size; Candidates the parties scored
 	// against the changed entities; Decided the items decided (Baselined
 	// of them new to the portfolio).
@@ -184,8 +186,14 @@ func Run(ctx context.Context, eng *engine.Engine, st Store, changes Changes, nam
 	}
 	r.table = changeTable(r.changes)
 	res.Changes, res.Entities = len(r.changes), len(r.table)
+	related, within := relatedNodes(eng.Graph(), r.table)
+	r.related, res.Related = related, len(related)
 	if res.Mode == ModeDelta {
-		if reason := fullReason(old, prov, r.changes, o.Full); reason != "" {
+		reason := fullReason(old, prov, r.changes, o.Full)
+		if reason == "" && !within {
+			reason = fmt.Sprintf("the changes reach more than %d nodes of the relationship graph", maxRelated)
+		}
+		if reason != "" {
 			res.Mode, res.Reason = ModeFull, reason
 		}
 	}
@@ -286,10 +294,15 @@ type run struct {
 	byKey   map[string]int
 	changes []*changeSet
 	table   map[string]*entityChange
+	// related are the graph nodes owned by, controlled by or linked to a
+	// changed entity (relatedNodes)
+	related map[string]relatedNode
 	// todo are the items to decide, ascending; baseline marks those
-	// decided for the first time (no alerts)
+	// decided for the first time (no alerts); why names the entity whose
+	// names found an item in reverse screening
 	todo     []int
 	baseline map[int]bool
+	why      map[int]string
 	// next is the new state's items
 	next    map[string]ItemState
 	pending []string
@@ -324,7 +337,9 @@ func (r *run) plan(ctx context.Context) error {
 				continue
 			}
 			for _, h := range is.Hits {
-				if _, changed := r.table[h.EntityID]; changed {
+				_, changed := r.table[h.EntityID]
+				_, related := r.related[h.EntityID]
+				if changed || related {
 					set[i] = true
 					break
 				}
@@ -334,7 +349,8 @@ func (r *run) plan(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		for _, i := range hit {
+		r.why = hit
+		for i := range hit {
 			set[i] = true
 		}
 	}
@@ -344,8 +360,9 @@ func (r *run) plan(ctx context.Context) error {
 
 // reverse returns the items not in skip whose parties score at or above
 // the match floor against the names of an added or changed entity (the
-// entity as the change log has it, and as the engine has it now).
-func (r *run) reverse(ctx context.Context, skip map[int]bool) ([]int, error) {
+// entity as the change log has it, and as the engine has it now), or of a
+// party related to one; each with the id of the entity that found it.
+func (r *run) reverse(ctx context.Context, skip map[int]bool) (map[int]string, error) {
 	var ents []*entity.Entity
 	for _, id := range slices.Sorted(maps.Keys(r.table)) {
 		ec := r.table[id]
@@ -355,6 +372,16 @@ func (r *run) reverse(ctx context.Context, skip map[int]bool) ([]int, error) {
 		ents = append(ents, ec.new)
 		if cur, ok := r.eng.Entity(id); ok && !reflect.DeepEqual(cur, ec.new) {
 			ents = append(ents, cur)
+		}
+	}
+	// the entities and unlisted parties whose ownership findings may have
+	// changed with them
+	for _, id := range slices.Sorted(maps.Keys(r.related)) {
+		n := r.related[id].node
+		if e, ok := r.eng.Entity(id); ok {
+			ents = append(ents, e)
+		} else if !n.Listed {
+			ents = append(ents, pseudoEntity(n))
 		}
 	}
 	if len(ents) == 0 {
@@ -374,7 +401,7 @@ func (r *run) reverse(ctx context.Context, skip map[int]bool) ([]int, error) {
 	floor := r.eng.MatchFloor()
 	vocab := ix.Vocabulary()
 	var mu sync.Mutex
-	found := map[int]bool{}
+	found := map[int]string{}
 	var wg sync.WaitGroup
 	work := make(chan *entity.Entity)
 	for range r.o.Workers {
@@ -401,7 +428,9 @@ func (r *run) reverse(ctx context.Context, skip map[int]bool) ([]int, error) {
 				mu.Lock()
 				r.res.Candidates += len(cands)
 				for _, i := range hit {
-					found[i] = true
+					if prev, ok := found[i]; !ok || e.ID < prev {
+						found[i] = e.ID // the same whatever the workers' order
+					}
 				}
 				mu.Unlock()
 			}
@@ -416,7 +445,7 @@ func (r *run) reverse(ctx context.Context, skip map[int]bool) ([]int, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return slices.Sorted(maps.Keys(found)), nil
+	return found, nil
 }
 
 // causes returns the causes of the run's alerts.
@@ -428,6 +457,9 @@ func (r *run) causes() Causes {
 	return Causes{Other: other, Entity: func(id string) (record.AlertCause, bool) {
 		if ec, ok := r.table[id]; ok {
 			return ec.cause(), true
+		}
+		if rn, ok := r.related[id]; ok {
+			return rn.cause(r.table), true
 		}
 		return record.AlertCause{}, false
 	}}
@@ -468,7 +500,15 @@ func (r *run) decide(ctx context.Context) error {
 		if r.baseline[i] {
 			r.res.Baselined++
 		} else {
-			if alerts := Compare(old, &d, causes); len(alerts) > 0 {
+			c := causes
+			if id, ok := r.why[i]; ok {
+				// what no hit explains (a finding on the party itself, by
+				// name) is due to the entity that found the item
+				if ac, ok := causes.cause(id); ok {
+					c.Other = ac
+				}
+			}
+			if alerts := Compare(old, &d, c); len(alerts) > 0 {
 				r.addAlerts(it, d, alerts)
 			}
 		}

@@ -28,6 +28,11 @@ const (
 	CauseAdded   = "added"
 	CauseRemoved = "removed"
 	CauseChanged = "changed"
+	// CauseRelated: the listing of an entity related to the hit's entity
+	// (an owner, a holding, a link, directly or down a chain) changed,
+	// and with it the hit's ownership findings; Cause names that entity
+	// and its change.
+	CauseRelated = "related"
 	// CauseLists: the lists changed, but no recorded change of the hit's
 	// entity explains it (lists given as files rather than a store, or a
 	// change to other entities that moved this one out of the best
@@ -91,8 +96,8 @@ type HitState struct {
 // AlertCause is why an alert was raised: the list change of the hit's
 // entity, or what else changed.
 type AlertCause struct {
-	// Change is CauseAdded, CauseRemoved, CauseChanged, CauseLists or
-	// CausePolicy.
+	// Change is CauseAdded, CauseRemoved, CauseChanged, CauseRelated,
+	// CauseLists or CausePolicy.
 	Change string `json:"change"`
 	// List and EntityID name the changed entity (list changes).
 	List     string `json:"list,omitempty"`
