@@ -114,7 +114,8 @@ type MergeCounts struct {
 
 // Merge returns a portfolio named name holding old's items with items
 // merged in (keys unique, as NewItems makes them): an item of a new key is added, an item whose record changed
-// replaces the old one, an identical one keeps its revision. With replace,
+// replaces the old one, an identical one (read from another file name or
+// row, maybe) keeps its revision. With replace,
 // old items whose keys are not among items are removed. old may be nil (a
 // new portfolio). The result is a new revision, its items in key order.
 func Merge(old *Portfolio, name string, items []Item, replace bool, now time.Time) (*Portfolio, MergeCounts) {
@@ -140,7 +141,7 @@ func Merge(old *Portfolio, name string, items []Item, replace bool, now time.Tim
 		case !ok:
 			c.Added++
 			it.Rev = p.Rev
-		case reflect.DeepEqual(prev.Record, it.Record):
+		case sameRecord(&prev.Record, &it.Record):
 			c.Unchanged++
 			it.Rev = prev.Rev
 		default:
@@ -167,4 +168,12 @@ func Merge(old *Portfolio, name string, items []Item, replace bool, now time.Tim
 // Info describes p without its items.
 func (p *Portfolio) Info() PortfolioInfo {
 	return PortfolioInfo{Name: p.Name, Rev: p.Rev, Items: len(p.Items), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+}
+
+// sameRecord says whether two records screen the same: equal but for where
+// they were read (file name and row).
+func sameRecord(a, b *record.Record) bool {
+	x, y := *a, *b
+	x.Source, x.Row, y.Source, y.Row = "", 0, "", 0
+	return reflect.DeepEqual(x, y)
 }

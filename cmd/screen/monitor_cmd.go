@@ -46,7 +46,8 @@ func monitorCommand() *cli.Command {
 			"an index of each portfolio (reverse screening), decides the items they touch again with the policies and\n" +
 			"prints one row per item with alerts (new_hit, hit_removed, hit_changed, decision_changed, error), each\n" +
 			"with the list change that caused it. When the policies changed, or the lists do not come from the list\n" +
-			"store, every item is decided again (--full forces it). Alerts are kept beside the list store.\n\n" +
+			"store, every item is decided again (--full forces it). Alerts are kept in the review workspace's database\n" +
+			"when the store directory has one (web.db), else beside the list store.\n\n" +
 			"EXIT CODES:\n" +
 			"   0  no alert whose record is now at or above --fail-on (default: block)\n" +
 			"   1  an alert whose record is at or above --fail-on (or the value of --exit-code)\n" +
