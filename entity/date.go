@@ -56,7 +56,10 @@ func ParseDate(s string) Date {
 		if from == to {
 			return Date(from)
 		}
-		return Date(from + "/" + to)
+		if d := Date(from + "/" + to); d.Span().Year != 0 {
+			return d
+		}
+		return "" // a range that ends before it starts ("1700 to 1000")
 	}
 	return Date(parseOneDate(s))
 }

@@ -23,6 +23,7 @@ func TestParseDateAndSpan(t *testing.T) {
 		{"1958 to 1962", "1958/1962", DateSpan{Year: 1958, YearTo: 1962}},
 		{"01 Jan 1958 to 31 Dec 1962", "1958/1962", DateSpan{Year: 1958, YearTo: 1962}},
 		{"1962/1958", "", DateSpan{}},
+		{"1962 to 1958", "", DateSpan{}},
 		{"1960-13-01", "", DateSpan{}},
 		{"", "", DateSpan{}},
 		{"unknown", "", DateSpan{}},
