@@ -42,7 +42,7 @@ func (s *Scorer) align(n *Name, person, anyPerson, explain bool) alignment {
 		cp.prepare()
 		n = &cp
 	}
-	edges := s.candidatePairs(n, anyPerson)
+	edges := s.candidatePairs(n, person, anyPerson)
 	p := s.pickPairs(n, edges, explain)
 	s.edges = edges[:0]
 	return s.costs(n, &p, person)
@@ -50,8 +50,10 @@ func (s *Scorer) align(n *Name, person, anyPerson, explain bool) alignment {
 
 // candidatePairs returns the pairs of query and entity tokens alike enough
 // to be aligned: token with token, two merged tokens with one ("ryon bong"
-// ~ "ryonbong"), an acronym with the words it abbreviates.
-func (s *Scorer) candidatePairs(n *Name, anyPerson bool) []edge {
+// ~ "ryonbong"), an acronym with the words it abbreviates. person is false
+// when one side is known not to be a person's name: an initial then stands
+// for no word ("DINO I" is not "Dino Institute").
+func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool) []edge {
 	qt := s.a.Tokens
 	ct := n.Analysis.Tokens
 	ci := n.info
@@ -60,6 +62,9 @@ func (s *Scorer) candidatePairs(n *Name, anyPerson bool) []edge {
 	for i := range qt {
 		for j := range ct {
 			if unlike(&uf[i], &ci[j]) {
+				continue
+			}
+			if !person && ((qt[i].Class == ClassInitial && spelledOut(ci[j].class)) || (ci[j].class == ClassInitial && spelledOut(qt[i].Class))) {
 				continue
 			}
 			if sim := s.sim(i, &ct[j], &ci[j]); sim >= minEdgeSim {
@@ -119,6 +124,12 @@ func (s *Scorer) candidatePairs(n *Name, anyPerson bool) []edge {
 		}
 	}
 	return edges
+}
+
+// spelledOut reports whether tokens of class c are words written out (an
+// initial may stand for them in a person's name), not letters or acronyms.
+func spelledOut(c Class) bool {
+	return c == ClassWord || c == ClassGeneric || c == ClassPatronymic || c == ClassPlace
 }
 
 // pairing is the outcome of pickPairs: which tokens are aligned, with what
@@ -188,6 +199,14 @@ func (s *Scorer) pickPairs(n *Name, edges []edge, explain bool) pairing {
 		if (qn == 1 && qt[qi].Class == ClassInitial) != (cn == 1 && ci[cj].class == ClassInitial) {
 			// an initial for a word confirms its first letter only
 			coreSim = min(coreSim, initialCoreSim)
+		}
+		if qn == 1 && cn == 1 && e.sim < strongPairSim && distinctive(qt[qi].Class) && distinctive(ci[cj].class) &&
+			otherWord(&s.uinfo[qi], &ci[cj], &qt[qi], &ct[cj]) {
+			// two distinctive words this far apart that begin with other
+			// letters and sound otherwise are as likely two names as two
+			// spellings of one ("Gorka", "Dorda"): in the core score they
+			// count half
+			coreSim *= weakCoreFactor
 		}
 		for k := qi; k < qi+qn; k++ {
 			p.qSim[k] = coreSim
@@ -393,6 +412,18 @@ const (
 	listedExtraCost = 0.25
 	listedMissCost  = 0.8
 )
+
+// otherWord reports whether two tokens (summarised by ai and bi) begin
+// with other letters and have other phonetic keys. Typing slips seldom
+// touch a word's first letter; spellings that do ("Qaddafi", "Gaddafi")
+// mostly sound alike.
+func otherWord(ai, bi *tokenInfo, a, b *Token) bool {
+	return a.Text != "" && b.Text != "" && a.Text[0] != b.Text[0] && !samePhon(ai, bi, a, b)
+}
+
+// weakCoreFactor scales, in the core score, the similarity of two
+// distinctive words aligned with less than strongPairSim.
+const weakCoreFactor = 0.5
 
 // initialCoreSim is what an initial aligned with a word counts in the core
 // score.

@@ -229,6 +229,13 @@ func (v *Vocabulary) readBrackets(text string, kind entity.Kind, derived string,
 		add(Form{Text: text, Derived: derived})
 		return
 	}
+	if kind == entity.KindUnknown && v.organisationWords(bracketed.ReplaceAllString(text, " ")) {
+		// a name of unknown kind with a legal form or an organisation's
+		// word outside its brackets is an organisation's: a bracket in
+		// its middle is a qualifier or another name, never a person's
+		// name part ("VEST SPECTRUM (S) PTE. LTD.")
+		kind = entity.KindOrganization
+	}
 	var base strings.Builder
 	var extra []Form
 	var places []string
@@ -300,6 +307,17 @@ func (v *Vocabulary) readBrackets(text string, kind entity.Kind, derived string,
 		// brackets dropped
 		add(Form{Text: text, Derived: derived})
 	}
+}
+
+// organisationWords reports whether text holds a legal form or a generic
+// organisation word ("Trading", "Bank").
+func (v *Vocabulary) organisationWords(text string) bool {
+	for _, t := range v.Analyze(text).Tokens {
+		if t.Class == ClassLegal || t.Class == ClassGeneric {
+			return true
+		}
+	}
+	return false
 }
 
 // placesOf returns the places of a qualifier ("Hong Kong", "U.K."),

@@ -222,3 +222,42 @@ func BenchmarkAnalyze(b *testing.B) {
 		Analyze(ns[i%len(ns)])
 	}
 }
+
+// TestOneWordChanged: a name with one distinctive word replaced by another
+// word is another name, whatever the kinds; the spellings of a word are not.
+func TestOneWordChanged(t *testing.T) {
+	org, person, vessel, aircraft := entity.KindOrganization, entity.KindPerson, entity.KindVessel, entity.KindAircraft
+	tests := []struct {
+		q      string
+		qKind  entity.Kind
+		e      string
+		eKind  entity.Kind
+		review bool // at or above the review line (0.83)
+	}{
+		// two distinctive words that begin with other letters and sound
+		// otherwise are two names, not two spellings of one
+		{"GORKA, Abu Zaid", "", "DORDA, Abu Zaid", person, false},
+		{"HO, Kong Ting", "", "HO, Chung Ting", person, false},
+		{"Dorda, Abu Zayd", "", "DORDA, Abu Zaid", person, true},
+		{"LeBron Jomes", "", "LeBron James", person, true},
+		// an initial stands for a word in a person's name only
+		{"DINO INSTITUTE", "", "DINO I", vessel, false},
+		{"RAK INVER", "", "R INVER CORP S.A.C.", org, false},
+		{"J. Smithers", "", "John Smithers", person, true},
+		{"H&M Hennes & Mauritz AB", "", "H and M Hennes and Mauritz AB", org, true},
+		// a registration mark is written exactly, separators aside
+		{"EP-CAPE", "", "EP-CAP", aircraft, false},
+		{"YK-AVIA", "", "YK-AVA", aircraft, false},
+		{"EP CAP", "", "EP-CAP", aircraft, true},
+		{"epcap", "", "EP-CAP", aircraft, true},
+		// a bracket in an organisation's name is no person's name part
+		{"VEST PISHGAM (S) PTE. LTD.", "", "VEST SPECTRUM (S) PTE. LTD.", org, false},
+		{"VEST SPECTRUM PTE LTD", "", "VEST SPECTRUM (S) PTE. LTD.", org, true},
+	}
+	for _, tt := range tests {
+		r := Score(Query{Name: tt.q, Kind: tt.qKind}, &entity.Entity{ID: "x", Name: tt.e, Kind: tt.eKind})
+		if got := r.Score >= 0.83; got != tt.review {
+			t.Errorf("Score(%q, %q %s) = %.3f (%s), want review %v", tt.q, tt.e, tt.eKind, r.Score, r.Explanation, tt.review)
+		}
+	}
+}

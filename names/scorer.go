@@ -3,6 +3,7 @@ package names
 import (
 	"math"
 	"math/bits"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -233,6 +234,13 @@ func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
 	if bestName == nil {
 		best = 0
 	}
+	markDiffers := false
+	if ek == famAircraft && bestName != nil && best > markMismatchScore && registrationMark(bestName.Text) &&
+		!markIn(q.a.Tokens, bestName.Analysis.Tokens) {
+		// a registration mark identifies one aircraft: one that differs
+		// by a letter ("EP-CAPE", "EP-CAP") is another aircraft
+		best, markDiffers = markMismatchScore, true
+	}
 	nameScore := decimal.Round(clamp01(best), 4)
 	qual := s.qualify(e, ek, nameScore)
 	if !explain {
@@ -243,6 +251,9 @@ func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
 		bestAl = q.align(bestName, person, anyPerson, true)
 		if full {
 			bestAl.score = bestAl.scoreFull
+		}
+		if markDiffers {
+			bestAl.score = min(bestAl.score, markMismatchScore)
 		}
 	}
 	feats := []record.Feature{{Name: "name", Value: decimal.Round(bestAl.score, 4)}}
@@ -268,6 +279,9 @@ func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
 			expl = append(expl, '(')
 			expl = strconv.AppendFloat(expl, p.sim, 'f', 2, 64)
 			expl = append(expl, ')')
+		}
+		if markDiffers {
+			expl = append(expl, "; registration mark differs"...)
 		}
 		switch bestName.Strength {
 		case entity.StrengthWeak:
@@ -532,4 +546,36 @@ func simCurve(s float64) float64 {
 		return 1
 	}
 	return math.Pow(s, simPower)
+}
+
+// markMismatchScore caps the name score of an aircraft whose registration
+// mark the query does not write exactly (case and separators aside).
+const markMismatchScore = 0.7
+
+// markRE matches an aircraft registration mark: a nationality prefix, a
+// hyphen and the registration ("EP-CAP", "YK-AVA", "5N-BQR"), or a United
+// States N-number ("N123AB").
+var markRE = regexp.MustCompile(`^(?:[A-Za-z0-9]{1,3}-[A-Za-z0-9]{1,5}|[Nn][1-9][0-9]{0,4}[A-Za-z]{0,2})$`)
+
+// registrationMark reports whether a listed name is a registration mark.
+func registrationMark(name string) bool { return markRE.MatchString(strings.TrimSpace(name)) }
+
+// markIn reports whether consecutive query tokens spell the mark's tokens
+// joined ("ep cap", "epcap" and "EP-CAP" spell "ep"+"cap").
+func markIn(q, mark []Token) bool {
+	var m strings.Builder
+	for i := range mark {
+		m.WriteString(mark[i].Text)
+	}
+	want := m.String()
+	for i := range q {
+		got := ""
+		for k := i; k < len(q) && len(got) < len(want); k++ {
+			got += q[k].Text
+			if got == want {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -432,6 +432,20 @@ func sortedKeys[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
 }
 
+// NameWord reports whether the matcher reads the word w, wherever it
+// stands in a name, as a distinctive name word: one token of ClassWord
+// that is not a legal form, alias marker, title, particle, generic
+// organisation word or place ("Captain" alone is a word, but a title
+// beside other names).
+func (v *Vocabulary) NameWord(w string) bool {
+	ts := v.Analyze(w).Tokens
+	if len(ts) != 1 || ts[0].Class != ClassWord {
+		return false
+	}
+	e := v.lookup(ts[0].Text)
+	return !e.alias && !e.multiFirst && !e.legal && !e.ambiguous && !e.honorific && !e.particle && !e.generic && !e.place
+}
+
 // lookup returns the vocabulary entry of a folded word.
 func (v *Vocabulary) lookup(s string) *vocabWord {
 	if w := v.words[s]; w != nil {
