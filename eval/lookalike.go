@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/screen-compliance/screen/entity"
+	"github.com/screen-compliance/screen/names"
 	"github.com/xrash/smetrics"
 )
 
@@ -120,7 +121,7 @@ func NewLookalikes(ls []*entity.List) *Lookalikes {
 			}
 			person := personLike(e)
 			for _, w := range strings.Fields(normText(e.Name)) {
-				if !distinctive(w) || !allLetters(w) {
+				if !distinctive(w) || !allLetters(w) || !plainNameWord(w) {
 					continue
 				}
 				k := poolKey{isLatin(w), person, len([]rune(w))}
@@ -148,19 +149,20 @@ func personLike(e *entity.Entity) bool {
 
 // Lookalike returns e's look-alike: its primary name with the distinctive
 // word (the longest word that is not a legal form, particle or generic
-// organisation word; the first of the longest, or the next when the result
-// would still hold a listed name or alias) replaced by a pool word of
-// similar length (±2 letters), of the same script class and drawn from
-// names of the same class (persons or not) when there is one, chosen by a
-// generator seeded with LookalikeSeed and e's id, that differs clearly
-// (Jaro-Winkler < 0.75, other first two letters, not a word of e's name).
-// ok is false when e has no distinctive word, no pool word fits, or the
-// look-alike's normalised text is the name or alias of a listed entity —
-// or every word of it but its legal forms is a word of one listed name:
-// "SAMMA" drawn for the one-word vessel NYOS is the distinctive word of
-// KOREA SAMMA SHPG CO, that party's partial name rather than a negative
-// (so one-word names seldom get a look-alike) — or it holds every word of
-// a listed name or alias (holdsListedName).
+// organisation word; the first of the longest, or the next when no pool
+// word fits it) replaced by a pool word of similar length (±2 letters), of
+// the same script class and drawn from names of the same class (persons or
+// not) when there is one, that the matcher reads as a name word
+// (plainNameWord), chosen by a generator seeded with LookalikeSeed and e's
+// id, that differs clearly (Jaro-Winkler < 0.75, other first two letters,
+// not a word of e's name). A drawn word is passed over (up to maxDraws of
+// them) when the look-alike's normalised text is the name or alias of a
+// listed entity, when every word of it but its legal forms is a word of
+// one listed name ("SAMMA" drawn for the one-word vessel NYOS is the
+// distinctive word of KOREA SAMMA SHPG CO, that party's partial name rather
+// than a negative), or when it holds a listed name or alias
+// (holdsListedName). ok is false when e has no distinctive word or no pool
+// word fits.
 func (lk *Lookalikes) Lookalike(e *entity.Entity) (text, replaced, with string, ok bool) {
 	s := strings.Join(strings.Fields(e.Name), " ")
 	runs := runRE.FindAllStringIndex(s, -1)
@@ -183,8 +185,7 @@ func (lk *Lookalikes) Lookalike(e *entity.Entity) (text, replaced, with string, 
 	// The longest distinctive word is replaced; when the result would still
 	// hold a listed name or alias (holdsListedName), the next longest.
 	for _, best := range order {
-		text, replaced, with, ok = lk.replaceWord(e, s, runs[best], own)
-		if ok || text == "" {
+		if text, replaced, with, ok = lk.replaceWord(e, s, runs[best], own); ok {
 			return text, replaced, with, ok
 		}
 	}
@@ -207,10 +208,14 @@ func inBrackets(s string, i int) bool {
 	return depth > 0
 }
 
-// replaceWord replaces the word of s at run r by a drawn pool word. ok is
-// false with text "" when no pool word fits or the result is (part of) a
-// listed name; with text set when the result holds a listed name, so
-// another word may be tried.
+// maxDraws bounds the pool words tried for one word of a name whose
+// results are (part of, or hold) listed names.
+const maxDraws = 20
+
+// replaceWord replaces the word of s at run r by a drawn pool word: the
+// first, from a seeded start, that differs clearly from it and whose result
+// is neither a listed name, nor part of one, nor holds one (of maxDraws
+// such words). ok is false when no pool word fits.
 func (lk *Lookalikes) replaceWord(e *entity.Entity, s string, r []int, own map[string]bool) (text, replaced, with string, ok bool) {
 	orig := s[r[0]:r[1]]
 	target := strings.ToLower(orig)
@@ -244,6 +249,7 @@ func (lk *Lookalikes) replaceWord(e *entity.Entity, s string, r []int, own map[s
 	h := stableHash(LookalikeSeed, e.ID)
 	rng := rand.New(rand.NewPCG(h, h>>1^0x9e3779b97f4a7c15))
 	start := rng.IntN(total)
+	tried := 0
 	for j := 0; j < total; j++ {
 		c := cand((start + j) % total)
 		if own[c] || prefix2(c) == prefix2(target) || smetrics.JaroWinkler(c, target, 0.7, 4) >= 0.75 {
@@ -251,16 +257,25 @@ func (lk *Lookalikes) replaceWord(e *entity.Entity, s string, r []int, own map[s
 		}
 		w := inStyle(titleCase(c), styleOf(orig))
 		text = s[:r[0]] + w + s[r[1]:]
-		if lk.names[normText(text)] || lk.partOfListedName(text) {
-			return "", "", "", false
-		}
-		if lk.holdsListedName(text) {
-			return text, "", "", false
+		if lk.names[normText(text)] || lk.partOfListedName(text) || lk.holdsListedName(text, person) {
+			// a listed name, or part of one, or holding one: a hit on
+			// that name, not a negative; try the next pool word
+			if tried++; tried >= maxDraws {
+				return "", "", "", false
+			}
+			continue
 		}
 		return text, orig, w, true
 	}
 	return "", "", "", false
 }
+
+// plainNameWord reports whether the matcher reads w as one distinctive
+// name word. A word it reads as a title, place, particle, alias marker,
+// legal form or generic word ("Shaikh", "Montenegro", "AKA") would, put in
+// place of a distinctive word, delete that word rather than change it: the
+// result is the rest of the listed name, a partial name and not a negative.
+func plainNameWord(w string) bool { return names.DefaultVocabulary().NameWord(w) }
 
 // distinctive reports whether a normalised word may carry a name: not a
 // legal form, particle or generic organisation word, and longer than two
@@ -307,8 +322,13 @@ func (lk *Lookalikes) partOfListedName(s string) bool {
 // more, or of one distinctive word of four letters or more: "CORPORACION
 // CUBATABACO S.A." holds the listed name CUBATABACO, "AHMED KHALFAN
 // SAINOVIC" the alias "Khalfan, Ahmed". Such a text is a partial hit on
-// that name, not a negative.
-func (lk *Lookalikes) holdsListedName(s string) bool {
+// that name, not a negative. For an organisation's name (person false) the
+// listed name's particles, places, titles, generic words and words of one
+// or two letters (the words that carry no name: distinctive, plainNameWord)
+// need not be in s either:
+// "VALPARK AFRICA" holds VALPARK, S.A. DE C.V., "THE VALFAJR L.L.C."
+// holds VALFAJR SHIPPING CO.
+func (lk *Lookalikes) holdsListedName(s string, person bool) bool {
 	have := map[string]bool{}
 	for _, w := range nameWords(s) {
 		if !legalWords[w] {
@@ -319,7 +339,7 @@ func (lk *Lookalikes) holdsListedName(s string) bool {
 		for _, i := range lk.byWord[w] {
 			n, all := 0, true
 			for x := range lk.words[i] {
-				if legalWords[x] {
+				if legalWords[x] || (!person && allLetters(x) && !(distinctive(x) && plainNameWord(x))) {
 					continue
 				}
 				n++
