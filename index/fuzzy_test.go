@@ -39,7 +39,7 @@ func TestFuzzyFallback(t *testing.T) {
 	}
 	defer ix.Close()
 	q := names.Query{Name: "Hogxiamg Indutsrail"}
-	if docs, err := ix.lookup(ctx, names.Analyze(q.Name), nil, candidates); err != nil || len(docs) != 0 {
+	if docs, err := ix.lookup(ctx, names.Analyze(q.Name), nil, "", candidates); err != nil || len(docs) != 0 {
 		t.Fatalf("exact and typo lookup found %v (%v): the test needs a name only the fallback finds", docs, err)
 	}
 	docs, err := ix.fuzzyLookup(ctx, names.Analyze(q.Name), candidates)

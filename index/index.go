@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -441,7 +442,7 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 	sc := ix.vocab.NewScorer(q)
 	var scored []cand
 	if a := sc.Analysis(); len(a.Tokens) > 0 || len(q.IDs) > 0 {
-		docs, err := ix.lookup(ctx, a, q.IDs, candidates)
+		docs, err := ix.lookup(ctx, a, q.IDs, markKey(q.Name), candidates)
 		if err != nil {
 			return nil, err
 		}
@@ -649,10 +650,13 @@ func (ix *Index) openTerms(ctx context.Context, tr *termReader, terms []string, 
 // lists come from the Bleve index, decoded once per term and cached: a
 // lookup costs a fraction of a Bleve query (no searcher tree, collector or
 // result allocation).
-func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, n int) ([]int, error) {
+func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, mark string, n int) ([]int, error) {
 	tr := &termReader{ix: ix}
 	defer tr.close()
 	keys := a.Keys()
+	if mark != "" {
+		keys = append(keys, mark)
+	}
 	for _, id := range ids {
 		if norm := names.NormalizeID(id); len(norm) >= 5 {
 			keys = append(keys, "id:"+norm)
@@ -699,6 +703,36 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, n i
 	out := topN(sc.acc, sc.touched, n)
 	sc.reset()
 	return out, nil
+}
+
+// markKey returns the term of a short name written as two or three ASCII
+// parts (a registration mark "EP LDA", "YK-AKA"): its letters and digits
+// joined, which is the term of the listed mark's adjacent tokens even when
+// the vocabulary reads a part of the query as a legal form or marker. It is
+// "" for any other name.
+func markKey(name string) string {
+	parts := strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' || r == '/' || r == '.' })
+	if len(parts) < 2 || len(parts) > 3 {
+		return ""
+	}
+	b := make([]byte, 0, 16)
+	for _, p := range parts {
+		for i := 0; i < len(p); i++ {
+			c := p[i]
+			switch {
+			case c >= 'A' && c <= 'Z':
+				b = append(b, c-'A'+'a')
+			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+				b = append(b, c)
+			default:
+				return ""
+			}
+		}
+	}
+	if len(b) < 4 || len(b) > 10 {
+		return ""
+	}
+	return "t:" + string(b)
 }
 
 // scratch is per-search working memory, pooled.

@@ -261,3 +261,34 @@ func TestKnownTypoKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchRegistrationMarks: an aircraft's registration mark is found
+// however its parts are separated, among many marks of the same prefix,
+// even when a part reads as a legal form or an alias marker ("LDA", "AKA").
+func TestSearchRegistrationMarks(t *testing.T) {
+	ctx := context.Background()
+	l := &entity.List{Meta: entity.Metadata{Name: "marks"}}
+	// more marks of the same prefixes than a common term's postings are
+	// read for (commonDF), as on the OFAC list, listed first
+	for i := range commonDF + 100 {
+		l.Entities = append(l.Entities, entity.Entity{ID: fmt.Sprintf("ep%d", i), Name: fmt.Sprintf("EP-Q%03d", i), Kind: entity.KindAircraft},
+			entity.Entity{ID: fmt.Sprintf("yk%d", i), Name: fmt.Sprintf("YK-Z%03d", i), Kind: entity.KindAircraft})
+	}
+	for _, m := range []string{"EP-CAP", "EP-IBB", "EP-MNA", "EP-FQA", "EP-SIG", "EP-GAS", "YK-AVA", "YK-AYB", "EP-LDA", "YK-AKA"} {
+		l.Entities = append(l.Entities, entity.Entity{ID: m, Name: m, Kind: entity.KindAircraft})
+	}
+	ix, err := Build(ctx, []*entity.List{l}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for q, want := range map[string]string{"EP LDA": "EP-LDA", "ep-lda": "EP-LDA", "EPLDA": "EP-LDA", "YK AKA": "YK-AKA", "yk-aka": "YK-AKA"} {
+		hits, err := ix.Search(ctx, names.Query{Name: q}, SearchOptions{Limit: 3, MinScore: 0.83})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || hits[0].Entity.ID != want {
+			t.Errorf("Search(%q) = %v, want %s first", q, hits, want)
+		}
+	}
+}

@@ -223,6 +223,10 @@ type rawToken struct {
 	// sep is true when the token is a script syllable (Han, Hangul) that
 	// must not be merged with its neighbours by the tokenizer.
 	legal string
+	// joined is true when the token follows the previous one across a
+	// hyphen alone ("YK-AKA", "EP-LDA"): it is part of a compound or a
+	// mark, never an alias marker or a legal form.
+	joined bool
 }
 
 // Analyze normalises a name: Unicode NFKC, case folding, diacritics
@@ -302,19 +306,22 @@ func tokenize(name string) []rawToken {
 	// spans of buf holding the texts of toks[tok]
 	type span struct {
 		tok, start, end int
-		legal           bool
+		legal, joined   bool
 	}
 	var spanBuf [8]span
 	spans := spanBuf[:0]
 	start := 0
 	legalNext := false
+	// joinNext: the token being read follows a token and a hyphen
+	joinNext := false
 	flush := func() {
 		if len(buf) > start {
-			spans = append(spans, span{len(toks), start, len(buf), legalNext})
+			spans = append(spans, span{len(toks), start, len(buf), legalNext, joinNext})
 			legalNext = false
 			toks = append(toks, rawToken{})
 			start = len(buf)
 		}
+		joinNext = false
 	}
 	for i := 0; i < len(name); {
 		if c := name[i]; c < utf8.RuneSelf {
@@ -330,6 +337,10 @@ func tokenize(name string) []rawToken {
 				buf = append(buf, c+'a'-'A')
 			case c == '\'' || c == '`':
 				// apostrophe: no split
+			case c == '-':
+				word := len(buf) > start
+				flush()
+				joinNext = word
 			default:
 				flush()
 			}
@@ -362,6 +373,7 @@ func tokenize(name string) []rawToken {
 		for _, sp := range spans {
 			t := &toks[sp.tok]
 			t.text = all[sp.start:sp.end]
+			t.joined = sp.joined
 			if sp.legal {
 				t.legal = t.text
 			}
@@ -399,7 +411,9 @@ func (v *Vocabulary) fold(raw []rawToken) []Token {
 			continue
 		}
 		// alias markers ("a k a", "so called") and legal forms: longest match
-		if n := v.matchAlias(texts, words, i); n > 0 && len(raw) > n {
+		// a marker introduces a name: one at the end, or joined to the
+		// word before by a hyphen, is a word of the name ("YK AKA")
+		if n := v.matchAlias(texts, words, i); n > 0 && i+n < len(raw) && !raw[i].joined {
 			i += n
 			continue
 		}
@@ -415,7 +429,10 @@ func (v *Vocabulary) fold(raw []rawToken) []Token {
 			continue
 		}
 		n, class := v.matchLegal(texts, words, i)
-		if n == 0 && len(raw[i].alts) == 0 {
+		if raw[i].joined {
+			n = 0 // "EP-LDA" is a mark, not EP with the legal form Lda
+		}
+		if n == 0 && len(raw[i].alts) == 0 && !raw[i].joined {
 			class = v.fuzzyLegal(texts[i])
 			if class != "" {
 				n = 1

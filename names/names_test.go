@@ -250,6 +250,14 @@ func TestOneWordChanged(t *testing.T) {
 		{"YK-AVIA", "", "YK-AVA", aircraft, false},
 		{"EP CAP", "", "EP-CAP", aircraft, true},
 		{"epcap", "", "EP-CAP", aircraft, true},
+		// a word after a hyphen is part of the name, never an alias
+		// marker or a legal form ("AKA", "Lda")
+		{"YK-AKA", "", "YK-AKA", aircraft, true},
+		{"yk aka", "", "YK-AKA", aircraft, true},
+		{"EP-LDA", "", "EP-LDA", aircraft, true},
+		{"EP-LDB", "", "EP-LDA", aircraft, false},
+		{"EP LDA", "", "EP-LDA", aircraft, true},
+		{"eplda", "", "EP-LDA", aircraft, true},
 		// a bracket in an organisation's name is no person's name part
 		{"VEST PISHGAM (S) PTE. LTD.", "", "VEST SPECTRUM (S) PTE. LTD.", org, false},
 		{"VEST SPECTRUM PTE LTD", "", "VEST SPECTRUM (S) PTE. LTD.", org, true},

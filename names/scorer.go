@@ -234,8 +234,15 @@ func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
 	if bestName == nil {
 		best = 0
 	}
-	markDiffers := false
-	if ek == famAircraft && bestName != nil && best > markMismatchScore && registrationMark(bestName.Text) &&
+	markDiffers, markSeen := false, false
+	if ek == famAircraft && best < 1 {
+		// a registration mark written with other separators or none
+		// ("EP LDA", "EPLDA") is the mark
+		if i := markWritten(s.q.Name, names); i >= 0 {
+			best, bestName, q, full, markSeen = 1, &names[i], s, false, true
+		}
+	}
+	if ek == famAircraft && !markSeen && bestName != nil && best > markMismatchScore && registrationMark(bestName.Text) &&
 		!markIn(q.a.Tokens, bestName.Analysis.Tokens) {
 		// a registration mark identifies one aircraft: one that differs
 		// by a letter ("EP-CAPE", "EP-CAP") is another aircraft
@@ -254,6 +261,9 @@ func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
 		}
 		if markDiffers {
 			bestAl.score = min(bestAl.score, markMismatchScore)
+		}
+		if markSeen {
+			bestAl.score = 1
 		}
 	}
 	feats := []record.Feature{{Name: "name", Value: decimal.Round(bestAl.score, 4)}}
@@ -282,6 +292,9 @@ func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
 		}
 		if markDiffers {
 			expl = append(expl, "; registration mark differs"...)
+		}
+		if markSeen {
+			expl = append(expl, "; the registration mark as written"...)
 		}
 		switch bestName.Strength {
 		case entity.StrengthWeak:
@@ -559,6 +572,37 @@ var markRE = regexp.MustCompile(`^(?:[A-Za-z0-9]{1,3}-[A-Za-z0-9]{1,5}|[Nn][1-9]
 
 // registrationMark reports whether a listed name is a registration mark.
 func registrationMark(name string) bool { return markRE.MatchString(strings.TrimSpace(name)) }
+
+// markWritten returns the index of the name among names that is a
+// registration mark the query writes, letters and digits compared without
+// case or separators, or -1.
+func markWritten(query string, names []Name) int {
+	qc := compactMark(query)
+	if qc == "" || len(qc) > 12 {
+		return -1
+	}
+	for i := range names {
+		if registrationMark(names[i].Text) && compactMark(names[i].Text) == qc {
+			return i
+		}
+	}
+	return -1
+}
+
+// compactMark returns the ASCII letters and digits of s, upper-cased.
+func compactMark(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			b = append(b, c-'a'+'A')
+		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
 
 // markIn reports whether consecutive query tokens spell the mark's tokens
 // joined ("ep cap", "epcap" and "EP-CAP" spell "ep"+"cap").

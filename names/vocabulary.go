@@ -197,8 +197,8 @@ func NewVocabulary(ext ...VocabularyFile) *Vocabulary {
 	return compileVocabulary(base)
 }
 
-// Digest identifies the vocabulary: indexes built with one vocabulary are
-// not used with another.
+// Digest identifies the vocabulary and the way names are read with it
+// (AnalysisVersion): indexes built with one are not used with another.
 func (v *Vocabulary) Digest() string { return v.digest }
 
 func (f VocabularyFile) empty() bool {
@@ -399,10 +399,16 @@ func compileVocabulary(f VocabularyFile) *Vocabulary {
 		return a.from < b.from
 	})
 	canon, _ := json.Marshal(f.canonical())
-	sum := sha256.Sum256(canon)
+	sum := sha256.Sum256(append([]byte(AnalysisVersion+"\n"), canon...))
 	v.digest = hex.EncodeToString(sum[:])
 	return v
 }
+
+// AnalysisVersion names the way this package reads names (tokens,
+// classes, forms). It is part of every vocabulary's digest, so an index or
+// snapshot built by a build that read names otherwise is never reused:
+// change it with any change to Analyze or Forms that changes a token.
+const AnalysisVersion = "2026-12-07"
 
 // canonical returns f with every list sorted and deduplicated, for the
 // digest.
