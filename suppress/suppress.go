@@ -140,6 +140,34 @@ func (e *Entry) describe(path string) string {
 	return s + ")"
 }
 
+// judgedMatches names, for an entry that judges party matches (entity_id or
+// party), the matches of d that reason r cites and the entry covers: the
+// suppression then says which match a person judged, in the report and in
+// the audit log ("; match: ofac:123 \"ALI, Salem\" for consignee \"Salem
+// Ali\""). It is "" for other entries.
+func judgedMatches(e *Entry, d *record.Decision, r *record.Reason) string {
+	if e.EntityID == "" && e.Party == "" {
+		return ""
+	}
+	idx, _ := MatchEvidence(r, len(d.Matches))
+	var b strings.Builder
+	seen := map[int]bool{}
+	for _, i := range idx {
+		if seen[i] {
+			continue
+		}
+		seen[i] = true
+		m := &d.Matches[i]
+		if b.Len() == 0 {
+			b.WriteString("; match: ")
+		} else {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %q for %s %q", m.EntityID, m.Name, m.Role, m.Query)
+	}
+	return b.String()
+}
+
 func fold(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
 
 // matches reports whether entry e applies to reason r of decision d.
@@ -234,7 +262,7 @@ func (f *File) Apply(d *record.Decision, now time.Time) int {
 				continue
 			}
 			if e.matches(d, r) {
-				r.SuppressedBy = e.describe(f.Path)
+				r.SuppressedBy = e.describe(f.Path) + judgedMatches(e, d, r)
 				n++
 				break
 			}

@@ -205,6 +205,11 @@ func TestEntityEntryJudgesOnlyItsMatch(t *testing.T) {
 	if d.Decision != record.Block {
 		t.Errorf("decision %s, want block (the true match still counts)", d.Decision)
 	}
+	// the suppression names the match judged, for the report and the
+	// audit log
+	if got, want := d.Reasons[1].SuppressedBy, `; match: un:KPe.020 "" for buyer "Ocean Maritime Trading"`; !strings.HasSuffix(got, want) {
+		t.Errorf("suppressed by %q, want it to end with %q", got, want)
+	}
 	// A party-only entry judges that party's matches only, too.
 	d2 := &record.Decision{ID: "x", Decision: record.Block, Matches: d.Matches, Reasons: []record.Reason{
 		{Rule: "dprk.services.labour", Severity: record.Block, Evidence: []string{"parties[1]"}},
