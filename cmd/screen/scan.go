@@ -80,17 +80,36 @@ func scanAction(c *cli.Context) error {
 			r.Close()
 		}
 	}()
+	// The engine (lists, index, policies) is built while the inputs are
+	// opened: an XLSX workbook is read to its end by its check, which takes
+	// as long as the build on a large sheet.
+	engCtx, cancelEngine := context.WithCancel(ctx)
+	defer cancelEngine()
+	type built struct {
+		eng *engine.Engine
+		err error
+	}
+	engC := make(chan built, 1)
+	go func() {
+		e, err := newEngine(engCtx, c, n)
+		engC <- built{e, err}
+	}()
 	for _, f := range files {
 		r, err := input.Open(f, inOpts)
 		if err != nil {
+			cancelEngine()
+			if b := <-engC; b.eng != nil {
+				b.eng.Close()
+			}
 			return failure(err)
 		}
 		readers = append(readers, r)
 	}
-	eng, err := newEngine(ctx, c, n)
-	if err != nil {
-		return failure(err)
+	b := <-engC
+	if b.err != nil {
+		return failure(b.err)
 	}
+	eng := b.eng
 	defer eng.Close()
 
 	now := time.Now().UTC()
