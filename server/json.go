@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -144,9 +145,19 @@ func decodeError(err error, body []byte, at int64, maxBody int64) *apiError {
 	case errors.As(err, &te):
 		return badRequest("invalid_field", "field %s: want %s, got JSON %s (offset %d)", pathAt(body, te.Offset), jsonType(te.Type), te.Value, te.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// The decoder reports an unknown field once it has read the whole
+		// document: its offset says nothing of where the field was. The
+		// objects holding a key of that name do.
 		key := strings.TrimPrefix(err.Error(), "json: unknown field ")
-		if path := pathAt(body, at); path != documentPath {
-			return badRequest("unknown_field", "unknown field %s in %s", key, path)
+		name, uerr := strconv.Unquote(key)
+		if uerr != nil {
+			return badRequest("unknown_field", "unknown field %s", key)
+		}
+		switch holders := keyHolders(body, name); {
+		case len(holders) == 1 && holders[0] != documentPath:
+			return badRequest("unknown_field", "unknown field %s in %s", key, holders[0])
+		case len(holders) > 1:
+			return badRequest("unknown_field", "unknown field %s (a key of %s)", key, strings.Join(holders, ", "))
 		}
 		return badRequest("unknown_field", "unknown field %s", key)
 	default:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -104,6 +105,29 @@ func isIdent(s string) bool {
 		return false
 	}
 	return true
+}
+
+// keyHolders returns the paths of the objects of body that hold the key
+// name, in document order.
+func keyHolders(body []byte, name string) []string {
+	var out []string
+	jsonWalk(body, func(path string, tok json.Token, key bool, _ []byte, _ int64) bool {
+		if s, ok := tok.(string); key && ok && s == name {
+			holder := documentPath
+			switch {
+			case path == name:
+			case strings.HasSuffix(path, "."+name):
+				holder = strings.TrimSuffix(path, "."+name)
+			default:
+				holder = strings.TrimSuffix(path, fmt.Sprintf("[%q]", name))
+			}
+			if !slices.Contains(out, holder) {
+				out = append(out, holder)
+			}
+		}
+		return true
+	})
+	return out
 }
 
 // pathAt returns the path of the value (or key) that the decoder was

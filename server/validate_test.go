@@ -47,6 +47,10 @@ func TestScreenRefusesWhatCannotBeScreened(t *testing.T) {
 			"invalid_field", "field records.a.route.transshipment: want an array, got JSON string"},
 		{"unknown nested field", "/v1/screen", `{"parties":[{"name":"x"},{"name":"y","nationality":"KP"}]}`,
 			"unknown_field", `unknown field "nationality" in parties[1]`},
+		// the decoder stops at the end of the document, past the field:
+		// the message names where the field is, not the last key read
+		{"unknown field before others", "/v1/screen", `{"parties":[{"name":"x","nationality":"KP","country":"CN"}],"id":"a"}`,
+			"unknown_field", `unknown field "nationality" in parties[0]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,6 +103,29 @@ func TestPathAt(t *testing.T) {
 	for _, tt := range tests {
 		if got := pathAt(body, tt.offset); got != tt.want {
 			t.Errorf("pathAt(%d) = %q, want %q", tt.offset, got, tt.want)
+		}
+	}
+}
+
+// TestUnknownFieldPlace: an unknown field is named where it is, not at the
+// last key the decoder read.
+func TestUnknownFieldPlace(t *testing.T) {
+	for _, tt := range []struct{ body, want string }{
+		{`{"name":"Kim","country":"CN"}`, "unknown field \"name\""},
+		{`{"parties":[{"name":"x","nationality":"KP","country":"CN"}],"id":"a"}`, "unknown field \"nationality\" in parties[0]"},
+		{`{"parties":[{"name":"x","dob":"1980"}],"route":{"dob":"1"}}`, "unknown field \"dob\" (a key of parties[0], route)"},
+	} {
+		var e *apiError
+		var r record.Record
+		dec := json.NewDecoder(strings.NewReader(tt.body))
+		dec.DisallowUnknownFields()
+		err := dec.Decode(&r)
+		if err == nil {
+			t.Fatalf("%s: decoded", tt.body)
+		}
+		e = decodeError(err, []byte(tt.body), dec.InputOffset(), 1<<20)
+		if e.message != tt.want {
+			t.Errorf("%s: %q, want %q", tt.body, e.message, tt.want)
 		}
 	}
 }
