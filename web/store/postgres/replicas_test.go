@@ -537,7 +537,18 @@ func TestReplicaKilledMidRun(t *testing.T) {
 
 	started := time.Now()
 	run := alice.upload("shipments.csv", shipments(rows))
-	waitFor(t, "B to screen chunks", 10*time.Minute, func() bool { a.alive(t); b.alive(t); return len(b.chunks(run)) >= 3 })
+	waitFor(t, "B to screen chunks", 5*time.Minute, func() bool {
+		a.alive(t)
+		b.alive(t)
+		if len(b.chunks(run)) >= 3 {
+			return true
+		}
+		// fail now, not at go test's timeout, when the run ends first
+		if p := alice.progress(run); p.Status == "done" || p.Status == "failed" {
+			t.Fatalf("run %d %s before B screened 3 chunks (B: %d): too few rows to kill B mid-run; raise SCREEN_PG_KILL_ROWS", run, p.Status, len(b.chunks(run)))
+		}
+		return false
+	})
 	// Kill B while it holds chunks it has not completed.
 	owner := fmt.Sprintf("%%:%d:%%", b.cmd.Process.Pid)
 	type claim struct{ n, token int64 }
