@@ -711,28 +711,14 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, mar
 // the vocabulary reads a part of the query as a legal form or marker. It is
 // "" for any other name.
 func markKey(name string) string {
-	parts := strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' || r == '/' || r == '.' })
-	if len(parts) < 2 || len(parts) > 3 {
+	if n := len(strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' || r == '/' || r == '.' })); n < 2 || n > 3 {
 		return ""
 	}
-	b := make([]byte, 0, 16)
-	for _, p := range parts {
-		for i := 0; i < len(p); i++ {
-			c := p[i]
-			switch {
-			case c >= 'A' && c <= 'Z':
-				b = append(b, c-'A'+'a')
-			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-				b = append(b, c)
-			default:
-				return ""
-			}
-		}
-	}
-	if len(b) < 4 || len(b) > 10 {
+	c, ok := names.CompactMark(name)
+	if !ok || len(c) < 4 || len(c) > 10 {
 		return ""
 	}
-	return "t:" + string(b)
+	return "t:" + strings.ToLower(c)
 }
 
 // scratch is per-search working memory, pooled.

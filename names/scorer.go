@@ -577,21 +577,25 @@ func registrationMark(name string) bool { return markRE.MatchString(strings.Trim
 // registration mark the query writes, letters and digits compared without
 // case or separators, or -1.
 func markWritten(query string, names []Name) int {
-	qc := compactMark(query)
-	if qc == "" || len(qc) > 12 {
+	qc, ok := CompactMark(query)
+	if !ok || qc == "" || len(qc) > 12 {
 		return -1
 	}
 	for i := range names {
-		if registrationMark(names[i].Text) && compactMark(names[i].Text) == qc {
+		if c, _ := CompactMark(names[i].Text); c == qc && registrationMark(names[i].Text) {
 			return i
 		}
 	}
 	return -1
 }
 
-// compactMark returns the ASCII letters and digits of s, upper-cased.
-func compactMark(s string) string {
+// CompactMark returns the ASCII letters and digits of s, upper-cased, and
+// whether s holds nothing else but spaces, hyphens, slashes and dots: the
+// way a registration mark compares ("EP LDA", "ep-lda" and "EPLDA" are
+// "EPLDA").
+func CompactMark(s string) (string, bool) {
 	b := make([]byte, 0, len(s))
+	ok := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -599,9 +603,12 @@ func compactMark(s string) string {
 			b = append(b, c-'a'+'A')
 		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
 			b = append(b, c)
+		case c == ' ' || c == '-' || c == '/' || c == '.':
+		default:
+			ok = false
 		}
 	}
-	return string(b)
+	return string(b), ok
 }
 
 // markIn reports whether consecutive query tokens spell the mark's tokens
