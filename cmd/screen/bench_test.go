@@ -36,19 +36,26 @@ func BenchmarkScanStreamUnique(b *testing.B) {
 }
 
 func benchScan(b *testing.B, write func(*testing.B, string, int)) {
-	un := filepath.Join(repo, "../shared/data/un/consolidated.xml")
-	sdn := filepath.Join(repo, "../shared/data/ofac/sdn-2021/sdn.csv")
-	if _, err := os.Stat(sdn); err != nil {
-		b.Skipf("real lists not available (%v)", err)
-	}
-	rows := 100_000
-	if s := os.Getenv("SCREEN_BENCH_ROWS"); s != "" {
-		rows, _ = strconv.Atoi(s)
-	}
+	un, sdn, rows := benchSetup(b, 100_000)
 	in := filepath.Join(b.TempDir(), "shipments.csv")
 	write(b, in, rows)
 	scanLoop(b, in, rows, un, sdn)
 	b.ReportMetric(float64(peakRSS())/(1<<20), "peakRSS_MB")
+}
+
+// benchSetup returns the real UN and OFAC SDN list files (skipping the
+// benchmark without them) and the rows to screen: SCREEN_BENCH_ROWS, or def.
+func benchSetup(b *testing.B, def int) (un, sdn string, rows int) {
+	un = filepath.Join(repo, "../shared/data/un/consolidated.xml")
+	sdn = filepath.Join(repo, "../shared/data/ofac/sdn-2021/sdn.csv")
+	if _, err := os.Stat(sdn); err != nil {
+		b.Skipf("real lists not available (%v)", err)
+	}
+	rows = def
+	if s := os.Getenv("SCREEN_BENCH_ROWS"); s != "" {
+		rows, _ = strconv.Atoi(s)
+	}
+	return un, sdn, rows
 }
 
 // scanLoop screens the file in (of rows rows) against lists end to end,
@@ -158,15 +165,7 @@ func peakRSS() int64 {
 // (record.Limits), so the file must finish well within 30 s; rows/s and
 // s/file are reported.
 func BenchmarkScanLongNamesXLSX(b *testing.B) {
-	un := filepath.Join(repo, "../shared/data/un/consolidated.xml")
-	sdn := filepath.Join(repo, "../shared/data/ofac/sdn-2021/sdn.csv")
-	if _, err := os.Stat(sdn); err != nil {
-		b.Skipf("real lists not available (%v)", err)
-	}
-	rows := 10_000
-	if s := os.Getenv("SCREEN_BENCH_ROWS"); s != "" {
-		rows, _ = strconv.Atoi(s)
-	}
+	un, sdn, rows := benchSetup(b, 10_000)
 	words := []string{"Korea", "Mining", "Development", "Trading", "General", "Corporation", "Shipping", "Ocean",
 		"Pacific", "Star", "Golden", "Holdings", "International", "Group", "Limited", "Company"}
 	r := rand.New(rand.NewPCG(5, 6))
