@@ -255,12 +255,22 @@ func (a *App) ingest(ctx context.Context, id int64, src source) error {
 	return nil
 }
 
+// claimTimeout bounds one claim of a chunk.
+const claimTimeout = 10 * time.Second
+
 // chunkWorker claims chunks and screens them until the workspace closes.
 func (a *App) chunkWorker() {
 	defer a.wg.Done()
 	j := a.jobs
 	for a.ctx.Err() == nil {
-		c, err := j.js.ClaimChunk(a.ctx, j.o.Owner, j.o.Lease, j.o.MaxAttempts)
+		// The claim is one UPDATE that the database may commit while Close
+		// cancels the request: it is not cancelled, so that a claimed chunk
+		// always reaches screenChunk, which gives it back uncounted when the
+		// workspace is closing (else it stayed held, an attempt counted,
+		// until its lease ran out).
+		cctx, ccancel := context.WithTimeout(context.WithoutCancel(a.ctx), claimTimeout)
+		c, err := j.js.ClaimChunk(cctx, j.o.Owner, j.o.Lease, j.o.MaxAttempts)
+		ccancel()
 		if err != nil && a.ctx.Err() == nil {
 			a.opts.Logger.Warn("claim a chunk", "err", err)
 		}
