@@ -85,6 +85,10 @@ type Lookalikes struct {
 	// indexes in words of the names holding a word.
 	words  []map[string]bool
 	byWord map[string][]int
+	// nameWord says, for every word of byWord, whether it is distinctive
+	// and a word the matcher reads as a name word (plainNameWord): read
+	// once, as every draw asks again.
+	nameWord map[string]bool
 }
 
 type poolKey struct {
@@ -99,7 +103,8 @@ var runRE = regexp.MustCompile(`[\p{L}\p{M}\p{N}]+`)
 // NewLookalikes builds the word pool and the name set from every entity of
 // ls (all the lists of a run, whichever are screened).
 func NewLookalikes(ls []*entity.List) *Lookalikes {
-	lk := &Lookalikes{pool: map[poolKey][]string{}, names: map[string]bool{}, byWord: map[string][]int{}}
+	lk := &Lookalikes{pool: map[poolKey][]string{}, names: map[string]bool{}, byWord: map[string][]int{},
+		nameWord: map[string]bool{}}
 	seen := map[poolKey]map[string]bool{}
 	for _, l := range ls {
 		for i := range l.Entities {
@@ -114,6 +119,9 @@ func NewLookalikes(ls []*entity.List) *Lookalikes {
 				for _, w := range nameWords(n) {
 					if !ws[w] {
 						ws[w] = true
+						if _, ok := lk.byWord[w]; !ok {
+							lk.nameWord[w] = distinctive(w) && plainNameWord(w)
+						}
 						lk.byWord[w] = append(lk.byWord[w], len(lk.words))
 					}
 				}
@@ -121,7 +129,7 @@ func NewLookalikes(ls []*entity.List) *Lookalikes {
 			}
 			person := personLike(e)
 			for _, w := range strings.Fields(normText(e.Name)) {
-				if !distinctive(w) || !allLetters(w) || !plainNameWord(w) {
+				if !allLetters(w) || !lk.isNameWord(w) {
 					continue
 				}
 				k := poolKey{isLatin(w), person, len([]rune(w))}
@@ -277,6 +285,15 @@ func (lk *Lookalikes) replaceWord(e *entity.Entity, s string, r []int, own map[s
 // result is the rest of the listed name, a partial name and not a negative.
 func plainNameWord(w string) bool { return names.DefaultVocabulary().NameWord(w) }
 
+// isNameWord is distinctive(w) && plainNameWord(w), read from nameWord for
+// the words of listed names.
+func (lk *Lookalikes) isNameWord(w string) bool {
+	if v, ok := lk.nameWord[w]; ok {
+		return v
+	}
+	return distinctive(w) && plainNameWord(w)
+}
+
 // distinctive reports whether a normalised word may carry a name: not a
 // legal form, particle or generic organisation word, and longer than two
 // letters.
@@ -339,7 +356,7 @@ func (lk *Lookalikes) holdsListedName(s string, person bool) bool {
 		for _, i := range lk.byWord[w] {
 			n, all := 0, true
 			for x := range lk.words[i] {
-				if legalWords[x] || (!person && allLetters(x) && !(distinctive(x) && plainNameWord(x))) {
+				if legalWords[x] || (!person && allLetters(x) && !lk.isNameWord(x)) {
 					continue
 				}
 				n++

@@ -711,7 +711,18 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, mar
 // the vocabulary reads a part of the query as a legal form or marker. It is
 // "" for any other name.
 func markKey(name string) string {
-	if n := len(strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' || r == '/' || r == '.' })); n < 2 || n > 3 {
+	if len(name) > 24 {
+		return "" // no mark: spare the scan on every long name
+	}
+	parts, in := 0, false
+	for i := 0; i < len(name); i++ {
+		sep := name[i] == ' ' || name[i] == '-' || name[i] == '/' || name[i] == '.'
+		if !sep && !in {
+			parts++
+		}
+		in = !sep
+	}
+	if parts < 2 || parts > 3 {
 		return ""
 	}
 	c, ok := names.CompactMark(name)
