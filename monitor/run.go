@@ -298,7 +298,7 @@ type run struct {
 	// changed entity (relatedNodes)
 	related map[string]relatedNode
 	// todo are the items to decide, ascending; baseline marks those
-	// decided for the first time (no alerts); why names the entity whose
+	// decided for the first time (alerts for their hits, cause item); why names the entity whose
 	// names found an item in reverse screening
 	todo     []int
 	baseline map[int]bool
@@ -310,7 +310,7 @@ type run struct {
 }
 
 // plan chooses the items to decide: the items added or changed since the
-// state (decided as new: no alerts), and, by mode, every item (full) or the
+// state (decided as new: an alert for each hit they have), and, by mode, every item (full) or the
 // items the changes touch and those pending (delta).
 func (r *run) plan(ctx context.Context) error {
 	r.baseline = map[int]bool{}
@@ -499,6 +499,15 @@ func (r *run) decide(ctx context.Context) error {
 		old := r.old.Items[it.Key]
 		if r.baseline[i] {
 			r.res.Baselined++
+			// an item new to the portfolio is decided for the first
+			// time: no change to report, but every hit it has is one no
+			// person has decided, so each is an alert (a clear item
+			// raises none)
+			first := Causes{Other: record.AlertCause{Change: record.CauseItem,
+				Detail: "first screening of an item new to the portfolio or changed: " + it.Origin}}
+			if alerts := Compare(ItemState{}, &d, first); len(alerts) > 0 {
+				r.addAlerts(it, d, alerts)
+			}
 		} else {
 			c := causes
 			if id, ok := r.why[i]; ok {

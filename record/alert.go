@@ -40,6 +40,10 @@ const (
 	CauseLists = "lists"
 	// CausePolicy: the policies or the engine changed.
 	CausePolicy = "policy"
+	// CauseItem: the item is new to the portfolio (or its record
+	// changed) and its first screening found the hit: a hit nobody has
+	// decided yet is an alert, never only a stored state.
+	CauseItem = "item"
 )
 
 // Alert is one change of a record's findings between two screenings: a
@@ -97,7 +101,7 @@ type HitState struct {
 // entity, or what else changed.
 type AlertCause struct {
 	// Change is CauseAdded, CauseRemoved, CauseChanged, CauseRelated,
-	// CauseLists or CausePolicy.
+	// CauseLists, CausePolicy or CauseItem.
 	Change string `json:"change"`
 	// List and EntityID name the changed entity (list changes).
 	List     string `json:"list,omitempty"`
