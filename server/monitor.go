@@ -149,6 +149,9 @@ type PortfolioSummary struct {
 	ScreenedAt *time.Time `json:"screened_at,omitempty"`
 	// Counts counts its items by their last decision.
 	Counts record.Summary `json:"counts"`
+	// Unscreened counts the items not screened yet: added after the last
+	// screening, or never screened. They are not counted as clear.
+	Unscreened int `json:"unscreened,omitempty"`
 }
 
 // PortfoliosResponse is the body of GET /v1/portfolios.
@@ -210,15 +213,32 @@ func (m *Monitoring) summary(ctx context.Context, pi monitor.PortfolioInfo) (Por
 	if err != nil {
 		return ps, err
 	}
+	covered := false
 	if st != nil {
 		at := st.At
 		ps.Cursor, ps.ScreenedAt = st.Cursor, &at
 		for _, is := range st.Items {
 			ps.Counts.Add(is.Decision)
 		}
+		// an item to decide again is not known clear: its last screening
+		// failed
+		for _, k := range st.Pending {
+			if _, ok := st.Items[k]; !ok {
+				ps.Counts.Add(record.Error)
+			}
+		}
+		covered = st.PortfolioRev >= pi.Rev
 	}
+	// The state keeps the items with hits; the others of the revision it
+	// covers were decided clear. When the portfolio changed since (or was
+	// never screened), the items without a state are not known clear:
+	// they are counted unscreened until a run covers them.
 	if rest := pi.Items - ps.Counts.Total; rest > 0 {
-		ps.Counts.AddN(record.Clear, rest)
+		if covered {
+			ps.Counts.AddN(record.Clear, rest)
+		} else {
+			ps.Unscreened = rest
+		}
 	}
 	return ps, nil
 }
