@@ -34,7 +34,7 @@ func ReadReport(r io.Reader) (*Report, error) {
 		return nil, fmt.Errorf("read report: %w", err)
 	}
 	trimmed := bytes.TrimSpace(b)
-	if first, _, _ := bytes.Cut(trimmed, []byte("\n")); bytes.HasPrefix(trimmed, []byte("{")) && !json.Valid(first) {
+	if first, _, _ := bytes.Cut(trimmed, []byte("\n")); bytes.HasPrefix(trimmed, []byte("{")) && (!json.Valid(first) || hasResults(trimmed)) {
 		var env struct {
 			Results *[]record.Decision `json:"results"`
 			Flags   []string           `json:"flags"`
@@ -58,12 +58,28 @@ func ReadReport(r io.Reader) (*Report, error) {
 		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
 			return nil, fmt.Errorf("read report line %d: not a json or jsonl report from screen: %w", line, err)
 		}
+		if d.Decision == "" {
+			// any JSON object decodes; a decision record always says its
+			// decision
+			return nil, fmt.Errorf("read report line %d: not a decision record of screen (no decision)", line)
+		}
 		rep.Decisions = append(rep.Decisions, d)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read report: %w", err)
 	}
 	return rep, nil
+}
+
+// hasResults reports whether the first JSON value of b is an object with a
+// "results" member: a json report's envelope, written on one line or many.
+func hasResults(b []byte) bool {
+	var top map[string]json.RawMessage
+	if err := json.NewDecoder(bytes.NewReader(b)).Decode(&top); err != nil {
+		return false
+	}
+	_, ok := top["results"]
+	return ok
 }
 
 // Columns returns the --columns mapping the report's run used (from its
