@@ -25,7 +25,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/screen-compliance/screen/country"
 	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/goods"
 	"github.com/screen-compliance/screen/index"
@@ -712,14 +711,7 @@ func (e *Engine) matchParties(ctx context.Context, s *snapshot, rec *record.Reco
 		if p.Name == "" && p.IMO == "" && p.IDNumber == "" {
 			continue
 		}
-		q := names.Query{Name: p.Name, Kind: entity.Kind(p.Kind), Country: country.Code(p.Country), DOB: p.DOB}
-		if p.IMO != "" {
-			q.IDs = append(q.IDs, "IMO"+p.IMO)
-			q.IMO = p.IMO
-		}
-		if p.IDNumber != "" {
-			q.IDs = append(q.IDs, p.IDNumber)
-		}
+		q := PartyQuery(p)
 		key := keyOf(&q)
 		hits, ok := s.parties.Get(key)
 		if !ok {

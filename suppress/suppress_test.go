@@ -178,7 +178,7 @@ func TestEntityEntryJudgesOnlyItsMatch(t *testing.T) {
 		ID: "SHP-2", Decision: record.Block,
 		Matches: []record.Match{
 			{Role: "consignee", Party: 0, Query: "Tanchon Commercial Bank", EntityID: "un:KPe.003", Score: 1},
-			{Role: "buyer", Party: 1, Query: "Ocean Maritime Trading", EntityID: "un:KPe.020", Score: 0.82},
+			{Role: "buyer", Party: 1, Query: "Ocean Maritime Trading", EntityID: "un:KPe.020", Name: "OCEAN MARITIME MANAGEMENT COMPANY, LIMITED", MatchedName: "OMM", Score: 0.82},
 		},
 		Reasons: []record.Reason{
 			{Rule: "sanctions.match.strong", Severity: record.Block, Evidence: []string{"matches[0]", "parties[0]"}},
@@ -207,7 +207,7 @@ func TestEntityEntryJudgesOnlyItsMatch(t *testing.T) {
 	}
 	// the suppression names the match judged, for the report and the
 	// audit log
-	if got, want := d.Reasons[1].SuppressedBy, `; match: un:KPe.020 "" for buyer "Ocean Maritime Trading"`; !strings.HasSuffix(got, want) {
+	if got, want := d.Reasons[1].SuppressedBy, `; match: un:KPe.020 "OCEAN MARITIME MANAGEMENT COMPANY, LIMITED" for buyer "Ocean Maritime Trading"`; !strings.HasSuffix(got, want) {
 		t.Errorf("suppressed by %q, want it to end with %q", got, want)
 	}
 	// A party-only entry judges that party's matches only, too.
