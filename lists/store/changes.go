@@ -154,21 +154,32 @@ func (s *Store) Changes(ctx context.Context, after int64) ([]*ChangeSet, error) 
 		return nil, err
 	}
 	var out []*ChangeSet
+	next, pendingAt := after+1, int64(0)
 	for _, f := range fs {
-		if f.pending || f.seq <= after {
+		if f.seq <= after {
 			continue
+		}
+		if f.pending {
+			if pendingAt == 0 {
+				pendingAt = f.seq
+			}
+			continue
+		}
+		// A change skipped is a designation a delta run never screens:
+		// the numbers after the cursor must follow one another, a change
+		// being installed only at the end.
+		if f.seq != next || pendingAt != 0 {
+			return nil, fmt.Errorf("list store change log: change %d follows change %d (a change is missing or still being installed): run a full screening", f.seq, next-1)
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		c, err := readChange(filepath.Join(s.dir, changesDir, f.name))
-		if errors.Is(err, os.ErrNotExist) {
-			continue // pruned meanwhile (not done today)
-		}
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, c)
+		next++
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/screen-compliance/screen/entity"
@@ -163,5 +164,39 @@ func TestChangeLogPendingReconciled(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(cdir, changeName(3, "w", pendingSuffix))); !os.IsNotExist(err) {
 		t.Errorf("the pending change of a version never installed is still there: %v", err)
+	}
+}
+
+// TestChangeLogGapRefused: a change missing from the log (its file lost)
+// is an error, never skipped: a delta run would not screen its entities.
+func TestChangeLogGapRefused(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"v1", "v2", "v3"} {
+		f := writeOwnJSON(t, t.TempDir(), "w.json", `{"meta":{"name":"w","version":"`+v+`"},"entities":[
+			{"id":"own:1","kind":"person","name":"Alpha One"},{"id":"own:`+v+`","kind":"person","name":"Name `+v+`"}]}`)
+		if _, err := s.Import(ctx, []string{f}, ImportOptions{Force: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if all, err := s.Changes(ctx, 0); err != nil || len(all) != 3 {
+		t.Fatalf("%d changes, %v; want 3", len(all), err)
+	}
+	fs, err := s.changeFiles()
+	if err != nil || len(fs) != 3 {
+		t.Fatalf("change files %v, %v", fs, err)
+	}
+	if err := os.Remove(filepath.Join(dir, changesDir, fs[1].name)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Changes(ctx, 0); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("change 2 lost: %v, want an error", err)
+	}
+	if all, err := s.Changes(ctx, 2); err != nil || len(all) != 1 {
+		t.Errorf("after change 2: %d changes, %v; want 1", len(all), err)
 	}
 }
