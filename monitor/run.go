@@ -174,8 +174,13 @@ func Run(ctx context.Context, eng *engine.Engine, st Store, changes Changes, nam
 	res.From, res.To = old.Cursor, old.Cursor
 	if res.Mode == ModeDelta && changes != nil && upTo > old.Cursor {
 		cs, err := changes.Changes(ctx, old.Cursor)
-		if err != nil {
+		if err != nil && ctx.Err() != nil {
 			return nil, fmt.Errorf("monitor %s: %w", name, err)
+		}
+		if err != nil {
+			// fail closed: what the log cannot say, every item is decided
+			// again for
+			res.Mode, res.Reason, cs = ModeFull, fmt.Sprintf("the change log cannot be read (%v)", err), nil
 		}
 		for _, c := range cs {
 			if c.Seq <= upTo {

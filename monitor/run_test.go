@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/screen-compliance/screen/engine"
 	"github.com/screen-compliance/screen/entity"
+	"github.com/screen-compliance/screen/lists/store"
 	"github.com/screen-compliance/screen/monitor"
 	"github.com/screen-compliance/screen/monitor/filestore"
 	"github.com/screen-compliance/screen/policies"
@@ -228,5 +230,39 @@ func TestRunUnreadableRowNotPending(t *testing.T) {
 	res, err := monitor.Run(ctx, eng, st, nil, "p", monitor.RunOptions{})
 	if err != nil || res.Decided != 0 {
 		t.Errorf("second run decided %d items (%v)", res.Decided, err)
+	}
+}
+
+// brokenLog is a change log that has a change it cannot give.
+type brokenLog struct{}
+
+func (brokenLog) Changes(context.Context, int64) ([]*store.ChangeSet, error) {
+	return nil, errors.New("change 2 follows change 0 (a change is missing)")
+}
+func (brokenLog) LastChange() (int64, error) { return 2, nil }
+
+// TestRunFullWhenChangeLogBroken: a change log that cannot be read makes
+// the run decide every item again (fail closed), not fail or skip.
+func TestRunFullWhenChangeLogBroken(t *testing.T) {
+	ctx := context.Background()
+	st, err := filestore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	smallPortfolio(t, st)
+	eng, err := engine.New(ctx, engine.WithLists(listOf("v1", baseEntities())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	if _, err := monitor.Run(ctx, eng, st, nil, "p", monitor.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := monitor.Run(ctx, eng, st, brokenLog{}, "p", monitor.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Mode != monitor.ModeFull || !strings.Contains(res.Reason, "change log cannot be read") || res.Decided == 0 {
+		t.Errorf("mode %s (%s), %d decided; want a full run saying why", res.Mode, res.Reason, res.Decided)
 	}
 }
