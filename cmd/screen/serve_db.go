@@ -23,6 +23,8 @@ func dbFlags() []cli.Flag {
 			Usage: "with --db, an upload is screened in chunks of `N` records that any server sharing the database claims"},
 		&cli.DurationFlag{Name: "job-lease", Value: web.DefaultJobLease, EnvVars: []string{"SCREEN_JOB_LEASE"},
 			Usage: "with --db, a server that stops renewing its claim on a chunk for `DURATION` (it died) loses the chunk to another"},
+		&cli.DurationFlag{Name: "job-poll", Value: web.DefaultJobPoll, EnvVars: []string{"SCREEN_JOB_POLL"},
+			Usage: "with --db, an idle server looks for chunks another stored every `DURATION`"},
 	}
 }
 
@@ -30,7 +32,10 @@ func dbFlags() []cli.Flag {
 // --job flags; without --db it returns a nil store: the workspace opens
 // SQLite in its directory.
 func workspaceStore(ctx context.Context, c *cli.Context) (store.Store, web.JobOptions, error) {
-	jobs := web.JobOptions{ChunkSize: c.Int("job-chunk-size"), Lease: c.Duration("job-lease")}
+	jobs := web.JobOptions{ChunkSize: c.Int("job-chunk-size"), Lease: c.Duration("job-lease"), Poll: c.Duration("job-poll")}
+	if jobs.Poll <= 0 {
+		return nil, jobs, fmt.Errorf("--job-poll %s: want a positive duration", jobs.Poll)
+	}
 	if jobs.ChunkSize < 1 {
 		return nil, jobs, fmt.Errorf("--job-chunk-size %d: want at least 1", jobs.ChunkSize)
 	}

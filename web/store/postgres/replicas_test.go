@@ -415,8 +415,10 @@ func auditReviews(t *testing.T, rs ...*replica) map[string]map[string]any {
 // replicas get one winner and one 409, and every decision is audited once.
 func TestReplicasOneTruth(t *testing.T) {
 	dsn := pgtest.DSN(t)
+	// B looks for chunks often, so that it takes part even when A would
+	// screen the whole file within one default poll interval
 	a := startReplica(t, dsn, "replica A", "--job-chunk-size", "100")
-	b := startReplica(t, dsn, "replica B", "--job-chunk-size", "100")
+	b := startReplica(t, dsn, "replica B", "--job-chunk-size", "100", "--job-poll", "10ms")
 	alice, bob := signIn(t, a, "alice"), signIn(t, b, "bob")
 
 	const rows = 3000
