@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -107,21 +108,48 @@ func BenchmarkScreenShipmentRealParallel(b *testing.B) {
 // cores: the common case of batch party screening. The party cache is off:
 // every screen searches the index.
 func BenchmarkScreenPartyNegativesParallel(b *testing.B) {
+	benchPartiesParallel(b, yenteParties(b, "negatives_global.csv"))
+}
+
+// BenchmarkScreenPartyListedParallel screens listed people as yente's
+// candidate-generation benchmark writes them (its treated UN names, with
+// year of birth and nationality) against UN + OFAC SDN on all cores, cache
+// off: nearly every screen has matches, so the policies weigh them.
+func BenchmarkScreenPartyListedParallel(b *testing.B) {
+	benchPartiesParallel(b, yenteParties(b, "positives_un_treated.csv"))
+}
+
+// yenteParties reads the parties of one of yente's candidate-generation
+// fixtures (full_name, date_of_birth, nationality), skipping the benchmark
+// when ../shared/data is absent.
+func yenteParties(b *testing.B, file string) []record.Party {
+	b.Helper()
 	path := filepath.Join("..", "..", "shared", "data", "opensanctions", "opensanctions", "yente", "contrib",
-		"candidate_generation_benchmark", "fixtures", "negatives_global.csv")
+		"candidate_generation_benchmark", "fixtures", file)
 	f, err := os.Open(path)
 	if err != nil {
-		b.Skipf("negatives not available (%v)", err)
+		b.Skipf("yente fixtures not available (%v)", err)
 	}
 	rows, err := csv.NewReader(f).ReadAll()
 	f.Close()
 	if err != nil || len(rows) < 2 {
 		b.Fatalf("read %s: %v", path, err)
 	}
-	names := make([]string, 0, len(rows)-1)
-	for _, r := range rows[1:] {
-		names = append(names, r[0])
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
 	}
+	parties := make([]record.Party, 0, len(rows)-1)
+	for _, r := range rows[1:] {
+		parties = append(parties, record.Party{Role: "party", Name: r[col["full_name"]], Kind: "person",
+			DOB: r[col["date_of_birth"]], Country: strings.ToUpper(r[col["nationality"]])})
+	}
+	return parties
+}
+
+// benchPartiesParallel screens each party as a one-party record on all
+// cores, party cache off, reporting screens/s.
+func benchPartiesParallel(b *testing.B, parties []record.Party) {
 	e := benchEngine(b, engine.WithLists(realLists(b)...), engine.WithPartyCache(0))
 	ctx := context.Background()
 	var n atomic.Int64
@@ -130,7 +158,7 @@ func BenchmarkScreenPartyNegativesParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := int(n.Add(1))
-			rec := record.Record{Row: i, Parties: []record.Party{{Role: "party", Name: names[i%len(names)]}}}
+			rec := record.Record{Row: i, Parties: []record.Party{parties[i%len(parties)]}}
 			if _, err := e.Screen(ctx, rec); err != nil {
 				b.Fatal(err)
 			}
