@@ -28,6 +28,13 @@ func listFlags() []cli.Flag {
 	}
 }
 
+// partyCacheFlag sizes the engine's party cache (engine.WithPartyCache),
+// for the commands that screen many records with one engine (scan, serve,
+// mcp). engineOptions applies it when the command has it.
+func partyCacheFlag() cli.Flag {
+	return &cli.IntFlag{Name: "party-cache", Value: engine.DefaultPartyCache, Usage: "remember the list hits of `N` distinct parties (name, kind, country, date of birth, identifiers), so a recurring party is not searched again; decisions are the same either way (0 = off)", EnvVars: []string{"SCREEN_PARTY_CACHE"}}
+}
+
 // ownershipFlag adds ownership files to the relationship graph.
 func ownershipFlag() cli.Flag {
 	return &cli.StringSliceFlag{Name: "ownership", Usage: "ownership `FILE` (CSV, XLSX, JSON: owner, owned, percent, ...; repeatable) for the 50 % rule", EnvVars: []string{"SCREEN_OWNERSHIP"}}
@@ -126,9 +133,10 @@ func listSource(c *cli.Context, n *notices) (opts []engine.Option, fromStore boo
 // command that screens or shows what screening uses (scan, check, serve,
 // graph, index build): the lists (--list, else the store with its index
 // cache, else the built-in sample), the policy, ownership and name
-// vocabulary flags, --match-timeout and a logger on stderr (warnings only;
-// none under --quiet). extra options come last, so they override. fromStore
-// says the lists come from the store.
+// vocabulary flags, --match-timeout, --party-cache (where the command has
+// it) and a logger on stderr (warnings only; none under --quiet). extra
+// options come last, so they override. fromStore says the lists come from
+// the store.
 func engineOptions(c *cli.Context, n *notices, extra ...engine.Option) (opts []engine.Option, fromStore bool, err error) {
 	src, fromStore, err := listSource(c, n)
 	if err != nil {
@@ -141,6 +149,13 @@ func engineOptions(c *cli.Context, n *notices, extra ...engine.Option) (opts []e
 	opts = append(src, engine.WithPolicy(policyOptions(c)), engine.WithLogger(logger),
 		engine.WithOwnershipFiles(c.StringSlice("ownership")...), engine.WithNameVocabulary(c.StringSlice("names-vocabulary")...),
 		engine.WithMatchTimeout(matchTimeout(c)))
+	if hasFlag(c, "party-cache") {
+		n := c.Int("party-cache")
+		if n < 0 {
+			return nil, false, fmt.Errorf("--party-cache %d: want 0 (off) or more", n)
+		}
+		opts = append(opts, engine.WithPartyCache(n))
+	}
 	return append(opts, extra...), fromStore, nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 func mcpCommand() *cli.Command {
 	flags := append([]cli.Flag{}, listFlags()...)
+	flags = append(flags, partyCacheFlag())
 	flags = append(flags, ownershipFlag())
 	flags = append(flags, policyFlags()...)
 	return &cli.Command{

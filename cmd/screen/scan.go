@@ -27,6 +27,7 @@ func scanCommand() *cli.Command {
 	flags = append(flags, outputFlags("table")...)
 	flags = append(flags, failFlags()...)
 	flags = append(flags, listFlags()...)
+	flags = append(flags, partyCacheFlag())
 	flags = append(flags, ownershipFlag())
 	flags = append(flags, policyFlags()...)
 	return &cli.Command{

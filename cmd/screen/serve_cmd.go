@@ -59,6 +59,7 @@ func serveCommand() *cli.Command {
 	flags = append(flags, dbFlags()...)
 	flags = append(flags, monitorServeFlags()...)
 	flags = append(flags, listFlags()...)
+	flags = append(flags, partyCacheFlag())
 	flags = append(flags, snapshotServeFlags()...)
 	flags = append(flags, policyFlags()...)
 	return &cli.Command{
