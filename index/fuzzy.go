@@ -96,7 +96,8 @@ func (ix *Index) fuzzyLookup(ctx context.Context, a names.Analysis, n int) ([]in
 				if dist > fuzzyMaxEdits {
 					continue
 				}
-				docs, err := tr.docsOf(ctx, "t:"+t.text)
+				k := "t:" + t.text
+				docs, err := tr.docsOf(ctx, k, ix.terms.pos(termHash(k)))
 				if err != nil {
 					sc.reset()
 					return nil, err

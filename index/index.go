@@ -98,11 +98,15 @@ type Index struct {
 	docs []int32
 	// scratch pools per-search working memory.
 	scratch sync.Pool
+	// terms finds a term hash in snap.Terms (termPos).
+	terms termTable
 	// postings caches the decoded Bleve posting list of each term looked
-	// up so far (term -> []int32 of name documents, ascending). The index
-	// is read-only, so a list never changes once read; the cache is
-	// bounded by the index's own size.
-	postings sync.Map
+	// up so far, in the slot of its hash's position in snap.Terms. The
+	// index is read-only, so a list never changes once read; the cache is
+	// bounded by the index's own size. A term whose hash's slot holds
+	// another term (a hash collision) is cached in collided instead.
+	postings []atomic.Pointer[termPostings]
+	collided sync.Map // term -> []int32
 	// fuzzy is the token dictionary of the fuzzy fallback, built once on
 	// first use.
 	fuzzy    *fuzzyDict
@@ -308,7 +312,8 @@ func OpenWith(ctx context.Context, dir string, v *names.Vocabulary) (*Index, err
 // newIndex wraps an open Bleve index and its snapshot, and maps Bleve's
 // internal document numbers to entity indexes.
 func newIndex(bl bleve.Index, snap *snapshot, v *names.Vocabulary) (*Index, error) {
-	ix := &Index{vocab: v, bl: bl, snap: snap, byID: make(map[string]int, len(snap.Entities))}
+	ix := &Index{vocab: v, bl: bl, snap: snap, byID: make(map[string]int, len(snap.Entities)),
+		terms: newTermTable(snap.Terms), postings: make([]atomic.Pointer[termPostings], len(snap.Terms))}
 	ix.scratch.New = func() any { return &scratch{} }
 	for i := range snap.Entities {
 		ix.byID[snap.Entities[i].ID] = i
@@ -495,7 +500,7 @@ type cand struct {
 // that are not scored yet, comparing the query with the retrieved names of
 // each entity only (the final hits are rescored with all their names).
 func (ix *Index) rescore(ctx context.Context, sc *names.Scorer, docs []int, scored []cand) ([]cand, error) {
-	var buf [8]names.Name
+	var buf [8]int32
 	for k, d := range docs {
 		if k%64 == 63 {
 			if err := ctx.Err(); err != nil {
@@ -507,13 +512,13 @@ func (ix *Index) rescore(ctx context.Context, sc *names.Scorer, docs []int, scor
 			continue
 		}
 		// the retrieved names of this entity, in retrieval order
-		sub := buf[:0]
+		pick := buf[:0]
 		for _, d2 := range docs[k:] {
 			if r := ix.snap.Docs[d2]; int(r.Entity) == ent {
-				sub = append(sub, ix.snap.Names[ent][r.Name])
+				pick = append(pick, r.Name)
 			}
 		}
-		scored = append(scored, cand{ent, sc.Quick(&ix.snap.Entities[ent], sub)})
+		scored = append(scored, cand{ent, sc.QuickPicked(&ix.snap.Entities[ent], ix.snap.Names[ent], pick)})
 	}
 	return scored, ctx.Err()
 }
@@ -538,10 +543,22 @@ func (t *termReader) close() {
 	}
 }
 
-// docsOf returns the name documents of term k, decoding its Bleve posting
+// termPostings is a decoded posting list and its term.
+type termPostings struct {
+	term string
+	docs []int32
+}
+
+// docsOf returns the name documents of term k, whose hash is at position
+// pos of the snapshot's terms (-1: not known), decoding its Bleve posting
 // list on first use and caching it.
-func (t *termReader) docsOf(ctx context.Context, k string) ([]int32, error) {
-	if v, ok := t.ix.postings.Load(k); ok {
+func (t *termReader) docsOf(ctx context.Context, k string, pos int) ([]int32, error) {
+	if pos >= 0 {
+		if p := t.ix.postings[pos].Load(); p != nil && p.term == k {
+			return p.docs, nil
+		}
+	}
+	if v, ok := t.ix.collided.Load(k); ok {
 		return v.([]int32), nil
 	}
 	if t.r == nil {
@@ -574,8 +591,44 @@ func (t *termReader) docsOf(ctx context.Context, k string) ([]int32, error) {
 	}
 	slices.Sort(docs)
 	docs = slices.Clip(docs)
-	t.ix.postings.Store(k, docs)
+	if pos >= 0 {
+		if t.ix.postings[pos].CompareAndSwap(nil, &termPostings{term: k, docs: docs}) || t.ix.postings[pos].Load().term == k {
+			return docs, nil
+		}
+	}
+	t.ix.collided.Store(k, docs)
 	return docs, nil
+}
+
+// termTable finds term hashes in the sorted hashes of the snapshot: a
+// directory of the first position of each 16-bit hash prefix narrows the
+// binary search to the few hashes sharing the prefix.
+type termTable struct {
+	hashes []uint64
+	dir    []uint32 // len 1<<16 + 1
+}
+
+func newTermTable(hashes []uint64) termTable {
+	t := termTable{hashes: hashes, dir: make([]uint32, 1<<16+1)}
+	k := 0
+	for b := range 1 << 16 {
+		for k < len(hashes) && hashes[k]>>48 < uint64(b) {
+			k++
+		}
+		t.dir[b] = uint32(k)
+	}
+	t.dir[1<<16] = uint32(len(hashes))
+	return t
+}
+
+// pos returns the position of hash h, or -1 when the index holds no term
+// of that hash.
+func (t *termTable) pos(h uint64) int {
+	lo, hi := t.dir[h>>48], t.dir[h>>48+1]
+	if i, ok := slices.BinarySearch(t.hashes[lo:hi], h); ok {
+		return int(lo) + i
+	}
+	return -1
 }
 
 // FNV-1a parameters.
@@ -601,10 +654,7 @@ func hashMore(h uint64, s string) uint64 {
 // that the index holds, hashing each candidate before building its string.
 func (ix *Index) knownTypoKeys(text string) []string {
 	var out []string
-	has := func(h uint64) bool {
-		_, ok := slices.BinarySearch(ix.snap.Terms, h)
-		return ok
-	}
+	has := func(h uint64) bool { return ix.terms.pos(h) >= 0 }
 	pre := hashMore(fnvOffset, "d:")
 	if has(hashMore(pre, text)) {
 		out = append(out, "d:"+text)
@@ -625,13 +675,14 @@ func (ix *Index) knownTypoKeys(text string) []string {
 // terms the index does not hold.
 func (ix *Index) openTerms(ctx context.Context, tr *termReader, terms []string, typo bool, open []postings) ([]postings, error) {
 	for _, k := range terms {
-		if _, ok := slices.BinarySearch(ix.snap.Terms, termHash(k)); !ok {
+		pos := ix.terms.pos(termHash(k))
+		if pos < 0 {
 			continue
 		}
 		if slices.ContainsFunc(open, func(p postings) bool { return p.term == k }) {
 			continue
 		}
-		docs, err := tr.docsOf(ctx, k)
+		docs, err := tr.docsOf(ctx, k, pos)
 		if err != nil {
 			return open, err
 		}

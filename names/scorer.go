@@ -205,17 +205,46 @@ func (s *Scorer) Analysis() Analysis { return s.a }
 
 // Score compares the query with an entity whose names were prepared with
 // EntityNames (same order as e.AllNames()).
-func (s *Scorer) Score(e *entity.Entity, names []Name) Result { return s.evaluate(e, names, true) }
+func (s *Scorer) Score(e *entity.Entity, names []Name) Result {
+	return s.evaluate(e, nameSet{all: names}, true)
+}
 
 // Quick returns the score Score would return, without building features
 // and explanation (for ranking many candidates).
 func (s *Scorer) Quick(e *entity.Entity, names []Name) float64 {
-	return s.evaluate(e, names, false).Score
+	return s.evaluate(e, nameSet{all: names}, false).Score
 }
 
-func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
+// QuickPicked is Quick on the names names[pick[0]], names[pick[1]], ... in
+// that order, without copying them.
+func (s *Scorer) QuickPicked(e *entity.Entity, names []Name, pick []int32) float64 {
+	return s.evaluate(e, nameSet{all: names, pick: pick}, false).Score
+}
+
+// nameSet is the names an entity is scored by: all of them, or those
+// picked, in the order picked.
+type nameSet struct {
+	all  []Name
+	pick []int32 // nil: all
+}
+
+func (ns nameSet) len() int {
+	if ns.pick == nil {
+		return len(ns.all)
+	}
+	return len(ns.pick)
+}
+
+func (ns nameSet) at(i int) *Name {
+	if ns.pick == nil {
+		return &ns.all[i]
+	}
+	return &ns.all[ns.pick[i]]
+}
+
+func (s *Scorer) evaluate(e *entity.Entity, names nameSet, explain bool) Result {
 	ek := familyOf(e.Kind)
-	if ek == famUnknown && len(names) > 0 && hasClass(names[0].Analysis.Tokens, ClassLegal) {
+	if ek == famUnknown && names.len() > 0 && hasClass(names.at(0).Analysis.Tokens, ClassLegal) {
 		ek = famOrg // a listed name with a legal form is an organisation's
 	}
 	// a person's name may carry more names than listed; an
@@ -239,7 +268,7 @@ func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
 		// a registration mark written with other separators or none
 		// ("EP LDA", "EPLDA") is the mark
 		if i := markWritten(s.q.Name, names); i >= 0 {
-			best, bestName, q, full, markSeen = 1, &names[i], s, false, true
+			best, bestName, q, full, markSeen = 1, names.at(i), s, false, true
 		}
 	}
 	if ek == famAircraft && !markSeen && bestName != nil && best > markMismatchScore && registrationMark(bestName.Text) &&
@@ -358,11 +387,11 @@ func (s *Scorer) evaluate(e *entity.Entity, names []Name, explain bool) Result {
 // query: "Ahmed Khalfan Sainovic" is not matched through the alias "Khalfan,
 // Ahmed" of "Ahmed Khalfan Ghailani". full says whether the discount was
 // dropped.
-func (s *Scorer) bestName(names []Name, person, anyPerson bool) (best float64, bestName *Name, full bool) {
+func (s *Scorer) bestName(names nameSet, person, anyPerson bool) (best float64, bestName *Name, full bool) {
 	best, bestFull := -1.0, -1.0
 	var bestN, bestFullN *Name
-	for i := range names {
-		n := &names[i]
+	for i := range names.len() {
+		n := names.at(i)
 		al := s.align(n, person, anyPerson, false)
 		f := 1.0
 		switch n.Strength {
@@ -576,13 +605,13 @@ func registrationMark(name string) bool { return markRE.MatchString(strings.Trim
 // markWritten returns the index of the name among names that is a
 // registration mark the query writes, letters and digits compared without
 // case or separators, or -1.
-func markWritten(query string, names []Name) int {
+func markWritten(query string, names nameSet) int {
 	qc, ok := CompactMark(query)
 	if !ok || qc == "" || len(qc) > 12 {
 		return -1
 	}
-	for i := range names {
-		if c, _ := CompactMark(names[i].Text); c == qc && registrationMark(names[i].Text) {
+	for i := range names.len() {
+		if c, _ := CompactMark(names.at(i).Text); c == qc && registrationMark(names.at(i).Text) {
 			return i
 		}
 	}
