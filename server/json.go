@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // errNotReady is returned while the server has no engine.
@@ -44,16 +45,36 @@ func badRequest(code, format string, args ...any) *apiError {
 	return &apiError{status: http.StatusBadRequest, code: code, message: fmt.Sprintf(format, args...)}
 }
 
-// writeJSON writes v as JSON with status.
+// bufPool holds the buffers that request bodies are read into and
+// responses encoded into; maxPooled keeps a rare large batch from pinning
+// its buffer.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooled = 1 << 20
+
+func getBuf() *bytes.Buffer { return bufPool.Get().(*bytes.Buffer) }
+
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= maxPooled {
+		b.Reset()
+		bufPool.Put(b)
+	}
+}
+
+// writeJSON writes v as JSON with status, with its Content-Length (a
+// response over net/http's 2 KiB buffer is otherwise sent chunked).
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := getBuf()
+	defer putBuf(buf)
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		writeError(w, http.StatusInternalServerError, "internal", "encode response: "+err.Error())
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -81,14 +102,18 @@ func decodeBody(w http.ResponseWriter, r *http.Request, maxBody int64, v any) *a
 	if r.ContentLength > maxBody {
 		return tooLarge(maxBody)
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
+	// The body is read into a pooled buffer: the decoder copies what it
+	// keeps, and nothing else outlives this call.
+	buf := getBuf()
+	defer putBuf(buf)
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, maxBody)); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return tooLarge(maxBody)
 		}
 		return badRequest("malformed_json", "read the request body: %v", err)
 	}
+	body := buf.Bytes()
 	if path, bad := invalidText(body); bad {
 		return badRequest("invalid_utf8", "field %s: invalid UTF-8 (send text as UTF-8)", path)
 	}

@@ -89,13 +89,14 @@ func (s *Server) wrapAuth(route string, public bool, h http.HandlerFunc) http.Ha
 		code := strconv.Itoa(rec.status)
 		s.metrics.requests.WithLabelValues(methodLabel(r.Method), route, code).Inc()
 		s.metrics.latency.WithLabelValues(route).Observe(took.Seconds())
-		attrs := []slog.Attr{
+		// Room for every attribute, so that the slice stays on the stack.
+		attrs := append(make([]slog.Attr, 0, 7),
 			slog.String("method", methodLabel(r.Method)),
 			slog.String("route", route),
 			slog.Int("status", rec.status),
 			slog.Float64("duration_ms", float64(took.Microseconds())/1000),
 			slog.Int64("bytes", rec.bytes),
-		}
+		)
 		if st.decision != "" {
 			attrs = append(attrs, slog.String("decision", st.decision))
 		}
