@@ -531,6 +531,10 @@ func (s *Scorer) sim(qi int, c *Token, ci *tokenInfo) float64 {
 		s.altCache.put(qi, h, c, v)
 		return v
 	}
+	if len(q.Alts) == 0 {
+		// one comparison costs less than caching it
+		return tokenSim(q, c)
+	}
 	var text string
 	if ci.n > 8 {
 		text = c.Text
@@ -560,11 +564,14 @@ func (s *Scorer) simCompound(qi int, text string, ci *tokenInfo) float64 {
 			}
 		}
 	}
+	c := Token{Text: text, mask: ci.mask}
+	if len(q.Alts) == 0 {
+		return tokenSim(q, &c)
+	}
 	h := textHash(ci, text)
 	if v, ok := s.cache.get(qi, h, ci, text); ok {
 		return v
 	}
-	c := Token{Text: text, mask: ci.mask}
 	v := tokenSim(q, &c)
 	s.cache.put(qi, h, ci, text, v)
 	return v
