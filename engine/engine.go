@@ -644,12 +644,7 @@ func (e *Engine) screen(ctx context.Context, s *snapshot, rec *record.Record) (r
 			Reasons: []record.Reason{}, Matches: matches, Goods: gl, Provenance: prov, Record: rec,
 		}, rec), nil
 	}
-	val, err := e.enc.encode(in)
-	if err != nil {
-		perr := &PolicyError{Err: fmt.Errorf("build policy input: %w", err)}
-		return errorDecision(rec, prov, perr.Error()), perr
-	}
-	reasons, err := s.policy.Evaluate(ctx, val, present)
+	reasons, err := s.policy.EvaluateInput(ctx, &in, present)
 	if err != nil {
 		perr := &PolicyError{Err: err}
 		d := errorDecision(rec, prov, perr.Error())

@@ -3,7 +3,9 @@ package policies
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -21,8 +23,10 @@ type inputUse struct {
 	// so its result cannot be keyed by parts of the input.
 	whole bool
 	// paths are the input paths read, one or two keys long ("goods",
-	// "record.parties"), sorted; a family reading nothing has none.
+	// "record.parties"), sorted; a family reading nothing has none. keys
+	// are the same joined with dots.
 	paths [][]string
+	keys  []string
 }
 
 // familyInputs works out the input paths each family reads. It reports
@@ -69,6 +73,9 @@ func familyInputs(c *ast.Compiler, fams []family) (uses []inputUse, ok bool) {
 			uses[i].paths = append(uses[i].paths, p)
 		}
 		sortPaths(uses[i].paths)
+		for _, p := range uses[i].paths {
+			uses[i].keys = append(uses[i].keys, strings.Join(p, "."))
+		}
 	}
 	return uses, deterministic
 }
@@ -143,39 +150,90 @@ func cloneReasons(rs []record.Reason) []record.Reason {
 	return out
 }
 
-// projector digests the parts of one input document, each once.
+// projector digests the parts of one input document, each once: from the
+// OPA value (Evaluate) or from the Go values (EvaluateInput). The two
+// encodings differ, so each family digest starts with a byte naming the
+// one it used: the same bytes never mean two different inputs.
 type projector struct {
-	input ast.Value
-	parts map[string][sha256.Size]byte
-	buf   []byte
+	input ast.Value // the input document given (Evaluate)
+	in    *Input    // or the Go input (EvaluateInput), encoded on demand
+	parts []part
+	buf   *[]byte // scratch, from bufPool
 }
 
-// digest returns the digest of the input parts paths name.
-func (pr *projector) digest(paths [][]string) [sha256.Size]byte {
-	h := sha256.New()
-	for _, p := range paths {
-		key := strings.Join(p, ".")
-		d, ok := pr.parts[key]
-		if !ok {
-			pr.buf = pr.buf[:0]
-			if v := lookupPath(pr.input, p); v != nil {
-				pr.buf = appendValue(pr.buf, v)
-			} else {
-				pr.buf = append(pr.buf, 'u') // undefined
-			}
-			d = sha256.Sum256(pr.buf)
-			if pr.parts == nil {
-				pr.parts = map[string][sha256.Size]byte{}
-			}
-			pr.parts[key] = d
-		}
-		h.Write([]byte(key))
-		h.Write([]byte{0})
-		h.Write(d[:])
+// part is the digest of the input part at a path.
+type part struct {
+	key    string
+	digest [sha256.Size]byte
+}
+
+var bufPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// release returns the projector's scratch to the pool.
+func (pr *projector) release() {
+	if pr.buf != nil {
+		*pr.buf = (*pr.buf)[:0]
+		bufPool.Put(pr.buf)
+		pr.buf = nil
 	}
-	var d [sha256.Size]byte
-	h.Sum(d[:0])
-	return d
+}
+
+// digest returns the digest of the input parts paths name; keys are the
+// paths joined with dots.
+func (pr *projector) digest(paths [][]string, keys []string) [sha256.Size]byte {
+	if pr.buf == nil {
+		pr.buf = bufPool.Get().(*[]byte)
+	}
+	// The family's digest is that of the domain byte, then each key, a
+	// zero byte and the digest of its part; parts are digested at the end
+	// of the scratch, after the family's bytes.
+	fam := append((*pr.buf)[:0], 'A')
+	if pr.in != nil {
+		fam[0] = 'G'
+	}
+	for i, p := range paths {
+		var d *[sha256.Size]byte
+		for j := range pr.parts {
+			if pr.parts[j].key == keys[i] {
+				d = &pr.parts[j].digest
+				break
+			}
+		}
+		if d == nil {
+			b := fam[len(fam):]
+			if pr.in != nil {
+				b = appendInputPart(b, pr.in, p)
+			} else if v := lookupPath(pr.input, p); v != nil {
+				b = appendValue(b, v)
+			} else {
+				b = append(b, 'u') // undefined
+			}
+			pr.parts = append(pr.parts, part{key: keys[i], digest: sha256.Sum256(b)})
+			d = &pr.parts[len(pr.parts)-1].digest
+			if cap(b) > cap(fam[len(fam):]) {
+				// the part outgrew the scratch: keep the larger buffer
+				fam = append(b[:0], fam...)
+			}
+		}
+		fam = append(fam, keys[i]...)
+		fam = append(fam, 0)
+		fam = append(fam, d[:]...)
+	}
+	*pr.buf = fam[:0]
+	return sha256.Sum256(fam)
+}
+
+// value returns the input document, building it from the Go values on
+// first use.
+func (pr *projector) value() (ast.Value, error) {
+	if pr.input == nil {
+		v, err := pr.in.Value()
+		if err != nil {
+			return nil, fmt.Errorf("build policy input: %w", err)
+		}
+		pr.input = v
+	}
+	return pr.input, nil
 }
 
 // appendValue appends an unambiguous encoding of v to b: a type tag, and

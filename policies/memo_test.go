@@ -1,7 +1,9 @@
 package policies
 
 import (
+	"bytes"
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -143,5 +145,96 @@ func TestMemoAgrees(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// inputPaths are the paths a family can be keyed by: every key of the
+// input and of its objects, and keys the input does not have.
+func inputPaths() [][]string {
+	paths := [][]string{{"record"}, {"matches"}, {"goods"}, {"route"}, {"ownership"}, {"nothing"},
+		{"record", "nothing"}, {"route", "nothing"}, {"matches", "0"}, {"goods", "line"}, {"ownership", "x"}, {"nothing", "x"}}
+	for _, k := range recordKeys {
+		paths = append(paths, []string{"record", k})
+	}
+	for _, k := range routeFactsKeys {
+		paths = append(paths, []string{"route", k})
+	}
+	return paths
+}
+
+// mutate sets one field (or slice, or pointer) reachable from v, picked at
+// random, to a random value.
+func mutate(rng *rand.Rand, v reflect.Value) {
+	var leaves []reflect.Value
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		leaves = append(leaves, v)
+		switch v.Kind() {
+		case reflect.Pointer:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Slice:
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					walk(v.Field(i))
+				}
+			}
+		}
+	}
+	walk(v)
+	leaves = leaves[1:] // not the input itself
+	randomValue(rng, leaves[rng.IntN(len(leaves))], 3)
+}
+
+// TestInputPartsAgreeWithValue checks the memo's key of an input part,
+// taken from the Go values (appendInputPart), against the part of the
+// input document the policies see (Input.Value): on pairs of random inputs
+// that differ in one field, or not at all, two parts with the same
+// encoding are always the same value (a remembered result is never
+// handed to an input it does not fit), and, apart from an input without a
+// record, two equal values have the same encoding (records that differ in
+// nothing a family reads share its result).
+func TestInputPartsAgreeWithValue(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	paths := inputPaths()
+	same, differ := 0, 0
+	for i := range 4000 {
+		seed := rng.Uint64()
+		a := randomInput(rand.New(rand.NewPCG(seed, 0)))
+		b := randomInput(rand.New(rand.NewPCG(seed, 0)))
+		if i%8 != 0 {
+			mutate(rng, reflect.ValueOf(&b).Elem())
+		}
+		va, err := a.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		vb, err := b.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range paths {
+			pa, pb := lookupPath(va, p), lookupPath(vb, p)
+			equalValue := (pa == nil && pb == nil) || (pa != nil && pb != nil && sameValue(pa, pb))
+			equalPart := bytes.Equal(appendInputPart(nil, &a, p), appendInputPart(nil, &b, p))
+			switch {
+			case equalPart && !equalValue:
+				t.Fatalf("input %d, %v: same key, different parts:\n%v\n%v", i, p, pa, pb)
+			case !equalPart && equalValue && a.Record != nil && b.Record != nil:
+				t.Errorf("input %d, %v: equal parts, different keys: %v", i, p, pa)
+			case equalValue:
+				same++
+			default:
+				differ++
+			}
+		}
+	}
+	if same < 1000 || differ < 1000 {
+		t.Errorf("%d equal and %d different parts: the test covers too little", same, differ)
 	}
 }

@@ -632,13 +632,26 @@ type Sections map[string]bool
 // a computed key, and any policy calling a non-deterministic built-in, is
 // always evaluated; Options.NoMemo turns the memo off.
 func (p *Policy) Evaluate(ctx context.Context, input ast.Value, present Sections) ([]record.Reason, error) {
+	return p.evaluate(ctx, &projector{input: input}, present)
+}
+
+// EvaluateInput is Evaluate of in's JSON form (Input.Value). It finds the
+// remembered results of the families from the Go values and builds the
+// input document only when a family must be evaluated: a record whose
+// families all hit the memo is never encoded. A number JSON cannot encode
+// (NaN, ±Inf) is an error.
+func (p *Policy) EvaluateInput(ctx context.Context, in *Input, present Sections) ([]record.Reason, error) {
+	return p.evaluate(ctx, &projector{in: in}, present)
+}
+
+func (p *Policy) evaluate(ctx context.Context, pr *projector, present Sections) ([]record.Reason, error) {
 	mask := p.mask(present)
 	if mask == 0 {
 		return nil, nil
 	}
+	defer pr.release()
 	var (
 		reasons []record.Reason
-		pr      = projector{input: input}
 		keys    map[int]memoKey // families to remember after evaluation
 	)
 	if p.memo != nil {
@@ -646,7 +659,7 @@ func (p *Policy) Evaluate(ctx context.Context, input ast.Value, present Sections
 			if mask&(1<<i) == 0 || p.uses[i].whole {
 				continue
 			}
-			k := memoKey{family: i, digest: pr.digest(p.uses[i].paths)}
+			k := memoKey{family: i, digest: pr.digest(p.uses[i].paths, p.uses[i].keys)}
 			if rs, ok := p.memo.Get(k); ok {
 				reasons = append(reasons, cloneReasons(rs)...)
 				mask &^= 1 << i
@@ -659,6 +672,10 @@ func (p *Policy) Evaluate(ctx context.Context, input ast.Value, present Sections
 		}
 	}
 	if mask != 0 {
+		input, err := pr.value()
+		if err != nil {
+			return nil, err
+		}
 		evaluated, err := p.eval(ctx, input, mask, keys)
 		if err != nil {
 			return nil, err
