@@ -28,6 +28,36 @@ var (
 // dates ("circa", "approximately") keep their stated precision. It returns ""
 // when s is not a date.
 func ParseDate(s string) Date {
+	if d, ok := canonicalDate(s); ok {
+		return d
+	}
+	return parseDate(s)
+}
+
+// canonicalDate returns s as a Date when s is already written as ParseDate
+// writes a single date ("1960", "1960-05", "1960-05-01", in range): the
+// common case of a query's date of birth, read without the patterns.
+func canonicalDate(s string) (Date, bool) {
+	if len(s) != 4 && len(s) != 7 && len(s) != 10 {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		if i == 4 || i == 7 {
+			if s[i] != '-' {
+				return "", false
+			}
+		} else if s[i] < '0' || s[i] > '9' {
+			return "", false
+		}
+	}
+	if Date(s).Span().Year == 0 {
+		return "", false
+	}
+	return Date(s), true
+}
+
+// parseDate is ParseDate for any text.
+func parseDate(s string) Date {
 	s = strings.Join(strings.Fields(strings.TrimSuffix(strings.TrimSpace(s), ".")), " ")
 	for _, p := range []string{"circa ", "approximately ", "approx. ", "about ", "c. ", "ca. "} {
 		if len(s) > len(p) && strings.EqualFold(s[:len(p)], p) {

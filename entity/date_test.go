@@ -1,6 +1,9 @@
 package entity
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // TestParseDateAndSpan: one parser reads the dates lists and queries
 // write; Span reads the result without allocating.
@@ -43,13 +46,17 @@ func TestParseDateAndSpan(t *testing.T) {
 }
 
 // FuzzParseDate: whatever the text, the date is empty or reads as a valid
-// span.
+// span, and the fast path for dates already written canonically reads
+// what the patterns read.
 func FuzzParseDate(f *testing.F) {
-	for _, s := range []string{"1960", "1960-05-01", "01.05.1960", "1958/1962", "circa 1951", "1 Jan 1958 to 31 Dec 1962", "x"} {
+	for _, s := range []string{"1960", "1960-05-01", "1960-13", "0999", "1960-05-32", "1960-5-01", "01.05.1960", "1958/1962", "circa 1951", "1 Jan 1958 to 31 Dec 1962", "x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		d := ParseDate(s)
+		if slow := parseDate(s); d != slow {
+			t.Fatalf("ParseDate(%q) = %q, the patterns read %q", s, d, slow)
+		}
 		sp := d.Span()
 		if d != "" && sp.Year == 0 {
 			t.Fatalf("ParseDate(%q) = %q, which Span cannot read", s, d)
@@ -58,4 +65,26 @@ func FuzzParseDate(f *testing.F) {
 			t.Fatalf("ParseDate(%q).Span() = %+v", s, sp)
 		}
 	})
+}
+
+// TestCanonicalDateAsPatterns compares the fast path with the patterns on
+// every four-, seven- and ten-character string of digits and dashes that
+// the fast path could take (years sampled).
+func TestCanonicalDateAsPatterns(t *testing.T) {
+	var in []string
+	for _, y := range []string{"0000", "0999", "1000", "1960", "2026", "9999"} {
+		in = append(in, y, y+"-", y+"x")
+		for m := 0; m <= 13; m++ {
+			ms := fmt.Sprintf("%02d", m)
+			in = append(in, y+"-"+ms, y+"/"+ms)
+			for d := 0; d <= 32; d++ {
+				in = append(in, y+"-"+ms+"-"+fmt.Sprintf("%02d", d), y+"-"+ms+"/"+fmt.Sprintf("%02d", d))
+			}
+		}
+	}
+	for _, s := range in {
+		if got, want := ParseDate(s), parseDate(s); got != want {
+			t.Errorf("ParseDate(%q) = %q, the patterns read %q", s, got, want)
+		}
+	}
 }

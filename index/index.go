@@ -718,7 +718,10 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, mar
 		return nil, err
 	}
 	for _, t := range a.Tokens {
-		if !names.HasTypoKeys(t) || slices.ContainsFunc(open, func(p postings) bool { return p.term == "t:"+t.Text }) {
+		if !names.HasTypoKeys(t) {
+			continue
+		}
+		if slices.ContainsFunc(open, func(p postings) bool { return len(p.term) == 2+len(t.Text) && p.term[:2] == "t:" && p.term[2:] == t.Text }) {
 			continue
 		}
 		if open, err = ix.openTerms(ctx, tr, ix.knownTypoKeys(t.Text), true, open); err != nil {
