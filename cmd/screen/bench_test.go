@@ -35,6 +35,17 @@ func BenchmarkScanStreamUnique(b *testing.B) {
 	benchScan(b, func(b *testing.B, path string, n int) { writeMostlyCleanMod(b, path, n, n) })
 }
 
+// BenchmarkScanStreamDistinct is issue 21's worst realistic file:
+// BenchmarkScanStream's rows (one in three to or from the DPRK, listed and
+// DPRK parties among them) with a shipper and consignee name that no other
+// row has, so that the party cache never answers and every party is
+// searched and every match weighed by the policies.
+//
+//	SCREEN_BENCH_ROWS=1000000 go test -run '^$' -bench ScanStreamDistinct -benchtime 1x ./cmd/screen
+func BenchmarkScanStreamDistinct(b *testing.B) {
+	benchScan(b, func(b *testing.B, path string, n int) { writeShipmentsDistinct(b, path, n, true) })
+}
+
 func benchScan(b *testing.B, write func(*testing.B, string, int)) {
 	un, sdn, rows := benchSetup(b, 100_000)
 	in := filepath.Join(b.TempDir(), "shipments.csv")
@@ -83,7 +94,12 @@ func scanLoop(b *testing.B, in string, rows int, lists ...string) {
 	}
 }
 
-func writeShipments(b *testing.B, path string, n int) {
+func writeShipments(b *testing.B, path string, n int) { writeShipmentsDistinct(b, path, n, false) }
+
+// writeShipmentsDistinct writes writeShipments' rows; with distinct, the
+// party names carry the row number (no name recurs) instead of a number
+// below 97 on the consignee only.
+func writeShipmentsDistinct(b *testing.B, path string, n int, distinct bool) {
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
@@ -96,7 +112,11 @@ func writeShipments(b *testing.B, path string, n int) {
 	routes := [][4]string{{"CN", "KP", "Dandong", "Nampo"}, {"DE", "VN", "Hamburg", "Ho Chi Minh City"}, {"EE", "SE", "Tallinn", "Gothenburg"}}
 	for i := range n {
 		g, r := goods[i%len(goods)], routes[i%len(routes)]
-		fmt.Fprintf(w, "B-%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", i, shippers[i%len(shippers)], r[0], consignees[i%len(consignees)]+" "+strconv.Itoa(i%97), r[1], g[0], g[1], r[0], r[1], r[2], r[3])
+		shipper, consignee := shippers[i%len(shippers)], consignees[i%len(consignees)]+" "+strconv.Itoa(i%97)
+		if distinct {
+			shipper, consignee = shipper+" "+strconv.Itoa(i), consignees[i%len(consignees)]+" "+strconv.Itoa(i)
+		}
+		fmt.Fprintf(w, "B-%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", i, shipper, r[0], consignee, r[1], g[0], g[1], r[0], r[1], r[2], r[3])
 	}
 	if err := w.Flush(); err != nil {
 		b.Fatal(err)
