@@ -158,3 +158,59 @@ func Name(code string) string {
 	}
 	return c.String()
 }
+
+// IsDPRK reports whether Code(s) is DPRK, without Code's slow fallback
+// (the countries package's name lookup copies the text once per letter)
+// unless s spells one of the DPRK's names: goods and route checks ask it
+// of every port and party name.
+func IsDPRK(s string) bool {
+	if len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' && valid[s] {
+		return s == DPRK
+	}
+	s = strings.TrimSpace(s)
+	f := fold(s)
+	if f == "" || missing[f] {
+		return false
+	}
+	if c, ok := aliases[f]; ok {
+		return c == DPRK
+	}
+	if c, ok := aliases[strings.ReplaceAll(f, " ", "")]; ok {
+		return c == DPRK
+	}
+	if len(s) == 2 && isLetter(s[0]) && isLetter(s[1]) {
+		return strings.ToUpper(s) == DPRK
+	}
+	// Code asks countries.ByName(s), then ByName(f) when s names no
+	// country; ByName reads a name as its letters before any bracket, in
+	// capitals, and knows the DPRK by the names below.
+	if dprkNames[lettersUpper(s)] {
+		return true
+	}
+	if !dprkNames[lettersUpper(f)] {
+		return false
+	}
+	return countries.ByName(s) == countries.Unknown // f names the DPRK: unless s names another country
+}
+
+// dprkNames are the spellings countries.ByName reads as the DPRK (its
+// case for PRK), as lettersUpper gives them.
+var dprkNames = map[string]bool{
+	"KP": true, "PRK": true, "DEMOCRATICPEOPLESREPUBLICOFKOREA": true, "KOREADEMOCRATICPEOPLESREPUBLICOF": true,
+	"KOREADEMOCRATICPEOPLESREPUBLIC": true, "KOREANORTH": true, "NORTHKOREA": true, "NORDKOREA": true,
+}
+
+// lettersUpper is how countries.ByName prepares a name: the letters before
+// the first "(", in capitals.
+func lettersUpper(s string) string {
+	if i := strings.IndexByte(s, '('); i >= 0 {
+		s = s[:i]
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			b.WriteRune(r)
+		}
+	}
+	return strings.ToUpper(b.String())
+}

@@ -97,3 +97,35 @@ func FuzzCode(f *testing.F) {
 		}
 	})
 }
+
+// isDPRKCases are texts IsDPRK must read as Code does: the DPRK's names in
+// every form the countries package knows, other countries, places and
+// party names with and without brackets.
+var isDPRKCases = []string{
+	"KP", "kp", " KP ", "PRK", "prk", "DPRK", "D.P.R.K.", "North Korea", "north korea", "NORTH-KOREA", "Korea, North",
+	"Korea (Democratic People's Republic of)", "Democratic People's Republic of Korea", "Korea, Democratic People's Republic",
+	"Nordkorea", "Korea North", "N. Korea", "KR", "South Korea", "Korea", "Republic of Korea", "Korea (North)", "(North Korea)",
+	"Hamburg", "Nampo", "Dandong", "Harmless Widgets GmbH", "Korea Mining Dev. Trading Corp", "Pyongyang", "Chongjin, KP",
+	"", " ", "()", "US", "USA", "Germany", "Deutschland", "Netherlands Antilles", "AN", "XK", "ÖSTERREICH", "Nord Korea (Süd)",
+	"\xff\xfeNorth Korea", "North\x00Korea", "ＮＯＲＴＨ ＫＯＲＥＡ",
+}
+
+func TestIsDPRKAsCode(t *testing.T) {
+	for _, s := range isDPRKCases {
+		if got, want := IsDPRK(s), Code(s) == DPRK; got != want {
+			t.Errorf("IsDPRK(%q) = %v, Code gives %q", s, got, Code(s))
+		}
+	}
+}
+
+// FuzzIsDPRK: IsDPRK reads every text as Code does.
+func FuzzIsDPRK(f *testing.F) {
+	for _, s := range isDPRKCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := IsDPRK(s), Code(s) == DPRK; got != want {
+			t.Fatalf("IsDPRK(%q) = %v, Code gives %q", s, got, Code(s))
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/screen-compliance/screen/internal/decimal"
+	"github.com/screen-compliance/screen/internal/gencache"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -45,7 +46,17 @@ type Classifier struct {
 	// rules maps a chapter to the HS rules under it.
 	rules   map[string][]hsRef
 	matcher *matcher
+	// lines remembers the classification of goods lines by HS code and
+	// description: a shipment file repeats a few goods many times, and a
+	// line's classification depends on nothing else.
+	lines *gencache.Cache[lineKey, record.Goods]
 }
+
+// lineKey is what a goods line is classified by.
+type lineKey struct{ hs, description string }
+
+// lineMemo is how many goods lines a Classifier remembers per generation.
+const lineMemo = 4096
 
 // hsRef is one HS rule of one category.
 type hsRef struct {
@@ -70,7 +81,7 @@ func NewClassifier(ctx context.Context, extra ...Catalog) (*Classifier, error) {
 		}
 	}
 	cats := merge(base, extra...)
-	c := &Classifier{cats: cats, rules: map[string][]hsRef{}}
+	c := &Classifier{cats: cats, rules: map[string][]hsRef{}, lines: gencache.New[lineKey, record.Goods](lineMemo)}
 	for i, cat := range cats {
 		for _, r := range cat.HS {
 			h, err := ParseHS(r.Prefix)
@@ -105,7 +116,22 @@ func (c *Classifier) Classify(rec *record.Record) []record.Goods {
 
 // ClassifyLine classifies one goods line; line is its index in the record.
 func (c *Classifier) ClassifyLine(line int, gl record.GoodsLine) record.Goods {
-	g := record.Goods{Line: line, HS: strings.TrimSpace(gl.HS), Description: gl.Description, Categories: []string{}}
+	k := lineKey{gl.HS, gl.Description}
+	g, ok := c.lines.Get(k)
+	if !ok {
+		g = c.classifyLine(gl)
+		c.lines.Put(k, g)
+	}
+	// the caller owns the slices it gets (reports mark categories as context)
+	g.Line = line
+	g.Categories = slices.Clone(g.Categories)
+	g.Details = slices.Clone(g.Details)
+	return g
+}
+
+// classifyLine is ClassifyLine without the memo (Line left 0).
+func (c *Classifier) classifyLine(gl record.GoodsLine) record.Goods {
+	g := record.Goods{HS: strings.TrimSpace(gl.HS), Description: gl.Description, Categories: []string{}}
 	var code HSCode
 	if g.HS != "" {
 		h, err := ParseHS(g.HS)

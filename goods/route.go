@@ -145,7 +145,7 @@ func dprkPlace(s string, codes bool) string {
 	}
 	// "Port X, KP": a trailing country part.
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '(' || r == ')' || r == '/' || r == ';' }) {
-		if country.Code(part) == country.DPRK {
+		if country.IsDPRK(part) {
 			return "DPRK"
 		}
 	}
@@ -158,7 +158,7 @@ func isDPRK(s string) (bool, string) {
 	if strings.TrimSpace(s) == "" {
 		return false, ""
 	}
-	if country.Code(s) == country.DPRK {
+	if country.IsDPRK(s) {
 		return true, "DPRK"
 	}
 	if p := DPRKPlace(s); p != "" {
@@ -225,7 +225,7 @@ func Route(rec *record.Record) RouteFacts {
 	}
 	for i, p := range rec.Parties {
 		if p.Role == record.RoleVessel {
-			if country.Code(p.Country) == country.DPRK {
+			if country.IsDPRK(p.Country) {
 				f.VesselFlagDPRK = true
 				f.VesselParties = append(f.VesselParties, i)
 				f.VesselNames = append(f.VesselNames, p.Name)
