@@ -184,10 +184,10 @@ func IsDPRK(s string) bool {
 	// Code asks countries.ByName(s), then ByName(f) when s names no
 	// country; ByName reads a name as its letters before any bracket, in
 	// capitals, and knows the DPRK by the names below.
-	if dprkNames[lettersUpper(s)] {
+	if spellsDPRK(s) {
 		return true
 	}
-	if !dprkNames[lettersUpper(f)] {
+	if !spellsDPRK(f) {
 		return false
 	}
 	return countries.ByName(s) == countries.Unknown // f names the DPRK: unless s names another country
@@ -198,6 +198,34 @@ func IsDPRK(s string) bool {
 var dprkNames = map[string]bool{
 	"KP": true, "PRK": true, "DEMOCRATICPEOPLESREPUBLICOFKOREA": true, "KOREADEMOCRATICPEOPLESREPUBLICOF": true,
 	"KOREADEMOCRATICPEOPLESREPUBLIC": true, "KOREANORTH": true, "NORTHKOREA": true, "NORDKOREA": true,
+}
+
+// spellsDPRK reports whether dprkNames holds lettersUpper(s), without
+// building it for an ASCII text (every name there is ASCII, at most 32
+// letters).
+func spellsDPRK(s string) bool {
+	if i := strings.IndexByte(s, '('); i >= 0 {
+		s = s[:i]
+	}
+	var buf [32]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80:
+			return dprkNames[lettersUpper(s)] // unicode letters and their capitals
+		case c >= 'a' && c <= 'z':
+			c -= 'a' - 'A'
+		case c < 'A' || c > 'Z':
+			continue
+		}
+		if n == len(buf) {
+			return false
+		}
+		buf[n] = c
+		n++
+	}
+	return dprkNames[string(buf[:n])]
 }
 
 // lettersUpper is how countries.ByName prepares a name: the letters before
