@@ -101,6 +101,36 @@ type Scorer struct {
 	compBuf  [scorerTokens - 1]Token
 	uinfoBuf [2*scorerTokens - 1]tokenInfo
 	edgeBuf  [12]edge
+	// aligned remembers the alignments bestName made (Quick on the
+	// retrieved names, then Score on all names of the hits align each
+	// name once)
+	aligned    []alignMemo
+	alignedBuf [16]alignMemo
+}
+
+// alignMemo is one alignment without pairs, and what it was made with.
+type alignMemo struct {
+	n                              *Name
+	person, anyPerson, contradicts bool
+	score, scoreFull               float64
+}
+
+// alignOnce is align without pairs, each name aligned once per Scorer
+// with the same flags: the alignment is a pure function of the query, the
+// name and the flags.
+func (s *Scorer) alignOnce(n *Name, person, anyPerson bool) alignment {
+	for i := range s.aligned {
+		if m := &s.aligned[i]; m.n == n && m.person == person && m.anyPerson == anyPerson {
+			return alignment{score: m.score, scoreFull: m.scoreFull, contradicts: m.contradicts}
+		}
+	}
+	al := s.align(n, person, anyPerson, false)
+	if s.aligned == nil {
+		s.aligned = s.alignedBuf[:0]
+	}
+	s.aligned = append(s.aligned, alignMemo{n: n, person: person, anyPerson: anyPerson, contradicts: al.contradicts,
+		score: al.score, scoreFull: al.scoreFull})
+	return al
 }
 
 // Bounds of what a query name is compared by: the first MaxQueryBytes
@@ -392,7 +422,7 @@ func (s *Scorer) bestName(names nameSet, person, anyPerson bool) (best float64, 
 	var bestN, bestFullN *Name
 	for i := range names.len() {
 		n := names.at(i)
-		al := s.align(n, person, anyPerson, false)
+		al := s.alignOnce(n, person, anyPerson)
 		f := 1.0
 		switch n.Strength {
 		case entity.StrengthWeak:
