@@ -7,8 +7,9 @@
 // `deny contains r if {...}` (block) and `warn contains r if {...}` (review)
 // rules, each carrying # METADATA with title, description, related_resources
 // and custom.id, custom.severity, custom.citation. Rules build r with
-// data.screen.lib.reason(rego.metadata.rule(), msg, evidence) and evidence
-// pointers with data.screen.lib.pointer(list, i).
+// data.screen.lib.reason(rego.metadata.rule(), msg, evidence) (or write out
+// the object it builds, as the sanctions rules do to save a call per
+// reason) and evidence pointers with data.screen.lib.pointer(list, i).
 //
 // The contract is checked at load (a *CompileError naming file:line): the
 // METADATA keys and required sections (metadata.go, input.go), strict mode,

@@ -75,3 +75,17 @@ test_imo_conflict_is_review_not_block if {
 	some r in sanctions.warn with input as {"matches": [m]}
 	contains(r.msg, "imo: 9123456 given, 9876543 listed: not a match on the name alone")
 }
+
+# strong_at and possible_at, which the rules use, hold the indexes of the
+# matches strong(m) and possible(m) hold for.
+test_index_sets_agree_with_the_match_functions if {
+	ms := [
+		match(0.95, "un"), match(0.85, "un"), match(0.78, "un"), qualified(0.95, 0.90), qualified(0.85, 1),
+		object.union(match(0.81, "ofac"), {"id_match": "passport A1234567"}),
+		object.union(match(0.95, "ofac"), {"conflicts": ["imo: 9123456 given, 9876543 listed"]}),
+	]
+	sanctions.strong_at == {i | some i, m in ms; sanctions.strong(m)} with input as {"matches": ms}
+	sanctions.possible_at == {i | some i, m in ms; sanctions.possible(m)} with input as {"matches": ms}
+	count(sanctions.strong_at) == 2 with input as {"matches": ms}
+	count(sanctions.possible_at) == 6 with input as {"matches": ms}
+}
