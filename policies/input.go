@@ -3,7 +3,6 @@ package policies
 import (
 	_ "embed"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -160,11 +159,26 @@ var (
 type valueBuilder struct {
 	err   error
 	pairs [][2]*ast.Term // scratch for the object being built
+	terms []ast.Term     // terms to hand out, allocated a block at a time
+}
+
+// nullTerm is the one null of every input (terms are not changed once built).
+var nullTerm = ast.NullTerm()
+
+// term returns a term holding v.
+func (e *valueBuilder) term(v ast.Value) *ast.Term {
+	if len(e.terms) == 0 {
+		e.terms = make([]ast.Term, 64)
+	}
+	t := &e.terms[0]
+	e.terms = e.terms[1:]
+	t.Value = v
+	return t
 }
 
 // obj is an object of the key/value pairs appended to e.pairs since mark.
 func (e *valueBuilder) obj(mark int) *ast.Term {
-	t := ast.ObjectTerm(e.pairs[mark:]...)
+	t := e.term(ast.NewObject(e.pairs[mark:]...))
 	clear(e.pairs[mark:])
 	e.pairs = e.pairs[:mark]
 	return t
@@ -177,7 +191,7 @@ func (e *valueBuilder) addStr(k *ast.Term, s string, omitempty bool) {
 	if s == "" && omitempty {
 		return
 	}
-	e.add(k, str(s))
+	e.add(k, e.str(s))
 }
 
 func (e *valueBuilder) addNum(k *ast.Term, f float64) { e.add(k, e.num(f)) }
@@ -187,14 +201,14 @@ func (e *valueBuilder) addInt(k *ast.Term, i int) { e.add(k, ast.InternedTerm(i)
 func (e *valueBuilder) addBool(k *ast.Term, b bool) { e.add(k, ast.InternedTerm(b)) }
 
 // str is a string as JSON carries it: invalid UTF-8 bytes become U+FFFD.
-func str(s string) *ast.Term {
+func (e *valueBuilder) str(s string) *ast.Term {
 	if s == "" {
 		return ast.InternedTerm("")
 	}
 	if !utf8.ValidString(s) {
 		s = validUTF8(s)
 	}
-	return ast.StringTerm(s)
+	return e.term(ast.String(s))
 }
 
 // validUTF8 replaces every byte of s that is not part of a valid UTF-8
@@ -220,10 +234,13 @@ func (e *valueBuilder) num(f float64) *ast.Term {
 		if e.err == nil {
 			e.err = fmt.Errorf("policy input: unsupported number %v", f)
 		}
-		return ast.NullTerm()
+		return nullTerm
+	}
+	if i := int(f); float64(i) == f && i >= 0 && i <= 100 && !math.Signbit(f) {
+		return ast.InternedTerm(i) // 0, 1, 50, 100: JSON writes them as integers
 	}
 	var buf [32]byte
-	return ast.NumberTerm(json.Number(appendJSONFloat(buf[:0], f)))
+	return e.term(ast.Number(appendJSONFloat(buf[:0], f)))
 }
 
 // appendJSONFloat appends f as encoding/json writes a float64.
@@ -246,13 +263,13 @@ func appendJSONFloat(b []byte, f float64) []byte {
 // list is a slice as JSON writes it: null when nil.
 func list[T any](e *valueBuilder, s []T, elem func(*valueBuilder, *T) *ast.Term) *ast.Term {
 	if s == nil {
-		return ast.NullTerm()
+		return nullTerm
 	}
 	terms := make([]*ast.Term, len(s))
 	for i := range s {
 		terms[i] = elem(e, &s[i])
 	}
-	return ast.ArrayTerm(terms...)
+	return e.term(ast.NewArray(terms...))
 }
 
 // addList adds a slice field; omitempty leaves out nil and empty slices.
@@ -263,14 +280,14 @@ func addList[T any](e *valueBuilder, k *ast.Term, s []T, omitempty bool, elem fu
 	e.add(k, list(e, s, elem))
 }
 
-func strElem(_ *valueBuilder, s *string) *ast.Term { return str(*s) }
+func strElem(e *valueBuilder, s *string) *ast.Term { return e.str(*s) }
 
 func intElem(_ *valueBuilder, i *int) *ast.Term { return ast.InternedTerm(*i) }
 
 func (e *valueBuilder) input(in *Input) ast.Value {
 	m := len(e.pairs)
 	if in.Record == nil {
-		e.add(kRecord, ast.NullTerm())
+		e.add(kRecord, nullTerm)
 	} else {
 		e.add(kRecord, e.record(in.Record))
 	}
@@ -455,7 +472,7 @@ func (e *valueBuilder) step(s *ownership.Step) *ast.Term {
 	e.addStr(kOwnedID, s.OwnedID, false)
 	e.addStr(kOwned, s.Owned, false)
 	if s.Percent == nil {
-		e.add(kPercent, ast.NullTerm())
+		e.add(kPercent, nullTerm)
 	} else {
 		e.addNum(kPercent, *s.Percent)
 	}
