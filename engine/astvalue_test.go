@@ -192,8 +192,8 @@ func BenchmarkPolicyRecordWithMatches(b *testing.B) {
 		}
 		return in
 	}
+	n := 0 // the last name used, across runs (-count): a name comes back after all the others
 	run := func(b *testing.B, p *policies.Policy, vary bool) {
-		n := 0
 		b.ReportAllocs()
 		for b.Loop() {
 			in := base
