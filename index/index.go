@@ -721,7 +721,9 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, mar
 		if !names.HasTypoKeys(t) {
 			continue
 		}
-		if slices.ContainsFunc(open, func(p postings) bool { return len(p.term) == 2+len(t.Text) && p.term[:2] == "t:" && p.term[2:] == t.Text }) {
+		if slices.ContainsFunc(open, func(p postings) bool {
+			return len(p.term) == 2+len(t.Text) && p.term[:2] == "t:" && p.term[2:] == t.Text
+		}) {
 			continue
 		}
 		if open, err = ix.openTerms(ctx, tr, ix.knownTypoKeys(t.Text), true, open); err != nil {
