@@ -68,23 +68,47 @@ bare_deadline() {
   grep -q 'context deadline exceeded' "$work/out.log" || return 1
   ! grep -qE 'panic:|Failing input written|_test\.go:[0-9]+:|fuzzing process hung|timed out' "$work/out.log"
 }
-built=""
+# Building an instrumented test binary takes longer than fuzzing its
+# targets on a cold build cache (every dependency is compiled again with
+# coverage instrumentation), so the binaries are built in the background, one
+# package after another, while the targets of the packages already built
+# run: the wall time is about the longer of the two instead of their sum.
+# Each build leaves DIR.test and DIR.built, or DIR.log and DIR.failed.
+mapfile -t dirs < <(printf '%s\n' "${targets[@]}" | cut -d' ' -f1 | uniq)
+binary() { echo "$work/$(echo "$1" | tr '/.' '__')"; }
+(
+  for dir in "${dirs[@]}"; do
+    base=$(binary "$dir")
+    start=$(date +%s)
+    if go test -c -fuzz=. -o "$base.test" "./$dir" >"$base.log" 2>&1; then
+      echo "built $dir in $(($(date +%s) - start))s"
+      : >"$base.built"
+    else
+      : >"$base.failed"
+    fi
+  done
+) &
+builder=$!
+trap 'kill "$builder" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+reported=""
 for entry in "${targets[@]}"; do
   dir=${entry% *}
   target=${entry#* }
-  bin="$work/$(echo "$dir" | tr '/.' '__').test"
-  if [[ " $built " != *" $dir "* ]]; then
-    start=$(date +%s)
-    if ! go test -c -fuzz=. -o "$bin" "./$dir" >"$work/build.log" 2>&1; then
-      cat "$work/build.log"
+  base=$(binary "$dir")
+  bin="$base.test"
+  while [ ! -e "$base.built" ] && [ ! -e "$base.failed" ]; do
+    kill -0 "$builder" 2>/dev/null || break
+    sleep 0.2
+  done
+  if [ ! -e "$base.built" ]; then
+    if [[ " $reported " != *" $dir "* ]]; then
+      cat "$base.log" 2>/dev/null || echo "the build of $dir stopped without a result"
       failed+=("$dir (build)")
-      built="$built $dir"
-      continue
+      reported="$reported $dir"
     fi
-    built="$built $dir"
-    echo "built $dir in $(($(date +%s) - start))s"
+    continue
   fi
-  [ -x "$bin" ] || continue
   importpath=$module
   [ "$dir" != "." ] && importpath="$module/$dir"
   before=$(find "$dir/testdata/fuzz/$target" -type f 2>/dev/null | LC_ALL=C sort || true)
