@@ -10,12 +10,19 @@
 #   MODES=nocache RUNS=2 DURATION=10s scripts/bench-http.sh
 #
 # Settings (environment): MODES ("nocache cache"), RUNS (1), DURATION (30s),
-# WARMUP (5s, not measured), CONNS (64), THREADS (2), MIX ("lists": every 7th
+# WARMUP (5s, not measured), CONNS (64), THREADS (1; see below), MIX ("lists": every 7th
 # listed name and as many made-up names, as server.BenchmarkServe; "yente":
 # yente's UN treated positives and global negatives interleaved), DATA
 # (../shared/data beside the repository), ACCESS_LOG (true, as serve's
 # default; the log goes to a file in the work directory), KEEP (1 keeps the
 # work directory), SERVE_FLAGS (more `screen serve` flags).
+#
+# One wrk thread drives 64 connections at 13,000 req/s with a third of a
+# core. On a 2-core machine that the server saturates, a second wrk thread
+# is one more runnable thread competing with the server's two: responses then
+# wait for a wrk thread to be scheduled, and wrk's p99 measured its own
+# scheduling (2026-12-07: 62-71 ms with -t2, 23-28 ms with -t1, at the same
+# req/s and server CPU per request).
 #
 # Each run prints req/s, p50/p90/p99 latency, the CPU the server and wrk
 # used (cores = CPU seconds / wall seconds, and CPU microseconds per
@@ -32,7 +39,7 @@ RUNS=${RUNS:-1}
 DURATION=${DURATION:-30s}
 WARMUP=${WARMUP:-5s}
 CONNS=${CONNS:-64}
-THREADS=${THREADS:-2}
+THREADS=${THREADS:-1}
 MIX=${MIX:-lists}
 DATA=${DATA:-$repo/../shared/data}
 ACCESS_LOG=${ACCESS_LOG:-true}
