@@ -445,6 +445,7 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 		limit = 10
 	}
 	sc := ix.vocab.NewScorer(q)
+	defer sc.Release()
 	var scored []cand
 	if a := sc.Analysis(); len(a.Tokens) > 0 || len(q.IDs) > 0 {
 		docs, err := ix.lookup(ctx, a, q.IDs, markKey(q.Name), candidates)

@@ -426,9 +426,11 @@ func (r *run) reverse(ctx context.Context, skip map[int]bool) (map[int]string, e
 						continue
 					}
 					q := engine.PartyQuery(r.p.Items[item].Record.Parties[party])
-					if vocab.NewScorer(q).Quick(e, ns) >= floor-1e-9 {
+					sc := vocab.NewScorer(q)
+					if sc.Quick(e, ns) >= floor-1e-9 {
 						hit = append(hit, item)
 					}
+					sc.Release()
 				}
 				mu.Lock()
 				r.res.Candidates += len(cands)

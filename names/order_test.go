@@ -1,6 +1,7 @@
 package names
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/screen-compliance/screen/entity"
@@ -45,5 +46,62 @@ func TestScoresDoNotDependOnCandidateOrder(t *testing.T) {
 					wantA, gotA1, gotA2, wantB, gotB1, gotB2)
 			}
 		})
+	}
+}
+
+// TestReleasedScorersScoreAsFreshOnes scores queries of every shape (long,
+// decorated with an acronym or two names, with qualifiers and identifiers)
+// with fresh Scorers, then again many times with Scorers that are released
+// after each query and so reused from the vocabulary's pool, in another
+// order: every result must be the same, so that nothing of an earlier query
+// survives in a reused Scorer.
+func TestReleasedScorersScoreAsFreshOnes(t *testing.T) {
+	ents := []entity.Entity{
+		{ID: "p", Kind: entity.KindPerson, Name: "Ali Hassan Mahmoud", BirthDates: []entity.Date{"1961-03-04"}, Countries: []entity.Country{{Code: "IQ", Role: entity.RoleNationality}}},
+		{ID: "o", Kind: entity.KindOrganization, Name: "FOREIGN TRADE BANK (FTB)", Aliases: []entity.Alias{{Name: "Mukhabarat Bank", Strength: entity.StrengthWeak}}},
+		{ID: "v", Kind: entity.KindVessel, Name: "CHON MA SAN", Identifiers: []entity.Identifier{{Type: entity.IDIMO, Value: "8660313"}}},
+		{ID: "h", Kind: entity.KindPerson, Name: "李明"},
+	}
+	queries := []Query{
+		{Name: "Ali Hasan Mahmud", DOB: "1961", Country: "IQ", Kind: "person"},
+		{Name: "Foreign Trade Bank of the DPRK (FTB)"},
+		{Name: "Korea Songi Ltd; Chon Ma San Shipping Co"},
+		{Name: "CHONMASAN", IMO: "8660313", Kind: "vessel"},
+		{Name: "Li Ming (Beijing branch)", IDs: []string{"G12345678"}},
+		{Name: "Mahmoud Hassan Ali Abdul Rahman Al Tikriti Bin Saleh Ibrahim Yusuf"},
+		{Name: "mukhabarat"},
+	}
+	nameSets := make([][]Name, len(ents))
+	for i := range ents {
+		nameSets[i] = EntityNames(&ents[i])
+	}
+	score := func(q Query, release bool) []Result {
+		s := NewScorer(q)
+		var rs []Result
+		for i := range ents {
+			rs = append(rs, s.Score(&ents[i], nameSets[i]))
+			_ = s.Quick(&ents[i], nameSets[i])
+		}
+		if release {
+			s.Release()
+			s.Release() // a second Release must not put it in the pool twice
+		}
+		return rs
+	}
+	want := make([][]Result, len(queries))
+	for i, q := range queries {
+		want[i] = score(q, false)
+	}
+	for round := 0; round < 20; round++ {
+		for k := range queries {
+			i := (k*(round+3) + round) % len(queries)
+			got := score(queries[i], true)
+			for j := range got {
+				if !reflect.DeepEqual(got[j], want[i][j]) {
+					t.Fatalf("round %d, query %q, entity %s: reused scorer gave %+v, fresh one %+v",
+						round, queries[i].Name, ents[j].ID, got[j], want[i][j])
+				}
+			}
+		}
 	}
 }

@@ -64,6 +64,9 @@ func Score(q Query, e *entity.Entity) Result {
 // similarity once per distinct token pair. A Scorer is not safe for
 // concurrent use; create one per query.
 type Scorer struct {
+	// v is the vocabulary the scorer was made with, whose pool Release
+	// returns it to
+	v *Vocabulary
 	q Query
 	// name is the name this scorer compares: the query name, or one of
 	// its forms
@@ -183,11 +186,31 @@ func (v *Vocabulary) NewScorer(q Query) *Scorer {
 	return s
 }
 
+// Release hands the scorer (and the scorers of its forms) back to its
+// vocabulary for reuse by a later NewScorer. The scorer must not be used
+// after Release; results it returned stay valid (they share no memory with
+// it). Calling Release is optional: it only spares the allocation.
+func (s *Scorer) Release() {
+	if s == nil || s.v == nil {
+		return
+	}
+	v, forms := s.v, s.forms
+	s.v, s.forms = nil, nil // a second Release does nothing
+	for _, f := range forms {
+		f.Release()
+	}
+	v.scorers.Put(s)
+}
+
 // newScorer prepares a query to compare the given name (the query name or
 // one of its forms).
 func (v *Vocabulary) newScorer(q Query, name string) *Scorer {
 	name = capQuery(name)
-	s := &Scorer{q: q, name: name, a: v.Analyze(name), kind: familyOf(q.Kind), dob: entity.ParseDate(q.DOB).Span()}
+	s, _ := v.scorers.Get().(*Scorer)
+	if s == nil {
+		s = new(Scorer)
+	}
+	*s = Scorer{v: v, q: q, name: name, a: v.Analyze(name), kind: familyOf(q.Kind), dob: entity.ParseDate(q.DOB).Span()}
 	if len(s.a.Tokens) > MaxQueryTokens {
 		s.a.Tokens = s.a.Tokens[:MaxQueryTokens]
 	}

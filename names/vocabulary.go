@@ -129,6 +129,9 @@ type Vocabulary struct {
 	// script lists the Han and Hangul replacements, longest first.
 	script []scriptEntry
 	digest string
+	// scorers holds released Scorers for reuse (Scorer.Release): a
+	// Scorer is several kilobytes, allocated for every query otherwise.
+	scorers sync.Pool
 }
 
 // scriptEntry replaces a word written in Han or Hangul before
