@@ -136,12 +136,21 @@ func letterSet(s string) uint64 {
 // editDistance returns the Levenshtein distance of a and b in runes, or
 // max+1 as soon as it must exceed max.
 func editDistance(a []rune, b string, max int) int {
-	br := []rune(b)
+	// short terms (most) are compared in buffers on the stack
+	var rbuf [32]rune
+	var pbuf, cbuf [33]int
+	br := rbuf[:0]
+	for _, r := range b {
+		br = append(br, r)
+	}
 	if d := len(a) - len(br); d > max || -d > max {
 		return max + 1
 	}
-	prev := make([]int, len(br)+1)
-	cur := make([]int, len(br)+1)
+	prev, cur := pbuf[:0], cbuf[:0]
+	if len(br)+1 > len(pbuf) {
+		prev, cur = make([]int, 0, len(br)+1), make([]int, 0, len(br)+1)
+	}
+	prev, cur = prev[:len(br)+1], cur[:len(br)+1]
 	for j := range prev {
 		prev[j] = j
 	}

@@ -61,6 +61,11 @@ func TestReleasedScorersScoreAsFreshOnes(t *testing.T) {
 		{ID: "o", Kind: entity.KindOrganization, Name: "FOREIGN TRADE BANK (FTB)", Aliases: []entity.Alias{{Name: "Mukhabarat Bank", Strength: entity.StrengthWeak}}},
 		{ID: "v", Kind: entity.KindVessel, Name: "CHON MA SAN", Identifiers: []entity.Identifier{{Type: entity.IDIMO, Value: "8660313"}}},
 		{ID: "h", Kind: entity.KindPerson, Name: "李明"},
+		// many distinct words, so that the similarity caches outgrow
+		// their first tables and a released Scorer keeps grown ones
+		{ID: "l", Kind: entity.KindOrganization, Name: "Pyongyang Ryonbong General Trading Machinery Export Import Corporation Namhung Chongchongang Sinhung Kwangmyong Haegumgang",
+			Aliases: []entity.Alias{{Name: "Korea Kumsan Daesong Mining Tanchon Commercial Bank Kwangson Ilsim Amnokgang Development Company"},
+				{Name: "Hesong Trading Sobaeksu Unha Paeksol Namchongang Kyongsong Ponghwa Hyoksin Wonyang"}}},
 	}
 	queries := []Query{
 		{Name: "Ali Hasan Mahmud", DOB: "1961", Country: "IQ", Kind: "person"},
@@ -70,6 +75,8 @@ func TestReleasedScorersScoreAsFreshOnes(t *testing.T) {
 		{Name: "Li Ming (Beijing branch)", IDs: []string{"G12345678"}},
 		{Name: "Mahmoud Hassan Ali Abdul Rahman Al Tikriti Bin Saleh Ibrahim Yusuf"},
 		{Name: "mukhabarat"},
+		{Name: "Ryonbong Kwangmyong Haegumgang Trading Namhung Export Sinhung Machinery Pyongyang Corporation Import Chongchongang General"},
+		{Name: "Korea Kumsan Daesong Tanchon Kwangson Amnokgang Hesong Sobaeksu Unha Paeksol Kyongsong Ponghwa Hyoksin Wonyang Ilsim"},
 	}
 	nameSets := make([][]Name, len(ents))
 	for i := range ents {

@@ -202,6 +202,55 @@ func (s *Scorer) Release() {
 	v.scorers.Put(s)
 }
 
+// maxKeptSlots bounds the cache tables a released Scorer keeps for its
+// next query: a larger table (grown by a very long name) would cost every
+// later query its clearing.
+const maxKeptSlots = 512
+
+// scorerBuffers are the heap buffers a released Scorer grew, kept for its
+// next query; every one is emptied before reuse, and none changes a result
+// (the caches only save work, the others are scratch space).
+type scorerBuffers struct {
+	aligned    []alignMemo
+	qsim, csim []float64
+	simSlots   []simEntry
+	simLong    []string
+	altSlots   []altEntry
+}
+
+// keptBuffers returns the buffers of s worth keeping: those on the heap
+// (not s's own arrays) and not too large.
+func (s *Scorer) keptBuffers() scorerBuffers {
+	var b scorerBuffers
+	if cap(s.aligned) > len(s.alignedBuf) {
+		b.aligned = s.aligned[:0]
+	}
+	b.qsim, b.csim = s.qsim, s.csim
+	if n := len(s.cache.slots); n > len(s.cache.init) && n <= maxKeptSlots {
+		b.simSlots, b.simLong = s.cache.slots, s.cache.long
+	}
+	if len(s.altCache.slots) <= maxKeptSlots {
+		b.altSlots = s.altCache.slots
+	}
+	return b
+}
+
+// reuse gives a freshly reset s the buffers kept from its previous query,
+// emptied.
+func (s *Scorer) reuse(b scorerBuffers) {
+	s.aligned = b.aligned
+	s.qsim, s.csim = b.qsim, b.csim
+	if b.simSlots != nil {
+		clear(b.simSlots)
+		clear(b.simLong)
+		s.cache.slots, s.cache.long = b.simSlots, b.simLong[:0]
+	}
+	if b.altSlots != nil {
+		clear(b.altSlots)
+		s.altCache.slots = b.altSlots
+	}
+}
+
 // newScorer prepares a query to compare the given name (the query name or
 // one of its forms).
 func (v *Vocabulary) newScorer(q Query, name string) *Scorer {
@@ -210,7 +259,9 @@ func (v *Vocabulary) newScorer(q Query, name string) *Scorer {
 	if s == nil {
 		s = new(Scorer)
 	}
+	kept := s.keptBuffers()
 	*s = Scorer{v: v, q: q, name: name, a: v.Analyze(name), kind: familyOf(q.Kind), dob: entity.ParseDate(q.DOB).Span()}
+	s.reuse(kept)
 	if len(s.a.Tokens) > MaxQueryTokens {
 		s.a.Tokens = s.a.Tokens[:MaxQueryTokens]
 	}
