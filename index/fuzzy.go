@@ -67,7 +67,7 @@ func (ix *Index) dict() *fuzzyDict {
 // (inverse document frequency, less for more edits) are returned, best
 // first. Tokens whose letter sets differ by more than two edits can make
 // are skipped without comparing strings.
-func (ix *Index) fuzzyLookup(ctx context.Context, a names.Analysis, n int) ([]int, error) {
+func (ix *Index) fuzzyLookup(ctx context.Context, a names.Analysis, n int, dst []int) ([]int, error) {
 	var qs []string
 	for _, t := range a.Tokens {
 		if t.Class == names.ClassWord && len(t.Text) >= fuzzyMinLen {
@@ -81,7 +81,7 @@ func (ix *Index) fuzzyLookup(ctx context.Context, a names.Analysis, n int) ([]in
 	tr := &termReader{ix: ix}
 	defer tr.close()
 	sc := ix.getScratch()
-	defer ix.scratch.Put(sc)
+	defer ix.putScratch(sc)
 	total := float64(len(ix.snap.Docs))
 	for _, q := range qs {
 		qr := []rune(q)
@@ -99,7 +99,6 @@ func (ix *Index) fuzzyLookup(ctx context.Context, a names.Analysis, n int) ([]in
 				k := "t:" + t.text
 				docs, err := tr.docsOf(ctx, k, ix.terms.pos(termHash(k)))
 				if err != nil {
-					sc.reset()
 					return nil, err
 				}
 				if len(docs) == 0 {
@@ -109,9 +108,7 @@ func (ix *Index) fuzzyLookup(ctx context.Context, a names.Analysis, n int) ([]in
 			}
 		}
 	}
-	out := topN(sc.acc, sc.touched, n)
-	sc.reset()
-	return out, nil
+	return sc.topN(n, dst), nil
 }
 
 // letterSet is the set of letters and digits in s, one bit each (other

@@ -39,10 +39,10 @@ func TestFuzzyFallback(t *testing.T) {
 	}
 	defer ix.Close()
 	q := names.Query{Name: "Hogxiamg Indutsrail"}
-	if docs, err := ix.lookup(ctx, names.Analyze(q.Name), nil, "", candidates); err != nil || len(docs) != 0 {
+	if docs, err := ix.lookup(ctx, names.Analyze(q.Name), nil, "", candidates, nil); err != nil || len(docs) != 0 {
 		t.Fatalf("exact and typo lookup found %v (%v): the test needs a name only the fallback finds", docs, err)
 	}
-	docs, err := ix.fuzzyLookup(ctx, names.Analyze(q.Name), candidates)
+	docs, err := ix.fuzzyLookup(ctx, names.Analyze(q.Name), candidates, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestFuzzyFallback(t *testing.T) {
 	if !found {
 		t.Errorf("fallback for %q retrieved %v, not ofac:102", q.Name, docs)
 	}
-	if docs, _ := ix.fuzzyLookup(ctx, names.Analyze("Wolframite Quartzsmith"), candidates); len(docs) != 0 {
+	if docs, _ := ix.fuzzyLookup(ctx, names.Analyze("Wolframite Quartzsmith"), candidates, nil); len(docs) != 0 {
 		t.Errorf("fallback for an unrelated name retrieved %v", docs)
 	}
 }

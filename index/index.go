@@ -6,6 +6,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -446,9 +447,13 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 	}
 	sc := ix.vocab.NewScorer(q)
 	defer sc.Release()
-	var scored []cand
+	// the candidates and their scores stay on the stack unless more than
+	// these many are retrieved
+	var docBuf [candidates]int
+	var scoredBuf [2 * candidates]cand
+	scored := scoredBuf[:0]
 	if a := sc.Analysis(); len(a.Tokens) > 0 || len(q.IDs) > 0 {
-		docs, err := ix.lookup(ctx, a, q.IDs, markKey(q.Name), candidates)
+		docs, err := ix.lookup(ctx, a, q.IDs, markKey(q.Name), candidates, docBuf[:0])
 		if err != nil {
 			return nil, err
 		}
@@ -458,7 +463,7 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 		// last resort when no term or one-edit variant matched at all: long
 		// tokens within two edits
 		if len(docs) == 0 {
-			docs, err := ix.fuzzyLookup(ctx, a, candidates)
+			docs, err := ix.fuzzyLookup(ctx, a, candidates, docBuf[:0])
 			if err != nil {
 				return nil, err
 			}
@@ -474,11 +479,11 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 		}
 		cs = append(cs, c)
 	}
-	sort.Slice(cs, func(a, b int) bool {
-		if cs[a].score != cs[b].score {
-			return cs[a].score > cs[b].score
+	slices.SortFunc(cs, func(a, b cand) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
 		}
-		return ix.snap.Entities[cs[a].i].ID < ix.snap.Entities[cs[b].i].ID
+		return strings.Compare(ix.snap.Entities[a.i].ID, ix.snap.Entities[b.i].ID)
 	})
 	if len(cs) > limit {
 		cs = cs[:limit]
@@ -702,9 +707,11 @@ func (ix *Index) openTerms(ctx context.Context, tr *termReader, terms []string, 
 // lists come from the Bleve index, decoded once per term and cached: a
 // lookup costs a fraction of a Bleve query (no searcher tree, collector or
 // result allocation).
-func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, mark string, n int) ([]int, error) {
+func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, mark string, n int, dst []int) ([]int, error) {
 	tr := &termReader{ix: ix}
 	defer tr.close()
+	sc := ix.getScratch()
+	defer ix.putScratch(sc)
 	keys := a.Keys()
 	if mark != "" {
 		keys = append(keys, mark)
@@ -714,7 +721,8 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, mar
 			keys = append(keys, "id:"+norm)
 		}
 	}
-	open, err := ix.openTerms(ctx, tr, keys, false, nil)
+	open, err := ix.openTerms(ctx, tr, keys, false, sc.open[:0])
+	sc.open = open
 	if err != nil {
 		return nil, err
 	}
@@ -727,11 +735,14 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, mar
 		}) {
 			continue
 		}
-		if open, err = ix.openTerms(ctx, tr, ix.knownTypoKeys(t.Text), true, open); err != nil {
+		open, err = ix.openTerms(ctx, tr, ix.knownTypoKeys(t.Text), true, open)
+		sc.open = open
+		if err != nil {
 			return nil, err
 		}
 	}
-	use := open[:0:0]
+	use := sc.use[:0]
+	defer func() { sc.use = use }()
 	for _, p := range open {
 		if len(p.docs) <= commonDF {
 			use = append(use, p)
@@ -747,8 +758,6 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, mar
 			use = use[:3]
 		}
 	}
-	sc := ix.getScratch()
-	defer ix.scratch.Put(sc)
 	total := float64(len(ix.snap.Docs))
 	for _, p := range use {
 		w := float32(math.Log(1 + total/float64(len(p.docs))))
@@ -757,9 +766,7 @@ func (ix *Index) lookup(ctx context.Context, a names.Analysis, ids []string, mar
 		}
 		sc.add(p.docs, w)
 	}
-	out := topN(sc.acc, sc.touched, n)
-	sc.reset()
-	return out, nil
+	return sc.topN(n, dst), nil
 }
 
 // markKey returns the term of a short name written as two or three ASCII
@@ -793,10 +800,14 @@ func markKey(name string) string {
 type scratch struct {
 	acc     []float32 // summed term weight per name document
 	touched []int32   // documents with acc != 0
+	// open and use are lookup's posting lists (all, and those it weighs);
+	// best is topN's window
+	open, use []postings
+	best      []int32
 }
 
 // getScratch takes cleared working memory for one search from the pool
-// (return it with ix.scratch.Put).
+// (return it with ix.putScratch).
 func (ix *Index) getScratch() *scratch {
 	sc := ix.scratch.Get().(*scratch)
 	if len(sc.acc) != len(ix.snap.Docs) {
@@ -816,6 +827,15 @@ func (s *scratch) add(docs []int32, w float32) {
 	}
 }
 
+// putScratch clears working memory and returns it to the pool.
+func (ix *Index) putScratch(s *scratch) {
+	s.reset()
+	clear(s.open) // the posting lists stay cached in ix.postings
+	clear(s.use)
+	s.open, s.use = s.open[:0], s.use[:0]
+	ix.scratch.Put(s)
+}
+
 func (s *scratch) reset() {
 	for _, i := range s.touched {
 		s.acc[i] = 0
@@ -825,7 +845,8 @@ func (s *scratch) reset() {
 
 // topN returns the n documents of touched with the highest weight (ties:
 // lower document first), best first.
-func topN(acc []float32, touched []int32, n int) []int {
+func (s *scratch) topN(n int, dst []int) []int {
+	acc := s.acc
 	better := func(a, b int32) bool {
 		if acc[a] != acc[b] {
 			return acc[a] > acc[b]
@@ -833,8 +854,8 @@ func topN(acc []float32, touched []int32, n int) []int {
 		return a < b
 	}
 	// keep a small sorted window of the best n
-	best := make([]int32, 0, n+1)
-	for _, i := range touched {
+	best := s.best[:0]
+	for _, i := range s.touched {
 		if len(best) == n && !better(i, best[n-1]) {
 			continue
 		}
@@ -846,9 +867,9 @@ func topN(acc []float32, touched []int32, n int) []int {
 			best = best[:n]
 		}
 	}
-	out := make([]int, len(best))
-	for k, i := range best {
-		out[k] = int(i)
+	for _, i := range best {
+		dst = append(dst, int(i))
 	}
-	return out
+	s.best = best
+	return dst
 }
