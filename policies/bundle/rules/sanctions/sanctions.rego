@@ -27,42 +27,18 @@ programs_suffix(m) := sprintf(" (programs: %s)", [concat(", ", m.programs)]) if 
 	count(m.programs) > 0
 } else := ""
 
-id_confirmed(m) if object.get(m, "id_match", "") != ""
-
-# name_score is the score of a match's names alone (its score when a caller
-# gives none).
-name_score(m) := object.get(m, "name_score", m.score)
-
-# A name match blocks when the score with its qualifiers and the score of
-# the names alone both reach the block line, and nothing contradicts it
-# (an IMO number that differs from the listed one): qualifiers such as
-# country and date of birth lift or lower a score, they never carry a
-# match across the line on their own.
-strong(m) if {
-	m.score >= lib.params.match.block
-	name_score(m) >= lib.params.match.block
-	count(object.get(m, "conflicts", [])) == 0
-}
-
-strong(m) if {
-	lib.params.match.id_confirms
-	id_confirmed(m)
-}
-
-# possible holds when a match reaches the review line, by its score and by
-# its names alone, or is confirmed by an identifier.
-possible(m) if {
-	m.score >= lib.params.match.review
-	name_score(m) >= lib.params.match.review
-}
-
-possible(m) if id_confirmed(m)
-
-# strong_at and possible_at hold the indexes of the matches for which
-# strong(m) and possible(m) hold: the same tests, written out once for all
-# matches instead of called per match. The rules below use them: this
-# family is evaluated for every record with matches, and in OPA a function
-# call costs more than the comparisons it makes.
+# strong_at holds the indexes of the matches that are strong enough to block.
+# A name match is strong when the score with its qualifiers and the score of
+# the names alone (name_score; its score when a caller gives none) both
+# reach the block line, and nothing contradicts it (an IMO number that
+# differs from the listed one): qualifiers such as country and date of
+# birth lift or lower a score, they never carry a match across the line on
+# their own. A match confirmed by an identifier (id_match) is strong when
+# params.match.id_confirms is set.
+#
+# The tests are written out once for all matches rather than as functions
+# called per match: this family is evaluated for every record with matches,
+# and in OPA a function call costs more than the comparisons it makes.
 strong_at contains i if {
 	some i, m in input.matches
 	m.score >= lib.params.match.block
@@ -76,6 +52,9 @@ strong_at contains i if {
 	object.get(m, "id_match", "") != ""
 }
 
+# possible_at holds the indexes of the matches that reach the review line,
+# by their score and by their names alone, or are confirmed by an
+# identifier.
 possible_at contains i if {
 	some i, m in input.matches
 	m.score >= lib.params.match.review
