@@ -43,14 +43,13 @@ func sameValue(a, b ast.Value) bool { return a.Compare(b) == 0 && a.String() == 
 // conversion gives, on a sample and on the input of every record of every
 // example and test input file, screened on the built-in list.
 func TestValueEncoderMatchesJSON(t *testing.T) {
-	var enc valueEncoder
 	check := func(name string, in policies.Input) {
 		t.Helper()
 		want, err := ast.InterfaceToValue(in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := enc.encode(in)
+		got, err := in.Value()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,10 +93,9 @@ func TestValueEncoderMatchesJSON(t *testing.T) {
 
 func BenchmarkPolicyInputEncoder(b *testing.B) {
 	in := samplePolicyInput()
-	var enc valueEncoder
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := enc.encode(in); err != nil {
+		if _, err := in.Value(); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -208,11 +206,10 @@ func BenchmarkPolicyRecordWithMatches(b *testing.B) {
 		}
 	}
 	b.Run("encode", func(b *testing.B) {
-		var enc valueEncoder
 		in := base
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := enc.encode(in); err != nil {
+			if _, err := in.Value(); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -139,7 +139,8 @@ func TestPolicyContractOnExamples(t *testing.T) {
 
 			// The policy input, built as the engine builds it, matches the schema.
 			s := e.cur.Load()
-			val, err := e.enc.encode(s.policyInput(d.Record, d.Matches, d.Goods))
+			in := s.policyInput(d.Record, d.Matches, d.Goods)
+			val, err := in.Value()
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -223,7 +223,6 @@ func (s *snapshot) retire() error {
 // Engine screens records. Create it with New.
 type Engine struct {
 	cfg    config
-	enc    valueEncoder // policy input encoder, with its per-type cache
 	cur    atomic.Pointer[snapshot]
 	mu     sync.Mutex // serialises Reload and Close
 	closed atomic.Bool
