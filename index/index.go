@@ -457,7 +457,7 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 		if err != nil {
 			return nil, err
 		}
-		if scored, err = ix.rescore(ctx, sc, docs, scored); err != nil {
+		if scored, err = ix.rescore(ctx, sc, docs, scored, opts.MinScore); err != nil {
 			return nil, err
 		}
 		// last resort when no term or one-edit variant matched at all: long
@@ -467,7 +467,7 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 			if err != nil {
 				return nil, err
 			}
-			if scored, err = ix.rescore(ctx, sc, docs, scored); err != nil {
+			if scored, err = ix.rescore(ctx, sc, docs, scored, opts.MinScore); err != nil {
 				return nil, err
 			}
 		}
@@ -505,7 +505,8 @@ type cand struct {
 // rescore appends to scored the entities of the retrieved name documents
 // that are not scored yet, comparing the query with the retrieved names of
 // each entity only (the final hits are rescored with all their names).
-func (ix *Index) rescore(ctx context.Context, sc *names.Scorer, docs []int, scored []cand) ([]cand, error) {
+// A score under minScore may be any score under it (QuickPicked).
+func (ix *Index) rescore(ctx context.Context, sc *names.Scorer, docs []int, scored []cand, minScore float64) ([]cand, error) {
 	var buf [8]int32
 	for k, d := range docs {
 		if k%64 == 63 {
@@ -524,7 +525,7 @@ func (ix *Index) rescore(ctx context.Context, sc *names.Scorer, docs []int, scor
 				pick = append(pick, r.Name)
 			}
 		}
-		scored = append(scored, cand{ent, sc.QuickPicked(&ix.snap.Entities[ent], ix.snap.Names[ent], pick)})
+		scored = append(scored, cand{ent, sc.QuickPicked(&ix.snap.Entities[ent], ix.snap.Names[ent], pick, minScore)})
 	}
 	return scored, ctx.Err()
 }

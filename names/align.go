@@ -1,6 +1,10 @@
 package names
 
-import "slices"
+import (
+	"math"
+	"math/bits"
+	"slices"
+)
 
 // alignment is how one query name aligned with one entity name.
 type alignment struct {
@@ -11,7 +15,10 @@ type alignment struct {
 	// tokens and each has a word the other lacks: another name of the
 	// entity then cannot be matched by a query with more names added
 	contradicts bool
-	pairs       []alignedPair
+	// pruned is true when align stopped because the score could not reach
+	// what its caller needed; the alignment then holds no score
+	pruned bool
+	pairs  []alignedPair
 }
 
 // alignedPair is one pair of an explained alignment: query tokens
@@ -29,7 +36,10 @@ type alignedPair struct {
 // applies); anyPerson that one of them is known to be (a whole name that
 // is one acronym then matches no run of the other's words: the initials
 // of "Su Min Gim" are not the company "S.M.G.").
-func (s *Scorer) align(n *Name, person, anyPerson, explain bool) alignment {
+//
+// need > 0 lets align stop as soon as the score is certainly below need
+// (scoreBound): the alignment is then marked pruned and holds no score.
+func (s *Scorer) align(n *Name, person, anyPerson, explain bool, need float64) alignment {
 	qt := s.a.Tokens
 	ct := n.Analysis.Tokens
 	if len(qt) == 0 || len(ct) == 0 {
@@ -42,24 +52,47 @@ func (s *Scorer) align(n *Name, person, anyPerson, explain bool) alignment {
 		cp.prepare()
 		n = &cp
 	}
-	edges := s.candidatePairs(n, person, anyPerson)
+	edges, ok := s.candidatePairs(n, person, anyPerson, need)
+	if !ok {
+		s.edges = edges[:0]
+		return alignment{pruned: true}
+	}
 	p := s.pickPairs(n, edges, explain)
 	s.edges = edges[:0]
 	return s.costs(n, &p, person)
 }
+
+// simUnknown marks a candidate pair whose similarity is not computed yet
+// (scoreBound counts it as 1); simRejected one whose similarity is below
+// its threshold.
+const (
+	simUnknown  = 2.0
+	simRejected = -1.0
+)
 
 // candidatePairs returns the pairs of query and entity tokens alike enough
 // to be aligned: token with token, two merged tokens with one ("ryon bong"
 // ~ "ryonbong"), an acronym with the words it abbreviates. person is false
 // when one side is known not to be a person's name: an initial then stands
 // for no word ("DINO I" is not "Dino Institute").
-func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool) []edge {
+//
+// It works in three steps, from the cheapest: the pairs the letter-set
+// filters leave, then the similarities of token pairs, then those of
+// merged tokens. When need > 0 and, after a step, the score cannot reach
+// need (scoreBound), it stops and returns false.
+func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) ([]edge, bool) {
 	qt := s.a.Tokens
 	ct := n.Analysis.Tokens
 	ci := n.info
 	uf := s.uinfo
 	edges := s.edges[:0]
+	// With pruning on, the masks say which tokens may be in a pair of
+	// each kind (and in a strong one) for scoreBound; costs' token masks
+	// saturate at 64 tokens, so there is no pruning beyond.
+	prune := need > 0 && len(qt) < 64 && len(ct) < 64
+	var single, merged, acronym, strong pairMasks
 	for i := range qt {
+		distinct := distinctive(qt[i].Class)
 		for j := range ct {
 			if unlike(&uf[i], &ci[j]) {
 				continue
@@ -67,11 +100,16 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool) []edge {
 			if !person && ((qt[i].Class == ClassInitial && spelledOut(ci[j].class)) || (ci[j].class == ClassInitial && spelledOut(qt[i].Class))) {
 				continue
 			}
-			if sim := s.sim(i, &ct[j], &ci[j]); sim >= minEdgeSim {
-				edges = append(edges, edge{int32(i), 1, int32(j), 1, sim})
+			edges = append(edges, edge{int32(i), 1, int32(j), 1, simUnknown})
+			single.q |= 1 << i
+			single.c |= 1 << j
+			if distinct {
+				strong.q |= 1 << i
+				strong.c |= 1 << j
 			}
 		}
 	}
+	singles := len(edges)
 	// merged tokens: "ryon bong" ~ "ryonbong"
 	for i := 0; i+1 < len(qt); i++ {
 		if qt[i].Class == ClassLegal || qt[i+1].Class == ClassLegal {
@@ -81,20 +119,13 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool) []edge {
 			if ci[j].n < 4 || unlike(&uf[len(qt)+i], &ci[j]) || apart(&uf[len(qt)+i], &ci[j], 0) {
 				continue
 			}
-			if sim := s.sim(len(qt)+i, &ct[j], &ci[j]); sim >= mergedMinSim {
-				edges = append(edges, edge{int32(i), 2, int32(j), 1, sim})
-			}
+			edges = append(edges, edge{int32(i), 2, int32(j), 1, simUnknown})
+			merged.q |= 3 << i
+			merged.c |= 1 << j
 		}
 	}
-	off := 0
 	for j := 0; j+1 < len(ct); j++ {
 		cj := &ci[len(ct)+j]
-		l := int(cj.n)
-		if l == 255 {
-			l = len(ct[j].Text) + len(ct[j+1].Text)
-		}
-		text := n.ctext[off : off+l]
-		off += l
 		if ci[j].class == ClassLegal || ci[j+1].class == ClassLegal {
 			continue
 		}
@@ -102,11 +133,12 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool) []edge {
 			if len(qt[i].Text) < 4 || unlike(&uf[i], cj) || apart(&uf[i], cj, compoundSlack(&uf[i], cj)) {
 				continue
 			}
-			if sim := s.simCompound(i, text, cj); sim >= mergedMinSim {
-				edges = append(edges, edge{int32(i), 1, int32(j), 2, sim})
-			}
+			edges = append(edges, edge{int32(i), 1, int32(j), 2, simUnknown})
+			merged.q |= 1 << i
+			merged.c |= 3 << j
 		}
 	}
+	mergedEnd := len(edges)
 	// acronyms and joined initials: "PLA" ~ "People's Liberation Army",
 	// "JC Juncker" ~ "Jean-Claude Juncker"
 	if len(qt) > 1 || !anyPerson {
@@ -123,7 +155,246 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool) []edge {
 			}
 		}
 	}
-	return edges
+	if !prune {
+		return s.similarities(n, edges, singles, mergedEnd), true
+	}
+	// every merged pair, and every acronym (at acronymSim), is strong
+	// enough when it aligns
+	for _, e := range edges[mergedEnd:] {
+		acronym.q |= spanMask(int(e.qi), int(e.qn))
+		acronym.c |= spanMask(int(e.cj), int(e.cn))
+	}
+	strong.q |= merged.q | acronym.q
+	strong.c |= merged.c | acronym.c
+	// step 1: every pair the filters leave at similarity 1
+	bq, bc := s.simScratch(len(qt), len(ct))
+	if s.scoreBound(n, person, bq, bc, single.or(merged).or(acronym), strong) < need {
+		return edges, false
+	}
+	// step 2: the token pairs' similarities, merged tokens still at 1
+	strong = pairMasks{q: merged.q | acronym.q, c: merged.c | acronym.c}
+	for k := range edges[:singles] {
+		e := &edges[k]
+		if e.sim = s.sim(int(e.qi), &ct[e.cj], &ci[e.cj]); e.sim < minEdgeSim {
+			e.sim = simRejected
+			continue
+		}
+		bq[e.qi] = max(bq[e.qi], e.sim)
+		bc[e.cj] = max(bc[e.cj], e.sim)
+		if e.sim >= strongPairSim && distinctive(qt[e.qi].Class) {
+			strong.q |= 1 << e.qi
+			strong.c |= 1 << e.cj
+		}
+	}
+	if singles > 0 && s.scoreBound(n, person, bq, bc, merged.or(acronym), strong) < need {
+		return edges, false
+	}
+	// step 3: the merged tokens' similarities
+	s.mergedSims(n, edges[singles:mergedEnd])
+	if mergedEnd > singles {
+		for k := range edges[singles:mergedEnd] {
+			e := &edges[singles+k]
+			if e.sim == simRejected {
+				continue
+			}
+			for i := e.qi; i < e.qi+e.qn; i++ {
+				bq[i] = max(bq[i], e.sim)
+			}
+			for j := e.cj; j < e.cj+e.cn; j++ {
+				bc[j] = max(bc[j], e.sim)
+			}
+		}
+		// a kept merged pair is strong (mergedMinSim > strongPairSim) when
+		// its query side is two tokens or a distinctive one: as counted in
+		// step 1
+		if s.scoreBound(n, person, bq, bc, acronym, strong) < need {
+			return edges, false
+		}
+	}
+	return keptEdges(edges), true
+}
+
+// similarities computes the similarities of the candidate pairs edges
+// (token pairs, then merged tokens from singles to mergedEnd, then
+// acronyms) and returns those kept, in order.
+func (s *Scorer) similarities(n *Name, edges []edge, singles, mergedEnd int) []edge {
+	ct := n.Analysis.Tokens
+	ci := n.info
+	for k := range edges[:singles] {
+		e := &edges[k]
+		if e.sim = s.sim(int(e.qi), &ct[e.cj], &ci[e.cj]); e.sim < minEdgeSim {
+			e.sim = simRejected
+		}
+	}
+	s.mergedSims(n, edges[singles:mergedEnd])
+	return keptEdges(edges)
+}
+
+// mergedSims computes the similarities of merged-token pairs (a query
+// compound with an entity token, or a query token with an entity
+// compound), rejecting those below mergedMinSim.
+func (s *Scorer) mergedSims(n *Name, edges []edge) {
+	qt := s.a.Tokens
+	ct := n.Analysis.Tokens
+	ci := n.info
+	// the compounds' texts lie end to end in n.ctext, in order
+	cj, off := 0, 0
+	for k := range edges {
+		e := &edges[k]
+		if e.qn == 2 {
+			e.sim = s.sim(len(qt)+int(e.qi), &ct[e.cj], &ci[e.cj])
+		} else {
+			for ; cj < int(e.cj); cj++ {
+				off += compoundLen(ct, ci, cj)
+			}
+			l := compoundLen(ct, ci, cj)
+			e.sim = s.simCompound(int(e.qi), n.ctext[off:off+l], &ci[len(ct)+cj])
+		}
+		if e.sim < mergedMinSim {
+			e.sim = simRejected
+		}
+	}
+}
+
+// keptEdges drops the rejected edges, keeping the order of the others.
+func keptEdges(edges []edge) []edge {
+	kept := edges[:0]
+	for _, e := range edges {
+		if e.sim != simRejected {
+			kept = append(kept, e)
+		}
+	}
+	return kept
+}
+
+// pairMasks are sets of query (q) and entity (c) tokens, one bit per
+// token.
+type pairMasks struct{ q, c uint64 }
+
+func (m pairMasks) or(o pairMasks) pairMasks { return pairMasks{m.q | o.q, m.c | o.c} }
+
+// scoreBound returns an upper bound of the score costs would give a
+// query and an entity name, knowing the best similarity each token may be
+// paired with (bq, bc; 0: in no pair; the tokens in one are at 1) and the
+// tokens that may be in a strong pair: what the score would be if every
+// token in a pair aligned at its best similarity, and every token in none
+// cost the least costs can make it cost. The bound of the name score holds
+// because matched ≤ aligned weight, so matched/(aligned + unmatched) ≤
+// M/(M + U) for any M ≥ matched and U ≤ unmatched; the core score's
+// likewise. scoreFull is never above score, so it is bounded too.
+func (s *Scorer) scoreBound(n *Name, person bool, bq, bc []float64, one, strong pairMasks) float64 {
+	qt := s.a.Tokens
+	ct := n.Analysis.Tokens
+	ci := n.info
+	// fewer than two strong pairs: no extra-name discount, and unmatched
+	// listed words cost listedMissCost
+	mu, lambda := 1.0, listedMissCost
+	if bits.OnesCount64(strong.q) >= 2 && bits.OnesCount64(strong.c) >= 2 {
+		lambda = listedExtraCost
+		if person {
+			mu = queryExtraWeight
+		}
+	}
+	qCore, cCore := s.qcore, coreOf(ci[:len(ct)])
+	// matched (m) and unmatched (u) weight, and the same for core tokens
+	var m, u, cm, cu float64
+	for i := range qt {
+		w := s.uinfo[i].weight()
+		core := inCore(qt[i].Class, qCore)
+		sim := bq[i]
+		if one.q&(1<<i) != 0 {
+			sim = 1
+		}
+		if sim > 0 {
+			m += curveBound(sim) * w / 2
+			if core {
+				cm += sim * w
+			}
+			continue
+		}
+		if s.dups {
+			continue // a repeated word may cost nothing
+		}
+		switch {
+		case qt[i].Class == ClassPatronymic:
+			w *= patronymicAlone * queryExtraWeight
+		case decoration(qt[i].Class) || particleBeforePlace(qt, i):
+			u += decorationCost
+			if core {
+				cu += w * mu
+			}
+			continue
+		default:
+			w *= mu
+		}
+		u += w
+		if core {
+			cu += w
+		}
+	}
+	for j := range ct {
+		w := ci[j].weight()
+		core := inCore(ci[j].class, cCore)
+		sim := bc[j]
+		if one.c&(1<<j) != 0 {
+			sim = 1
+		}
+		if sim > 0 {
+			m += curveBound(sim) * w / 2
+			if core {
+				cm += sim * w
+			}
+			continue
+		}
+		if n.dups {
+			continue
+		}
+		wc := w * lambda
+		switch {
+		case ci[j].class == ClassPatronymic:
+			wc *= patronymicAlone
+			w *= lambda * patronymicAlone
+		case decoration(ci[j].class) || particleBeforePlace(ct, j):
+			w = decorationCost
+		case distinctive(ci[j].class) || ci[j].class == ClassInitial:
+			w *= lambda
+		default:
+			w *= listedExtraCost
+		}
+		if cCore == coreGeneric && ci[j].class == ClassPlace {
+			wc = min(wc, classWeight(ClassGeneric))
+		}
+		u += w
+		if core {
+			cu += wc
+		}
+	}
+	if m == 0 {
+		return 0
+	}
+	bound := m / (m + u)
+	if cu > 0 {
+		bound = min(bound, cm/(cm+cu)+coreMargin)
+	}
+	return bound
+}
+
+// curveBound is simCurve(s) for s in (0,1], computed without math.Pow:
+// the two differ in the last bits only, far below pruneMargin.
+func curveBound(s float64) float64 {
+	if s >= 1 {
+		return 1
+	}
+	return s * math.Sqrt(s)
+}
+
+// compoundLen is the length of the text of entity compound j (tokens j
+// and j+1 of ct, summarised by ci) in Name.ctext.
+func compoundLen(ct []Token, ci []tokenInfo, j int) int {
+	if l := int(ci[len(ct)+j].n); l != 255 {
+		return l
+	}
+	return len(ct[j].Text) + len(ct[j+1].Text)
 }
 
 // spelledOut reports whether tokens of class c are words written out (an

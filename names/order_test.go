@@ -112,3 +112,51 @@ func TestReleasedScorersScoreAsFreshOnes(t *testing.T) {
 		}
 	}
 }
+
+// TestQuickAboveAgreesWithQuick checks QuickAbove, which sets aside names
+// that cannot reach its threshold, against Quick on names of every shape
+// (persons with qualifiers, organisations with legal forms and acronyms,
+// merged and split tokens, vessels with identifiers); eval's test of the
+// same name runs it on the real lists.
+func TestQuickAboveAgreesWithQuick(t *testing.T) {
+	ents := []entity.Entity{
+		{ID: "p", Kind: entity.KindPerson, Name: "Ali Hassan Mahmoud", BirthDates: []entity.Date{"1961-03-04"}, Countries: []entity.Country{{Code: "IQ", Role: entity.RoleNationality}},
+			Aliases: []entity.Alias{{Name: "Mahmoud, Ali", Strength: entity.StrengthWeak}, {Name: "Ali Hassan al-Mahmudi"}}},
+		{ID: "o", Kind: entity.KindOrganization, Name: "Korea Ryonbong General Corporation", Aliases: []entity.Alias{{Name: "KRGC"}, {Name: "Ryon Bong Trading Co., Ltd."}}},
+		{ID: "b", Kind: entity.KindOrganization, Name: "FOREIGN TRADE BANK (FTB)", Countries: []entity.Country{{Code: "KP"}}},
+		{ID: "v", Kind: entity.KindVessel, Name: "CHON MA SAN", Identifiers: []entity.Identifier{{Type: entity.IDIMO, Value: "8660313"}}},
+		{ID: "k", Kind: entity.KindPerson, Name: "Kim Jong Un", BirthDates: []entity.Date{"1984-01-08"}},
+		{ID: "s", Kind: entity.KindPerson, Name: "Sergei Viktorovich Lavrov"},
+	}
+	queries := []Query{
+		{Name: "Ali Hasan Mahmud", DOB: "1961", Country: "IQ", Kind: "person"},
+		{Name: "Mahmoud Ali Hassan Saleh"},
+		{Name: "Ryonbong General Corp"},
+		{Name: "Korea Ryon Bong General Trading Corporation Ltd"},
+		{Name: "KRGC"},
+		{Name: "Foreign Trade Bank of the DPRK", Country: "North Korea"},
+		{Name: "CHONMASAN", IMO: "8660313", Kind: "vessel"},
+		{Name: "Chon Ma San Shipping Co", Kind: "vessel", IMO: "9999999"},
+		{Name: "Kim Jong-un", DOB: "1984"},
+		{Name: "Kim Jong Il"},
+		{Name: "Sergey Lavrov", Country: "RU"},
+		{Name: "Lavrov Sergei Viktorovich Ivanov"},
+		{Name: "Acme Industrial Supplies Ltd"},
+	}
+	for _, q := range queries {
+		for i := range ents {
+			ns := EntityNames(&ents[i])
+			want := NewScorer(q).Quick(&ents[i], ns)
+			for _, min := range []float64{0.2, 0.4, 0.6, 0.75, 0.9, 1} {
+				s := NewScorer(q)
+				got := s.QuickAbove(&ents[i], ns, min)
+				if again := s.Quick(&ents[i], ns); again != want {
+					t.Errorf("%q ~ %s: Quick after QuickAbove(%.2f) = %.4f, alone %.4f", q.Name, ents[i].ID, min, again, want)
+				}
+				if (want >= min && got != want) || (want < min && got >= min) {
+					t.Errorf("%q ~ %s: QuickAbove(%.2f) = %.4f, Quick = %.4f", q.Name, ents[i].ID, min, got, want)
+				}
+			}
+		}
+	}
+}

@@ -86,38 +86,64 @@ type qualifiers struct {
 	score float64
 }
 
-// qualify applies date of birth (persons and unknown kinds only), country
-// and identifiers to a name score. Agreeing evidence only raises it, an
-// identifier match confirms a match on its own.
-func (s *Scorer) qualify(e *entity.Entity, ek kindFamily, nameScore float64) qualifiers {
-	q := qualifiers{score: nameScore}
+// qualifiers reads the date of birth (persons and unknown kinds only),
+// country, kind and identifiers of the entity against the query's;
+// apply then gives a name score with them.
+func (s *Scorer) qualifiers(e *entity.Entity, ek kindFamily) qualifiers {
+	var q qualifiers
 	if s.dob.Year != 0 && (ek == famPerson || ek == famUnknown) && len(e.BirthDates) > 0 {
 		q.dob, q.hasDOB = s.dobDelta(e.BirthDates), true
-		q.score += q.dob
 	}
 	if s.country != "" {
 		if d, ok := s.countryDelta(e.Countries); ok {
 			q.country, q.hasCountry = d, true
-			q.score += d
 		}
 	}
 	if s.kind != famUnknown && ek != famUnknown && s.kind != ek {
 		q.kind = -kindMismatch
-		q.score += q.kind
 	}
 	if len(s.ids) > 0 { // else the entity's identifiers need not be read
 		if id, ok := s.idMatch(e.Identifiers); ok {
 			q.id = id
-			q.score = max(q.score, 0.9+0.1*nameScore)
 		} else if s.imo != "" {
 			if listed := imoNumbers(e.Identifiers); listed != "" {
 				q.imoConflict = s.imo + " given, " + listed + " listed"
-				q.score -= imoMismatch
 			}
 		}
 	}
-	q.score = decimal.Round(clamp01(q.score), 4)
 	return q
+}
+
+// delta is what the qualifiers other than an identifier match add to a
+// name score.
+func (q *qualifiers) delta() float64 {
+	d := q.dob + q.country + q.kind
+	if q.imoConflict != "" {
+		d -= imoMismatch
+	}
+	return d
+}
+
+// apply sets q.score to the name score with the qualifiers applied: agreeing
+// evidence only raises it, an identifier match confirms a match on its own.
+func (q *qualifiers) apply(nameScore float64) {
+	q.score = nameScore
+	if q.hasDOB {
+		q.score += q.dob
+	}
+	if q.hasCountry {
+		q.score += q.country
+	}
+	if q.kind != 0 {
+		q.score += q.kind
+	}
+	switch {
+	case q.id != "":
+		q.score = max(q.score, 0.9+0.1*nameScore)
+	case q.imoConflict != "":
+		q.score -= imoMismatch
+	}
+	q.score = decimal.Round(clamp01(q.score), 4)
 }
 
 // imoNumbers returns the entity's IMO numbers joined by commas, or "".

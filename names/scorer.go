@@ -120,14 +120,18 @@ type alignMemo struct {
 
 // alignOnce is align without pairs, each name aligned once per Scorer
 // with the same flags: the alignment is a pure function of the query, the
-// name and the flags.
-func (s *Scorer) alignOnce(n *Name, person, anyPerson bool) alignment {
+// name and the flags. With need > 0 the alignment may come back pruned
+// (align); a pruned alignment is not remembered.
+func (s *Scorer) alignOnce(n *Name, person, anyPerson bool, need float64) alignment {
 	for i := range s.aligned {
 		if m := &s.aligned[i]; m.n == n && m.person == person && m.anyPerson == anyPerson {
 			return alignment{score: m.score, scoreFull: m.scoreFull, contradicts: m.contradicts}
 		}
 	}
-	al := s.align(n, person, anyPerson, false)
+	al := s.align(n, person, anyPerson, false, need)
+	if al.pruned {
+		return al
+	}
 	if s.aligned == nil {
 		s.aligned = s.alignedBuf[:0]
 	}
@@ -310,19 +314,26 @@ func (s *Scorer) Analysis() Analysis { return s.a }
 // Score compares the query with an entity whose names were prepared with
 // EntityNames (same order as e.AllNames()).
 func (s *Scorer) Score(e *entity.Entity, names []Name) Result {
-	return s.evaluate(e, nameSet{all: names}, true)
+	return s.evaluate(e, nameSet{all: names}, true, 0)
 }
 
 // Quick returns the score Score would return, without building features
 // and explanation (for ranking many candidates).
 func (s *Scorer) Quick(e *entity.Entity, names []Name) float64 {
-	return s.evaluate(e, nameSet{all: names}, false).Score
+	return s.evaluate(e, nameSet{all: names}, false, 0).Score
 }
 
-// QuickPicked is Quick on the names names[pick[0]], names[pick[1]], ... in
-// that order, without copying them.
-func (s *Scorer) QuickPicked(e *entity.Entity, names []Name, pick []int32) float64 {
-	return s.evaluate(e, nameSet{all: names, pick: pick}, false).Score
+// QuickAbove is Quick for a caller that keeps only scores of at least
+// minScore: such a score is exactly Quick's, any other is some score below
+// minScore (names that certainly cannot reach it are not aligned in full).
+func (s *Scorer) QuickAbove(e *entity.Entity, names []Name, minScore float64) float64 {
+	return s.evaluate(e, nameSet{all: names}, false, minScore).Score
+}
+
+// QuickPicked is QuickAbove on the names names[pick[0]], names[pick[1]],
+// ... in that order, without copying them.
+func (s *Scorer) QuickPicked(e *entity.Entity, names []Name, pick []int32, minScore float64) float64 {
+	return s.evaluate(e, nameSet{all: names, pick: pick}, false, minScore).Score
 }
 
 // nameSet is the names an entity is scored by: all of them, or those
@@ -346,7 +357,16 @@ func (ns nameSet) at(i int) *Name {
 	return &ns.all[ns.pick[i]]
 }
 
-func (s *Scorer) evaluate(e *entity.Entity, names nameSet, explain bool) Result {
+// pruneMargin keeps a score that evaluate sets aside below the caller's
+// minimum once rounded to four decimals, whatever the order in which the
+// qualifiers are added.
+const pruneMargin = 0.001
+
+// evaluate compares the query with the entity's names. With minScore > 0
+// and explain false, names whose alignment certainly cannot bring the
+// score to minScore are not aligned in full: the result is then exact when
+// its score is at least minScore, and below minScore otherwise.
+func (s *Scorer) evaluate(e *entity.Entity, names nameSet, explain bool, minScore float64) Result {
 	ek := familyOf(e.Kind)
 	if ek == famUnknown && names.len() > 0 && hasClass(names.at(0).Analysis.Tokens, ClassLegal) {
 		ek = famOrg // a listed name with a legal form is an organisation's
@@ -356,13 +376,19 @@ func (s *Scorer) evaluate(e *entity.Entity, names nameSet, explain bool) Result 
 	person := (s.kind == famPerson || s.kind == famUnknown) && (ek == famPerson || ek == famUnknown)
 	var res Result
 	anyPerson := s.kind == famPerson || ek == famPerson
-	best, bestName, full := s.bestName(names, person, anyPerson)
-	// the query's own forms ("X (ACRONYM)" is the name X)
-	q := s
-	for _, f := range s.forms {
-		if b, n, fl := f.bestName(names, person, anyPerson); b > best {
-			best, bestName, q, full = b, n, f, fl
-		}
+	qual := s.qualifiers(e, ek)
+	// the least name score that can reach minScore once the qualifiers
+	// are applied (an identifier match lifts any score; a registration
+	// mark may make an aircraft's name score 1)
+	need := 0.0
+	if !explain && minScore > 0 && qual.id == "" && ek != famAircraft {
+		need = minScore - qual.delta() - pruneMargin
+	}
+	best, bestName, q, full, pruned := s.bestOfForms(names, person, anyPerson, need)
+	if pruned && best >= need {
+		// a name set aside may still decide the result (its contradiction
+		// drops the extra-name discount): align every name in full
+		best, bestName, q, full, _ = s.bestOfForms(names, person, anyPerson, 0)
 	}
 	if bestName == nil {
 		best = 0
@@ -382,13 +408,13 @@ func (s *Scorer) evaluate(e *entity.Entity, names nameSet, explain bool) Result 
 		best, markDiffers = markMismatchScore, true
 	}
 	nameScore := decimal.Round(clamp01(best), 4)
-	qual := s.qualify(e, ek, nameScore)
+	qual.apply(nameScore)
 	if !explain {
 		return Result{Score: qual.score, NameScore: nameScore}
 	}
 	var bestAl alignment
 	if bestName != nil {
-		bestAl = q.align(bestName, person, anyPerson, true)
+		bestAl = q.align(bestName, person, anyPerson, true, 0)
 		if full {
 			bestAl.score = bestAl.scoreFull
 		}
@@ -483,6 +509,23 @@ func (s *Scorer) evaluate(e *entity.Entity, names nameSet, explain bool) Result 
 	return res
 }
 
+// bestOfForms is bestName over the query name and its own forms ("X
+// (ACRONYM)" is the name X): the best score, the name and the scorer (s
+// or one of its forms) that gave it, whether the extra-name discount was
+// dropped, and whether a name was set aside as unable to reach need.
+func (s *Scorer) bestOfForms(names nameSet, person, anyPerson bool, need float64) (best float64, bestName *Name, q *Scorer, full, pruned bool) {
+	best, bestName, full, pruned = s.bestName(names, person, anyPerson, need)
+	q = s
+	for _, f := range s.forms {
+		b, n, fl, pr := f.bestName(names, person, anyPerson, need)
+		pruned = pruned || pr
+		if b > best {
+			best, bestName, q, full = b, n, f, fl
+		}
+	}
+	return best, bestName, q, full, pruned
+}
+
 // bestName returns the best score of the query with one of names (alias
 // strength applied) and that name, or nil.
 //
@@ -491,12 +534,19 @@ func (s *Scorer) evaluate(e *entity.Entity, names nameSet, explain bool) Result 
 // query: "Ahmed Khalfan Sainovic" is not matched through the alias "Khalfan,
 // Ahmed" of "Ahmed Khalfan Ghailani". full says whether the discount was
 // dropped.
-func (s *Scorer) bestName(names nameSet, person, anyPerson bool) (best float64, bestName *Name, full bool) {
+//
+// With need > 0, names whose score is certainly below need are set aside
+// (pruned is then true): the result is exact only when best >= need.
+func (s *Scorer) bestName(names nameSet, person, anyPerson bool, need float64) (best float64, bestName *Name, full, pruned bool) {
 	best, bestFull := -1.0, -1.0
 	var bestN, bestFullN *Name
 	for i := range names.len() {
 		n := names.at(i)
-		al := s.alignOnce(n, person, anyPerson)
+		al := s.alignOnce(n, person, anyPerson, need)
+		if al.pruned {
+			pruned = true
+			continue
+		}
 		f := 1.0
 		switch n.Strength {
 		case entity.StrengthWeak:
@@ -515,9 +565,9 @@ func (s *Scorer) bestName(names nameSet, person, anyPerson bool) (best float64, 
 		}
 	}
 	if full {
-		return bestFull, bestFullN, true
+		return bestFull, bestFullN, true, pruned
 	}
-	return best, bestN, false
+	return best, bestN, false, pruned
 }
 
 // appendJoined appends the texts of ts joined by "+".
