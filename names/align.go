@@ -16,7 +16,8 @@ type alignment struct {
 	// entity then cannot be matched by a query with more names added
 	contradicts bool
 	// pruned is true when align stopped because the score could not reach
-	// what its caller needed; the alignment then holds no score
+	// what its caller needed; the alignment then holds no score, and
+	// contradicts says whether it might have
 	pruned bool
 	pairs  []alignedPair
 }
@@ -52,10 +53,10 @@ func (s *Scorer) align(n *Name, person, anyPerson, explain bool, need float64) a
 		cp.prepare()
 		n = &cp
 	}
-	edges, ok := s.candidatePairs(n, person, anyPerson, need)
-	if !ok {
+	edges, cut := s.candidatePairs(n, person, anyPerson, need)
+	if cut != notPruned {
 		s.edges = edges[:0]
-		return alignment{pruned: true}
+		return alignment{pruned: true, contradicts: cut == prunedMayContradict}
 	}
 	p := s.pickPairs(n, edges, explain)
 	s.edges = edges[:0]
@@ -79,8 +80,8 @@ const (
 // It works in three steps, from the cheapest: the pairs the letter-set
 // filters leave, then the similarities of token pairs, then those of
 // merged tokens. When need > 0 and, after a step, the score cannot reach
-// need (scoreBound), it stops and returns false.
-func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) ([]edge, bool) {
+// need (scoreBound), it stops and says so.
+func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) ([]edge, pruning) {
 	qt := s.a.Tokens
 	ct := n.Analysis.Tokens
 	ci := n.info
@@ -156,7 +157,7 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) (
 		}
 	}
 	if !prune {
-		return s.similarities(n, edges, singles, mergedEnd), true
+		return s.similarities(n, edges, singles, mergedEnd), notPruned
 	}
 	// every merged pair, and every acronym (at acronymSim), is strong
 	// enough when it aligns
@@ -166,10 +167,12 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) (
 	}
 	strong.q |= merged.q | acronym.q
 	strong.c |= merged.c | acronym.c
-	// step 1: every pair the filters leave at similarity 1
+	// step 1: every pair the filters leave at similarity 1 (the bound is 1
+	// when every token is in a pair)
 	bq, bc := s.simScratch(len(qt), len(ct))
-	if s.scoreBound(n, person, bq, bc, single.or(merged).or(acronym), strong) < need {
-		return edges, false
+	all := single.or(merged).or(acronym)
+	if (all.q != 1<<len(qt)-1 || all.c != 1<<len(ct)-1) && s.scoreBound(n, person, bq, bc, all, strong) < need {
+		return edges, strong.pruned()
 	}
 	// step 2: the token pairs' similarities, merged tokens still at 1
 	strong = pairMasks{q: merged.q | acronym.q, c: merged.c | acronym.c}
@@ -187,7 +190,7 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) (
 		}
 	}
 	if singles > 0 && s.scoreBound(n, person, bq, bc, merged.or(acronym), strong) < need {
-		return edges, false
+		return edges, strong.pruned()
 	}
 	// step 3: the merged tokens' similarities
 	s.mergedSims(n, edges[singles:mergedEnd])
@@ -208,10 +211,10 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) (
 		// its query side is two tokens or a distinctive one: as counted in
 		// step 1
 		if s.scoreBound(n, person, bq, bc, acronym, strong) < need {
-			return edges, false
+			return edges, strong.pruned()
 		}
 	}
-	return keptEdges(edges), true
+	return keptEdges(edges), notPruned
 }
 
 // similarities computes the similarities of the candidate pairs edges
@@ -265,6 +268,26 @@ func keptEdges(edges []edge) []edge {
 		}
 	}
 	return kept
+}
+
+// pruning says whether candidatePairs stopped early, and if so whether
+// the alignment might have contradicted the query (alignment.contradicts
+// needs two strong pairs).
+type pruning uint8
+
+const (
+	notPruned pruning = iota
+	pruned
+	prunedMayContradict
+)
+
+// pruned returns the pruning of an alignment whose strong pairs may only
+// be among the tokens of m.
+func (m pairMasks) pruned() pruning {
+	if bits.OnesCount64(m.q) >= 2 && bits.OnesCount64(m.c) >= 2 {
+		return prunedMayContradict
+	}
+	return pruned
 }
 
 // pairMasks are sets of query (q) and entity (c) tokens, one bit per

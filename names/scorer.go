@@ -216,6 +216,7 @@ const maxKeptSlots = 512
 // (the caches only save work, the others are scratch space).
 type scorerBuffers struct {
 	aligned    []alignMemo
+	edges      []edge
 	qsim, csim []float64
 	simSlots   []simEntry
 	simLong    []string
@@ -228,6 +229,9 @@ func (s *Scorer) keptBuffers() scorerBuffers {
 	var b scorerBuffers
 	if cap(s.aligned) > len(s.alignedBuf) {
 		b.aligned = s.aligned[:0]
+	}
+	if c := cap(s.edges); c > len(s.edgeBuf) && c <= maxKeptSlots {
+		b.edges = s.edges[:0]
 	}
 	b.qsim, b.csim = s.qsim, s.csim
 	if n := len(s.cache.slots); n > len(s.cache.init) && n <= maxKeptSlots {
@@ -243,6 +247,9 @@ func (s *Scorer) keptBuffers() scorerBuffers {
 // emptied.
 func (s *Scorer) reuse(b scorerBuffers) {
 	s.aligned = b.aligned
+	if b.edges != nil {
+		s.edges = b.edges
+	}
 	s.qsim, s.csim = b.qsim, b.csim
 	if b.simSlots != nil {
 		clear(b.simSlots)
@@ -304,7 +311,9 @@ func (v *Vocabulary) newScorer(q Query, name string) *Scorer {
 		// a name with a legal form is an organisation's
 		s.kind = famOrg
 	}
-	s.edges = s.edgeBuf[:0]
+	if s.edges == nil {
+		s.edges = s.edgeBuf[:0]
+	}
 	return s
 }
 
@@ -384,10 +393,10 @@ func (s *Scorer) evaluate(e *entity.Entity, names nameSet, explain bool, minScor
 	if !explain && minScore > 0 && qual.id == "" && ek != famAircraft {
 		need = minScore - qual.delta() - pruneMargin
 	}
-	best, bestName, q, full, pruned := s.bestOfForms(names, person, anyPerson, need)
-	if pruned && best >= need {
-		// a name set aside may still decide the result (its contradiction
-		// drops the extra-name discount): align every name in full
+	best, bestName, q, full, unsure := s.bestOfForms(names, person, anyPerson, need)
+	if unsure && best >= need {
+		// a name set aside might have contradicted the query, which drops
+		// the extra-name discount: align every name in full
 		best, bestName, q, full, _ = s.bestOfForms(names, person, anyPerson, 0)
 	}
 	if bestName == nil {
@@ -512,18 +521,18 @@ func (s *Scorer) evaluate(e *entity.Entity, names nameSet, explain bool, minScor
 // bestOfForms is bestName over the query name and its own forms ("X
 // (ACRONYM)" is the name X): the best score, the name and the scorer (s
 // or one of its forms) that gave it, whether the extra-name discount was
-// dropped, and whether a name was set aside as unable to reach need.
-func (s *Scorer) bestOfForms(names nameSet, person, anyPerson bool, need float64) (best float64, bestName *Name, q *Scorer, full, pruned bool) {
-	best, bestName, full, pruned = s.bestName(names, person, anyPerson, need)
+// dropped, and whether that might be wrong (bestName's unsure).
+func (s *Scorer) bestOfForms(names nameSet, person, anyPerson bool, need float64) (best float64, bestName *Name, q *Scorer, full, unsure bool) {
+	best, bestName, full, unsure = s.bestName(names, person, anyPerson, need)
 	q = s
 	for _, f := range s.forms {
-		b, n, fl, pr := f.bestName(names, person, anyPerson, need)
-		pruned = pruned || pr
+		b, n, fl, un := f.bestName(names, person, anyPerson, need)
+		unsure = unsure || un
 		if b > best {
 			best, bestName, q, full = b, n, f, fl
 		}
 	}
-	return best, bestName, q, full, pruned
+	return best, bestName, q, full, unsure
 }
 
 // bestName returns the best score of the query with one of names (alias
@@ -536,15 +545,18 @@ func (s *Scorer) bestOfForms(names nameSet, person, anyPerson bool, need float64
 // dropped.
 //
 // With need > 0, names whose score is certainly below need are set aside
-// (pruned is then true): the result is exact only when best >= need.
-func (s *Scorer) bestName(names nameSet, person, anyPerson bool, need float64) (best float64, bestName *Name, full, pruned bool) {
+// unaligned. A result of at least need is then exact unless unsure: a name
+// set aside might have contradicted the query. (One below need stays below
+// it: a name set aside scores below need, and the discount dropped only
+// lowers scores.)
+func (s *Scorer) bestName(names nameSet, person, anyPerson bool, need float64) (best float64, bestName *Name, full, unsure bool) {
 	best, bestFull := -1.0, -1.0
 	var bestN, bestFullN *Name
 	for i := range names.len() {
 		n := names.at(i)
 		al := s.alignOnce(n, person, anyPerson, need)
 		if al.pruned {
-			pruned = true
+			unsure = unsure || (al.contradicts && n.Strength != entity.StrengthWeak)
 			continue
 		}
 		f := 1.0
@@ -565,9 +577,9 @@ func (s *Scorer) bestName(names nameSet, person, anyPerson bool, need float64) (
 		}
 	}
 	if full {
-		return bestFull, bestFullN, true, pruned
+		return bestFull, bestFullN, true, unsure
 	}
-	return best, bestN, false, pruned
+	return best, bestN, false, unsure
 }
 
 // appendJoined appends the texts of ts joined by "+".
