@@ -50,6 +50,15 @@ func FuzzWriters(f *testing.F) {
 				if bytes.Count(out, []byte("\n")) != 1 || !json.Valid(out) {
 					t.Fatalf("jsonl output is not one JSON line: %q", out)
 				}
+				for _, prefix := range []string{"", "  "} {
+					got, err := marshalDecision(&d, prefix)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if want := stdMarshalDecision(t, &d, prefix); !bytes.Equal(got, want) {
+						t.Fatalf("decision JSON differs from encoding/json's:\n got %q\nwant %q", got, want)
+					}
+				}
 			case FormatCSV:
 				rows, err := csv.NewReader(bytes.NewReader(out)).ReadAll()
 				if err != nil || len(rows) != 2 {
@@ -78,6 +87,50 @@ func FuzzWriters(f *testing.F) {
 			}
 		}
 	})
+}
+
+// stdMarshalDecision is marshalDecision written with the standard
+// library's encoder, which the faster one it uses must match byte for
+// byte.
+func stdMarshalDecision(t *testing.T, d *record.Decision, prefix string) []byte {
+	c := *withContext(d)
+	if c.Reasons == nil {
+		c.Reasons = []record.Reason{}
+	}
+	if c.Matches == nil {
+		c.Matches = []record.Match{}
+	}
+	if c.Goods == nil {
+		c.Goods = []record.Goods{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if prefix != "" {
+		enc.SetIndent(prefix, "  ")
+	}
+	if err := enc.Encode(&c); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n")
+}
+
+// TestDecisionJSONMatchesStandardLibrary checks the fixture decisions,
+// every one, against the standard library's encoding (FuzzWriters does
+// the same on untrusted text).
+func TestDecisionJSONMatchesStandardLibrary(t *testing.T) {
+	ds := loadDecisions(t)
+	for i := range ds {
+		for _, prefix := range []string{"", "  "} {
+			got, err := marshalDecision(&ds[i], prefix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := stdMarshalDecision(t, &ds[i], prefix); !bytes.Equal(got, want) {
+				t.Errorf("decision %d: JSON differs from encoding/json's:\n got %s\nwant %s", i, got, want)
+			}
+		}
+	}
 }
 
 // BenchmarkWriters measures each writer on the fixture decisions.
