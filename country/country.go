@@ -137,9 +137,9 @@ func Code(s string) string {
 		}
 		return ""
 	}
-	c := countries.ByName(s)
+	c := byName(s)
 	if c == countries.Unknown {
-		c = countries.ByName(f)
+		c = byName(f)
 	}
 	if a := c.Alpha2(); c != countries.Unknown && valid[a] {
 		return a
@@ -152,7 +152,7 @@ func isLetter(b byte) bool { return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 
 // Name returns the English short name for an alpha-2 code, or the code itself
 // when it is unknown.
 func Name(code string) string {
-	c := countries.ByName(code)
+	c := byName(code)
 	if c == countries.Unknown || !valid[c.Alpha2()] {
 		return code
 	}
@@ -190,7 +190,7 @@ func IsDPRK(s string) bool {
 	if !spellsDPRK(f) {
 		return false
 	}
-	return countries.ByName(s) == countries.Unknown // f names the DPRK: unless s names another country
+	return byName(s) == countries.Unknown // f names the DPRK: unless s names another country
 }
 
 // dprkNames are the spellings countries.ByName reads as the DPRK (its
@@ -201,31 +201,90 @@ var dprkNames = map[string]bool{
 }
 
 // spellsDPRK reports whether dprkNames holds lettersUpper(s), without
-// building it for an ASCII text (every name there is ASCII, at most 32
-// letters).
+// building it for an ASCII text (every name there is ASCII).
 func spellsDPRK(s string) bool {
+	var buf [maxKey]byte
+	if key, ok := asciiKey(s, &buf); ok {
+		return dprkNames[string(key)]
+	}
+	if !isASCII(s) {
+		return dprkNames[lettersUpper(s)] // unicode letters and their capitals
+	}
+	return false // too many letters to be one of dprkNames
+}
+
+// maxKey is the longest key asciiKey builds.
+const maxKey = 48
+
+// asciiKey is lettersUpper(s) for an ASCII s, built in buf; ok is false
+// when s is not ASCII or has more than maxKey letters before any bracket.
+func asciiKey(s string, buf *[maxKey]byte) (key []byte, ok bool) {
 	if i := strings.IndexByte(s, '('); i >= 0 {
 		s = s[:i]
 	}
-	var buf [32]byte
 	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= 0x80:
-			return dprkNames[lettersUpper(s)] // unicode letters and their capitals
+			return nil, false
 		case c >= 'a' && c <= 'z':
 			c -= 'a' - 'A'
 		case c < 'A' || c > 'Z':
 			continue
 		}
 		if n == len(buf) {
-			return false
+			return nil, false
 		}
 		buf[n] = c
 		n++
 	}
-	return dprkNames[string(buf[:n])]
+	return buf[:n], true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// known holds countries.ByName's own answers for the English names and
+// codes of every country, keyed by lettersUpper. ByName reads a text as
+// its lettersUpper, and lettersUpper of a key is the key, so
+// known[lettersUpper(s)] is ByName(s) when present. It is built once and
+// only read afterwards.
+var known = buildKnown()
+
+func buildKnown() map[string]countries.CountryCode {
+	m := make(map[string]countries.CountryCode, 1024)
+	for _, c := range countries.All() {
+		for _, name := range []string{c.String(), c.Alpha2(), c.Alpha3()} {
+			k := lettersUpper(name)
+			if !isASCII(k) || len(k) > maxKey {
+				continue
+			}
+			if v := countries.ByName(k); v != countries.Unknown {
+				m[k] = v
+			}
+		}
+	}
+	return m
+}
+
+// byName is countries.ByName, answered from known without building the
+// name's letters on the heap when it can be (ByName copies the text once
+// per letter; lists and shipment files give countries by name).
+func byName(s string) countries.CountryCode {
+	var buf [maxKey]byte
+	if key, ok := asciiKey(s, &buf); ok {
+		if c, ok := known[string(key)]; ok {
+			return c
+		}
+	}
+	return countries.ByName(s)
 }
 
 // lettersUpper is how countries.ByName prepares a name: the letters before

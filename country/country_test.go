@@ -3,6 +3,8 @@ package country
 import (
 	"strings"
 	"testing"
+
+	"github.com/biter777/countries"
 )
 
 func TestCode(t *testing.T) {
@@ -128,4 +130,36 @@ func FuzzIsDPRK(f *testing.F) {
 			t.Fatalf("IsDPRK(%q) = %v, Code gives %q", s, got, Code(s))
 		}
 	})
+}
+
+// FuzzByName: byName, which answers most names from a table, answers every
+// text as countries.ByName does.
+func FuzzByName(f *testing.F) {
+	for _, c := range countries.All() {
+		f.Add(c.String())
+		f.Add(c.Alpha3())
+	}
+	for _, s := range isDPRKCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := byName(s), countries.ByName(s); got != want {
+			t.Fatalf("byName(%q) = %v, countries.ByName gives %v", s, got, want)
+		}
+	})
+}
+
+// TestByNameKnowsCountryNames: the table answers the names the lists and
+// shipment files use, so that Code does not fall back to ByName for them.
+func TestByNameKnowsCountryNames(t *testing.T) {
+	for _, s := range []string{"China", "Malaysia", "Singapore", "Germany", "Russian Federation", "Iran (Islamic Republic of)", "BANGLADESH", "viet nam"} {
+		var buf [maxKey]byte
+		key, ok := asciiKey(s, &buf)
+		if _, hit := known[string(key)]; !ok || !hit {
+			t.Errorf("%q (key %q) is not in the table", s, key)
+		}
+		if got, want := byName(s), countries.ByName(s); got != want {
+			t.Errorf("byName(%q) = %v, ByName %v", s, got, want)
+		}
+	}
 }
