@@ -287,10 +287,24 @@ var (
 	exemptionWords = []string{"1718", "exemption"}
 )
 
-func containsAny(s string, words []string) bool {
+// containsAnyFold reports whether the ASCII text s holds one of words
+// (lower case) in any case.
+func containsAnyFold(s string, words []string) bool {
 	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
+		for i := 0; i+len(w) <= len(s); i++ {
+			j := 0
+			for ; j < len(w); j++ {
+				c := s[i+j]
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				if c != w[j] {
+					break
+				}
+			}
+			if j == len(w) {
+				return true
+			}
 		}
 	}
 	return false
@@ -322,13 +336,10 @@ var notificationColumns = []string{"notification", "notice"}
 var noValue = map[string]bool{"": true, "no": true, "none": true, "n/a": true, "na": true, "-": true, "0": true, "false": true, "nil": true}
 
 func columnHas(col string, words []string) bool {
-	col = strings.ToLower(col)
-	for _, w := range words {
-		if strings.Contains(col, w) {
-			return true
-		}
+	if !isASCII(col) {
+		col = strings.ToLower(col)
 	}
-	return false
+	return containsAnyFold(col, words)
 }
 
 // scanText looks through the row's free text (all input fields and the
@@ -337,36 +348,56 @@ func columnHas(col string, words []string) bool {
 func scanText(rec *record.Record, f *RouteFacts) {
 	for i, fl := range rec.Fields {
 		v := strings.TrimSpace(fl.Value)
-		if len(v) <= 5 && noValue[strings.ToLower(v)] {
+		if isNoValue(v) {
 			continue
 		}
-		ptr := record.Item(record.PtrFields, i).String()
+		ptr := record.Item(record.PtrFields, i)
 		switch {
 		case columnHas(fl.Column, notificationColumns):
 			if f.NotificationRef == "" {
 				f.NotificationRef = fmt.Sprintf("%s: %s", fl.Column, v)
 			}
 		case f.ExemptionRef == "" && columnHas(fl.Column, exemptionColumns):
-			f.ExemptionRef, f.ExemptionEvidence = fmt.Sprintf("%s: %s", fl.Column, v), ptr
+			f.ExemptionRef, f.ExemptionEvidence = fmt.Sprintf("%s: %s", fl.Column, v), ptr.String()
 		}
 		scanFree(v, ptr, f)
 	}
 	for i, g := range rec.Goods {
-		scanFree(g.Description, record.Item(record.PtrGoods, i).WithField("description").String(), f)
+		scanFree(g.Description, record.Item(record.PtrGoods, i).WithField("description"), f)
 	}
+}
+
+// isNoValue reports whether noValue holds v in lower case (without
+// building it on the heap: a row's short values are mostly codes).
+func isNoValue(v string) bool {
+	if len(v) > 5 {
+		return false
+	}
+	var buf [5]byte
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 0x80 {
+			return noValue[strings.ToLower(v)]
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return noValue[string(buf[:len(v)])]
 }
 
 // scanFree checks one free-text value. The regular expressions run only on
 // text holding a word each needs (or any non-ASCII letter, which
 // case-insensitive matching may fold): most values hold none.
-func scanFree(text, ptr string, f *RouteFacts) {
-	lower, ascii := strings.ToLower(text), isASCII(text)
-	if (!ascii || containsAny(lower, stsWords)) && stsPattern.MatchString(text) {
+func scanFree(text string, ptr record.Pointer, f *RouteFacts) {
+	ascii := isASCII(text)
+	if (!ascii || containsAnyFold(text, stsWords)) && stsPattern.MatchString(text) {
 		f.Indicators = appendUniq(f.Indicators, "ship_to_ship")
 	}
-	if f.ExemptionRef == "" && (!ascii || containsAny(lower, exemptionWords)) {
+	if f.ExemptionRef == "" && (!ascii || containsAnyFold(text, exemptionWords)) {
 		if m := exemptionText.FindString(text); m != "" {
-			f.ExemptionRef, f.ExemptionEvidence = strings.TrimSpace(m), ptr
+			f.ExemptionRef, f.ExemptionEvidence = strings.TrimSpace(m), ptr.String()
 		}
 	}
 }

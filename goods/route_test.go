@@ -215,11 +215,37 @@ func TestScanFreePrefilterAgrees(t *testing.T) {
 	}
 	for _, text := range texts {
 		var got RouteFacts
-		scanFree(text, "x", &got)
+		scanFree(text, record.Item(record.PtrFields, 0), &got)
 		wantSTS := stsPattern.MatchString(text)
 		wantEx := strings.TrimSpace(exemptionText.FindString(text))
 		if (len(got.Indicators) > 0) != wantSTS || got.ExemptionRef != wantEx {
 			t.Errorf("%q: indicators %v, exemption %q; the expressions say sts=%v exemption=%q", text, got.Indicators, got.ExemptionRef, wantSTS, wantEx)
 		}
 	}
+}
+
+// FuzzTextChecks: the allocation-free checks of scanText answer as the
+// lower-casing ones they replace.
+func FuzzTextChecks(f *testing.F) {
+	for _, s := range []string{"N/A", "NONE", "CN", "ship", "1718 Committee", "Lighter", "İ", "K", "sea", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isNoValue(s), len(s) <= 5 && noValue[strings.ToLower(s)]; got != want {
+			t.Fatalf("isNoValue(%q) = %v, want %v", s, got, want)
+		}
+		if !isASCII(s) {
+			return
+		}
+		lower := strings.ToLower(s)
+		for _, words := range [][]string{stsWords, exemptionWords, exemptionColumns, notificationColumns} {
+			want := false
+			for _, w := range words {
+				want = want || strings.Contains(lower, w)
+			}
+			if got := containsAnyFold(s, words); got != want {
+				t.Fatalf("containsAnyFold(%q, %v) = %v, want %v", s, words, got, want)
+			}
+		}
+	})
 }
