@@ -124,8 +124,10 @@ func (a Analysis) Normalized() string {
 // Bong"). Legal-form tokens are left out. The result is sorted and
 // deduplicated.
 func (a Analysis) Keys() []string {
-	// the keys are written to one buffer and share one string
-	var buf []byte
+	// the keys are written to one buffer (on the stack for a short name)
+	// and share one string
+	var bufArr [256]byte
+	buf := bufArr[:0]
 	var endBuf [32]int
 	ends := endBuf[:0]
 	for i := range a.Tokens {
