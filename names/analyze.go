@@ -508,7 +508,7 @@ func (v *Vocabulary) classify(tok Token, w *vocabWord, alts bool) Token {
 		tok.Class = ClassGeneric
 	}
 	if tok.Class == ClassWord || tok.Class == ClassGeneric || tok.Class == ClassPatronymic {
-		tok.Phon = phonetic(text)
+		tok.Phon = v.phonetic(text)
 	}
 	return tok
 }
@@ -637,7 +637,7 @@ func (v *Vocabulary) joinInitials(ts []Token) []Token {
 			if c, ok := v.legalForms[t.Text]; ok && (j == len(ts) || !v.ambiguousLegal[t.Text] || allLegal(ts[j:])) && (i > 0 || j < len(ts)) {
 				t = Token{Text: c, Class: ClassLegal}
 			} else {
-				t.Phon = phonetic(t.Text)
+				t.Phon = v.phonetic(t.Text)
 			}
 			out = append(out, t)
 			i = j
@@ -803,6 +803,28 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// maxPhonetic bounds the token texts a Vocabulary remembers the phonetic
+// keys of.
+const maxPhonetic = 1 << 16
+
+// phonetic is the package's phonetic, remembered per token text for the
+// vocabulary's life (up to maxPhonetic texts): the words of queries recur
+// from one query to the next, and Double Metaphone costs several times a
+// lookup.
+func (v *Vocabulary) phonetic(s string) string {
+	if len(s) < 3 || isDigits(s) {
+		return ""
+	}
+	if p, ok := v.phon.Load(s); ok {
+		return p.(string)
+	}
+	p := phonetic(s)
+	if v.phonN.Add(1) <= maxPhonetic {
+		v.phon.Store(strings.Clone(s), p)
+	}
+	return p
 }
 
 // phonetic returns the Double Metaphone primary key of a token of at least

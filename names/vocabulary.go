@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 )
@@ -132,6 +133,10 @@ type Vocabulary struct {
 	// scorers holds released Scorers for reuse (Scorer.Release): a
 	// Scorer is several kilobytes, allocated for every query otherwise.
 	scorers sync.Pool
+	// phon remembers the phonetic keys of up to maxPhonetic token texts
+	// (phonN counts them): Vocabulary.phonetic.
+	phon  sync.Map
+	phonN atomic.Int64
 }
 
 // scriptEntry replaces a word written in Han or Hangul before
