@@ -427,7 +427,8 @@ func (r *run) reverse(ctx context.Context, skip map[int]bool) (map[int]string, e
 					}
 					q := engine.PartyQuery(r.p.Items[item].Record.Parties[party])
 					sc := vocab.NewScorer(q)
-					if sc.Quick(e, ns) >= floor-1e-9 {
+					// QuickAbove is Quick's score when that reaches the floor
+					if atLeast := floor - 1e-9; sc.QuickAbove(e, ns, atLeast) >= atLeast {
 						hit = append(hit, item)
 					}
 					sc.Release()
