@@ -95,7 +95,7 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) (
 	for i := range qt {
 		distinct := distinctive(qt[i].Class)
 		for j := range ct {
-			if unlike(&uf[i], &ci[j]) {
+			if unlike(&uf[i], &ci[j]) || classesApart(&qt[i], &uf[i], &ci[j]) {
 				continue
 			}
 			if !person && ((qt[i].Class == ClassInitial && spelledOut(ci[j].class)) || (ci[j].class == ClassInitial && spelledOut(qt[i].Class))) {
@@ -418,6 +418,26 @@ func compoundLen(ct []Token, ci []tokenInfo, j int) int {
 		return l
 	}
 	return len(ct[j].Text) + len(ct[j+1].Text)
+}
+
+// classesApart reports whether tokenSim gives 0 for a query token q
+// (summarised by qf) and an entity token summarised by c by their classes
+// alone: a legal form with a token that is not one, a number with another
+// text, an initial with a token of another first letter. Such pairs are
+// never aligned: leaving them out spares the comparison, and lets
+// scoreBound count the tokens as unpaired.
+func classesApart(q *Token, qf, c *tokenInfo) bool {
+	if ql, cl := q.Class == ClassLegal, c.class == ClassLegal; ql || cl {
+		return ql != cl
+	}
+	if q.Class == ClassNumber || c.class == ClassNumber {
+		same, ok := sameShort(qf, c)
+		return ok && !same
+	}
+	if q.Class == ClassInitial || c.class == ClassInitial {
+		return q.Text != "" && c.n > 0 && q.Text[0] != c.first()
+	}
+	return false
 }
 
 // spelledOut reports whether tokens of class c are words written out (an
