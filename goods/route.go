@@ -140,16 +140,30 @@ func dprkPlace(s string, codes bool) string {
 	if found != "" {
 		return found
 	}
-	if codes && locode.MatchString(s) {
+	if codes && strings.Contains(s, "KP") && locode.MatchString(s) {
 		return "DPRK"
 	}
-	// "Port X, KP": a trailing country part.
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '(' || r == ')' || r == '/' || r == ';' }) {
-		if country.IsDPRK(part) {
-			return "DPRK"
-		}
+	if dprkPlaceParts(s) {
+		return "DPRK"
 	}
 	return ""
+}
+
+// dprkPlaceParts reports whether a part of s between commas, brackets,
+// slashes or semicolons names the DPRK: "Port X, KP".
+func dprkPlaceParts(s string) bool {
+	for rest := s; rest != ""; {
+		part := rest
+		if i := strings.IndexAny(rest, ",()/;"); i >= 0 {
+			part, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if part != "" && country.IsDPRK(part) {
+			return true
+		}
+	}
+	return false
 }
 
 // isDPRK reports whether a country field names the DPRK (as a country or a

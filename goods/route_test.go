@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/screen-compliance/screen/country"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -234,8 +235,16 @@ func FuzzTextChecks(f *testing.F) {
 		if got, want := isNoValue(s), len(s) <= 5 && noValue[strings.ToLower(s)]; got != want {
 			t.Fatalf("isNoValue(%q) = %v, want %v", s, got, want)
 		}
+		if got, want := dprkPlaceParts(s), slices.ContainsFunc(strings.FieldsFunc(s, func(r rune) bool {
+			return r == ',' || r == '(' || r == ')' || r == '/' || r == ';'
+		}), func(p string) bool { return country.IsDPRK(p) }); got != want {
+			t.Fatalf("dprkPlaceParts(%q) = %v, want %v", s, got, want)
+		}
 		if !isASCII(s) {
 			return
+		}
+		if got, want := fold(s), foldUnicode(s); got != want {
+			t.Fatalf("fold(%q) = %q, want %q", s, got, want)
 		}
 		lower := strings.ToLower(s)
 		for _, words := range [][]string{stsWords, exemptionWords, exemptionColumns, notificationColumns} {

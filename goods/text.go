@@ -37,6 +37,14 @@ var spelling = map[string]string{
 // fold lower-cases s, decomposes it (NFKD: "Al₂O₃" → "al2o3", "ŏ" → "o")
 // and drops combining marks and apostrophes.
 func fold(s string) string {
+	if f, ok := foldASCII(s); ok {
+		return f
+	}
+	return foldUnicode(s)
+}
+
+// foldUnicode is fold for any text.
+func foldUnicode(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFKD.String(s) {
@@ -48,6 +56,36 @@ func fold(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// foldASCII is fold for an ASCII s (ok false otherwise): decomposition
+// leaves ASCII as it is, so only capitals and apostrophes change, and a
+// text without either is returned as it is.
+func foldASCII(s string) (string, bool) {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return "", false
+		}
+		if (c >= 'A' && c <= 'Z') || c == '\'' || c == '`' {
+			plain = false
+		}
+	}
+	if plain {
+		return s, true
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\'' || c == '`':
+		case c >= 'A' && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b), true
 }
 
 // words splits folded text into runs of letters and digits.
