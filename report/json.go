@@ -17,7 +17,7 @@ import (
 // without HTML escaping. indent is the prefix of continuation lines; "" gives a
 // single line.
 func marshalDecision(d *record.Decision, prefix string) ([]byte, error) {
-	c := *withContext(d)
+	c := withContext(d) // a copy
 	if c.Reasons == nil {
 		c.Reasons = []record.Reason{}
 	}
@@ -27,22 +27,24 @@ func marshalDecision(d *record.Decision, prefix string) ([]byte, error) {
 	if c.Goods == nil {
 		c.Goods = []record.Goods{}
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if prefix != "" {
-		enc.SetIndent(prefix, "  ")
+	var b []byte
+	var err error
+	if prefix == "" {
+		b, err = json.MarshalWithOption(c, json.DisableHTMLEscape())
+	} else {
+		b, err = json.MarshalIndentWithOption(c, prefix, "  ", json.DisableHTMLEscape())
 	}
-	if err := enc.Encode(&c); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("encode decision %s: %w", displayID(d), err)
 	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	return b, nil
 }
 
 // jsonlWriter writes one decision JSON per line.
 type jsonlWriter struct {
 	w      io.Writer
 	closed bool
+	line   []byte // the line being written, reused
 }
 
 func newJSONL(w io.Writer) *jsonlWriter { return &jsonlWriter{w: w} }
@@ -56,7 +58,8 @@ func (j *jsonlWriter) Write(d *record.Decision) error {
 	if err != nil {
 		return err
 	}
-	if _, err := j.w.Write(append(b, '\n')); err != nil {
+	j.line = append(append(j.line[:0], b...), '\n')
+	if _, err := j.w.Write(j.line); err != nil {
 		return fmt.Errorf("write jsonl: %w", err)
 	}
 	return nil
