@@ -322,8 +322,9 @@ func (s *Scorer) scoreBound(n *Name, person bool, bq, bc []float64, one, strong 
 	// matched (m) and unmatched (u) weight, and the same for core tokens
 	var m, u, cm, cu float64
 	for i := range qt {
+		qc := s.uinfo[i].class
 		w := s.uinfo[i].weight()
-		core := inCore(qt[i].Class, qCore)
+		core := inCore(qc, qCore)
 		sim := bq[i]
 		if one.q&(1<<i) != 0 {
 			sim = 1
@@ -339,9 +340,9 @@ func (s *Scorer) scoreBound(n *Name, person bool, bq, bc []float64, one, strong 
 			continue // a repeated word may cost nothing
 		}
 		switch {
-		case qt[i].Class == ClassPatronymic:
+		case qc == ClassPatronymic:
 			w *= patronymicAlone * queryExtraWeight
-		case decoration(qt[i].Class) || particleBeforePlace(qt, i):
+		case decoration(qc) || particleBeforePlace(s.uinfo[:len(qt)], i):
 			u += decorationCost
 			if core {
 				cu += w * mu
@@ -377,7 +378,7 @@ func (s *Scorer) scoreBound(n *Name, person bool, bq, bc []float64, one, strong 
 		case ci[j].class == ClassPatronymic:
 			wc *= patronymicAlone
 			w *= lambda * patronymicAlone
-		case decoration(ci[j].class) || particleBeforePlace(ct, j):
+		case decoration(ci[j].class) || particleBeforePlace(ci[:len(ct)], j):
 			w = decorationCost
 		case distinctive(ci[j].class) || ci[j].class == ClassInitial:
 			w *= lambda
@@ -619,7 +620,7 @@ func (s *Scorer) costs(n *Name, p *pairing, person bool) alignment {
 			if core {
 				coreFixed += w
 			}
-		case decoration(qt[i].Class) || particleBeforePlace(qt, i):
+		case decoration(qt[i].Class) || particleBeforePlace(s.uinfo[:len(qt)], i):
 			uqFixed += decorationCost
 			if core {
 				if qCore == coreGeneric && qt[i].Class == ClassPlace {
@@ -665,7 +666,7 @@ func (s *Scorer) costs(n *Name, p *pairing, person bool) alignment {
 			w *= lambda * patronymicAlone
 		case contradiction && ci[j].class == ClassPlace:
 			// a place where the query has another word: full weight
-		case decoration(ci[j].class) || particleBeforePlace(ct, j):
+		case decoration(ci[j].class) || particleBeforePlace(ci[:len(ct)], j):
 			w = decorationCost
 		case distinctive(ci[j].class) || ci[j].class == ClassInitial:
 			w *= lambda
@@ -766,10 +767,11 @@ func repeatsMatched(ts []Token, i int, used uint64) bool {
 	return false
 }
 
-// particleBeforePlace reports whether token i is a particle before a place
-// ("of" in "Foreign Trade Bank of the DPRK"): part of the place qualifier.
-func particleBeforePlace(ts []Token, i int) bool {
-	return ts[i].Class == ClassParticle && i+1 < len(ts) && ts[i+1].Class == ClassPlace && i > 0
+// particleBeforePlace reports whether token i of the tokens summarised by
+// ts is a particle before a place ("of" in "Foreign Trade Bank of the
+// DPRK"): part of the place qualifier.
+func particleBeforePlace(ts []tokenInfo, i int) bool {
+	return ts[i].class == ClassParticle && i+1 < len(ts) && ts[i+1].class == ClassPlace && i > 0
 }
 
 // placesConflict reports whether both names carry place qualifiers (place
