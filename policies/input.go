@@ -53,6 +53,9 @@ type Section struct {
 	present func(*Input) bool
 }
 
+// sections is sectionTable, built once and only read afterwards.
+var sections = sectionTable()
+
 // sectionTable is the one table of sections: Load accepts exactly these
 // names in custom.requires, and SectionsOf computes exactly these. Adding a
 // section is adding a row here.
@@ -88,7 +91,7 @@ func sectionTable() []Section {
 // KnownSections returns the sections a rule family may require, sorted by
 // name.
 func KnownSections() []Section {
-	t := sectionTable()
+	t := slices.Clone(sections)
 	sort.Slice(t, func(i, j int) bool { return t[i].Name < t[j].Name })
 	return t
 }
@@ -96,9 +99,8 @@ func KnownSections() []Section {
 // SectionsOf says which sections of in are present. Every known section has
 // an entry, true or false.
 func SectionsOf(in *Input) Sections {
-	t := sectionTable()
-	s := make(Sections, len(t))
-	for _, sec := range t {
+	s := make(Sections, len(sections))
+	for _, sec := range sections {
 		s[sec.Name] = sec.present(in)
 	}
 	return s
@@ -106,7 +108,7 @@ func SectionsOf(in *Input) Sections {
 
 // knownSection reports whether name is a section of the table.
 func knownSection(name string) bool {
-	return slices.ContainsFunc(sectionTable(), func(s Section) bool { return s.Name == name })
+	return slices.ContainsFunc(sections, func(s Section) bool { return s.Name == name })
 }
 
 // Value returns the input document as an OPA value: the value that

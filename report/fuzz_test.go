@@ -50,6 +50,9 @@ func FuzzWriters(f *testing.F) {
 				if bytes.Count(out, []byte("\n")) != 1 || !json.Valid(out) {
 					t.Fatalf("jsonl output is not one JSON line: %q", out)
 				}
+				if want := append(stdMarshalDecision(t, &d, ""), '\n'); !bytes.Equal(out, want) {
+					t.Fatalf("jsonl line differs from encoding/json's:\n got %q\nwant %q", out, want)
+				}
 				for _, prefix := range []string{"", "  "} {
 					got, err := marshalDecision(&d, prefix)
 					if err != nil {
@@ -120,7 +123,14 @@ func stdMarshalDecision(t *testing.T, d *record.Decision, prefix string) []byte 
 // the same on untrusted text).
 func TestDecisionJSONMatchesStandardLibrary(t *testing.T) {
 	ds := loadDecisions(t)
+	var out, want bytes.Buffer
+	w := newJSONL(&out)
 	for i := range ds {
+		if err := w.Write(&ds[i]); err != nil {
+			t.Fatal(err)
+		}
+		want.Write(stdMarshalDecision(t, &ds[i], ""))
+		want.WriteByte('\n')
 		for _, prefix := range []string{"", "  "} {
 			got, err := marshalDecision(&ds[i], prefix)
 			if err != nil {
@@ -130,6 +140,9 @@ func TestDecisionJSONMatchesStandardLibrary(t *testing.T) {
 				t.Errorf("decision %d: JSON differs from encoding/json's:\n got %s\nwant %s", i, got, want)
 			}
 		}
+	}
+	if !bytes.Equal(out.Bytes(), want.Bytes()) {
+		t.Errorf("jsonl differs from encoding/json's lines")
 	}
 }
 

@@ -3,9 +3,10 @@ package report
 import (
 	"bytes"
 	"fmt"
-	json "github.com/goccy/go-json"
 	"io"
 	"time"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/record"
@@ -17,16 +18,7 @@ import (
 // without HTML escaping. indent is the prefix of continuation lines; "" gives a
 // single line.
 func marshalDecision(d *record.Decision, prefix string) ([]byte, error) {
-	c := withContext(d) // a copy
-	if c.Reasons == nil {
-		c.Reasons = []record.Reason{}
-	}
-	if c.Matches == nil {
-		c.Matches = []record.Match{}
-	}
-	if c.Goods == nil {
-		c.Goods = []record.Goods{}
-	}
+	c := decisionJSON(d)
 	var b []byte
 	var err error
 	if prefix == "" {
@@ -40,26 +32,47 @@ func marshalDecision(d *record.Decision, prefix string) ([]byte, error) {
 	return b, nil
 }
 
+// decisionJSON returns the copy of d that marshalDecision encodes.
+func decisionJSON(d *record.Decision) *record.Decision {
+	c := withContext(d) // a copy
+	if c.Reasons == nil {
+		c.Reasons = []record.Reason{}
+	}
+	if c.Matches == nil {
+		c.Matches = []record.Match{}
+	}
+	if c.Goods == nil {
+		c.Goods = []record.Goods{}
+	}
+	return c
+}
+
 // jsonlWriter writes one decision JSON per line.
 type jsonlWriter struct {
 	w      io.Writer
 	closed bool
-	line   []byte // the line being written, reused
+	// line holds the line being written; enc encodes into it
+	line bytes.Buffer
+	enc  *json.Encoder
 }
 
-func newJSONL(w io.Writer) *jsonlWriter { return &jsonlWriter{w: w} }
+func newJSONL(w io.Writer) *jsonlWriter {
+	j := &jsonlWriter{w: w}
+	j.enc = json.NewEncoder(&j.line)
+	j.enc.SetEscapeHTML(false)
+	return j
+}
 
-// Write writes d as one line.
+// Write writes d as one line: marshalDecision's JSON and a newline.
 func (j *jsonlWriter) Write(d *record.Decision) error {
 	if j.closed {
 		return errClosed
 	}
-	b, err := marshalDecision(d, "")
-	if err != nil {
-		return err
+	j.line.Reset()
+	if err := j.enc.Encode(decisionJSON(d)); err != nil {
+		return fmt.Errorf("encode decision %s: %w", displayID(d), err)
 	}
-	j.line = append(append(j.line[:0], b...), '\n')
-	if _, err := j.w.Write(j.line); err != nil {
+	if _, err := j.w.Write(j.line.Bytes()); err != nil {
 		return fmt.Errorf("write jsonl: %w", err)
 	}
 	return nil
