@@ -3,7 +3,6 @@ package eval
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -25,14 +24,7 @@ func BenchmarkScreenUNOFACMem(b *testing.B) { benchScreen(b, unOFACMem(b)) }
 
 func benchScreen(b *testing.B, ix *index.Index) {
 	d := dataDir(b)
-	treated, err := ReadPersons(filepath.Join(d, YenteFixtures, "positives_un_treated.csv"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	neg, err := ReadPersons(filepath.Join(d, YenteFixtures, "negatives_global.csv"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	treated, neg := yentePersons(b, d)
 	qs := append(treated, neg[:5000]...)
 	ctx := context.Background()
 	cpu0 := cpuTime()
@@ -90,14 +82,7 @@ func cpuTime() int64 {
 func BenchmarkScreenLatency(b *testing.B) {
 	d := dataDir(b)
 	ix := unOFAC(b)
-	treated, err := ReadPersons(filepath.Join(d, YenteFixtures, "positives_un_treated.csv"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	neg, err := ReadPersons(filepath.Join(d, YenteFixtures, "negatives_global.csv"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	treated, neg := yentePersons(b, d)
 	qs := append(treated, neg[:5000]...)
 	ctx := context.Background()
 	lat := make([]time.Duration, 0, b.N)

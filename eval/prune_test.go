@@ -2,7 +2,6 @@ package eval
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -23,14 +22,7 @@ func TestQuickAboveAgreesWithQuick(t *testing.T) {
 	ctx := context.Background()
 	ix := unOFAC(t)
 	d := dataDir(t)
-	treated, err := ReadPersons(filepath.Join(d, YenteFixtures, "positives_un_treated.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	neg, err := ReadPersons(filepath.Join(d, YenteFixtures, "negatives_global.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	treated, neg := yentePersons(t, d)
 	var qs []names.Query
 	for _, p := range treated {
 		qs = append(qs, p.Query())

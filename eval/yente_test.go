@@ -70,6 +70,21 @@ func buildUNOFAC(t testing.TB) {
 	}
 }
 
+// yentePersons reads yente's treated UN positives and its global
+// negatives from the data directory d.
+func yentePersons(t testing.TB, d string) (treated, negatives []Person) {
+	t.Helper()
+	treated, err := ReadPersons(filepath.Join(d, YenteFixtures, "positives_un_treated.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	negatives, err = ReadPersons(filepath.Join(d, YenteFixtures, "negatives_global.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return treated, negatives
+}
+
 func TestYentePositives(t *testing.T) {
 	d := dataDir(t)
 	ix := unOFAC(t)
@@ -132,14 +147,7 @@ func TestCandidateRecall(t *testing.T) {
 	}
 	d := dataDir(t)
 	ix := unOFAC(t)
-	treated, err := ReadPersons(filepath.Join(d, YenteFixtures, "positives_un_treated.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	neg, err := ReadPersons(filepath.Join(d, YenteFixtures, "negatives_global.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	treated, neg := yentePersons(t, d)
 	var qs []names.Query
 	for i := 0; i < len(treated); i += 4 {
 		qs = append(qs, treated[i].Query())
