@@ -175,15 +175,13 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) (
 		return edges, strong.pruned()
 	}
 	// step 2: the token pairs' similarities, merged tokens still at 1
-	strong = pairMasks{q: merged.q | acronym.q, c: merged.c | acronym.c}
-	for k := range edges[:singles] {
-		e := &edges[k]
-		if e.sim = s.sim(int(e.qi), &ct[e.cj], &ci[e.cj]); e.sim < minEdgeSim {
-			e.sim = simRejected
+	s.singleSims(n, edges[:singles])
+	strong = merged.or(acronym)
+	for _, e := range edges[:singles] {
+		if e.sim == simRejected {
 			continue
 		}
-		bq[e.qi] = max(bq[e.qi], e.sim)
-		bc[e.cj] = max(bc[e.cj], e.sim)
+		raiseBests(bq, bc, e)
 		if e.sim >= strongPairSim && distinctive(qt[e.qi].Class) {
 			strong.q |= 1 << e.qi
 			strong.c |= 1 << e.cj
@@ -195,16 +193,9 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) (
 	// step 3: the merged tokens' similarities
 	s.mergedSims(n, edges[singles:mergedEnd])
 	if mergedEnd > singles {
-		for k := range edges[singles:mergedEnd] {
-			e := &edges[singles+k]
-			if e.sim == simRejected {
-				continue
-			}
-			for i := e.qi; i < e.qi+e.qn; i++ {
-				bq[i] = max(bq[i], e.sim)
-			}
-			for j := e.cj; j < e.cj+e.cn; j++ {
-				bc[j] = max(bc[j], e.sim)
+		for _, e := range edges[singles:mergedEnd] {
+			if e.sim != simRejected {
+				raiseBests(bq, bc, e)
 			}
 		}
 		// a kept merged pair is strong (mergedMinSim > strongPairSim) when
@@ -217,20 +208,37 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) (
 	return keptEdges(edges), notPruned
 }
 
+// raiseBests raises the best similarities of the tokens of pair e (bq for
+// the query's, bc for the entity's) to its similarity.
+func raiseBests(bq, bc []float64, e edge) {
+	for i := e.qi; i < e.qi+e.qn; i++ {
+		bq[i] = max(bq[i], e.sim)
+	}
+	for j := e.cj; j < e.cj+e.cn; j++ {
+		bc[j] = max(bc[j], e.sim)
+	}
+}
+
 // similarities computes the similarities of the candidate pairs edges
 // (token pairs, then merged tokens from singles to mergedEnd, then
 // acronyms) and returns those kept, in order.
 func (s *Scorer) similarities(n *Name, edges []edge, singles, mergedEnd int) []edge {
+	s.singleSims(n, edges[:singles])
+	s.mergedSims(n, edges[singles:mergedEnd])
+	return keptEdges(edges)
+}
+
+// singleSims computes the similarities of token pairs, rejecting those
+// below minEdgeSim.
+func (s *Scorer) singleSims(n *Name, edges []edge) {
 	ct := n.Analysis.Tokens
 	ci := n.info
-	for k := range edges[:singles] {
+	for k := range edges {
 		e := &edges[k]
 		if e.sim = s.sim(int(e.qi), &ct[e.cj], &ci[e.cj]); e.sim < minEdgeSim {
 			e.sim = simRejected
 		}
 	}
-	s.mergedSims(n, edges[singles:mergedEnd])
-	return keptEdges(edges)
 }
 
 // mergedSims computes the similarities of merged-token pairs (a query
@@ -319,21 +327,13 @@ func (s *Scorer) scoreBound(n *Name, person bool, bq, bc []float64, one, strong 
 		}
 	}
 	qCore, cCore := s.qcore, coreOf(ci[:len(ct)])
-	// matched (m) and unmatched (u) weight, and the same for core tokens
-	var m, u, cm, cu float64
+	var b boundSums
 	for i := range qt {
 		qc := s.uinfo[i].class
 		w := s.uinfo[i].weight()
 		core := inCore(qc, qCore)
-		sim := bq[i]
-		if one.q&(1<<i) != 0 {
-			sim = 1
-		}
-		if sim > 0 {
-			m += curveBound(sim) * w / 2
-			if core {
-				cm += sim * w
-			}
+		if sim := bq[i]; sim > 0 || one.q&(1<<i) != 0 {
+			b.paired(sim, one.q&(1<<i) != 0, w, core)
 			continue
 		}
 		if s.dups {
@@ -341,33 +341,18 @@ func (s *Scorer) scoreBound(n *Name, person bool, bq, bc []float64, one, strong 
 		}
 		switch {
 		case qc == ClassPatronymic:
-			w *= patronymicAlone * queryExtraWeight
+			b.unpaired(w*patronymicAlone*queryExtraWeight, w*patronymicAlone*queryExtraWeight, core)
 		case decoration(qc) || particleBeforePlace(s.uinfo[:len(qt)], i):
-			u += decorationCost
-			if core {
-				cu += w * mu
-			}
-			continue
+			b.unpaired(decorationCost, w*mu, core)
 		default:
-			w *= mu
-		}
-		u += w
-		if core {
-			cu += w
+			b.unpaired(w*mu, w*mu, core)
 		}
 	}
 	for j := range ct {
 		w := ci[j].weight()
 		core := inCore(ci[j].class, cCore)
-		sim := bc[j]
-		if one.c&(1<<j) != 0 {
-			sim = 1
-		}
-		if sim > 0 {
-			m += curveBound(sim) * w / 2
-			if core {
-				cm += sim * w
-			}
+		if sim := bc[j]; sim > 0 || one.c&(1<<j) != 0 {
+			b.paired(sim, one.c&(1<<j) != 0, w, core)
 			continue
 		}
 		if n.dups {
@@ -388,17 +373,44 @@ func (s *Scorer) scoreBound(n *Name, person bool, bq, bc []float64, one, strong 
 		if cCore == coreGeneric && ci[j].class == ClassPlace {
 			wc = min(wc, classWeight(ClassGeneric))
 		}
-		u += w
-		if core {
-			cu += wc
-		}
+		b.unpaired(w, wc, core)
 	}
-	if m == 0 {
+	return b.bound()
+}
+
+// boundSums are scoreBound's sums: the matched (m) and unmatched (u)
+// weight of the name score, and the same for the core score.
+type boundSums struct{ m, u, cm, cu float64 }
+
+// paired counts a token of weight w that may be in a pair at best
+// similarity sim (1 when one).
+func (b *boundSums) paired(sim float64, one bool, w float64, core bool) {
+	if one {
+		sim = 1
+	}
+	b.m += curveBound(sim) * w / 2
+	if core {
+		b.cm += sim * w
+	}
+}
+
+// unpaired counts a token in no pair that costs at least cost in the name
+// score and coreCost in the core score.
+func (b *boundSums) unpaired(cost, coreCost float64, core bool) {
+	b.u += cost
+	if core {
+		b.cu += coreCost
+	}
+}
+
+// bound is the upper bound the sums give.
+func (b *boundSums) bound() float64 {
+	if b.m == 0 {
 		return 0
 	}
-	bound := m / (m + u)
-	if cu > 0 {
-		bound = min(bound, cm/(cm+cu)+coreMargin)
+	bound := b.m / (b.m + b.u)
+	if b.cu > 0 {
+		bound = min(bound, b.cm/(b.cm+b.cu)+coreMargin)
 	}
 	return bound
 }
