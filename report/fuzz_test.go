@@ -92,27 +92,17 @@ func FuzzWriters(f *testing.F) {
 	})
 }
 
-// stdMarshalDecision is marshalDecision written with the standard
-// library's encoder, which the faster one it uses must match byte for
-// byte.
+// stdMarshalDecision encodes what marshalDecision encodes (decisionJSON)
+// with the standard library's encoder, which the faster one it uses must
+// match byte for byte.
 func stdMarshalDecision(t *testing.T, d *record.Decision, prefix string) []byte {
-	c := *withContext(d)
-	if c.Reasons == nil {
-		c.Reasons = []record.Reason{}
-	}
-	if c.Matches == nil {
-		c.Matches = []record.Match{}
-	}
-	if c.Goods == nil {
-		c.Goods = []record.Goods{}
-	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if prefix != "" {
 		enc.SetIndent(prefix, "  ")
 	}
-	if err := enc.Encode(&c); err != nil {
+	if err := enc.Encode(decisionJSON(d)); err != nil {
 		t.Fatal(err)
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n")
