@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/biter777/countries"
+	"github.com/screen-compliance/screen/internal/asciitext"
 )
 
 // DPRK is the ISO 3166-1 alpha-2 code of the Democratic People's Republic of Korea.
@@ -207,7 +208,7 @@ func spellsDPRK(s string) bool {
 	if key, ok := asciiKey(s, &buf); ok {
 		return dprkNames[string(key)]
 	}
-	if !isASCII(s) {
+	if !asciitext.IsASCII(s) {
 		return dprkNames[lettersUpper(s)] // unicode letters and their capitals
 	}
 	return false // too many letters to be one of dprkNames
@@ -242,15 +243,6 @@ func asciiKey(s string, buf *[maxKey]byte) (key []byte, ok bool) {
 	return buf[:n], true
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
 // known holds countries.ByName's own answers for the English names and
 // codes of every country, keyed by lettersUpper. ByName reads a text as
 // its lettersUpper, and lettersUpper of a key is the key, so
@@ -263,7 +255,7 @@ func buildKnown() map[string]countries.CountryCode {
 	for _, c := range countries.All() {
 		for _, name := range []string{c.String(), c.Alpha2(), c.Alpha3()} {
 			k := lettersUpper(name)
-			if !isASCII(k) || len(k) > maxKey {
+			if !asciitext.IsASCII(k) || len(k) > maxKey {
 				continue
 			}
 			if v := countries.ByName(k); v != countries.Unknown {

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/screen-compliance/screen/country"
+	"github.com/screen-compliance/screen/internal/asciitext"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -305,32 +306,11 @@ var (
 // (lower case) in any case.
 func containsAnyFold(s string, words []string) bool {
 	for _, w := range words {
-		for i := 0; i+len(w) <= len(s); i++ {
-			j := 0
-			for ; j < len(w); j++ {
-				c := s[i+j]
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				if c != w[j] {
-					break
-				}
-			}
-			if j == len(w) {
-				return true
-			}
+		if asciitext.ContainsFold(s, w) {
+			return true
 		}
 	}
 	return false
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // exemptionText finds a 1718 Committee exemption or notification mentioned
@@ -350,7 +330,7 @@ var notificationColumns = []string{"notification", "notice"}
 var noValue = map[string]bool{"": true, "no": true, "none": true, "n/a": true, "na": true, "-": true, "0": true, "false": true, "nil": true}
 
 func columnHas(col string, words []string) bool {
-	if !isASCII(col) {
+	if !asciitext.IsASCII(col) {
 		col = strings.ToLower(col)
 	}
 	return containsAnyFold(col, words)
@@ -405,7 +385,7 @@ func isNoValue(v string) bool {
 // text holding a word each needs (or any non-ASCII letter, which
 // case-insensitive matching may fold): most values hold none.
 func scanFree(text string, ptr record.Pointer, f *RouteFacts) {
-	ascii := isASCII(text)
+	ascii := asciitext.IsASCII(text)
 	if (!ascii || containsAnyFold(text, stsWords)) && stsPattern.MatchString(text) {
 		f.Indicators = appendUniq(f.Indicators, "ship_to_ship")
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/screen-compliance/screen/country"
+	"github.com/screen-compliance/screen/internal/asciitext"
 	"github.com/screen-compliance/screen/record"
 )
 
@@ -240,7 +241,7 @@ func FuzzTextChecks(f *testing.F) {
 		}), func(p string) bool { return country.IsDPRK(p) }); got != want {
 			t.Fatalf("dprkPlaceParts(%q) = %v, want %v", s, got, want)
 		}
-		if !isASCII(s) {
+		if !asciitext.IsASCII(s) {
 			return
 		}
 		if got, want := fold(s), foldUnicode(s); got != want {

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/antzucaro/matchr"
+	"github.com/screen-compliance/screen/internal/asciitext"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -248,7 +249,7 @@ func (v *Vocabulary) Analyze(name string) Analysis {
 	if !utf8.ValidString(name) {
 		name = strings.ToValidUTF8(name, " ")
 	}
-	if !isASCII(name) {
+	if !asciitext.IsASCII(name) {
 		name = norm.NFKC.String(name)
 		name = v.replaceScript(name)
 	}
@@ -782,15 +783,6 @@ func isPatronymic(s string) bool {
 		}
 	}
 	return false
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 func isDigits(s string) bool {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/screen-compliance/screen/country"
 	"github.com/screen-compliance/screen/entity"
+	"github.com/screen-compliance/screen/internal/asciitext"
 )
 
 // Form is one name a listed name stands for, read as the list means it:
@@ -124,30 +125,7 @@ func mayBeDecorated(text string) bool {
 		return true
 	}
 	for _, w := range aliasWords {
-		if containsFoldASCII(text, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// containsFoldASCII reports whether s contains sub (lower-case ASCII),
-// ignoring ASCII case.
-func containsFoldASCII(s, sub string) bool {
-	n := len(sub)
-	for i := 0; i+n <= len(s); i++ {
-		j := 0
-		for j < n {
-			c := s[i+j]
-			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != sub[j] {
-				break
-			}
-			j++
-		}
-		if j == n {
+		if asciitext.ContainsFold(text, w) {
 			return true
 		}
 	}
