@@ -155,7 +155,7 @@ func TestByNameKnowsCountryNames(t *testing.T) {
 	for _, s := range []string{"China", "Malaysia", "Singapore", "Germany", "Russian Federation", "Iran (Islamic Republic of)", "BANGLADESH", "viet nam"} {
 		var buf [maxKey]byte
 		key, ok := asciiKey(s, &buf)
-		if _, hit := known[string(key)]; !ok || !hit {
+		if _, hit := known()[string(key)]; !ok || !hit {
 			t.Errorf("%q (key %q) is not in the table", s, key)
 		}
 		if got, want := byName(s), countries.ByName(s); got != want {
