@@ -327,6 +327,9 @@ func (s *Scorer) scoreBound(n *Name, person bool, bq, bc []float64, one, strong 
 		}
 	}
 	qCore, cCore := s.qcore, coreOf(ci[:len(ct)])
+	// an unmatched listed token costs least without a patronymic in the
+	// query, without a contradiction, and at the least lambdas
+	charge := listedCharge{lambda: lambda, lambdaOther: listedExtraCost, core: cCore}
 	var b boundSums
 	for i := range qt {
 		qc := s.uinfo[i].class
@@ -358,21 +361,7 @@ func (s *Scorer) scoreBound(n *Name, person bool, bq, bc []float64, one, strong 
 		if n.dups {
 			continue
 		}
-		wc := w * lambda
-		switch {
-		case ci[j].class == ClassPatronymic:
-			wc *= patronymicAlone
-			w *= lambda * patronymicAlone
-		case decoration(ci[j].class) || particleBeforePlace(ci[:len(ct)], j):
-			w = decorationCost
-		case distinctive(ci[j].class) || ci[j].class == ClassInitial:
-			w *= lambda
-		default:
-			w *= listedExtraCost
-		}
-		if cCore == coreGeneric && ci[j].class == ClassPlace {
-			wc = min(wc, classWeight(ClassGeneric))
-		}
+		w, wc := charge.cost(ci[:len(ct)], j, w)
 		b.unpaired(w, wc, core)
 	}
 	return b.bound()
@@ -650,6 +639,7 @@ func (s *Scorer) costs(n *Name, p *pairing, person bool) alignment {
 			}
 		}
 	}
+	charge := listedCharge{lambda: lambda, lambdaOther: lambdaOther, qPat: qPat, contradiction: contradiction, core: cCore}
 	for j := range ct {
 		w := ci[j].weight()
 		used := cUsed&(1<<uint(min(j, 63))) != 0
@@ -664,27 +654,7 @@ func (s *Scorer) costs(n *Name, p *pairing, person bool) alignment {
 		if n.dups && !qOpen && repeatsMatched(ct, j, cUsed) {
 			continue
 		}
-		wc := w
-		switch {
-		case cCore == coreGeneric && ci[j].class == ClassPlace:
-			wc = classWeight(ClassGeneric)
-		case ci[j].class == ClassPatronymic && !qPat:
-			wc *= lambda * patronymicAlone
-		default:
-			wc *= lambda
-		}
-		switch {
-		case ci[j].class == ClassPatronymic && !qPat:
-			w *= lambda * patronymicAlone
-		case contradiction && ci[j].class == ClassPlace:
-			// a place where the query has another word: full weight
-		case decoration(ci[j].class) || particleBeforePlace(ci[:len(ct)], j):
-			w = decorationCost
-		case distinctive(ci[j].class) || ci[j].class == ClassInitial:
-			w *= lambda
-		default:
-			w *= lambdaOther
-		}
+		w, wc := charge.cost(ci[:len(ct)], j, w)
 		uc += w
 		if core {
 			coreFixed += wc
@@ -721,6 +691,48 @@ func (s *Scorer) costs(n *Name, p *pairing, person bool) alignment {
 		al.score = final(1, queryExtraWeight)
 	}
 	return al
+}
+
+// listedCharge is how costs charges an entity token left unmatched:
+// lambda for distinctive words and initials (and, with the patronymic
+// factor, a patronymic the query lacks, qPat false), lambdaOther for other
+// words, decorationCost for decorations, full weight for a place where
+// the query has another word (contradiction); core is the entity name's
+// core set.
+type listedCharge struct {
+	lambda, lambdaOther float64
+	qPat, contradiction bool
+	core                uint8
+}
+
+// cost returns what token j of the tokens summarised by ts, of weight w,
+// costs unmatched in the name score and, when in the core, in the core
+// score.
+func (lc *listedCharge) cost(ts []tokenInfo, j int, w float64) (name, core float64) {
+	c := ts[j].class
+	core = w
+	switch {
+	case lc.core == coreGeneric && c == ClassPlace:
+		core = classWeight(ClassGeneric)
+	case c == ClassPatronymic && !lc.qPat:
+		core *= lc.lambda * patronymicAlone
+	default:
+		core *= lc.lambda
+	}
+	name = w
+	switch {
+	case c == ClassPatronymic && !lc.qPat:
+		name *= lc.lambda * patronymicAlone
+	case lc.contradiction && c == ClassPlace:
+		// a place where the query has another word: full weight
+	case decoration(c) || particleBeforePlace(ts, j):
+		name = decorationCost
+	case distinctive(c) || c == ClassInitial:
+		name *= lc.lambda
+	default:
+		name *= lc.lambdaOther
+	}
+	return name, core
 }
 
 // mergedMinSim is the least similarity of two merged tokens with one
