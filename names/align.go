@@ -77,104 +77,129 @@ const (
 // when one side is known not to be a person's name: an initial then stands
 // for no word ("DINO I" is not "Dino Institute").
 //
-// It works in three steps, from the cheapest: the pairs the letter-set
-// filters leave, then the similarities of token pairs, then those of
-// merged tokens. When need > 0 and, after a step, the score cannot reach
-// need (scoreBound), it stops and says so.
+// When need > 0 it stops as soon as the score certainly cannot reach need
+// (scoreBound), and says so. It works from the cheapest step: the letter-set
+// filters, query token by query token from the heaviest, each followed by
+// a bound when the token has no pair at all; then the bound of every pair
+// the filters leave; then with the similarities of token pairs; then with
+// those of merged tokens.
 func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) ([]edge, pruning) {
 	qt := s.a.Tokens
 	ct := n.Analysis.Tokens
-	ci := n.info
-	uf := s.uinfo
-	edges := s.edges[:0]
-	// With pruning on, the masks say which tokens may be in a pair of
-	// each kind (and in a strong one) for scoreBound; costs' token masks
-	// saturate at 64 tokens, so there is no pruning beyond.
-	prune := need > 0 && len(qt) < 64 && len(ct) < 64
-	var single, merged, acronym, strong pairMasks
-	for i := range qt {
-		distinct := distinctive(qt[i].Class)
-		for j := range ct {
-			if unlike(&uf[i], &ci[j]) || classesApart(&qt[i], &uf[i], &ci[j]) {
-				continue
-			}
-			if !person && ((qt[i].Class == ClassInitial && spelledOut(ci[j].class)) || (ci[j].class == ClassInitial && spelledOut(qt[i].Class))) {
-				continue
-			}
-			edges = append(edges, edge{int32(i), 1, int32(j), 1, simUnknown})
-			single.q |= 1 << i
-			single.c |= 1 << j
-			if distinct {
-				strong.q |= 1 << i
-				strong.c |= 1 << j
-			}
-		}
-	}
-	singles := len(edges)
-	// merged tokens: "ryon bong" ~ "ryonbong"
-	for i := 0; i+1 < len(qt); i++ {
-		if qt[i].Class == ClassLegal || qt[i+1].Class == ClassLegal {
-			continue
-		}
-		for j := range ct {
-			if ci[j].n < 4 || unlike(&uf[len(qt)+i], &ci[j]) || apart(&uf[len(qt)+i], &ci[j], 0) {
-				continue
-			}
-			edges = append(edges, edge{int32(i), 2, int32(j), 1, simUnknown})
-			merged.q |= 3 << i
-			merged.c |= 1 << j
-		}
-	}
-	for j := 0; j+1 < len(ct); j++ {
-		cj := &ci[len(ct)+j]
-		if ci[j].class == ClassLegal || ci[j+1].class == ClassLegal {
-			continue
-		}
-		for i := range qt {
-			if len(qt[i].Text) < 4 || unlike(&uf[i], cj) || apart(&uf[i], cj, compoundSlack(&uf[i], cj)) {
-				continue
-			}
-			edges = append(edges, edge{int32(i), 1, int32(j), 2, simUnknown})
-			merged.q |= 1 << i
-			merged.c |= 3 << j
-		}
-	}
-	mergedEnd := len(edges)
-	// acronyms and joined initials: "PLA" ~ "People's Liberation Army",
-	// "JC Juncker" ~ "Jean-Claude Juncker"
-	if len(qt) > 1 || !anyPerson {
-		for i := range qt {
-			if j, n := acronymSpanInfo(&qt[i], ci[:len(ct)]); n > 0 {
-				edges = append(edges, edge{int32(i), 1, int32(j), int32(n), acronymSim})
-			}
-		}
-	}
-	if len(ct) > 1 || !anyPerson {
-		for j := range ct {
-			if i, n := acronymSpanEntity(&ci[j], qt); n > 0 {
-				edges = append(edges, edge{int32(i), int32(n), int32(j), 1, acronymSim})
-			}
-		}
-	}
-	if !prune {
+	if len(ct) >= 64 {
+		// the token masks below (and costs') hold 64 tokens: no pruning
+		edges, singles, mergedEnd := s.filteredPairsLong(n, person)
+		edges = s.appendAcronyms(n, anyPerson, edges)
 		return s.similarities(n, edges, singles, mergedEnd), notPruned
 	}
-	// every merged pair, and every acronym (at acronymSim), is strong
-	// enough when it aligns
-	for _, e := range edges[mergedEnd:] {
+	prune := need > 0
+	nq, nc := len(qt), len(ct)
+	allQ, allC := uint64(1)<<nq-1, uint64(1)<<nc-1
+	var acrBuf [4]edge
+	acr := s.appendAcronyms(n, anyPerson, acrBuf[:0])
+	// every acronym (at acronymSim) is strong enough when it aligns
+	var acronym pairMasks
+	for _, e := range acr {
 		acronym.q |= spanMask(int(e.qi), int(e.qn))
 		acronym.c |= spanMask(int(e.cj), int(e.cn))
 	}
+	// the filters, query token by query token from the heaviest: sm[i] are
+	// the entity tokens token i may pair with, em[i] the entity compounds
+	// (j, j+1), qm[i] the entity tokens query compound (i, i+1) may pair
+	// with. A token in no pair of any kind certainly counts unmatched: if
+	// the score cannot reach need even with every other token matched, the
+	// name is set aside before the other tokens are compared.
+	sm, em, qm := s.maskScratch(nq)
+	var compared, unpaired uint64 // query compounds compared; tokens in no pair
+	// the entity half of those bounds (every entity token paired at 1),
+	// and the query's similarities (none known), set at the first bound
+	var entityHalf boundSums
+	var noSims []float64
+	for _, i := range s.order {
+		sm[i], em[i] = s.tokenPairs(n, int(i), 0, nc, person), s.entityCompoundPairs(n, int(i), 0, nc)
+		for c := max(int(i)-1, 0); c <= int(i) && c+1 < nq; c++ {
+			if compared&(1<<c) == 0 {
+				qm[c] = s.compoundPairs(n, c, 0, nc)
+				compared |= 1 << c
+			}
+		}
+		if !prune || sm[i]|em[i]|qm[i] != 0 || (i > 0 && qm[i-1] != 0) || acronym.q&(1<<i) != 0 {
+			continue
+		}
+		unpaired |= 1 << i
+		maybe := pairMasks{allQ &^ unpaired, allC}
+		if noSims == nil {
+			var bc []float64
+			noSims, bc = s.simScratch(nq, nc)
+			s.entityBound(&entityHalf, n, bc, allC, 0)
+		}
+		b := entityHalf
+		mu, _ := boundCosts(person, maybe)
+		s.queryBound(&b, noSims, maybe.q, mu)
+		if b.bound() < need {
+			return s.edges[:0], maybe.pruned()
+		}
+	}
+	// the candidate pairs in their order: token pairs (query token, then
+	// entity token), query compounds, entity compounds (entity compound,
+	// then query token), acronyms
+	edges := s.edges[:0]
+	var single, merged, strong pairMasks
+	for i := range nq {
+		m := sm[i]
+		if m == 0 {
+			continue
+		}
+		single.q |= 1 << i
+		single.c |= m
+		if distinctive(qt[i].Class) {
+			strong.q |= 1 << i
+			strong.c |= m
+		}
+		for ; m != 0; m &= m - 1 {
+			edges = append(edges, edge{int32(i), 1, int32(bits.TrailingZeros64(m)), 1, simUnknown})
+		}
+	}
+	singles := len(edges)
+	var compounds uint64 // entity compounds in a pair
+	for i := range nq {
+		compounds |= em[i]
+		m := qm[i]
+		if m == 0 {
+			continue
+		}
+		merged.q |= 3 << i
+		merged.c |= m
+		for ; m != 0; m &= m - 1 {
+			edges = append(edges, edge{int32(i), 2, int32(bits.TrailingZeros64(m)), 1, simUnknown})
+		}
+	}
+	for ; compounds != 0; compounds &= compounds - 1 {
+		j := bits.TrailingZeros64(compounds)
+		for i := range nq {
+			if em[i]&(1<<j) != 0 {
+				edges = append(edges, edge{int32(i), 1, int32(j), 2, simUnknown})
+				merged.q |= 1 << i
+				merged.c |= 3 << j
+			}
+		}
+	}
+	mergedEnd := len(edges)
+	edges = append(edges, acr...)
+	if !prune {
+		return s.similarities(n, edges, singles, mergedEnd), notPruned
+	}
+	// every merged pair is strong enough when it aligns
 	strong.q |= merged.q | acronym.q
 	strong.c |= merged.c | acronym.c
-	// step 1: every pair the filters leave at similarity 1 (the bound is 1
-	// when every token is in a pair)
-	bq, bc := s.simScratch(len(qt), len(ct))
+	// every pair the filters leave at similarity 1 (the bound is 1 when
+	// every token is in a pair)
+	bq, bc := s.simScratch(nq, nc)
 	all := single.or(merged).or(acronym)
-	if (all.q != 1<<len(qt)-1 || all.c != 1<<len(ct)-1) && s.scoreBound(n, person, bq, bc, all, strong) < need {
+	if (all.q != allQ || all.c != allC) && s.scoreBound(n, person, bq, bc, all, strong) < need {
 		return edges, strong.pruned()
 	}
-	// step 2: the token pairs' similarities, merged tokens still at 1
+	// the token pairs' similarities, merged tokens still at 1
 	s.singleSims(n, edges[:singles])
 	strong = merged.or(acronym)
 	for _, e := range edges[:singles] {
@@ -190,7 +215,7 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) (
 	if singles > 0 && s.scoreBound(n, person, bq, bc, merged.or(acronym), strong) < need {
 		return edges, strong.pruned()
 	}
-	// step 3: the merged tokens' similarities
+	// the merged tokens' similarities
 	s.mergedSims(n, edges[singles:mergedEnd])
 	if mergedEnd > singles {
 		for _, e := range edges[singles:mergedEnd] {
@@ -199,13 +224,140 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) (
 			}
 		}
 		// a kept merged pair is strong (mergedMinSim > strongPairSim) when
-		// its query side is two tokens or a distinctive one: as counted in
-		// step 1
+		// its query side is two tokens or a distinctive one: as counted
+		// above
 		if s.scoreBound(n, person, bq, bc, acronym, strong) < need {
 			return edges, strong.pruned()
 		}
 	}
 	return keptEdges(edges), notPruned
+}
+
+// tokenPairs returns the entity tokens j in [lo, hi) (at most 64) that
+// query token i may pair with, bit j-lo for token j: those the letter-set,
+// class and initial filters leave.
+func (s *Scorer) tokenPairs(n *Name, i, lo, hi int, person bool) uint64 {
+	q, qf := &s.a.Tokens[i], &s.uinfo[i]
+	ci := n.info[lo:hi]
+	var m uint64
+	for j := range ci {
+		c := &ci[j]
+		if unlike(qf, c) || classesApart(q, qf, c) {
+			continue
+		}
+		if !person && ((q.Class == ClassInitial && spelledOut(c.class)) || (c.class == ClassInitial && spelledOut(q.Class))) {
+			continue
+		}
+		m |= 1 << (j & 63)
+	}
+	return m
+}
+
+// entityCompoundPairs returns the entity compounds j (tokens j and j+1
+// merged, neither a legal form) in [lo, hi) (at most 64) that query token
+// i may pair with, bit j-lo for compound j.
+func (s *Scorer) entityCompoundPairs(n *Name, i, lo, hi int) uint64 {
+	nc := len(n.Analysis.Tokens)
+	if len(s.a.Tokens[i].Text) < 4 {
+		return 0
+	}
+	qf := &s.uinfo[i]
+	ci, cc := n.info[:nc], n.info[nc:]
+	var m uint64
+	for j := lo; j < hi && j+1 < nc; j++ {
+		if ci[j].class == ClassLegal || ci[j+1].class == ClassLegal {
+			continue
+		}
+		if c := &cc[j]; !unlike(qf, c) && !apart(qf, c, compoundSlack(qf, c)) {
+			m |= 1 << ((j - lo) & 63)
+		}
+	}
+	return m
+}
+
+// compoundPairs returns the entity tokens j in [lo, hi) (at most 64) that
+// the query compound of tokens i and i+1 (neither a legal form) may pair
+// with, bit j-lo for token j.
+func (s *Scorer) compoundPairs(n *Name, i, lo, hi int) uint64 {
+	qt := s.a.Tokens
+	if qt[i].Class == ClassLegal || qt[i+1].Class == ClassLegal {
+		return 0
+	}
+	qf := &s.uinfo[len(qt)+i]
+	ci := n.info[lo:hi]
+	var m uint64
+	for j := range ci {
+		if c := &ci[j]; c.n >= 4 && !unlike(qf, c) && !apart(qf, c, 0) {
+			m |= 1 << (j & 63)
+		}
+	}
+	return m
+}
+
+// filteredPairsLong is the token pairs, query compounds and entity
+// compounds of candidatePairs, in the same order, for an entity name of
+// 64 tokens or more, whose tokens do not fit in one mask: they are
+// compared 64 at a time.
+func (s *Scorer) filteredPairsLong(n *Name, person bool) (edges []edge, singles, mergedEnd int) {
+	nq, nc := len(s.a.Tokens), len(n.Analysis.Tokens)
+	edges = s.edges[:0]
+	appendMask := func(m uint64, i, qn, lo, cn int) {
+		for ; m != 0; m &= m - 1 {
+			edges = append(edges, edge{int32(i), int32(qn), int32(lo + bits.TrailingZeros64(m)), int32(cn), simUnknown})
+		}
+	}
+	for i := range nq {
+		for lo := 0; lo < nc; lo += 64 {
+			appendMask(s.tokenPairs(n, i, lo, min(lo+64, nc), person), i, 1, lo, 1)
+		}
+	}
+	singles = len(edges)
+	for i := 0; i+1 < nq; i++ {
+		for lo := 0; lo < nc; lo += 64 {
+			appendMask(s.compoundPairs(n, i, lo, min(lo+64, nc)), i, 2, lo, 1)
+		}
+	}
+	_, em, _ := s.maskScratch(nq)
+	for lo := 0; lo < nc; lo += 64 {
+		var any uint64
+		for i := range nq {
+			em[i] = s.entityCompoundPairs(n, i, lo, min(lo+64, nc))
+			any |= em[i]
+		}
+		for ; any != 0; any &= any - 1 {
+			b := bits.TrailingZeros64(any)
+			for i := range nq {
+				if em[i]&(1<<b) != 0 {
+					edges = append(edges, edge{int32(i), 1, int32(lo + b), 2, simUnknown})
+				}
+			}
+		}
+	}
+	return edges, singles, len(edges)
+}
+
+// appendAcronyms appends the acronym pairs (at acronymSim): a query token
+// spelling a run of entity tokens and the other way round, "PLA" ~
+// "People's Liberation Army", "JC Juncker" ~ "Jean-Claude Juncker".
+func (s *Scorer) appendAcronyms(n *Name, anyPerson bool, edges []edge) []edge {
+	qt := s.a.Tokens
+	ct := n.Analysis.Tokens
+	ci := n.info
+	if len(qt) > 1 || !anyPerson {
+		for i := range qt {
+			if j, n := acronymSpanInfo(&qt[i], ci[:len(ct)]); n > 0 {
+				edges = append(edges, edge{int32(i), 1, int32(j), int32(n), acronymSim})
+			}
+		}
+	}
+	if len(ct) > 1 || !anyPerson {
+		for j := range ct {
+			if i, n := acronymSpanEntity(&ci[j], qt); n > 0 {
+				edges = append(edges, edge{int32(i), int32(n), int32(j), 1, acronymSim})
+			}
+		}
+	}
+	return edges
 }
 
 // raiseBests raises the best similarities of the tokens of pair e (bq for
@@ -314,29 +466,39 @@ func (m pairMasks) or(o pairMasks) pairMasks { return pairMasks{m.q | o.q, m.c |
 // M/(M + U) for any M ≥ matched and U ≤ unmatched; the core score's
 // likewise. scoreFull is never above score, so it is bounded too.
 func (s *Scorer) scoreBound(n *Name, person bool, bq, bc []float64, one, strong pairMasks) float64 {
-	qt := s.a.Tokens
-	ct := n.Analysis.Tokens
-	ci := n.info
-	// fewer than two strong pairs: no extra-name discount, and unmatched
-	// listed words cost listedMissCost
-	mu, lambda := 1.0, listedMissCost
+	mu, lambda := boundCosts(person, strong)
+	var b boundSums
+	s.queryBound(&b, bq, one.q, mu)
+	s.entityBound(&b, n, bc, one.c, lambda)
+	return b.bound()
+}
+
+// boundCosts returns the least weight of an unmatched query token (mu)
+// and cost of an unmatched listed word (lambda) that costs can charge when
+// the tokens in strong may be in strong pairs: with fewer than two strong
+// pairs there is no extra-name discount, and unmatched listed words cost
+// listedMissCost.
+func boundCosts(person bool, strong pairMasks) (mu, lambda float64) {
+	mu, lambda = 1.0, listedMissCost
 	if bits.OnesCount64(strong.q) >= 2 && bits.OnesCount64(strong.c) >= 2 {
 		lambda = listedExtraCost
 		if person {
 			mu = queryExtraWeight
 		}
 	}
-	qCore, cCore := s.qcore, coreOf(ci[:len(ct)])
-	// an unmatched listed token costs least without a patronymic in the
-	// query, without a contradiction, and at the least lambdas
-	charge := listedCharge{lambda: lambda, lambdaOther: listedExtraCost, core: cCore}
-	var b boundSums
+	return mu, lambda
+}
+
+// queryBound adds scoreBound's sums of the query tokens to b.
+func (s *Scorer) queryBound(b *boundSums, bq []float64, one uint64, mu float64) {
+	qt := s.a.Tokens
+	qCore := s.qcore
 	for i := range qt {
 		qc := s.uinfo[i].class
 		w := s.uinfo[i].weight()
 		core := inCore(qc, qCore)
-		if sim := bq[i]; sim > 0 || one.q&(1<<i) != 0 {
-			b.paired(sim, one.q&(1<<i) != 0, w, core)
+		if sim := bq[i]; sim > 0 || one&(1<<i) != 0 {
+			b.paired(sim, one&(1<<i) != 0, w, core)
 			continue
 		}
 		if s.dups {
@@ -351,11 +513,21 @@ func (s *Scorer) scoreBound(n *Name, person bool, bq, bc []float64, one, strong 
 			b.unpaired(w*mu, w*mu, core)
 		}
 	}
+}
+
+// entityBound adds scoreBound's sums of the entity name's tokens to b.
+func (s *Scorer) entityBound(b *boundSums, n *Name, bc []float64, one uint64, lambda float64) {
+	ct := n.Analysis.Tokens
+	ci := n.info
+	cCore := coreOf(ci[:len(ct)])
+	// an unmatched listed token costs least without a patronymic in the
+	// query, without a contradiction, and at the least lambdas
+	charge := listedCharge{lambda: lambda, lambdaOther: listedExtraCost, core: cCore}
 	for j := range ct {
 		w := ci[j].weight()
 		core := inCore(ci[j].class, cCore)
-		if sim := bc[j]; sim > 0 || one.c&(1<<j) != 0 {
-			b.paired(sim, one.c&(1<<j) != 0, w, core)
+		if sim := bc[j]; sim > 0 || one&(1<<j) != 0 {
+			b.paired(sim, one&(1<<j) != 0, w, core)
 			continue
 		}
 		if n.dups {
@@ -364,7 +536,6 @@ func (s *Scorer) scoreBound(n *Name, person bool, bq, bc []float64, one, strong 
 		w, wc := charge.cost(ci[:len(ct)], j, w)
 		b.unpaired(w, wc, core)
 	}
-	return b.bound()
 }
 
 // boundSums are scoreBound's sums: the matched (m) and unmatched (u)

@@ -160,3 +160,99 @@ func TestQuickAboveAgreesWithQuick(t *testing.T) {
 		}
 	}
 }
+
+// TestPrunedAlignmentKeepsContradiction checks the other half of what
+// setting a name aside promises: an alignment stopped early says it may
+// contradict the query whenever the full alignment does, so that bestName
+// then aligns the entity's names in full ("Ahmed Khalfan Sainovic Petrovic
+// Ivanovic" contradicts "Ahmed Khalfan Ghailani", which drops the discount
+// its alias "Khalfan, Ahmed" would give), at every threshold.
+func TestPrunedAlignmentKeepsContradiction(t *testing.T) {
+	ents := []entity.Entity{
+		{ID: "g", Kind: entity.KindPerson, Name: "Ahmed Khalfan Ghailani", Aliases: []entity.Alias{{Name: "Khalfan, Ahmed"}}},
+		{ID: "p", Kind: entity.KindPerson, Name: "Ali Hassan Mahmoud", Aliases: []entity.Alias{{Name: "Ali Hassan al-Mahmudi"}}},
+		{ID: "o", Kind: entity.KindOrganization, Name: "Korea Ryonbong General Corporation", Aliases: []entity.Alias{{Name: "Ryon Bong Trading Co., Ltd."}}},
+		{ID: "s", Kind: entity.KindPerson, Name: "Sergei Viktorovich Lavrov"},
+	}
+	queries := []string{
+		"Ahmed Khalfan Sainovic", "Ahmed Khalfan Sainovic Petrovic", "Ahmed Khalfan Sainovic Petrovic Ivanovic",
+		"Khalfan Ahmed Bogdanovic Radovanovic Milosevic", "Ali Hassan Saleh Omar Farouk", "Mahmoud Ali Hassan Saleh",
+		"Korea Ryonbong Mining Export Import Company", "Lavrov Sergei Petrovich Ivanov Sidorov",
+	}
+	checked := 0
+	for _, qn := range queries {
+		for i := range ents {
+			for _, n := range EntityNames(&ents[i]) {
+				for _, person := range []bool{true, false} {
+					full := NewScorer(Query{Name: qn}).align(&n, person, person, false, 0)
+					for need := 0.30; need < 1; need += 0.05 {
+						al := NewScorer(Query{Name: qn}).align(&n, person, person, false, need)
+						if !al.pruned {
+							continue
+						}
+						checked++
+						if full.score >= need {
+							t.Errorf("%q ~ %q (person %v): set aside at %.2f, scores %.4f", qn, n.Text, person, need, full.score)
+						}
+						if full.contradicts && !al.contradicts {
+							t.Errorf("%q ~ %q (person %v): set aside at %.2f without its contradiction", qn, n.Text, person, need)
+						}
+					}
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no alignment was set aside")
+	}
+}
+
+// TestLongNamePairsAreTheMasksPairs checks that the candidate pairs of an
+// entity name of 64 tokens or more (compared 64 entity tokens at a time,
+// filteredPairsLong) are those the token masks give a shorter name, in
+// the same order, and that pairs beyond the 64th token are found.
+func TestLongNamePairsAreTheMasksPairs(t *testing.T) {
+	names := []string{"Korea Ryonbong General Corporation", "Ryon Bong Trading Co., Ltd.", "Ahmed Khalfan Ghailani",
+		"KRGC", "Foreign Trade Bank of the DPRK", "Jean-Claude Juncker", "Chon Ma San Shipping Co", "People's Liberation Army"}
+	queries := []string{"Ryonbong General Corp", "Korea Ryon Bong General Trading Corporation Ltd", "JC Juncker", "PLA",
+		"Foreign Trade Bank", "chonmasan shipping", "Ahmed Khalfan Sainovic", "K.R.G.C.", "Ryonbong Ryonbang Chonmasan"}
+	long := func(s *Scorer, n *Name, person, anyPerson bool) []edge {
+		edges, singles, mergedEnd := s.filteredPairsLong(n, person)
+		edges = s.appendAcronyms(n, anyPerson, edges)
+		return append([]edge(nil), s.similarities(n, edges, singles, mergedEnd)...)
+	}
+	for _, qn := range queries {
+		for _, text := range names {
+			n := NewName(text, "", Analyze(text))
+			for _, person := range []bool{true, false} {
+				s := NewScorer(Query{Name: qn})
+				masks, _ := s.candidatePairs(&n, person, person, 0)
+				want := append([]edge(nil), masks...)
+				if got := long(NewScorer(Query{Name: qn}), &n, person, person); !reflect.DeepEqual(got, want) {
+					t.Errorf("%q ~ %q (person %v): long pairs %v, masks %v", qn, text, person, got, want)
+				}
+			}
+		}
+	}
+	// 70 tokens, the query's words from the 67th on
+	text := ""
+	for i := range 66 {
+		text += "Filler" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + " "
+	}
+	text += "Ryonbong General Trading Corporation"
+	n := NewName(text, "", Analyze(text))
+	if got := len(n.Analysis.Tokens); got < 64 {
+		t.Fatalf("long name has %d tokens", got)
+	}
+	s := NewScorer(Query{Name: "Ryon Bong General Trading"})
+	edges, _ := s.candidatePairs(&n, false, false, 0)
+	found := map[[4]int32]bool{}
+	for _, e := range edges {
+		found[[4]int32{e.qi, e.qn, e.cj, e.cn}] = true
+	}
+	for _, want := range [][4]int32{{0, 2, 66, 1}, {2, 1, 67, 1}, {3, 1, 68, 1}} {
+		if !found[want] {
+			t.Errorf("long name: pair %v (query token, count, entity token, count) missing from %v", want, edges)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package names
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
 	"regexp"
@@ -100,10 +101,18 @@ type Scorer struct {
 	qsim, csim []float64
 	// dups is true when a token text occurs twice in the query name
 	dups bool
-	// initial storage of comp, uinfo and edges for short names
+	// order is the query tokens' indexes from the heaviest token to the
+	// lightest (in order on a tie), the order in which candidatePairs
+	// compares them; masks holds its per-token pair masks (maskScratch)
+	order []uint8
+	masks []uint64
+	// initial storage of comp, uinfo, edges, order and masks for short
+	// names
 	compBuf  [scorerTokens - 1]Token
 	uinfoBuf [2*scorerTokens - 1]tokenInfo
 	edgeBuf  [12]edge
+	orderBuf [scorerTokens]uint8
+	maskBuf  [3 * scorerTokens]uint64
 	// aligned remembers the alignments bestName made (Quick on the
 	// retrieved names, then Score on all names of the hits align each
 	// name once)
@@ -307,6 +316,11 @@ func (v *Vocabulary) newScorer(q Query, name string) *Scorer {
 		s.uinfo = append(s.uinfo, newTokenInfo(&s.comp[i]))
 	}
 	s.qcore = coreOf(s.uinfo[:len(ts)])
+	s.order, s.masks = s.orderBuf[:0], s.maskBuf[:]
+	for i := range ts {
+		s.order = append(s.order, uint8(i))
+	}
+	slices.SortStableFunc(s.order, func(a, b uint8) int { return cmp.Compare(s.uinfo[b].weight(), s.uinfo[a].weight()) })
 	if s.kind == famUnknown && hasClass(ts, ClassLegal) {
 		// a name with a legal form is an organisation's
 		s.kind = famOrg
@@ -618,6 +632,17 @@ func (s *Scorer) simScratch(nq, nc int) ([]float64, []float64) {
 	clear(q)
 	clear(c)
 	return q, c
+}
+
+// maskScratch returns candidatePairs' three per-token pair masks for a
+// query of nq tokens, cleared.
+func (s *Scorer) maskScratch(nq int) (sm, em, qm []uint64) {
+	if cap(s.masks) < 3*nq {
+		s.masks = make([]uint64, 3*nq)
+	}
+	m := s.masks[:3*nq]
+	clear(m)
+	return m[:nq:nq], m[nq : 2*nq : 2*nq], m[2*nq:]
 }
 
 // unlike reports whether sim certainly rejects the pair (the letter-set
