@@ -298,20 +298,9 @@ var stsPattern = regexp.MustCompile(`(?i)\b(ship[\s-]*to[\s-]*ship|STS(\s+transf
 // stsWords and exemptionWords are the words that every match of stsPattern
 // and of exemptionText, respectively, contains (lower case).
 var (
-	stsWords       = []string{"ship", "sts", "lighter", "sea"}
-	exemptionWords = []string{"1718", "exemption"}
+	stsWords       = asciitext.NewWords("ship", "sts", "lighter", "sea")
+	exemptionWords = asciitext.NewWords("1718", "exemption")
 )
-
-// containsAnyFold reports whether the ASCII text s holds one of words
-// (lower case) in any case.
-func containsAnyFold(s string, words []string) bool {
-	for _, w := range words {
-		if asciitext.ContainsFold(s, w) {
-			return true
-		}
-	}
-	return false
-}
 
 // exemptionText finds a 1718 Committee exemption or notification mentioned
 // in free text.
@@ -320,20 +309,20 @@ var exemptionText = regexp.MustCompile(`(?i)(1718\s+committee\s+(exemption|appro
 // exemptionColumns are words of a column holding a 1718 Committee
 // exemption or approval reference. National export licences are not UN
 // exemptions and are deliberately not recognised.
-var exemptionColumns = []string{"exemption", "exempt", "committee", "1718", "waiver", "humanitarian"}
+var exemptionColumns = asciitext.NewWords("exemption", "exempt", "committee", "1718", "waiver", "humanitarian")
 
 // notificationColumns are words of a column holding a notification
 // reference.
-var notificationColumns = []string{"notification", "notice"}
+var notificationColumns = asciitext.NewWords("notification", "notice")
 
 // noValue are cell values that mean "no reference".
 var noValue = map[string]bool{"": true, "no": true, "none": true, "n/a": true, "na": true, "-": true, "0": true, "false": true, "nil": true}
 
-func columnHas(col string, words []string) bool {
+func columnHas(col string, words *asciitext.Words) bool {
 	if !asciitext.IsASCII(col) {
 		col = strings.ToLower(col)
 	}
-	return containsAnyFold(col, words)
+	return words.ContainsAny(col)
 }
 
 // scanText looks through the row's free text (all input fields and the
@@ -386,10 +375,10 @@ func isNoValue(v string) bool {
 // case-insensitive matching may fold): most values hold none.
 func scanFree(text string, ptr record.Pointer, f *RouteFacts) {
 	ascii := asciitext.IsASCII(text)
-	if (!ascii || containsAnyFold(text, stsWords)) && stsPattern.MatchString(text) {
+	if (!ascii || stsWords.ContainsAny(text)) && stsPattern.MatchString(text) {
 		f.Indicators = appendUniq(f.Indicators, "ship_to_ship")
 	}
-	if f.ExemptionRef == "" && (!ascii || containsAnyFold(text, exemptionWords)) {
+	if f.ExemptionRef == "" && (!ascii || exemptionWords.ContainsAny(text)) {
 		if m := exemptionText.FindString(text); m != "" {
 			f.ExemptionRef, f.ExemptionEvidence = strings.TrimSpace(m), ptr.String()
 		}

@@ -248,13 +248,13 @@ func FuzzTextChecks(f *testing.F) {
 			t.Fatalf("fold(%q) = %q, want %q", s, got, want)
 		}
 		lower := strings.ToLower(s)
-		for _, words := range [][]string{stsWords, exemptionWords, exemptionColumns, notificationColumns} {
+		for _, words := range []*asciitext.Words{stsWords, exemptionWords, exemptionColumns, notificationColumns} {
 			want := false
-			for _, w := range words {
+			for _, w := range words.List() {
 				want = want || strings.Contains(lower, w)
 			}
-			if got := containsAnyFold(s, words); got != want {
-				t.Fatalf("containsAnyFold(%q, %v) = %v, want %v", s, words, got, want)
+			if got := words.ContainsAny(s); got != want {
+				t.Fatalf("ContainsAny(%q) of %v = %v, want %v", s, words.List(), got, want)
 			}
 		}
 	})

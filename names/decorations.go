@@ -115,7 +115,7 @@ func (v *Vocabulary) Forms(text string, kind entity.Kind) []Form {
 }
 
 // aliasWords are the words of the alias markers readPart looks for.
-var aliasWords = []string{"aka", "a.k", "alias", "known as", "formerly", "fka", "f.k", "nka", "n.k"}
+var aliasWords = asciitext.NewWords("aka", "a.k", "alias", "known as", "formerly", "fka", "f.k", "nka", "n.k")
 
 // mayBeDecorated reports whether Forms could read anything out of text:
 // brackets, separators, commas before a note, or an alias marker. Most
@@ -124,12 +124,7 @@ func mayBeDecorated(text string) bool {
 	if strings.ContainsAny(text, "()[];,") {
 		return true
 	}
-	for _, w := range aliasWords {
-		if asciitext.ContainsFold(text, w) {
-			return true
-		}
-	}
-	return false
+	return aliasWords.ContainsAny(text)
 }
 
 // splitNames splits a name field that holds several names: "A; B",
