@@ -491,28 +491,46 @@ func boundCosts(person bool, strong pairMasks) (mu, lambda float64) {
 
 // queryBound adds scoreBound's sums of the query tokens to b.
 func (s *Scorer) queryBound(b *boundSums, bq []float64, one uint64, mu float64) {
-	qt := s.a.Tokens
-	qCore := s.qcore
-	for i := range qt {
-		qc := s.uinfo[i].class
-		w := s.uinfo[i].weight()
-		core := inCore(qc, qCore)
+	for i := range s.a.Tokens {
+		t := &s.qbound[i]
 		if sim := bq[i]; sim > 0 || one&(1<<i) != 0 {
-			b.paired(sim, one&(1<<i) != 0, w, core)
+			b.paired(sim, one&(1<<i) != 0, t.w, t.core)
 			continue
 		}
 		if s.dups {
 			continue // a repeated word may cost nothing
 		}
+		b.unpaired(t.u+mu*t.uMu, t.cu+mu*t.cuMu, t.core)
+	}
+}
+
+// tokenBound is what scoreBound counts for one query token: its weight
+// and whether it is in the core when paired, and when in no pair its least
+// cost, u + mu×uMu in the name score and cu + mu×cuMu in the core score
+// (mu: boundCosts).
+type tokenBound struct {
+	w, u, uMu, cu, cuMu float64
+	core                bool
+}
+
+// queryBounds returns the tokenBound of each query token.
+func (s *Scorer) queryBounds(dst []tokenBound) []tokenBound {
+	qt := s.a.Tokens
+	for i := range qt {
+		qc := s.uinfo[i].class
+		t := tokenBound{w: s.uinfo[i].weight(), core: inCore(qc, s.qcore)}
 		switch {
 		case qc == ClassPatronymic:
-			b.unpaired(w*patronymicAlone*queryExtraWeight, w*patronymicAlone*queryExtraWeight, core)
+			t.u = t.w * patronymicAlone * queryExtraWeight
+			t.cu = t.u
 		case decoration(qc) || particleBeforePlace(s.uinfo[:len(qt)], i):
-			b.unpaired(decorationCost, w*mu, core)
+			t.u, t.cuMu = decorationCost, t.w
 		default:
-			b.unpaired(w*mu, w*mu, core)
+			t.uMu, t.cuMu = t.w, t.w
 		}
+		dst = append(dst, t)
 	}
+	return dst
 }
 
 // entityBound adds scoreBound's sums of the entity name's tokens to b.

@@ -106,13 +106,16 @@ type Scorer struct {
 	// compares them; masks holds its per-token pair masks (maskScratch)
 	order []uint8
 	masks []uint64
+	// qbound is what scoreBound counts for each query token
+	qbound []tokenBound
 	// initial storage of comp, uinfo, edges, order and masks for short
 	// names
-	compBuf  [scorerTokens - 1]Token
-	uinfoBuf [2*scorerTokens - 1]tokenInfo
-	edgeBuf  [12]edge
-	orderBuf [scorerTokens]uint8
-	maskBuf  [3 * scorerTokens]uint64
+	compBuf   [scorerTokens - 1]Token
+	uinfoBuf  [2*scorerTokens - 1]tokenInfo
+	edgeBuf   [12]edge
+	orderBuf  [scorerTokens]uint8
+	maskBuf   [3 * scorerTokens]uint64
+	qboundBuf [scorerTokens]tokenBound
 	// aligned remembers the alignments bestName made (Quick on the
 	// retrieved names, then Score on all names of the hits align each
 	// name once)
@@ -316,7 +319,8 @@ func (v *Vocabulary) newScorer(q Query, name string) *Scorer {
 		s.uinfo = append(s.uinfo, newTokenInfo(&s.comp[i]))
 	}
 	s.qcore = coreOf(s.uinfo[:len(ts)])
-	s.order, s.masks = s.orderBuf[:0], s.maskBuf[:]
+	s.order, s.masks, s.qbound = s.orderBuf[:0], s.maskBuf[:], s.qboundBuf[:0]
+	s.qbound = s.queryBounds(s.qbound)
 	for i := range ts {
 		s.order = append(s.order, uint8(i))
 	}
