@@ -108,8 +108,8 @@ type Scorer struct {
 	masks []uint64
 	// qbound is what scoreBound counts for each query token
 	qbound []tokenBound
-	// initial storage of comp, uinfo, edges, order and masks for short
-	// names
+	// initial storage of comp, uinfo, edges, order, masks and qbound for
+	// short names
 	compBuf   [scorerTokens - 1]Token
 	uinfoBuf  [2*scorerTokens - 1]tokenInfo
 	edgeBuf   [12]edge
