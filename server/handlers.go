@@ -133,7 +133,7 @@ func (s *Server) handleScreen(w http.ResponseWriter, r *http.Request) {
 	fillEmpty(&d)
 	st := state(r)
 	st.decision, st.records = d.Decision, 1
-	writeJSON(w, http.StatusOK, d)
+	writeDecision(w, &d)
 }
 
 // canonicalKinds maps the spellings of party kinds that party files accept

@@ -12,6 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	gojson "github.com/goccy/go-json"
+
+	"github.com/screen-compliance/screen/record"
 )
 
 // errNotReady is returned while the server has no engine.
@@ -72,6 +76,35 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		writeError(w, http.StatusInternalServerError, "internal", "encode response: "+err.Error())
 		return
 	}
+	writeBody(w, status, buf)
+}
+
+// writeDecision writes one decision as writeJSON does. It is the most
+// frequent response, so it is encoded with github.com/goccy/go-json (as the
+// report package encodes decisions), which writes encoding/json's bytes for
+// record.Decision (TestDecisionResponseMatchesStandardLibrary) in about a
+// third of the time.
+func writeDecision(w http.ResponseWriter, d *record.Decision) {
+	buf := getBuf()
+	defer putBuf(buf)
+	if err := encodeDecision(buf, d); err != nil {
+		writeError(w, http.StatusInternalServerError, "internal", "encode response: "+err.Error())
+		return
+	}
+	writeBody(w, http.StatusOK, buf)
+}
+
+// encodeDecision appends d's JSON and a newline to buf, without HTML
+// escaping.
+func encodeDecision(buf *bytes.Buffer, d *record.Decision) error {
+	enc := gojson.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(d)
+}
+
+// writeBody writes the encoded JSON body buf with status and its
+// Content-Length.
+func writeBody(w http.ResponseWriter, status int, buf *bytes.Buffer) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
