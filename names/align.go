@@ -344,7 +344,8 @@ func (s *Scorer) appendAcronyms(n *Name, anyPerson bool, edges []edge) []edge {
 	ct := n.Analysis.Tokens
 	ci := n.info
 	if len(qt) > 1 || !anyPerson {
-		for i := range qt {
+		for m := s.acronymsQ; m != 0; m &= m - 1 {
+			i := bits.TrailingZeros64(m)
 			if j, n := acronymSpanInfo(&qt[i], ci[:len(ct)]); n > 0 {
 				edges = append(edges, edge{int32(i), 1, int32(j), int32(n), acronymSim})
 			}
@@ -352,6 +353,9 @@ func (s *Scorer) appendAcronyms(n *Name, anyPerson bool, edges []edge) []edge {
 	}
 	if len(ct) > 1 || !anyPerson {
 		for j := range ct {
+			if ci[j].n < 2 || ci[j].n > 6 {
+				continue // not acronymShaped
+			}
 			if i, n := acronymSpanEntity(&ci[j], qt); n > 0 {
 				edges = append(edges, edge{int32(i), int32(n), int32(j), 1, acronymSim})
 			}
@@ -1139,10 +1143,7 @@ func distinctive(c Class) bool {
 // length.
 func acronymSpanInfo(a *Token, ts []tokenInfo) (int, int) {
 	l := len(a.Text)
-	if l < 2 || l > 6 || len(ts) < l || (a.Class != ClassAcronym && l < 3) || len(a.Alts) > 0 {
-		return 0, 0
-	}
-	if a.Class != ClassAcronym && a.Class != ClassWord {
+	if len(ts) < l || !acronymShaped(l, a.Class, len(a.Alts) > 0) {
 		return 0, 0
 	}
 	for j := 0; j+l <= len(ts); j++ {
@@ -1161,15 +1162,19 @@ func acronymSpanInfo(a *Token, ts []tokenInfo) (int, int) {
 	return 0, 0
 }
 
+// acronymShaped reports whether a token of l bytes and class c, with
+// alternative spellings or not, may be an acronym of a run of l tokens: a
+// joined run of initials of two to six letters, or a word of three to six.
+func acronymShaped(l int, c Class, alts bool) bool {
+	return l >= 2 && l <= 6 && !alts && (c == ClassAcronym || (c == ClassWord && l >= 3))
+}
+
 // acronymSpanEntity is acronymSpanInfo the other way round: the run of
 // tokens ts spelling a token summarised by a (whose text, of at most six
 // bytes, is packed).
 func acronymSpanEntity(a *tokenInfo, ts []Token) (int, int) {
 	l := int(a.n)
-	if l < 2 || l > 6 || len(ts) < l || (a.class != ClassAcronym && l < 3) || a.flags&infoAlts != 0 {
-		return 0, 0
-	}
-	if a.class != ClassAcronym && a.class != ClassWord {
+	if len(ts) < l || !acronymShaped(l, a.class, a.flags&infoAlts != 0) {
 		return 0, 0
 	}
 	for j := 0; j+l <= len(ts); j++ {

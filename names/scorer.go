@@ -108,6 +108,8 @@ type Scorer struct {
 	masks []uint64
 	// qbound is what scoreBound counts for each query token
 	qbound []tokenBound
+	// acronymsQ has bit i set when query token i is acronymShaped
+	acronymsQ uint64
 	// initial storage of comp, uinfo, edges, order, masks and qbound for
 	// short names
 	compBuf   [scorerTokens - 1]Token
@@ -321,6 +323,11 @@ func (v *Vocabulary) newScorer(q Query, name string) *Scorer {
 	s.qcore = coreOf(s.uinfo[:len(ts)])
 	s.order, s.masks, s.qbound = s.orderBuf[:0], s.maskBuf[:], s.qboundBuf[:0]
 	s.qbound = s.queryBounds(s.qbound)
+	for i := range ts {
+		if acronymShaped(len(ts[i].Text), ts[i].Class, len(ts[i].Alts) > 0) {
+			s.acronymsQ |= 1 << i
+		}
+	}
 	for i := range ts {
 		s.order = append(s.order, uint8(i))
 	}
