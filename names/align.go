@@ -353,8 +353,8 @@ func (s *Scorer) appendAcronyms(n *Name, anyPerson bool, edges []edge) []edge {
 	}
 	if len(ct) > 1 || !anyPerson {
 		for j := range ct {
-			if ci[j].n < 2 || ci[j].n > 6 {
-				continue // not acronymShaped
+			if c := &ci[j]; !acronymShaped(int(c.n), c.class, c.flags&infoAlts != 0) {
+				continue // spares the call
 			}
 			if i, n := acronymSpanEntity(&ci[j], qt); n > 0 {
 				edges = append(edges, edge{int32(i), int32(n), int32(j), 1, acronymSim})

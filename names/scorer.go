@@ -324,14 +324,12 @@ func (v *Vocabulary) newScorer(q Query, name string) *Scorer {
 	s.order, s.masks, s.qbound = s.orderBuf[:0], s.maskBuf[:], s.qboundBuf[:0]
 	s.qbound = s.queryBounds(s.qbound)
 	for i := range ts {
+		s.order = append(s.order, uint8(i))
 		if acronymShaped(len(ts[i].Text), ts[i].Class, len(ts[i].Alts) > 0) {
 			s.acronymsQ |= 1 << i
 		}
 	}
-	for i := range ts {
-		s.order = append(s.order, uint8(i))
-	}
-	slices.SortStableFunc(s.order, func(a, b uint8) int { return cmp.Compare(s.uinfo[b].weight(), s.uinfo[a].weight()) })
+	slices.SortStableFunc(s.order, func(a, b uint8) int { return cmp.Compare(s.qbound[b].w, s.qbound[a].w) })
 	if s.kind == famUnknown && hasClass(ts, ClassLegal) {
 		// a name with a legal form is an organisation's
 		s.kind = famOrg
