@@ -3,6 +3,8 @@
 // contains a word in any ASCII case.
 package asciitext
 
+import "slices"
+
 // IsASCII reports whether s holds only ASCII bytes.
 func IsASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -11,29 +13,6 @@ func IsASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// ContainsFold reports whether s contains sub, which must be lower-case
-// ASCII, ignoring the case of s's ASCII letters.
-func ContainsFold(s, sub string) bool {
-	n := len(sub)
-	for i := 0; i+n <= len(s); i++ {
-		j := 0
-		for j < n {
-			c := s[i+j]
-			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != sub[j] {
-				break
-			}
-			j++
-		}
-		if j == n {
-			return true
-		}
-	}
-	return false
 }
 
 // Words is a set of lower-case ASCII words to look for in a text in any
@@ -48,7 +27,7 @@ type Words struct {
 // NewWords returns the set of the given words, which must be lower-case
 // ASCII.
 func NewWords(words ...string) *Words {
-	w := &Words{words: words}
+	w := &Words{words: slices.Clone(words)}
 	for _, word := range words {
 		if word == "" {
 			w.empty = true
@@ -60,7 +39,8 @@ func NewWords(words ...string) *Words {
 }
 
 // ContainsAny reports whether s contains one of the words, ignoring the
-// case of s's ASCII letters: ContainsFold of any of them, in one pass.
+// case of s's ASCII letters (other bytes compare as they are), in one pass
+// over s.
 func (w *Words) ContainsAny(s string) bool {
 	if w.empty {
 		return true

@@ -13,24 +13,16 @@ func TestIsASCII(t *testing.T) {
 	}
 }
 
-// FuzzContainsFold: ContainsFold answers as lower-casing an ASCII text and
-// searching it does.
-func FuzzContainsFold(f *testing.F) {
-	for _, s := range [][2]string{{"Ship-To-Ship", "ship"}, {"1718 Committee", "1718"}, {"", "a"}, {"STS", "sts"}, {"x", ""}} {
-		f.Add(s[0], s[1])
+// lowerASCII lower-cases the ASCII capitals of s and leaves every other
+// byte as it is: what ContainsAny ignores.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
 	}
-	f.Fuzz(func(t *testing.T, s, sub string) {
-		if !IsASCII(s) {
-			return
-		}
-		sub = strings.ToLower(sub)
-		if !IsASCII(sub) {
-			return
-		}
-		if got, want := ContainsFold(s, sub), strings.Contains(strings.ToLower(s), sub); got != want {
-			t.Fatalf("ContainsFold(%q, %q) = %v, want %v", s, sub, got, want)
-		}
-	})
+	return string(b)
 }
 
 func TestWordsContainsAny(t *testing.T) {
@@ -51,8 +43,8 @@ func TestWordsContainsAny(t *testing.T) {
 	}
 }
 
-// FuzzWordsContainsAny: ContainsAny answers as ContainsFold of each word
-// does, on any text (ASCII or not).
+// FuzzWordsContainsAny: ContainsAny answers as searching the text with its
+// ASCII capitals lowered for each word does, on any text (ASCII or not).
 func FuzzWordsContainsAny(f *testing.F) {
 	for _, s := range [][3]string{{"Ship-To-Ship", "ship", "sts"}, {"1718 Committee", "1718", "exemption"}, {"", "a", ""}, {"a.k.a. X", "aka", "a.k"}, {"Ōsaka", "ka", "ōs"}} {
 		f.Add(s[0], s[1], s[2])
@@ -62,7 +54,8 @@ func FuzzWordsContainsAny(f *testing.F) {
 		if !IsASCII(a) || !IsASCII(b) {
 			return
 		}
-		want := ContainsFold(s, a) || ContainsFold(s, b)
+		low := lowerASCII(s)
+		want := strings.Contains(low, a) || strings.Contains(low, b)
 		if got := NewWords(a, b).ContainsAny(s); got != want {
 			t.Fatalf("ContainsAny(%q) of %q, %q = %v, want %v", s, a, b, got, want)
 		}
