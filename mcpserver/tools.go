@@ -217,15 +217,7 @@ func (t *tools) screen(ctx context.Context, eng *engine.Engine, rec record.Recor
 // reasons, matches and goods as [] rather than null.
 func cliDecision(d record.Decision) record.Decision {
 	report.MarkContext(&d)
-	if d.Reasons == nil {
-		d.Reasons = []record.Reason{}
-	}
-	if d.Matches == nil {
-		d.Matches = []record.Match{}
-	}
-	if d.Goods == nil {
-		d.Goods = []record.Goods{}
-	}
+	d.FillEmptyLists()
 	return d
 }
 

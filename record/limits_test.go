@@ -1,6 +1,7 @@
 package record
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -132,5 +133,24 @@ func TestWordsEnd(t *testing.T) {
 		if end != tt.end || words != tt.words {
 			t.Errorf("wordsEnd(%q, %d) = %d, %d; want %d, %d", tt.s, tt.max, end, words, tt.end, tt.words)
 		}
+	}
+}
+
+func TestFillEmptyListsWritesEmptyArrays(t *testing.T) {
+	var d Decision
+	d.FillEmptyLists()
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"reasons":[]`, `"matches":[]`, `"goods":[]`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("%s lacks %s", b, want)
+		}
+	}
+	kept := Decision{Reasons: []Reason{{Rule: "r"}}}
+	kept.FillEmptyLists()
+	if len(kept.Reasons) != 1 || kept.Reasons[0].Rule != "r" {
+		t.Errorf("reasons replaced: %+v", kept.Reasons)
 	}
 }

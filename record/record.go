@@ -223,3 +223,18 @@ type Decision struct {
 	// part of the JSON contract.
 	Record *Record `json:"-"`
 }
+
+// FillEmptyLists sets absent reasons, matches and goods to empty lists, so
+// that JSON writes them as [] rather than null, as every JSON output of a
+// decision does (the CLI's reports, the HTTP API, the MCP tools).
+func (d *Decision) FillEmptyLists() {
+	if d.Reasons == nil {
+		d.Reasons = []Reason{}
+	}
+	if d.Matches == nil {
+		d.Matches = []Match{}
+	}
+	if d.Goods == nil {
+		d.Goods = []Goods{}
+	}
+}

@@ -35,15 +35,7 @@ func marshalDecision(d *record.Decision, prefix string) ([]byte, error) {
 // decisionJSON returns the copy of d that marshalDecision encodes.
 func decisionJSON(d *record.Decision) *record.Decision {
 	c := withContext(d) // a copy
-	if c.Reasons == nil {
-		c.Reasons = []record.Reason{}
-	}
-	if c.Matches == nil {
-		c.Matches = []record.Match{}
-	}
-	if c.Goods == nil {
-		c.Goods = []record.Goods{}
-	}
+	c.FillEmptyLists()
 	return c
 }
 

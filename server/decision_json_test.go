@@ -45,7 +45,7 @@ func TestDecisionResponseMatchesStandardLibrary(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s row %d: %v", f, rec.Row, err)
 			}
-			fillEmpty(&d)
+			d.FillEmptyLists()
 			ds = append(ds, d)
 		}
 		r.Close()

@@ -130,7 +130,7 @@ func (s *Server) handleScreen(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.countDecision(r, d.Decision, err)
-	fillEmpty(&d)
+	d.FillEmptyLists()
 	st := state(r)
 	st.decision, st.records = d.Decision, 1
 	writeDecision(w, &d)
@@ -184,20 +184,6 @@ func (s *Server) countDecision(r *http.Request, decision string, err error) {
 		// The client's own input: nothing to log.
 	default:
 		s.opts.Logger.WarnContext(r.Context(), "screen failed; record answered with decision error", "kind", "engine")
-	}
-}
-
-// fillEmpty writes absent reasons, matches and goods as [] rather than
-// null, as the CLI's JSON reports do.
-func fillEmpty(d *record.Decision) {
-	if d.Reasons == nil {
-		d.Reasons = []record.Reason{}
-	}
-	if d.Matches == nil {
-		d.Matches = []record.Match{}
-	}
-	if d.Goods == nil {
-		d.Goods = []record.Goods{}
 	}
 }
 
@@ -258,7 +244,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	emit := func(d record.Decision) error {
 		id := ids[j]
 		j++
-		fillEmpty(&d)
+		d.FillEmptyLists()
 		resp.Decisions[id] = d
 		resp.Summary.add(d.Decision)
 		s.metrics.decisions.WithLabelValues(d.Decision).Inc()
