@@ -5,10 +5,12 @@
 package names
 
 import (
+	"hash/maphash"
 	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -797,25 +799,45 @@ func isDigits(s string) bool {
 	return true
 }
 
-// maxPhonetic bounds the token texts a Vocabulary remembers the phonetic
-// keys of.
-const maxPhonetic = 1 << 16
+// phonSlots is the number of token texts a Vocabulary can remember the
+// phonetic keys of.
+const phonSlots = 1 << 17
+
+// phonTable remembers phonetic keys in a fixed table of slots, each chosen
+// by a hash of the token text and filled once: a text whose slot holds
+// another is not remembered. A lookup is one hash, one atomic load and one
+// comparison of strings; the table never grows.
+type phonTable struct {
+	seed  maphash.Seed
+	slots [phonSlots]atomic.Pointer[phonEntry]
+}
+
+// phonEntry is a token text and its phonetic key.
+type phonEntry struct{ text, key string }
 
 // phonetic is the package's phonetic, remembered per token text for the
-// vocabulary's life (up to maxPhonetic texts): the words of queries recur
-// from one query to the next, and Double Metaphone costs several times a
-// lookup.
+// vocabulary's life (phonTable): the words of queries recur from one query
+// to the next, and Double Metaphone costs several times a lookup.
 func (v *Vocabulary) phonetic(s string) string {
 	if len(s) < 3 || isDigits(s) {
 		return ""
 	}
-	if p, ok := v.phon.Load(s); ok {
-		return p.(string)
+	t := v.phon.Load()
+	if t == nil {
+		t = &phonTable{seed: maphash.MakeSeed()}
+		if !v.phon.CompareAndSwap(nil, t) {
+			t = v.phon.Load()
+		}
+	}
+	slot := &t.slots[maphash.String(t.seed, s)&(phonSlots-1)]
+	if e := slot.Load(); e != nil {
+		if e.text == s {
+			return e.key
+		}
+		return phonetic(s)
 	}
 	p := phonetic(s)
-	if v.phonN.Add(1) <= maxPhonetic {
-		v.phon.Store(strings.Clone(s), p)
-	}
+	slot.CompareAndSwap(nil, &phonEntry{text: strings.Clone(s), key: p})
 	return p
 }
 

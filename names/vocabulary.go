@@ -133,10 +133,9 @@ type Vocabulary struct {
 	// scorers holds released Scorers for reuse (Scorer.Release): a
 	// Scorer is several kilobytes, allocated for every query otherwise.
 	scorers sync.Pool
-	// phon remembers the phonetic keys of up to maxPhonetic token texts
-	// (phonN counts them): Vocabulary.phonetic.
-	phon  sync.Map
-	phonN atomic.Int64
+	// phon remembers phonetic keys of token texts (Vocabulary.phonetic),
+	// made on first use
+	phon atomic.Pointer[phonTable]
 }
 
 // scriptEntry replaces a word written in Han or Hangul before

@@ -86,3 +86,44 @@ func TestQueryBounds(t *testing.T) {
 		t.Errorf("capQuery: %d bytes, valid %v", len(got), utf8.ValidString(got))
 	}
 }
+
+// TestVocabularyPhoneticRemembers checks that the phonetic keys a
+// Vocabulary remembers are the keys themselves, for more token texts than
+// its table has slots (so that texts share slots), read twice and from two
+// goroutines at once.
+func TestVocabularyPhoneticRemembers(t *testing.T) {
+	v := NewVocabulary()
+	words := make([]string, 0, 2*phonSlots)
+	for i := range 2 * phonSlots {
+		// letters only: "baca", "bace", ... spelled from i
+		w := []byte{'b'}
+		for n := i; n > 0 || len(w) < 4; n /= 6 {
+			w = append(w, "aeiklm"[n%6])
+		}
+		words = append(words, string(w))
+	}
+	done := make(chan int, 2)
+	for g := range 2 {
+		go func() {
+			wrong := 0
+			for pass := range 2 {
+				for i := range words {
+					w := words[(i*(g+1)+pass)%len(words)]
+					if got, want := v.phonetic(w), phonetic(w); got != want {
+						wrong++
+						if wrong < 5 {
+							t.Errorf("phonetic(%q) = %q, want %q", w, got, want)
+						}
+					}
+				}
+			}
+			done <- wrong
+		}()
+	}
+	if w := <-done + <-done; w > 0 {
+		t.Errorf("%d wrong keys", w)
+	}
+	if v.phonetic("ab") != "" || v.phonetic("12345") != "" {
+		t.Error("short or numeric texts have a phonetic key")
+	}
+}
