@@ -94,6 +94,8 @@ type Index struct {
 	adv   bleveindex.Index
 	snap  *snapshot
 	byID  map[string]int
+	// facts[i] is what scoring reads of snap.Entities[i] beside its names
+	facts []names.Facts
 	// docs maps Bleve's internal document number to the name document
 	// (an index into snap.Docs).
 	docs []int32
@@ -316,8 +318,10 @@ func newIndex(bl bleve.Index, snap *snapshot, v *names.Vocabulary) (*Index, erro
 	ix := &Index{vocab: v, bl: bl, snap: snap, byID: make(map[string]int, len(snap.Entities)),
 		terms: newTermTable(snap.Terms), postings: make([]atomic.Pointer[termPostings], len(snap.Terms))}
 	ix.scratch.New = func() any { return &scratch{} }
+	ix.facts = make([]names.Facts, len(snap.Entities))
 	for i := range snap.Entities {
 		ix.byID[snap.Entities[i].ID] = i
+		ix.facts[i] = names.NewFacts(&snap.Entities[i])
 	}
 	adv, err := bl.Advanced()
 	if err != nil {
@@ -525,7 +529,7 @@ func (ix *Index) rescore(ctx context.Context, sc *names.Scorer, docs []int, scor
 				pick = append(pick, r.Name)
 			}
 		}
-		scored = append(scored, cand{ent, sc.QuickPicked(&ix.snap.Entities[ent], ix.snap.Names[ent], pick, minScore)})
+		scored = append(scored, cand{ent, sc.QuickPicked(&ix.snap.Entities[ent], &ix.facts[ent], ix.snap.Names[ent], pick, minScore)})
 	}
 	return scored, ctx.Err()
 }

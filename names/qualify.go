@@ -89,13 +89,13 @@ type qualifiers struct {
 // qualifiers reads the date of birth (persons and unknown kinds only),
 // country, kind and identifiers of the entity against the query's;
 // apply then gives a name score with them.
-func (s *Scorer) qualifiers(e *entity.Entity, ek kindFamily) qualifiers {
+func (s *Scorer) qualifiers(e *entity.Entity, f *Facts, ek kindFamily) qualifiers {
 	var q qualifiers
-	if s.dob.Year != 0 && (ek == famPerson || ek == famUnknown) && len(e.BirthDates) > 0 {
-		q.dob, q.hasDOB = s.dobDelta(e.BirthDates), true
+	if s.dob.Year != 0 && (ek == famPerson || ek == famUnknown) && f.dated {
+		q.dob, q.hasDOB = s.dobDelta(f.dobSpans()), true
 	}
 	if s.country != "" {
-		if d, ok := s.countryDelta(e.Countries); ok {
+		if d, ok := s.countryDelta(f); ok {
 			q.country, q.hasCountry = d, true
 		}
 	}
@@ -183,14 +183,11 @@ func (k kindFamily) String() string {
 }
 
 // dobDelta compares the query's date of birth with the entity's.
-func (s *Scorer) dobDelta(dates []entity.Date) float64 {
+func (s *Scorer) dobDelta(dates []dobSpan) float64 {
 	best := -dobMismatch
+	q := s.dob
 	for _, ds := range dates {
-		d := ds.Span()
-		if d.Year == 0 {
-			continue
-		}
-		q := s.dob
+		d := entity.DateSpan{Year: int(ds.year), YearTo: int(ds.yearTo), Month: int(ds.month), Day: int(ds.day)}
 		var v float64
 		switch {
 		case q.Year >= d.Year && q.YearTo <= d.YearTo:
@@ -228,19 +225,12 @@ func joinDates(ds []entity.Date) string {
 
 // countryDelta compares the query country with the entity's countries; ok
 // is false when the entity has none.
-func (s *Scorer) countryDelta(cs []entity.Country) (float64, bool) {
-	known := false
-	for _, c := range cs {
-		if c.Code == "" {
-			continue
-		}
-		known = true
-		if c.Code == s.country {
-			return countryBonus, true
-		}
-	}
-	if !known {
+func (s *Scorer) countryDelta(f *Facts) (float64, bool) {
+	switch {
+	case !f.hasCountries():
 		return 0, false
+	case f.hasCountry(s.country):
+		return countryBonus, true
 	}
 	return -countryMismatch, true
 }

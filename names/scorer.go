@@ -346,26 +346,30 @@ func (s *Scorer) Analysis() Analysis { return s.a }
 // Score compares the query with an entity whose names were prepared with
 // EntityNames (same order as e.AllNames()).
 func (s *Scorer) Score(e *entity.Entity, names []Name) Result {
-	return s.evaluate(e, nameSet{all: names}, true, 0)
+	f := NewFacts(e)
+	return s.evaluate(e, &f, nameSet{all: names}, true, 0)
 }
 
 // Quick returns the score Score would return, without building features
 // and explanation (for ranking many candidates).
 func (s *Scorer) Quick(e *entity.Entity, names []Name) float64 {
-	return s.evaluate(e, nameSet{all: names}, false, 0).Score
+	f := NewFacts(e)
+	return s.evaluate(e, &f, nameSet{all: names}, false, 0).Score
 }
 
 // QuickAbove is Quick for a caller that keeps only scores of at least
 // minScore: such a score is exactly Quick's, any other is some score below
 // minScore (names that certainly cannot reach it are not aligned in full).
 func (s *Scorer) QuickAbove(e *entity.Entity, names []Name, minScore float64) float64 {
-	return s.evaluate(e, nameSet{all: names}, false, minScore).Score
+	f := NewFacts(e)
+	return s.evaluate(e, &f, nameSet{all: names}, false, minScore).Score
 }
 
 // QuickPicked is QuickAbove on the names names[pick[0]], names[pick[1]],
-// ... in that order, without copying them.
-func (s *Scorer) QuickPicked(e *entity.Entity, names []Name, pick []int32, minScore float64) float64 {
-	return s.evaluate(e, nameSet{all: names, pick: pick}, false, minScore).Score
+// ... in that order, without copying them, with the entity's facts read
+// before (f = NewFacts(e)).
+func (s *Scorer) QuickPicked(e *entity.Entity, f *Facts, names []Name, pick []int32, minScore float64) float64 {
+	return s.evaluate(e, f, nameSet{all: names, pick: pick}, false, minScore).Score
 }
 
 // nameSet is the names an entity is scored by: all of them, or those
@@ -398,8 +402,11 @@ const pruneMargin = 0.001
 // and explain false, names whose alignment certainly cannot bring the
 // score to minScore are not aligned in full: the result is then exact when
 // its score is at least minScore, and below minScore otherwise.
-func (s *Scorer) evaluate(e *entity.Entity, names nameSet, explain bool, minScore float64) Result {
-	ek := familyOf(e.Kind)
+//
+// f is NewFacts(e): only an identifier, a conflict or an explanation reads
+// e itself.
+func (s *Scorer) evaluate(e *entity.Entity, f *Facts, names nameSet, explain bool, minScore float64) Result {
+	ek := f.kind
 	if ek == famUnknown && names.len() > 0 && hasClass(names.at(0).Analysis.Tokens, ClassLegal) {
 		ek = famOrg // a listed name with a legal form is an organisation's
 	}
@@ -408,7 +415,7 @@ func (s *Scorer) evaluate(e *entity.Entity, names nameSet, explain bool, minScor
 	person := (s.kind == famPerson || s.kind == famUnknown) && (ek == famPerson || ek == famUnknown)
 	var res Result
 	anyPerson := s.kind == famPerson || ek == famPerson
-	qual := s.qualifiers(e, ek)
+	qual := s.qualifiers(e, f, ek)
 	// the least name score that can reach minScore once the qualifiers
 	// are applied (an identifier match lifts any score; a registration
 	// mark may make an aircraft's name score 1)
