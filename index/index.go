@@ -495,7 +495,7 @@ func (ix *Index) Search(ctx context.Context, q names.Query, opts SearchOptions) 
 	hits := make([]Hit, len(cs))
 	for k, c := range cs {
 		e := &ix.snap.Entities[c.i]
-		hits[k] = Hit{Entity: e, Result: sc.Score(e, ix.snap.Names[c.i])}
+		hits[k] = Hit{Entity: e, Result: sc.ScoreFacts(e, &ix.facts[c.i], ix.snap.Names[c.i])}
 	}
 	return hits, nil
 }

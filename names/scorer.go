@@ -350,6 +350,12 @@ func (s *Scorer) Score(e *entity.Entity, names []Name) Result {
 	return s.evaluate(e, &f, nameSet{all: names}, true, 0)
 }
 
+// ScoreFacts is Score with the entity's facts read before (f =
+// NewFacts(e)).
+func (s *Scorer) ScoreFacts(e *entity.Entity, f *Facts, names []Name) Result {
+	return s.evaluate(e, f, nameSet{all: names}, true, 0)
+}
+
 // Quick returns the score Score would return, without building features
 // and explanation (for ranking many candidates).
 func (s *Scorer) Quick(e *entity.Entity, names []Name) float64 {
