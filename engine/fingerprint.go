@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/screen-compliance/screen/country"
 	"github.com/screen-compliance/screen/record"
@@ -118,7 +119,36 @@ func placeKey(s string) string {
 
 // foldText lower-cases s and keeps its letters and digits, words separated
 // by one space: "Korea Mining  Dev." and "KOREA MINING DEV" fold alike.
+// Fingerprints are kept with review decisions, so its output must never
+// change: FuzzFoldText compares the ASCII path with foldTextUnicode.
 func foldText(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return foldTextUnicode(s)
+		}
+	}
+	b := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') {
+			if space && len(b) > 0 {
+				b = append(b, ' ')
+			}
+			space = false
+			b = append(b, c)
+		} else {
+			space = true
+		}
+	}
+	return string(b)
+}
+
+// foldTextUnicode is foldText for any text.
+func foldTextUnicode(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range strings.ToLower(s) {
