@@ -262,6 +262,25 @@ func (v *Vocabulary) Analyze(name string) Analysis {
 	return Analysis{Tokens: toks}
 }
 
+// cjkFirst is the first character of the CJK blocks (CJK radicals): Han,
+// Hangul and the enclosed forms ("㈜") all come after it.
+const cjkFirst = 0x2e80
+
+// hasCJKRune says whether s holds a character from cjkFirst on.
+func hasCJKRune(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			for _, r := range s[i:] {
+				if r >= cjkFirst {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
+}
+
 // scriptWordsMinRunes is the length, in Han and Hangul characters, from
 // which a name is read word by word through the script_words table: a
 // company name ("조선광업개발무역회사"); a personal name of two to four
@@ -272,6 +291,9 @@ const scriptWordsMinRunes = 5
 // legal-form marker and, in company names, the common words by their Latin
 // equivalents.
 func (v *Vocabulary) replaceScript(name string) string {
+	if v.scriptCJK && !hasCJKRune(name) {
+		return name
+	}
 	words := false
 	for _, sl := range v.script {
 		if sl.class != "" && strings.Contains(name, sl.from) {

@@ -129,7 +129,10 @@ type Vocabulary struct {
 	longLegal []maskedString
 	// script lists the Han and Hangul replacements, longest first.
 	script []scriptEntry
-	digest string
+	// scriptCJK is true when every script entry holds a character from
+	// U+2E80 on (hasCJKRune): a name without one then holds none of them.
+	scriptCJK bool
+	digest    string
 	// scorers holds released Scorers for reuse (Scorer.Release): a
 	// Scorer is several kilobytes, allocated for every query otherwise.
 	scorers sync.Pool
@@ -405,6 +408,10 @@ func compileVocabulary(f VocabularyFile) *Vocabulary {
 		}
 		return a.from < b.from
 	})
+	v.scriptCJK = true
+	for _, sl := range v.script {
+		v.scriptCJK = v.scriptCJK && hasCJKRune(sl.from)
+	}
 	canon, _ := json.Marshal(f.canonical())
 	sum := sha256.Sum256(append([]byte(AnalysisVersion+"\n"), canon...))
 	v.digest = hex.EncodeToString(sum[:])

@@ -127,3 +127,31 @@ func TestVocabularyPhoneticRemembers(t *testing.T) {
 		t.Error("short or numeric texts have a phonetic key")
 	}
 }
+
+// TestScriptEntriesOutsideCJK checks that an extension's script legal form
+// written in another script (Cyrillic "Артель") is still replaced: names
+// without a CJK character skip the script table only while every entry
+// holds one (Han, Hangul, "㈜").
+func TestScriptEntriesOutsideCJK(t *testing.T) {
+	if !DefaultVocabulary().scriptCJK {
+		t.Fatal("the built-in script entries are not all CJK: names skip no work")
+	}
+	ext, err := ParseVocabulary("ext.yaml", []byte("script_legal:\n  ltd: [\"Артель\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := NewVocabulary(ext)
+	if v.scriptCJK {
+		t.Fatal("a Cyrillic script entry counts as CJK")
+	}
+	a := v.Analyze("Артель Ромашка")
+	if !hasClass(a.Tokens, ClassLegal) {
+		t.Errorf("Артель Ромашка: tokens %v, want a legal form", a.Normalized())
+	}
+	if hasClass(DefaultVocabulary().Analyze("Артель Ромашка").Tokens, ClassLegal) {
+		t.Error("the built-in vocabulary reads ООО as a legal form: the test proves nothing")
+	}
+	if !hasClass(DefaultVocabulary().Analyze("조선광업개발무역회사").Tokens, ClassLegal) {
+		t.Error("a Hangul company name lost its legal form")
+	}
+}
