@@ -29,6 +29,10 @@ type fuzzyTerm struct {
 // built on the first fallback (most indexes never need it).
 type fuzzyDict struct {
 	byLen [][]fuzzyTerm
+	// runes[l] holds the runes of the terms byLen[l], l after l: the
+	// fallback reads them in order instead of decoding each term's text
+	// wherever it lies in memory
+	runes [][]rune
 }
 
 // dict returns the index's fuzzy dictionary, building it on first use.
@@ -52,8 +56,14 @@ func (ix *Index) dict() *fuzzyDict {
 				}
 			}
 		}
-		for _, ts := range d.byLen {
+		d.runes = make([][]rune, len(d.byLen))
+		for l, ts := range d.byLen {
 			slices.SortFunc(ts, func(a, b fuzzyTerm) int { return strings.Compare(a.text, b.text) })
+			rs := make([]rune, 0, l*len(ts))
+			for _, t := range ts {
+				rs = append(rs, []rune(t.text)...)
+			}
+			d.runes[l] = rs
 		}
 		ix.fuzzy = d
 	})
@@ -87,12 +97,12 @@ func (ix *Index) fuzzyLookup(ctx context.Context, a names.Analysis, n int, dst [
 		qr := []rune(q)
 		qm := letterSet(q)
 		for l := max(0, len(qr)-fuzzyMaxEdits); l <= len(qr)+fuzzyMaxEdits && l < len(d.byLen); l++ {
-			for _, t := range d.byLen[l] {
+			for i, t := range d.byLen[l] {
 				// each edit changes the letter set by at most two letters
 				if bits.OnesCount64(qm^t.mask) > 2*fuzzyMaxEdits {
 					continue
 				}
-				dist := editDistance(qr, t.text, fuzzyMaxEdits)
+				dist := editDistance(qr, d.runes[l][i*l:(i+1)*l], fuzzyMaxEdits)
 				if dist > fuzzyMaxEdits {
 					continue
 				}
@@ -132,14 +142,9 @@ func letterSet(s string) uint64 {
 
 // editDistance returns the Levenshtein distance of a and b in runes, or
 // max+1 as soon as it must exceed max.
-func editDistance(a []rune, b string, max int) int {
+func editDistance(a, br []rune, max int) int {
 	// short terms (most) are compared in buffers on the stack
-	var rbuf [32]rune
 	var pbuf, cbuf [33]int
-	br := rbuf[:0]
-	for _, r := range b {
-		br = append(br, r)
-	}
 	if d := len(a) - len(br); d > max || -d > max {
 		return max + 1
 	}

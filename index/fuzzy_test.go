@@ -22,7 +22,7 @@ func TestEditDistance(t *testing.T) {
 		{"ŝipo", "sipo", 1},
 	}
 	for _, tt := range tests {
-		if got := editDistance([]rune(tt.a), tt.b, 2); got != tt.want {
+		if got := editDistance([]rune(tt.a), []rune(tt.b), 2); got != tt.want {
 			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
 	}
@@ -57,5 +57,32 @@ func TestFuzzyFallback(t *testing.T) {
 	}
 	if docs, _ := ix.fuzzyLookup(ctx, names.Analyze("Wolframite Quartzsmith"), candidates, nil); len(docs) != 0 {
 		t.Errorf("fallback for an unrelated name retrieved %v", docs)
+	}
+}
+
+// TestFuzzyDictRunes checks that the fallback's runes of each term are the
+// term's own, so that the edit distances it computes are those of the
+// terms.
+func TestFuzzyDictRunes(t *testing.T) {
+	ix, err := Build(context.Background(), testLists(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	d := ix.dict()
+	n := 0
+	for l, ts := range d.byLen {
+		if len(d.runes[l]) != l*len(ts) {
+			t.Fatalf("length %d: %d runes for %d terms", l, len(d.runes[l]), len(ts))
+		}
+		for i, tm := range ts {
+			if got := string(d.runes[l][i*l : (i+1)*l]); got != tm.text {
+				t.Errorf("term %q of length %d: runes spell %q", tm.text, l, got)
+			}
+			n++
+		}
+	}
+	if n < 50 {
+		t.Fatalf("%d terms: the test proves little", n)
 	}
 }
