@@ -661,6 +661,9 @@ func (s *Scorer) pickPairs(n *Name, edges []edge, explain bool) pairing {
 	ci := n.info
 	var p pairing
 	p.qSim, p.cSim = s.simScratch(len(qt), len(ct))
+	// with explain the pairs go to s.pairs, after those of earlier
+	// alignments
+	from := len(s.pairs)
 	for {
 		bi := -1
 		for k := range edges {
@@ -727,8 +730,14 @@ func (s *Scorer) pickPairs(n *Name, edges []edge, explain bool) pairing {
 			p.strong++
 		}
 		if explain {
-			p.pairs = append(p.pairs, alignedPair{qi: qi, qn: qn, cj: cj, cn: cn, sim: e.sim})
+			if s.pairs == nil {
+				s.pairs = s.pairsBuf[:0]
+			}
+			s.pairs = append(s.pairs, alignedPair{qi: qi, qn: qn, cj: cj, cn: cn, sim: e.sim})
 		}
+	}
+	if explain {
+		p.pairs = s.pairs[from:len(s.pairs):len(s.pairs)]
 	}
 	return p
 }

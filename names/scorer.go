@@ -123,26 +123,33 @@ type Scorer struct {
 	// name once)
 	aligned    []alignMemo
 	alignedBuf [16]alignMemo
+	// pairs holds the pairs of every alignment made, one after another:
+	// an alignment remembered in aligned keeps its pairs here, so that
+	// explaining the best name needs no second alignment
+	pairs    []alignedPair
+	pairsBuf [32]alignedPair
 }
 
-// alignMemo is one alignment without pairs, and what it was made with.
+// alignMemo is one alignment, and what it was made with; its pairs are
+// Scorer.pairs[from:to].
 type alignMemo struct {
 	n                              *Name
 	person, anyPerson, contradicts bool
+	from, to                       int32
 	score, scoreFull               float64
 }
 
-// alignOnce is align without pairs, each name aligned once per Scorer
-// with the same flags: the alignment is a pure function of the query, the
-// name and the flags. With need > 0 the alignment may come back pruned
-// (align); a pruned alignment is not remembered.
+// alignOnce is align, each name aligned once per Scorer with the same
+// flags: the alignment is a pure function of the query, the name and the
+// flags. It returns no pairs, but remembers them (alignMemo) for the
+// explanation of the best name. With need > 0 the alignment may come back
+// pruned (align); a pruned alignment is not remembered.
 func (s *Scorer) alignOnce(n *Name, person, anyPerson bool, need float64) alignment {
-	for i := range s.aligned {
-		if m := &s.aligned[i]; m.n == n && m.person == person && m.anyPerson == anyPerson {
-			return alignment{score: m.score, scoreFull: m.scoreFull, contradicts: m.contradicts}
-		}
+	if m := s.remembered(n, person, anyPerson); m != nil {
+		return alignment{score: m.score, scoreFull: m.scoreFull, contradicts: m.contradicts}
 	}
-	al := s.align(n, person, anyPerson, false, need)
+	from := len(s.pairs)
+	al := s.align(n, person, anyPerson, true, need)
 	if al.pruned {
 		return al
 	}
@@ -150,8 +157,18 @@ func (s *Scorer) alignOnce(n *Name, person, anyPerson bool, need float64) alignm
 		s.aligned = s.alignedBuf[:0]
 	}
 	s.aligned = append(s.aligned, alignMemo{n: n, person: person, anyPerson: anyPerson, contradicts: al.contradicts,
-		score: al.score, scoreFull: al.scoreFull})
+		from: int32(from), to: int32(len(s.pairs)), score: al.score, scoreFull: al.scoreFull})
 	return al
+}
+
+// remembered returns the alignment of n made with these flags, or nil.
+func (s *Scorer) remembered(n *Name, person, anyPerson bool) *alignMemo {
+	for i := range s.aligned {
+		if m := &s.aligned[i]; m.n == n && m.person == person && m.anyPerson == anyPerson {
+			return m
+		}
+	}
+	return nil
 }
 
 // Bounds of what a query name is compared by: the first MaxQueryBytes
@@ -230,6 +247,7 @@ const maxKeptSlots = 512
 // (the caches only save work, the others are scratch space).
 type scorerBuffers struct {
 	aligned    []alignMemo
+	pairs      []alignedPair
 	edges      []edge
 	qsim, csim []float64
 	simSlots   []simEntry
@@ -243,6 +261,9 @@ func (s *Scorer) keptBuffers() scorerBuffers {
 	var b scorerBuffers
 	if cap(s.aligned) > len(s.alignedBuf) {
 		b.aligned = s.aligned[:0]
+	}
+	if c := cap(s.pairs); c > len(s.pairsBuf) && c <= maxKeptSlots {
+		b.pairs = s.pairs[:0]
 	}
 	if c := cap(s.edges); c > len(s.edgeBuf) && c <= maxKeptSlots {
 		b.edges = s.edges[:0]
@@ -261,6 +282,7 @@ func (s *Scorer) keptBuffers() scorerBuffers {
 // emptied.
 func (s *Scorer) reuse(b scorerBuffers) {
 	s.aligned = b.aligned
+	s.pairs = b.pairs
 	if b.edges != nil {
 		s.edges = b.edges
 	}
@@ -459,7 +481,11 @@ func (s *Scorer) evaluate(e *entity.Entity, f *Facts, names nameSet, explain boo
 	}
 	var bestAl alignment
 	if bestName != nil {
-		bestAl = q.align(bestName, person, anyPerson, true, 0)
+		if m := q.remembered(bestName, person, anyPerson); m != nil {
+			bestAl = alignment{score: m.score, scoreFull: m.scoreFull, contradicts: m.contradicts, pairs: q.pairs[m.from:m.to]}
+		} else {
+			bestAl = q.align(bestName, person, anyPerson, true, 0)
+		}
 		if full {
 			bestAl.score = bestAl.scoreFull
 		}

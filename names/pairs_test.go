@@ -1,0 +1,57 @@
+package names
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/screen-compliance/screen/entity"
+)
+
+// TestRememberedPairsAreTheAlignments checks that the pairs a Scorer keeps
+// with each remembered alignment (which explain the best name without a
+// second alignment) are those a fresh alignment with explain makes, after
+// many alignments of one query have filled the scorer's pair store, for
+// names of persons and organisations, with merged tokens and acronyms.
+func TestRememberedPairsAreTheAlignments(t *testing.T) {
+	listed := []string{
+		"Ali Hassan Mahmoud", "Abu Ali", "Korea Ryonbong General Corporation", "Ryon Bong Trading Co Ltd",
+		"KOMID", "Korea Mining Development Trading Corporation", "Kim Jong Un", "Kim Jong-il",
+		"Mohammed Abdul Rahman Al Qadi", "Abd al-Rahman al-Qadi", "Ocean Maritime Management Company Limited",
+	}
+	queries := []string{
+		"Ali Hasan Mahmoud", "Ryonbong General Corp", "Korea Mining Dev Trading Corp (KOMID)", "Kim Jong Un",
+		"Abdul Rahman Al-Qadi Mohammed", "Ocean Maritime Mgmt Co Ltd", "Ryon Bong",
+	}
+	var ns []Name
+	for _, l := range listed {
+		ns = append(ns, EntityNames(&entity.Entity{ID: "x", Name: l})...)
+	}
+	n := 0
+	for _, qn := range queries {
+		for _, person := range []bool{false, true} {
+			s := NewScorer(Query{Name: qn})
+			for i := range ns {
+				s.alignOnce(&ns[i], person, person, 0)
+			}
+			for i := range ns {
+				m := s.remembered(&ns[i], person, person)
+				if m == nil {
+					t.Fatalf("%q ~ %q: not remembered", qn, ns[i].Text)
+				}
+				want := NewScorer(Query{Name: qn}).align(&ns[i], person, person, true, 0)
+				if got := fmt.Sprint(s.pairs[m.from:m.to]); got != fmt.Sprint(want.pairs) {
+					t.Errorf("%q ~ %q (person %v): remembered pairs %s, aligned %s", qn, ns[i].Text, person, got, fmt.Sprint(want.pairs))
+				}
+				if m.score != want.score || m.scoreFull != want.scoreFull || m.contradicts != want.contradicts {
+					t.Errorf("%q ~ %q: remembered %v %v %v, aligned %v %v %v", qn, ns[i].Text,
+						m.score, m.scoreFull, m.contradicts, want.score, want.scoreFull, want.contradicts)
+				}
+				n += int(m.to - m.from)
+			}
+			s.Release()
+		}
+	}
+	if n < 50 {
+		t.Fatalf("%d pairs: the test proves little", n)
+	}
+}
