@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"slices"
@@ -611,35 +612,60 @@ func (t *termReader) docsOf(ctx context.Context, k string, pos int) ([]int32, er
 	return docs, nil
 }
 
-// termTable finds term hashes in the sorted hashes of the snapshot: a
-// directory of the first position of each 16-bit hash prefix narrows the
-// binary search to the few hashes sharing the prefix.
+// termTable finds term hashes in the sorted hashes of the snapshot through
+// an open-addressing table: slot h&mask (then the next ones) holds a tag
+// (the hash's high bits) above a hash's position plus one, so that a term
+// the index lacks (most typo keys, most words of names on no list) is
+// usually refused after reading one slot, and a term it holds is found
+// after one slot and one check of its hash.
 type termTable struct {
-	hashes []uint64
-	dir    []uint32 // len 1<<16 + 1
+	hashes  []uint64
+	slots   []uint32
+	mask    uint64
+	posBits uint // the low posBits bits of a slot are the position plus one
 }
 
 func newTermTable(hashes []uint64) termTable {
-	t := termTable{hashes: hashes, dir: make([]uint32, 1<<16+1)}
-	k := 0
-	for b := range 1 << 16 {
-		for k < len(hashes) && hashes[k]>>48 < uint64(b) {
-			k++
-		}
-		t.dir[b] = uint32(k)
+	n := 1 << 10
+	for n < 2*len(hashes)+1 {
+		n <<= 1
 	}
-	t.dir[1<<16] = uint32(len(hashes))
+	t := termTable{hashes: hashes, slots: make([]uint32, n), mask: uint64(n - 1),
+		posBits: uint(bits.Len(uint(len(hashes) + 1)))}
+	for i, h := range hashes {
+		k := h & t.mask
+		for t.slots[k] != 0 {
+			k = (k + 1) & t.mask
+		}
+		t.slots[k] = t.tag(h) | uint32(i+1)
+	}
 	return t
+}
+
+// tag is the part of a slot that hash h sets above its position: its high
+// bits, as many as the position leaves (none from 2^32 terms on).
+func (t *termTable) tag(h uint64) uint32 {
+	if t.posBits >= 32 {
+		return 0
+	}
+	return uint32(h>>(32+t.posBits)) << t.posBits
 }
 
 // pos returns the position of hash h, or -1 when the index holds no term
 // of that hash.
 func (t *termTable) pos(h uint64) int {
-	lo, hi := t.dir[h>>48], t.dir[h>>48+1]
-	if i, ok := slices.BinarySearch(t.hashes[lo:hi], h); ok {
-		return int(lo) + i
+	tag, low := t.tag(h), uint32(1)<<t.posBits-1
+	for k := h & t.mask; ; k = (k + 1) & t.mask {
+		e := t.slots[k]
+		if e == 0 {
+			return -1
+		}
+		if e&^low == tag {
+			if i := int(e&low) - 1; t.hashes[i] == h {
+				return i
+			}
+		}
 	}
-	return -1
 }
 
 // FNV-1a parameters.
