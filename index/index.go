@@ -878,24 +878,31 @@ func (s *scratch) reset() {
 // lower document first), best first.
 func (s *scratch) topN(n int, dst []int) []int {
 	acc := s.acc
-	better := func(a, b int32) bool {
-		if acc[a] != acc[b] {
-			return acc[a] > acc[b]
-		}
-		return a < b
-	}
-	// keep a small sorted window of the best n
+	// keep a small sorted window of the best n; once it is full, a
+	// document must beat its last (lowW, lowD) to enter
 	best := s.best[:0]
+	var lowW float32
+	var lowD int32
 	for _, i := range s.touched {
-		if len(best) == n && !better(i, best[n-1]) {
+		w := acc[i]
+		if len(best) == n && (w < lowW || (w == lowW && i > lowD)) {
 			continue
 		}
-		k := sort.Search(len(best), func(k int) bool { return better(i, best[k]) })
-		best = append(best, 0)
-		copy(best[k+1:], best[k:])
+		// insertion from the end: the window is short
+		k := len(best)
+		if k < n {
+			best = append(best, 0)
+		} else {
+			k--
+		}
+		for k > 0 && (acc[best[k-1]] < w || (acc[best[k-1]] == w && best[k-1] > i)) {
+			best[k] = best[k-1]
+			k--
+		}
 		best[k] = i
-		if len(best) > n {
-			best = best[:n]
+		if len(best) == n {
+			lowD = best[n-1]
+			lowW = acc[lowD]
 		}
 	}
 	for _, i := range best {

@@ -51,3 +51,40 @@ func TestTermTable(t *testing.T) {
 		t.Error("an empty table holds a hash")
 	}
 }
+
+// TestTopN checks the best-n window against sorting every touched
+// document (weight descending, then document), with many equal weights.
+func TestTopN(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for round := range 2000 {
+		docs := 1 + r.IntN(300)
+		s := &scratch{acc: make([]float32, docs)}
+		for d := range docs {
+			if r.IntN(3) > 0 {
+				s.add([]int32{int32(d)}, float32(1+r.IntN(4))*0.5) // few distinct weights: ties
+			}
+		}
+		r.Shuffle(len(s.touched), func(i, j int) { s.touched[i], s.touched[j] = s.touched[j], s.touched[i] })
+		n := 1 + r.IntN(25)
+		want := slices.Clone(s.touched)
+		slices.SortFunc(want, func(a, b int32) int {
+			if s.acc[a] != s.acc[b] {
+				if s.acc[a] > s.acc[b] {
+					return -1
+				}
+				return 1
+			}
+			return int(a - b)
+		})
+		want = want[:min(n, len(want))]
+		got := s.topN(n, nil)
+		if len(got) != len(want) {
+			t.Fatalf("round %d: %d documents, want %d", round, len(got), len(want))
+		}
+		for k := range got {
+			if int32(got[k]) != want[k] {
+				t.Fatalf("round %d, n %d: top %v, want %v", round, n, got, want)
+			}
+		}
+	}
+}
