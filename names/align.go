@@ -111,8 +111,9 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) (
 	// name is set aside before the other tokens are compared.
 	sm, em, qm := s.maskScratch(nq)
 	var compared, unpaired uint64 // query compounds compared; tokens in no pair
-	// the entity half of those bounds (every entity token paired at 1),
-	// and the query's similarities (none known), set at the first bound
+	// the entity half of those bounds (every entity token paired at 1:
+	// n.whole) and the query's similarities (none known), set at the first
+	// bound
 	var entityHalf boundSums
 	var noSims []float64
 	for _, i := range s.order {
@@ -129,9 +130,8 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) (
 		unpaired |= 1 << i
 		maybe := pairMasks{allQ &^ unpaired, allC}
 		if noSims == nil {
-			var bc []float64
-			noSims, bc = s.simScratch(nq, nc)
-			s.entityBound(&entityHalf, n, bc, allC, 0)
+			noSims, _ = s.simScratch(nq, nc)
+			entityHalf = n.whole
 		}
 		b := entityHalf
 		mu, _ := boundCosts(person, maybe)

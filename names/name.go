@@ -32,6 +32,10 @@ type Name struct {
 	// align reads it rather than the tokens, which it touches only for
 	// pairs that may be alike.
 	info []tokenInfo
+	// whole is what scoreBound counts for the name's tokens when every
+	// one is in a pair at similarity 1 (entityBound with all tokens one),
+	// worked out once
+	whole boundSums
 }
 
 // tokenInfo is what align needs to know of an entity token (or compound)
@@ -188,6 +192,11 @@ func (n *Name) prepare() {
 	n.info = make([]tokenInfo, max(2*len(ts)-1, 0))
 	for j := range ts {
 		n.info[j] = newTokenInfo(&ts[j])
+	}
+	n.whole = boundSums{}
+	cCore := coreOf(n.info[:len(ts)])
+	for j := range ts {
+		n.whole.paired(1, true, n.info[j].weight(), inCore(n.info[j].class, cCore))
 	}
 	n.ctext = ""
 	if len(ts) > 1 {

@@ -55,3 +55,27 @@ func TestRememberedPairsAreTheAlignments(t *testing.T) {
 		t.Fatalf("%d pairs: the test proves little", n)
 	}
 }
+
+// TestWholeNameBound checks that the bound sums a name keeps for all its
+// tokens paired at 1 (Name.whole, which candidatePairs' first bound reads)
+// are entityBound's, bit for bit, for names of one to many tokens with
+// legal forms, initials, repeats and patronymics.
+func TestWholeNameBound(t *testing.T) {
+	texts := []string{
+		"Ali", "Ali Hassan Mahmoud", "Korea Ryonbong General Corporation", "Ocean Maritime Management Company Limited",
+		"K. J. Un", "Mohammed bin Mohammed Al Mohammed", "Ivan Ivanovich Petrov", "Bank of China (Australia) Limited",
+		"The Trading Company of Korea and the Mining Development Trading Corporation of Pyongyang Ltd",
+	}
+	for _, text := range texts {
+		for _, n := range EntityNames(&entity.Entity{ID: "x", Name: text}) {
+			nc := len(n.Analysis.Tokens)
+			s := NewScorer(Query{Name: "x"})
+			var want boundSums
+			s.entityBound(&want, &n, make([]float64, nc), uint64(1)<<nc-1, 0)
+			if n.whole != want {
+				t.Errorf("%q: whole %+v, entityBound %+v", n.Text, n.whole, want)
+			}
+			s.Release()
+		}
+	}
+}
