@@ -9,7 +9,8 @@ import "github.com/screen-compliance/screen/entity"
 // an index keeps one per entity (Scorer.QuickPicked).
 type Facts struct {
 	kind kindFamily
-	// dated says the entity has dates of birth, readable or not
+	// dated says the entity has a date of birth that can be read: one that
+	// cannot is no evidence, for the match or against it
 	dated bool
 	// spans are the first readable dates of birth (nSpans of them), codes
 	// the first country codes of two letters (nCodes of them); more holds
@@ -43,10 +44,11 @@ type dobSpan struct {
 
 // NewFacts reads the facts of e.
 func NewFacts(e *entity.Entity) Facts {
-	f := Facts{kind: familyOf(e.Kind), dated: len(e.BirthDates) > 0}
+	f := Facts{kind: familyOf(e.Kind)}
 	fits := true
 	for _, d := range e.BirthDates {
 		if sp, ok := spanOf(d); ok {
+			f.dated = true
 			if f.nSpans == factSpans {
 				fits = false
 				break
