@@ -9,9 +9,6 @@ import "github.com/screen-compliance/screen/entity"
 // an index keeps one per entity (Scorer.QuickPicked).
 type Facts struct {
 	kind kindFamily
-	// dated says the entity has a date of birth that can be read: one that
-	// cannot is no evidence, for the match or against it
-	dated bool
 	// spans are the first readable dates of birth (nSpans of them), codes
 	// the first country codes of two letters (nCodes of them); more holds
 	// them all when they do not fit, or when a code is not of two letters
@@ -48,7 +45,6 @@ func NewFacts(e *entity.Entity) Facts {
 	fits := true
 	for _, d := range e.BirthDates {
 		if sp, ok := spanOf(d); ok {
-			f.dated = true
 			if f.nSpans == factSpans {
 				fits = false
 				break
@@ -94,7 +90,8 @@ func spanOf(d entity.Date) (dobSpan, bool) {
 // packCode is a country code of two letters as one number.
 func packCode(c string) uint16 { return uint16(c[0])<<8 | uint16(c[1]) }
 
-// dobSpans returns the readable dates of birth.
+// dobSpans returns the readable dates of birth: a date that cannot be read
+// is no evidence, for the match or against it.
 func (f *Facts) dobSpans() []dobSpan {
 	if f.more != nil {
 		return f.more.spans

@@ -91,8 +91,8 @@ type qualifiers struct {
 // apply then gives a name score with them.
 func (s *Scorer) qualifiers(e *entity.Entity, f *Facts, ek kindFamily) qualifiers {
 	var q qualifiers
-	if s.dob.Year != 0 && (ek == famPerson || ek == famUnknown) && f.dated {
-		q.dob, q.hasDOB = s.dobDelta(f.dobSpans()), true
+	if spans := f.dobSpans(); s.dob.Year != 0 && (ek == famPerson || ek == famUnknown) && len(spans) > 0 {
+		q.dob, q.hasDOB = s.dobDelta(spans), true
 	}
 	if s.country != "" {
 		if d, ok := s.countryDelta(f); ok {
