@@ -14,6 +14,7 @@ import (
 	"math/bits"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -153,17 +154,13 @@ func Build(ctx context.Context, ls []*entity.List, opts Options) (*Index, error)
 			snap.Entities = append(snap.Entities, e)
 		}
 	}
-	snap.Names = make([][]names.Name, len(snap.Entities))
+	docKeys, err := analyzeEntities(ctx, v, snap)
+	if err != nil {
+		return nil, err
+	}
 	var keys [][]string
 	for i := range snap.Entities {
-		if i%512 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		snap.Names[i] = v.EntityNames(&snap.Entities[i])
-		for j := range snap.Names[i] {
-			ks := nameKeys(&snap.Entities[i], snap.Names[i], j)
+		for j, ks := range docKeys[i] {
 			if len(ks) == 0 {
 				continue
 			}
@@ -241,7 +238,12 @@ func buildMem(ctx context.Context, keys [][]string) (bleve.Index, error) {
 		}
 		b := bl.NewBatch()
 		for i := start; i < min(start+memBatchSize, len(keys)); i++ {
-			if err := b.Index(strconv.Itoa(i), map[string]any{keyField: keys[i]}); err != nil {
+			v, err := joinKeys(keys[i])
+			if err != nil {
+				bl.Close()
+				return nil, fmt.Errorf("index document %d: %w", i, err)
+			}
+			if err := b.Index(strconv.Itoa(i), map[string]any{keyField: v}); err != nil {
 				bl.Close()
 				return nil, fmt.Errorf("index document %d: %w", i, err)
 			}
@@ -268,7 +270,12 @@ func buildDisk(ctx context.Context, path string, keys [][]string) error {
 				return err
 			}
 		}
-		if err := b.Index(strconv.Itoa(i), map[string]any{keyField: keys[i]}); err != nil {
+		v, err := joinKeys(keys[i])
+		if err != nil {
+			b.Close()
+			return fmt.Errorf("index document %d: %w", i, err)
+		}
+		if err := b.Index(strconv.Itoa(i), map[string]any{keyField: v}); err != nil {
 			b.Close()
 			return fmt.Errorf("index document %d: %w", i, err)
 		}
@@ -359,7 +366,8 @@ func newIndex(bl bleve.Index, snap *snapshot, v *names.Vocabulary) (*Index, erro
 	return ix, nil
 }
 
-// indexMapping indexes one keyword field of exact terms, nothing stored.
+// indexMapping indexes one field of exact terms (joinKeys, split again by
+// keysAnalyzer), nothing stored, and no composite "_all" field.
 func indexMapping() mapping.IndexMapping {
 	m := bleve.NewIndexMapping()
 	m.DefaultAnalyzer = keyword.Name
@@ -367,14 +375,53 @@ func indexMapping() mapping.IndexMapping {
 	m.IndexDynamic = false
 	m.DocValuesDynamic = false
 	dm := bleve.NewDocumentStaticMapping()
-	fm := bleve.NewKeywordFieldMapping()
+	fm := bleve.NewTextFieldMapping()
+	fm.Analyzer = keysAnalyzer
 	fm.Store = false
 	fm.IncludeInAll = false
 	fm.IncludeTermVectors = false
 	fm.DocValues = false
 	dm.AddFieldMappingsAt(keyField, fm)
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = dm
 	return m
+}
+
+// analyzeEntities analyses the names of snap's entities into snap.Names
+// and returns the exact terms of each (nameKeys), the entities shared out
+// among up to GOMAXPROCS goroutines. What each entity gets does not depend
+// on the sharing: analysing a name reads only the vocabulary.
+func analyzeEntities(ctx context.Context, v *names.Vocabulary, snap *snapshot) ([][][]string, error) {
+	n := len(snap.Entities)
+	snap.Names = make([][]names.Name, n)
+	keys := make([][][]string, n)
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/256))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				start := int(next.Add(256)) - 256
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+256, n); i++ {
+					snap.Names[i] = v.EntityNames(&snap.Entities[i])
+					keys[i] = make([][]string, len(snap.Names[i]))
+					for j := range snap.Names[i] {
+						keys[i][j] = nameKeys(&snap.Entities[i], snap.Names[i], j)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return keys, nil
 }
 
 // nameKeys returns the exact terms of one entity name (a Bleve document):
