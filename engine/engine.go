@@ -104,15 +104,7 @@ func WithLists(ls ...*entity.List) Option {
 func WithListFiles(paths ...string) Option {
 	return func(c *config) {
 		c.sources = append(c.sources, func(ctx context.Context) ([]*entity.List, error) {
-			out := make([]*entity.List, 0, len(paths))
-			for _, p := range paths {
-				l, err := lists.Load(ctx, p, "")
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, l)
-			}
-			return out, nil
+			return loadListFiles(ctx, paths)
 		})
 	}
 }
