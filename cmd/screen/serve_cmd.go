@@ -20,6 +20,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/screen-compliance/screen/engine"
+	"github.com/screen-compliance/screen/internal/logbuf"
 	"github.com/screen-compliance/screen/server"
 	"github.com/screen-compliance/screen/web"
 )
@@ -82,7 +83,11 @@ func serveAction(c *cli.Context) error {
 	if c.Bool("quiet") {
 		level = slog.LevelWarn
 	}
-	logger := slog.New(slog.NewJSONHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level}))
+	// Access log lines are written together, every logFlushEvery or
+	// when the buffer fills; every other line at once, after them.
+	logOut := logbuf.New(c.App.ErrWriter, 64<<10, logFlushEvery)
+	defer logOut.Close()
+	logger := slog.New(logbuf.Handler(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level}), logOut, isAccessLine))
 	opts, err := serveOptions(c, logger)
 	if err != nil {
 		return failure(err)
@@ -127,7 +132,7 @@ func serveAction(c *cli.Context) error {
 	logger.Info("listening", "addr", ln.Addr().String(), "auth", opts.Token != "", "yente", !opts.DisableYente)
 
 	// /healthz answers while the lists load; /readyz once they are in.
-	eng, err := buildServeEngine(ctx, c, n)
+	eng, err := buildServeEngine(ctx, c, n, logOut)
 	if err != nil {
 		shutdown(hs, c.Duration("shutdown-timeout"), logger)
 		return failure(err)
@@ -188,9 +193,9 @@ func serveAction(c *cli.Context) error {
 }
 
 // buildServeEngine builds the engine as every command does (newEngine),
-// but logs its warnings as JSON, like the rest of serve's logs.
-func buildServeEngine(ctx context.Context, c *cli.Context, n *notices) (*engine.Engine, error) {
-	var h slog.Handler = slog.NewJSONHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: slog.LevelWarn})
+// but logs its warnings as JSON to out, like the rest of serve's logs.
+func buildServeEngine(ctx context.Context, c *cli.Context, n *notices, out *logbuf.Writer) (*engine.Engine, error) {
+	var h slog.Handler = logbuf.Handler(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: slog.LevelWarn}), out, isAccessLine)
 	if c.Bool("quiet") {
 		h = slog.DiscardHandler
 	}
@@ -302,11 +307,19 @@ func serveOptions(c *cli.Context, logger *slog.Logger) (server.Options, error) {
 	return opts, nil
 }
 
+// logFlushEvery is how long an access log line may wait in serve's log
+// buffer.
+const logFlushEvery = 100 * time.Millisecond
+
+// isAccessLine says whether r is a per-request access log line (the server
+// logs them as "request" at level info).
+func isAccessLine(r slog.Record) bool { return r.Message == "request" && r.Level == slog.LevelInfo }
+
 // accessFilter drops the per-request access log lines and keeps the rest.
 type accessFilter struct{ slog.Handler }
 
 func (f accessFilter) Handle(ctx context.Context, r slog.Record) error {
-	if r.Message == "request" && r.Level == slog.LevelInfo {
+	if isAccessLine(r) {
 		return nil
 	}
 	return f.Handler.Handle(ctx, r)
