@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -205,7 +206,11 @@ func withReport(c *cli.Context, info report.RunInfo, write func(report.Writer) e
 	return err
 }
 
-// openOutput opens -o (stdout for "-").
+// openOutput opens -o (stdout for "-"). A file is written through a
+// buffer of outputBuffer bytes, which the returned close flushes: a scan
+// writing one jsonl line per record otherwise makes a write system call
+// per record. Stdout stays unbuffered, so that a terminal or a pipe sees
+// each record as it is screened.
 func openOutput(c *cli.Context) (io.Writer, func() error, error) {
 	p := c.String("output")
 	if p == "" || p == "-" {
@@ -215,8 +220,19 @@ func openOutput(c *cli.Context) (io.Writer, func() error, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("output: %w", err)
 	}
-	return f, f.Close, nil
+	w := bufio.NewWriterSize(f, outputBuffer)
+	return w, func() error {
+		err := w.Flush()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}, nil
 }
+
+// outputBuffer is the size of the buffer an output file is written
+// through.
+const outputBuffer = 64 << 10
 
 // useColor says whether table output may be coloured.
 func useColor(c *cli.Context, w io.Writer) bool {
