@@ -58,8 +58,9 @@ const (
 	typoWeight = 0.5
 	// batchSize is the number of name documents the offline builder
 	// writes per segment before merging them (smaller batches keep memory
-	// low while building).
-	batchSize = 2000
+	// low while building: two parts built at once with 1,000 each peak
+	// below one built with 2,000, and take as long).
+	batchSize = 1000
 )
 
 // Options configure Build.
@@ -72,6 +73,9 @@ type Options struct {
 	// names.DefaultVocabulary). An index on disk records its digest and
 	// opens only with the same vocabulary.
 	Vocabulary *names.Vocabulary
+	// parts, when set, is the number of parts of an index on disk
+	// (tests; 0: partsFor).
+	parts int
 }
 
 // SearchOptions configure one Search.
@@ -92,15 +96,12 @@ type Hit struct {
 type Index struct {
 	// vocab analyses queries as the listed names were analysed
 	vocab *names.Vocabulary
-	bl    bleve.Index
-	adv   bleveindex.Index
+	// parts are the Bleve indexes of the name documents (parts.go)
+	parts []part
 	snap  *snapshot
 	byID  map[string]int
 	// facts[i] is what scoring reads of snap.Entities[i] beside its names
 	facts []names.Facts
-	// docs maps Bleve's internal document number to the name document
-	// (an index into snap.Docs).
-	docs []int32
 	// scratch pools per-search working memory.
 	scratch sync.Pool
 	// terms finds a term hash in snap.Terms (termPos).
@@ -178,7 +179,12 @@ func Build(ctx context.Context, ls []*entity.List, opts Options) (*Index, error)
 		if err != nil {
 			return nil, err
 		}
-		return newIndex(bl, snap, v)
+		snap.Parts = 1
+		return newIndex([]bleve.Index{bl}, snap, v)
+	}
+	snap.Parts = partsFor(len(keys))
+	if opts.parts > 0 {
+		snap.Parts = min(opts.parts, maxParts, len(keys))
 	}
 	if opts.Dir == "" {
 		// A large index without a directory is built by the offline
@@ -189,16 +195,16 @@ func Build(ctx context.Context, ls []*entity.List, opts Options) (*Index, error)
 		if err != nil {
 			return nil, fmt.Errorf("index temporary dir: %w", err)
 		}
-		if err := buildDisk(ctx, filepath.Join(tmp, bleveDir), keys); err != nil {
+		if err := buildDiskParts(ctx, tmp, keys, snap.Parts); err != nil {
 			os.RemoveAll(tmp)
 			return nil, err
 		}
-		bl, err := bleve.OpenUsing(filepath.Join(tmp, bleveDir), map[string]any{"read_only": true})
+		bls, err := openParts(tmp, snap.Parts)
 		if err != nil {
 			os.RemoveAll(tmp)
-			return nil, fmt.Errorf("open bleve index %s: %w", tmp, err)
+			return nil, err
 		}
-		ix, err := newIndex(bl, snap, v)
+		ix, err := newIndex(bls, snap, v)
 		if err != nil {
 			os.RemoveAll(tmp)
 			return nil, err
@@ -209,11 +215,10 @@ func Build(ctx context.Context, ls []*entity.List, opts Options) (*Index, error)
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("index dir %s: %w", opts.Dir, err)
 	}
-	bp := filepath.Join(opts.Dir, bleveDir)
-	if err := os.RemoveAll(bp); err != nil {
-		return nil, fmt.Errorf("remove old index %s: %w", bp, err)
+	if err := removeParts(opts.Dir); err != nil {
+		return nil, err
 	}
-	if err := buildDisk(ctx, bp, keys); err != nil {
+	if err := buildDiskParts(ctx, opts.Dir, keys, snap.Parts); err != nil {
 		return nil, err
 	}
 	if err := writeSnapshot(filepath.Join(opts.Dir, snapshotFile), snap); err != nil {
@@ -256,14 +261,14 @@ func buildMem(ctx context.Context, keys [][]string) (bleve.Index, error) {
 	return bl, nil
 }
 
-// buildDisk writes the documents with Bleve's offline builder, which
-// merges them into one segment.
-func buildDisk(ctx context.Context, path string, keys [][]string) error {
+// buildDisk writes the documents keys[lo:hi] with Bleve's offline
+// builder, which merges them into one segment.
+func buildDisk(ctx context.Context, path string, keys [][]string, lo, hi int) error {
 	b, err := bleve.NewBuilder(path, indexMapping(), map[string]any{"batchSize": batchSize, "mergeMax": 64})
 	if err != nil {
 		return fmt.Errorf("create bleve index %s: %w", path, err)
 	}
-	for i := range keys {
+	for i := lo; i < hi; i++ {
 		if i%512 == 0 {
 			if err := ctx.Err(); err != nil {
 				b.Close()
@@ -309,21 +314,18 @@ func OpenWith(ctx context.Context, dir string, v *names.Vocabulary) (*Index, err
 	if snap.Vocabulary != v.Digest() {
 		return nil, fmt.Errorf("open index %s: built with another name vocabulary: rebuild the index", dir)
 	}
-	bp := filepath.Join(dir, bleveDir)
-	if _, err := os.Stat(bp); err != nil {
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
-	}
-	bl, err := bleve.OpenUsing(bp, map[string]any{"read_only": true})
+	bls, err := openParts(dir, snap.Parts)
 	if err != nil {
-		return nil, fmt.Errorf("open bleve index %s: %w", bp, err)
+		return nil, err
 	}
-	return newIndex(bl, snap, v)
+	return newIndex(bls, snap, v)
 }
 
-// newIndex wraps an open Bleve index and its snapshot, and maps Bleve's
-// internal document numbers to entity indexes.
-func newIndex(bl bleve.Index, snap *snapshot, v *names.Vocabulary) (*Index, error) {
-	ix := &Index{vocab: v, bl: bl, snap: snap, byID: make(map[string]int, len(snap.Entities)),
+// newIndex wraps the open Bleve indexes of the parts of snap and maps
+// Bleve's internal document numbers to name documents. It closes bls when
+// it fails.
+func newIndex(bls []bleve.Index, snap *snapshot, v *names.Vocabulary) (*Index, error) {
+	ix := &Index{vocab: v, snap: snap, byID: make(map[string]int, len(snap.Entities)),
 		terms: newTermTable(snap.Terms), postings: make([]atomic.Pointer[termPostings], len(snap.Terms))}
 	ix.scratch.New = func() any { return &scratch{} }
 	ix.facts = make([]names.Facts, len(snap.Entities))
@@ -331,39 +333,53 @@ func newIndex(bl bleve.Index, snap *snapshot, v *names.Vocabulary) (*Index, erro
 		ix.byID[snap.Entities[i].ID] = i
 		ix.facts[i] = names.NewFacts(&snap.Entities[i])
 	}
-	adv, err := bl.Advanced()
-	if err != nil {
-		bl.Close()
-		return nil, fmt.Errorf("bleve index: %w", err)
+	if len(bls) != snap.Parts {
+		closeBleve(bls)
+		return nil, fmt.Errorf("bleve index: %d parts for a snapshot of %d: rebuild the index", len(bls), snap.Parts)
 	}
-	ix.adv = adv
-	r, err := adv.Reader()
-	if err != nil {
-		bl.Close()
-		return nil, fmt.Errorf("bleve reader: %w", err)
-	}
-	defer r.Close()
-	if n, err := r.DocCount(); err != nil || n != uint64(len(snap.Docs)) {
-		bl.Close()
-		return nil, fmt.Errorf("bleve index holds %d documents for %d names (%v): rebuild the index", n, len(snap.Docs), err)
-	}
-	for i := range snap.Docs {
-		id, err := r.InternalID(strconv.Itoa(i))
-		if err != nil || len(id) != 8 {
-			bl.Close()
-			return nil, fmt.Errorf("bleve index: document %d missing (%v): rebuild the index", i, err)
+	for p, bl := range bls {
+		pt, err := openPart(bl, snap, p)
+		if err != nil {
+			closeBleve(bls)
+			return nil, err
 		}
-		num := id.Value()
-		if num > uint64(4*len(snap.Docs)+1024) {
-			bl.Close()
-			return nil, fmt.Errorf("bleve index: document number %d out of range: rebuild the index", num)
-		}
-		for uint64(len(ix.docs)) <= num {
-			ix.docs = append(ix.docs, -1)
-		}
-		ix.docs[num] = int32(i)
+		ix.parts = append(ix.parts, pt)
 	}
 	return ix, nil
+}
+
+// openPart maps the internal document numbers of part p, the Bleve index
+// bl, to its name documents.
+func openPart(bl bleve.Index, snap *snapshot, p int) (part, error) {
+	adv, err := bl.Advanced()
+	if err != nil {
+		return part{}, fmt.Errorf("bleve index: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return part{}, fmt.Errorf("bleve reader: %w", err)
+	}
+	defer r.Close()
+	lo, hi := partRange(p, snap.Parts, len(snap.Docs))
+	if n, err := r.DocCount(); err != nil || n != uint64(hi-lo) {
+		return part{}, fmt.Errorf("bleve index part %d holds %d documents for %d names (%v): rebuild the index", p, n, hi-lo, err)
+	}
+	pt := part{bl: bl, adv: adv}
+	for i := lo; i < hi; i++ {
+		id, err := r.InternalID(strconv.Itoa(i))
+		if err != nil || len(id) != 8 {
+			return part{}, fmt.Errorf("bleve index: document %d missing (%v): rebuild the index", i, err)
+		}
+		num := id.Value()
+		if num > uint64(4*(hi-lo)+1024) {
+			return part{}, fmt.Errorf("bleve index: document number %d out of range: rebuild the index", num)
+		}
+		for uint64(len(pt.docs)) <= num {
+			pt.docs = append(pt.docs, -1)
+		}
+		pt.docs[num] = int32(i)
+	}
+	return pt, nil
 }
 
 // indexMapping indexes one field of exact terms (joinKeys, split again by
@@ -471,7 +487,11 @@ func (ix *Index) Entities(fn func(e *entity.Entity, ns []names.Name) bool) {
 func (ix *Index) Close() error {
 	ix.once.Do(func() {
 		ix.closed.Store(true)
-		ix.cerr = ix.bl.Close()
+		for _, pt := range ix.parts {
+			if err := pt.bl.Close(); err != nil && ix.cerr == nil {
+				ix.cerr = err
+			}
+		}
 		if ix.tmpDir != "" {
 			if err := os.RemoveAll(ix.tmpDir); err != nil && ix.cerr == nil {
 				ix.cerr = fmt.Errorf("remove index dir: %w", err)
@@ -589,16 +609,16 @@ type postings struct {
 	typo bool
 }
 
-// termReader opens a Bleve reader on first use, for the terms of one
-// lookup that are not decoded yet.
+// termReader opens a Bleve reader of each part on first use, for the terms
+// of one lookup that are not decoded yet.
 type termReader struct {
 	ix *Index
-	r  bleveindex.IndexReader
+	rs []bleveindex.IndexReader
 }
 
 func (t *termReader) close() {
-	if t.r != nil {
-		t.r.Close()
+	for _, r := range t.rs {
+		r.Close()
 	}
 }
 
@@ -620,33 +640,21 @@ func (t *termReader) docsOf(ctx context.Context, k string, pos int) ([]int32, er
 	if v, ok := t.ix.collided.Load(k); ok {
 		return v.([]int32), nil
 	}
-	if t.r == nil {
-		r, err := t.ix.adv.Reader()
-		if err != nil {
-			return nil, fmt.Errorf("bleve reader: %w", err)
+	if t.rs == nil {
+		for _, pt := range t.ix.parts {
+			r, err := pt.adv.Reader()
+			if err != nil {
+				return nil, fmt.Errorf("bleve reader: %w", err)
+			}
+			t.rs = append(t.rs, r)
 		}
-		t.r = r
 	}
-	tfr, err := t.r.TermFieldReader(ctx, []byte(k), keyField, false, false, false)
-	if err != nil {
-		return nil, fmt.Errorf("bleve term %q: %w", k, err)
-	}
-	defer tfr.Close()
-	docs := make([]int32, 0, tfr.Count())
-	var doc bleveindex.TermFieldDoc
-	for {
-		d, err := tfr.Next(&doc)
-		if err != nil {
-			return nil, fmt.Errorf("bleve postings %q: %w", k, err)
+	var docs []int32
+	for p, r := range t.rs {
+		var err error
+		if docs, err = appendPostings(ctx, docs, r, k, t.ix.parts[p].docs); err != nil {
+			return nil, err
 		}
-		if d == nil {
-			break
-		}
-		num := d.ID.Value()
-		if num >= uint64(len(t.ix.docs)) || t.ix.docs[num] < 0 {
-			continue
-		}
-		docs = append(docs, t.ix.docs[num])
 	}
 	slices.Sort(docs)
 	docs = slices.Clip(docs)
@@ -657,6 +665,32 @@ func (t *termReader) docsOf(ctx context.Context, k string, pos int) ([]int32, er
 	}
 	t.ix.collided.Store(k, docs)
 	return docs, nil
+}
+
+// appendPostings appends to docs the name documents of the postings of
+// term k in the part read by r, whose internal numbers docNums maps.
+func appendPostings(ctx context.Context, docs []int32, r bleveindex.IndexReader, k string, docNums []int32) ([]int32, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(k), keyField, false, false, false)
+	if err != nil {
+		return nil, fmt.Errorf("bleve term %q: %w", k, err)
+	}
+	defer tfr.Close()
+	docs = slices.Grow(docs, int(tfr.Count()))
+	var doc bleveindex.TermFieldDoc
+	for {
+		d, err := tfr.Next(&doc)
+		if err != nil {
+			return nil, fmt.Errorf("bleve postings %q: %w", k, err)
+		}
+		if d == nil {
+			return docs, nil
+		}
+		num := d.ID.Value()
+		if num >= uint64(len(docNums)) || docNums[num] < 0 {
+			continue
+		}
+		docs = append(docs, docNums[num])
+	}
 }
 
 // termTable finds term hashes in the sorted hashes of the snapshot through

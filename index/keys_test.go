@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/screen-compliance/screen/entity"
 	"github.com/screen-compliance/screen/lists"
+	"github.com/screen-compliance/screen/names"
 )
 
 func TestSplitKeys(t *testing.T) {
@@ -108,41 +110,113 @@ func checkEveryTerm(t *testing.T, set string, ix *Index) {
 			}
 		}
 	}
-	r, err := ix.adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	fd, err := r.FieldDict(keyField)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fd.Close()
-	n := 0
-	for {
-		de, err := fd.Next()
+	seen := map[string]bool{}
+	for p, pt := range ix.parts {
+		r, err := pt.adv.Reader()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if de == nil {
-			break
-		}
-		n++
-		c, ok := want[de.Term]
-		if !ok {
-			t.Errorf("%s: Bleve holds term %q, which no name has", set, de.Term)
-			continue
-		}
-		docs, err := tr.docsOf(ctx, de.Term, ix.terms.pos(termHash(de.Term)))
+		fd, err := r.FieldDict(keyField)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(docs) != c {
-			t.Errorf("%s: term %q finds %d names; %d names have it", set, de.Term, len(docs), c)
+		for {
+			de, err := fd.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if de == nil {
+				break
+			}
+			if seen[de.Term] {
+				continue
+			}
+			seen[de.Term] = true
+			c, ok := want[de.Term]
+			if !ok {
+				t.Errorf("%s: Bleve part %d holds term %q, which no name has", set, p, de.Term)
+				continue
+			}
+			docs, err := tr.docsOf(ctx, de.Term, ix.terms.pos(termHash(de.Term)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(docs) != c {
+				t.Errorf("%s: term %q finds %d names; %d names have it", set, de.Term, len(docs), c)
+			}
 		}
+		fd.Close()
+		r.Close()
 	}
+	n := len(seen)
 	if n != len(want) {
 		t.Errorf("%s: Bleve holds %d terms, the names %d", set, n, len(want))
 	}
-	t.Logf("%s: %d names, %d terms", set, len(ix.snap.Docs), n)
+	t.Logf("%s: %d names in %d parts, %d terms", set, len(ix.snap.Docs), len(ix.parts), n)
+}
+
+// TestParts builds the test lists as an index of one to five parts on
+// disk: every term finds its names across the parts, the index opens
+// again, searches give what an index in memory gives, and an index
+// directory rebuilt with fewer parts keeps none of the old ones.
+func TestParts(t *testing.T) {
+	ctx := context.Background()
+	mem, err := Build(ctx, testLists(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	queries := []names.Query{{Name: "Kim Jong Un"}, {Name: "KOMID"}, {Name: "Korea Ryonbong"}, {Name: "Chon Ma San"},
+		{Name: "Dandong Hongxiang Industrial"}, {Name: "丹东鸿祥"}, {Name: "Chon Ma", IDs: []string{"IMO 8660313"}}}
+	dir := t.TempDir()
+	for _, parts := range []int{5, 1, 2, 3} {
+		ix, err := Build(ctx, testLists(), Options{Dir: dir, parts: parts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ix.parts) != parts {
+			t.Fatalf("%d parts built, want %d", len(ix.parts), parts)
+		}
+		checkEveryTerm(t, fmt.Sprintf("%d parts", parts), ix)
+		ix.Close()
+		for p := parts; p < 6; p++ {
+			if _, err := os.Stat(partDir(dir, p)); err == nil {
+				t.Errorf("%d parts: part %d of an earlier build is still there", parts, p)
+			}
+		}
+		ix, err = Open(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range queries {
+			want, err := mem.Search(ctx, q, SearchOptions{MinScore: 0.5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ix.Search(ctx, q, SearchOptions{MinScore: 0.5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) == 0 || fmt.Sprint(hitIDs(got)) != fmt.Sprint(hitIDs(want)) {
+				t.Errorf("%d parts: %+v finds %v, in memory %v", parts, q, hitIDs(got), hitIDs(want))
+			}
+		}
+		ix.Close()
+	}
+	// A part missing from the directory fails the open.
+	if err := os.RemoveAll(partDir(dir, 2)); err != nil {
+		t.Fatal(err)
+	}
+	if ix, err := Open(ctx, dir); err == nil {
+		ix.Close()
+		t.Error("an index with a part missing opened")
+	}
+}
+
+func hitIDs(hs []Hit) []string {
+	var ids []string
+	for _, h := range hs {
+		ids = append(ids, fmt.Sprintf("%s %.4f", h.Entity.ID, h.Score))
+	}
+	return ids
 }

@@ -12,7 +12,7 @@ import (
 
 // snapshotVersion changes whenever the snapshot layout or the name analysis
 // changes; an index with another version must be rebuilt.
-const snapshotVersion = 6
+const snapshotVersion = 7
 
 // snapshot is what rescoring needs, saved beside the Bleve index.
 type snapshot struct {
@@ -28,6 +28,9 @@ type snapshot struct {
 	Docs []nameRef
 	// Terms are the sorted hashes (termHash) of every indexed term.
 	Terms []uint64
+	// Parts is the number of Bleve indexes the documents are in
+	// (parts.go).
+	Parts int
 }
 
 // nameRef names one entity name: Names[Entity][Name].
