@@ -41,7 +41,7 @@ func serveCommand() *cli.Command {
 		&cli.DurationFlag{Name: "reload-every", Usage: "reload lists and policies every `DURATION` (0 = only on SIGHUP)", EnvVars: []string{"SCREEN_RELOAD_EVERY"}},
 		&cli.BoolFlag{Name: "yente", Value: true, Usage: "serve the yente-compatible routes (POST /match/{dataset}, GET /search/{dataset}, /entities/{id}, /catalog, /algorithms)", EnvVars: []string{"SCREEN_YENTE"}},
 		mcpServeFlag(),
-		&cli.BoolFlag{Name: "access-log", Value: true, Usage: "log one JSON line per request on stderr (method, route, status, duration, decision; no names)", EnvVars: []string{"SCREEN_ACCESS_LOG"}},
+		&cli.BoolFlag{Name: "access-log", Value: true, Usage: "log one JSON line per request on stderr (method, route, status, duration, decision; no names), written together within 100 ms; other log lines are written at once", EnvVars: []string{"SCREEN_ACCESS_LOG"}},
 	}
 	flags = append(flags,
 		&cli.BoolFlag{Name: "web", Value: true, Usage: "serve the review workspace at / (needs --web-users or --token-file)", EnvVars: []string{"SCREEN_WEB"}},
