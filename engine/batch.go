@@ -18,11 +18,13 @@ type Emit func(record.Decision) error
 
 // streamWindow is how many records per worker ScreenStream lets be in
 // flight. Decisions are emitted in input order, so a slow record (many
-// matches, a policy memo miss) holds back the ones after it: with 4 per
-// worker, the workers of a scan of distinct parties ran out of records and
-// the 2 cores were busy 1.65 of the time; with 64, 1.76 (of which the
-// list loading, on about one core, is the rest).
-const streamWindow = 64
+// matches, a policy memo miss) holds back the ones after it, and with a
+// short window the workers run out of records: a scan of 200,000 distinct
+// parties (list loading included) kept the 2 cores busy 1.77-1.78 of the
+// time with 4 per worker, 1.84 with 16, 1.87-1.88 with 32 and 64. A record
+// is at most about a megabyte (input.MaxRowBytes), so what is in flight
+// stays under about 32 MB per worker even for a file of the largest rows.
+const streamWindow = 32
 
 // ScreenStream screens records from next with workers goroutines (0 = one
 // per CPU) and passes decisions to emit in input order. Memory stays bounded:
