@@ -159,7 +159,18 @@ func Build(ctx context.Context, ls []*entity.List, opts Options) (*Index, error)
 	if err != nil {
 		return nil, err
 	}
-	var keys [][]string
+	nDocs, nTerms := 0, 0
+	for _, ds := range docKeys {
+		for _, ks := range ds {
+			if len(ks) > 0 {
+				nDocs++
+				nTerms += len(ks)
+			}
+		}
+	}
+	keys := make([][]string, 0, nDocs)
+	snap.Docs = make([]nameRef, 0, nDocs)
+	snap.Terms = make([]uint64, 0, nTerms)
 	for i := range snap.Entities {
 		for j, ks := range docKeys[i] {
 			if len(ks) == 0 {
