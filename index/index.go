@@ -199,9 +199,9 @@ func Build(ctx context.Context, ls []*entity.List, opts Options) (*Index, error)
 	}
 	if opts.Dir == "" {
 		// A large index without a directory is built by the offline
-		// builder into a private temporary directory (one merged segment,
-		// memory-mapped) that Close removes: an in-memory scorch index of
-		// UN + OFAC peaks at several hundred MB while building.
+		// builder into a private temporary directory (one merged segment
+		// per part, memory-mapped) that Close removes: an in-memory scorch
+		// index of UN + OFAC peaks at several hundred MB while building.
 		tmp, err := os.MkdirTemp("", "screen-index-")
 		if err != nil {
 			return nil, fmt.Errorf("index temporary dir: %w", err)
