@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -219,4 +220,33 @@ func hitIDs(hs []Hit) []string {
 		ids = append(ids, fmt.Sprintf("%s %.4f", h.Entity.ID, h.Score))
 	}
 	return ids
+}
+
+// FuzzSplitKeys checks the analyzer against strings.Split on any input,
+// and that the terms joinKeys accepts come back from splitKeys unchanged.
+func FuzzSplitKeys(f *testing.F) {
+	for _, s := range []string{"", " ", "kim jong un", "  a  b ", "a\xff\xfeb \uFFFDc", "김정은 金正恩 id:8660313", "\t\n x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var want []string
+		for _, w := range strings.Split(in, string(keySep)) {
+			if w != "" {
+				want = append(want, w)
+			}
+		}
+		var got []string
+		for i, tok := range (splitKeys{}).Analyze([]byte(in)) {
+			got = append(got, string(tok.Term))
+			if tok.Position != i+1 || tok.Start < 0 || tok.End > len(in) || in[tok.Start:tok.End] != string(tok.Term) {
+				t.Fatalf("%q: token %d = %+v", in, i, tok)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("splitKeys(%q) = %q, want %q", in, got, want)
+		}
+		if v, err := joinKeys(want); err != nil || v != strings.Join(want, string(keySep)) {
+			t.Fatalf("joinKeys(%q) = %q, %v", want, v, err)
+		}
+	})
 }
