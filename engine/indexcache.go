@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,9 +63,17 @@ type CacheLock func(ctx context.Context) (unlock func(), err error)
 // removed only while no import, update or index build runs on the store.
 func WithIndexCacheLock(lock CacheLock) Option { return func(c *config) { c.cacheLock = lock } }
 
-// indexKey identifies the content of lists, and the name vocabulary they
-// are analysed with, for the index cache.
+// indexKey identifies, for the index cache and published snapshots, the
+// content of lists, the name vocabulary they are analysed with and the
+// index layout (index.FormatVersion): after an upgrade that changes the
+// layout, an index of the old one is not found (and an index is built),
+// rather than found and refused as damaged.
 func indexKey(ls []*entity.List, v *names.Vocabulary) string {
+	return indexKeyFor(ls, v, index.FormatVersion)
+}
+
+// indexKeyFor is indexKey for an index layout of version format.
+func indexKeyFor(ls []*entity.List, v *names.Vocabulary, format int) string {
 	lines := make([]string, 0, len(ls))
 	for _, l := range ls {
 		var files []string
@@ -75,7 +84,7 @@ func indexKey(ls []*entity.List, v *names.Vocabulary) string {
 		lines = append(lines, fmt.Sprintf("%s|%s|%d|%s", l.Meta.Name, l.Meta.Version, len(l.Entities), strings.Join(files, ",")))
 	}
 	sort.Strings(lines)
-	h := sha256.Sum256([]byte(Version + "\n" + v.Digest() + "\n" + strings.Join(lines, "\n")))
+	h := sha256.Sum256([]byte(Version + "\n" + strconv.Itoa(format) + "\n" + v.Digest() + "\n" + strings.Join(lines, "\n")))
 	return hex.EncodeToString(h[:10])
 }
 

@@ -14,6 +14,12 @@ import (
 // changes; an index with another version must be rebuilt.
 const snapshotVersion = 7
 
+// FormatVersion is the version of an index directory's layout: an index
+// written with another does not open. Caches that name index directories
+// by their content include it, so that a new layout is looked for under a
+// new name (and built) rather than found and refused.
+const FormatVersion = snapshotVersion
+
 // snapshot is what rescoring needs, saved beside the Bleve index.
 type snapshot struct {
 	Version int
