@@ -345,13 +345,13 @@ func newIndex(bls []bleve.Index, snap *snapshot, v *names.Vocabulary) (*Index, e
 		ix.facts[i] = names.NewFacts(&snap.Entities[i])
 	}
 	if len(bls) != snap.Parts {
-		closeBleve(bls)
+		closeAll(bls)
 		return nil, fmt.Errorf("bleve index: %d parts for a snapshot of %d: rebuild the index", len(bls), snap.Parts)
 	}
 	for p, bl := range bls {
 		pt, err := openPart(bl, snap, p)
 		if err != nil {
-			closeBleve(bls)
+			closeAll(bls)
 			return nil, err
 		}
 		ix.parts = append(ix.parts, pt)
@@ -498,11 +498,7 @@ func (ix *Index) Entities(fn func(e *entity.Entity, ns []names.Name) bool) {
 func (ix *Index) Close() error {
 	ix.once.Do(func() {
 		ix.closed.Store(true)
-		for _, pt := range ix.parts {
-			if err := pt.bl.Close(); err != nil && ix.cerr == nil {
-				ix.cerr = err
-			}
-		}
+		ix.cerr = closeAll(ix.parts)
 		if ix.tmpDir != "" {
 			if err := os.RemoveAll(ix.tmpDir); err != nil && ix.cerr == nil {
 				ix.cerr = fmt.Errorf("remove index dir: %w", err)
@@ -627,11 +623,7 @@ type termReader struct {
 	rs []bleveindex.IndexReader
 }
 
-func (t *termReader) close() {
-	for _, r := range t.rs {
-		r.Close()
-	}
-}
+func (t *termReader) close() { closeAll(t.rs) }
 
 // termPostings is a decoded posting list and its term.
 type termPostings struct {
@@ -652,13 +644,18 @@ func (t *termReader) docsOf(ctx context.Context, k string, pos int) ([]int32, er
 		return v.([]int32), nil
 	}
 	if t.rs == nil {
+		// a reader for every part or none: postings read from only some
+		// parts would miss names
+		rs := make([]bleveindex.IndexReader, 0, len(t.ix.parts))
 		for _, pt := range t.ix.parts {
 			r, err := pt.adv.Reader()
 			if err != nil {
+				closeAll(rs)
 				return nil, fmt.Errorf("bleve reader: %w", err)
 			}
-			t.rs = append(t.rs, r)
+			rs = append(rs, r)
 		}
+		t.rs = rs
 	}
 	var docs []int32
 	for p, r := range t.rs {

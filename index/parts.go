@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -109,12 +110,12 @@ func openParts(dir string, parts int) ([]bleve.Index, error) {
 	for p := range parts {
 		bp := partDir(dir, p)
 		if _, err := os.Stat(bp); err != nil {
-			closeBleve(bls)
+			closeAll(bls)
 			return nil, fmt.Errorf("open index %s: %w", dir, err)
 		}
 		bl, err := bleve.OpenUsing(bp, map[string]any{"read_only": true})
 		if err != nil {
-			closeBleve(bls)
+			closeAll(bls)
 			return nil, fmt.Errorf("open bleve index %s: %w", bp, err)
 		}
 		bls = append(bls, bl)
@@ -122,11 +123,15 @@ func openParts(dir string, parts int) ([]bleve.Index, error) {
 	return bls, nil
 }
 
-// closeBleve closes Bleve indexes, returning the first error.
-func closeBleve(bls []bleve.Index) error {
+// Close closes the part's Bleve index.
+func (p part) Close() error { return p.bl.Close() }
+
+// closeAll closes every one of cs (Bleve indexes, readers, parts),
+// returning the first error.
+func closeAll[C io.Closer](cs []C) error {
 	var first error
-	for _, bl := range bls {
-		if err := bl.Close(); err != nil && first == nil {
+	for _, c := range cs {
+		if err := c.Close(); err != nil && first == nil {
 			first = err
 		}
 	}
