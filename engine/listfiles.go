@@ -20,12 +20,11 @@ func loadListFiles(ctx context.Context, paths []string) ([]*entity.List, error) 
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	var wg sync.WaitGroup
 	for i, p := range paths {
-		wg.Add(1)
 		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
+		wg.Go(func() {
+			defer func() { <-sem }()
 			out[i], errs[i] = lists.Load(ctx, p, "")
-		}()
+		})
 	}
 	wg.Wait()
 	for _, err := range errs {

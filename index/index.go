@@ -426,9 +426,7 @@ func analyzeEntities(ctx context.Context, v *names.Vocabulary, snap *snapshot) (
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for ctx.Err() == nil {
 				start := int(next.Add(256)) - 256
 				if start >= n {
@@ -442,7 +440,7 @@ func analyzeEntities(ctx context.Context, v *names.Vocabulary, snap *snapshot) (
 					}
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {

@@ -82,14 +82,12 @@ func buildDiskParts(ctx context.Context, dir string, keys [][]string, parts int)
 	errs := make([]error, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			lo, hi := partRange(p, parts, len(keys))
 			if errs[p] = buildDisk(ctx, partDir(dir, p), keys, lo, hi); errs[p] != nil {
 				cancel()
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	// The first part's error, unless it only stopped for another's.

@@ -103,11 +103,7 @@ func (b *Writer) flushLocked() error {
 // Writer may still be written to; it then writes only when full or
 // flushed.
 func (b *Writer) Close() error {
-	b.once.Do(func() {
-		if b.stop != nil {
-			close(b.stop)
-		}
-	})
+	b.once.Do(func() { close(b.stop) })
 	<-b.done
 	return b.Flush()
 }
