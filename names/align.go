@@ -473,7 +473,7 @@ func (s *Scorer) scoreBound(n *Name, person bool, bq, bc []float64, one, strong 
 	mu, lambda := boundCosts(person, strong)
 	var b boundSums
 	s.queryBound(&b, bq, one.q, mu)
-	s.entityBound(&b, n, bc, one.c, lambda)
+	entityBound(&b, n, bc, one.c, lambda)
 	return b.bound()
 }
 
@@ -537,8 +537,10 @@ func (s *Scorer) queryBounds(dst []tokenBound) []tokenBound {
 	return dst
 }
 
-// entityBound adds scoreBound's sums of the entity name's tokens to b.
-func (s *Scorer) entityBound(b *boundSums, n *Name, bc []float64, one uint64, lambda float64) {
+// entityBound adds scoreBound's sums of the entity name's tokens to b:
+// those in one at similarity 1 (bc is not read for them: Name.prepare
+// passes none), the others at bc or, in no pair, at their least cost.
+func entityBound(b *boundSums, n *Name, bc []float64, one uint64, lambda float64) {
 	ct := n.Analysis.Tokens
 	ci := n.info
 	cCore := coreOf(ci[:len(ct)])
@@ -548,8 +550,12 @@ func (s *Scorer) entityBound(b *boundSums, n *Name, bc []float64, one uint64, la
 	for j := range ct {
 		w := ci[j].weight()
 		core := inCore(ci[j].class, cCore)
-		if sim := bc[j]; sim > 0 || one&(1<<j) != 0 {
-			b.paired(sim, one&(1<<j) != 0, w, core)
+		if one&(1<<j) != 0 {
+			b.paired(1, true, w, core)
+			continue
+		}
+		if sim := bc[j]; sim > 0 {
+			b.paired(sim, false, w, core)
 			continue
 		}
 		if n.dups {

@@ -194,9 +194,8 @@ func (n *Name) prepare() {
 		n.info[j] = newTokenInfo(&ts[j])
 	}
 	n.whole = boundSums{}
-	cCore := coreOf(n.info[:len(ts)])
-	for j := range ts {
-		n.whole.paired(1, true, n.info[j].weight(), inCore(n.info[j].class, cCore))
+	if len(ts) < 64 { // candidatePairs reads it only for names its masks hold
+		entityBound(&n.whole, n, nil, 1<<len(ts)-1, 0)
 	}
 	n.ctext = ""
 	if len(ts) > 1 {

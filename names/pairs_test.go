@@ -2,6 +2,7 @@ package names
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/screen-compliance/screen/entity"
@@ -56,10 +57,12 @@ func TestRememberedPairsAreTheAlignments(t *testing.T) {
 	}
 }
 
-// TestWholeNameBound checks that the bound sums a name keeps for all its
-// tokens paired at 1 (Name.whole, which candidatePairs' first bound reads)
-// are entityBound's, bit for bit, for names of one to many tokens with
-// legal forms, initials, repeats and patronymics.
+// TestWholeNameBound checks the bound sums a name keeps for all its tokens
+// paired at 1 (Name.whole, which candidatePairs' first bound reads, from
+// entityBound) against adding up every token at similarity 1, bit for bit,
+// and entityBound with a similarity known for every token (bc, which the
+// tokens in one must not read) against the same, for names of one to many
+// tokens with legal forms, initials, repeats and patronymics.
 func TestWholeNameBound(t *testing.T) {
 	texts := []string{
 		"Ali", "Ali Hassan Mahmoud", "Korea Ryonbong General Corporation", "Ocean Maritime Management Company Limited",
@@ -69,13 +72,19 @@ func TestWholeNameBound(t *testing.T) {
 	for _, text := range texts {
 		for _, n := range EntityNames(&entity.Entity{ID: "x", Name: text}) {
 			nc := len(n.Analysis.Tokens)
-			s := NewScorer(Query{Name: "x"})
 			var want boundSums
-			s.entityBound(&want, &n, make([]float64, nc), uint64(1)<<nc-1, 0)
-			if n.whole != want {
-				t.Errorf("%q: whole %+v, entityBound %+v", n.Text, n.whole, want)
+			cCore := coreOf(n.info[:nc])
+			for j := range nc {
+				want.paired(1, true, n.info[j].weight(), inCore(n.info[j].class, cCore))
 			}
-			s.Release()
+			if n.whole != want {
+				t.Errorf("%q: whole %+v, every token at 1 %+v", n.Text, n.whole, want)
+			}
+			var got boundSums
+			entityBound(&got, &n, slices.Repeat([]float64{0.3}, nc), uint64(1)<<nc-1, 0)
+			if got != want {
+				t.Errorf("%q: entityBound with all tokens one %+v, want %+v", n.Text, got, want)
+			}
 		}
 	}
 }

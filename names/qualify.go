@@ -91,8 +91,10 @@ type qualifiers struct {
 // apply then gives a name score with them.
 func (s *Scorer) qualifiers(e *entity.Entity, f *Facts, ek kindFamily) qualifiers {
 	var q qualifiers
-	if spans := f.dobSpans(); s.dob.Year != 0 && (ek == famPerson || ek == famUnknown) && len(spans) > 0 {
-		q.dob, q.hasDOB = s.dobDelta(spans), true
+	if s.dob.Year != 0 && (ek == famPerson || ek == famUnknown) {
+		if spans := f.dobSpans(); len(spans) > 0 {
+			q.dob, q.hasDOB = s.dobDelta(spans), true
+		}
 	}
 	if s.country != "" {
 		if d, ok := s.countryDelta(f); ok {
