@@ -130,7 +130,7 @@ func (s *Scorer) candidatePairs(n *Name, person, anyPerson bool, need float64) (
 		unpaired |= 1 << i
 		maybe := pairMasks{allQ &^ unpaired, allC}
 		if noSims == nil {
-			noSims, _ = s.simScratch(nq, nc)
+			noSims, _ = s.simScratch(nq, 0)
 			entityHalf = n.whole
 		}
 		b := entityHalf
