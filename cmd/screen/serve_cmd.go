@@ -33,6 +33,7 @@ func serveCommand() *cli.Command {
 		&cli.StringFlag{Name: "max-body", Value: "10MiB", Usage: "refuse request bodies over `SIZE` (bytes, or with KiB/MiB/GiB) with 413", EnvVars: []string{"SCREEN_MAX_BODY"}},
 		&cli.IntFlag{Name: "max-batch", Value: server.DefaultMaxBatch, Usage: "refuse batches of more than `N` records with 413", EnvVars: []string{"SCREEN_MAX_BATCH"}},
 		&cli.IntFlag{Name: "workers", Usage: "screen a batch's records with `N` goroutines (0 = one per CPU)", EnvVars: []string{"SCREEN_WORKERS"}},
+		&cli.IntFlag{Name: "procs", Usage: "run Go's scheduler with `N` processors (GOMAXPROCS; 0 = 8 per CPU, at most 64, which keeps requests from queueing behind a thread the kernel has paused; the GOMAXPROCS environment variable or a CPU limit (cgroup quota) is kept as it is)", EnvVars: []string{"SCREEN_PROCS"}},
 		&cli.DurationFlag{Name: "request-timeout", Value: server.DefaultRequestTimeout, Usage: "answer 503 when a request takes longer than `DURATION`", EnvVars: []string{"SCREEN_REQUEST_TIMEOUT"}},
 		&cli.DurationFlag{Name: "read-timeout", Value: time.Minute, Usage: "time to read a whole request, body included", EnvVars: []string{"SCREEN_READ_TIMEOUT"}},
 		&cli.DurationFlag{Name: "write-timeout", Value: 2 * time.Minute, Usage: "time to write a response (keep it above --request-timeout)", EnvVars: []string{"SCREEN_WRITE_TIMEOUT"}},
@@ -88,6 +89,11 @@ func serveAction(c *cli.Context) error {
 	logOut := logbuf.New(c.App.ErrWriter, 64<<10, logFlushEvery)
 	defer logOut.Close()
 	logger := slog.New(logbuf.Handler(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level}), logOut, isAccessLine))
+	procs, restoreProcs, err := setServeProcs(c)
+	if err != nil {
+		return failure(err)
+	}
+	defer restoreProcs()
 	opts, err := serveOptions(c, logger)
 	if err != nil {
 		return failure(err)
@@ -129,7 +135,8 @@ func serveAction(c *cli.Context) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
-	logger.Info("listening", "addr", ln.Addr().String(), "auth", opts.Token != "", "yente", !opts.DisableYente)
+	logger.Info("listening", "addr", ln.Addr().String(), "auth", opts.Token != "", "yente", !opts.DisableYente,
+		"procs", procs, "workers", c.Int("workers"))
 
 	// /healthz answers while the lists load; /readyz once they are in.
 	eng, err := buildServeEngine(ctx, c, n, logOut)

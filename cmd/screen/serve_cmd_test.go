@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -355,5 +356,74 @@ func TestServeMountsReviewWorkspace(t *testing.T) {
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Errorf("exit %d", code)
+	}
+}
+
+func TestServeProcs(t *testing.T) {
+	tests := []struct {
+		name                string
+		flag, current, cpus int
+		envSet              bool
+		want                int
+	}{
+		{"automatic on 2 CPUs", 0, 2, 2, false, 16},
+		{"automatic on 1 CPU", 0, 1, 1, false, 8},
+		{"automatic is capped", 0, 16, 16, false, maxAutoProcs},
+		{"many CPUs keep their own", 0, 96, 96, false, 96},
+		{"the flag wins", 3, 2, 2, false, 3},
+		{"the flag wins over the environment", 4, 7, 2, true, 4},
+		{"GOMAXPROCS in the environment is kept", 0, 3, 2, true, 3},
+		{"a CPU limit is kept", 0, 2, 8, false, 2},
+	}
+	for _, tt := range tests {
+		if got := serveProcs(tt.flag, tt.current, tt.cpus, tt.envSet); got != tt.want {
+			t.Errorf("%s: serveProcs(%d, %d, %d, %v) = %d, want %d", tt.name, tt.flag, tt.current, tt.cpus, tt.envSet, got, tt.want)
+		}
+	}
+}
+
+// TestServeSetsProcs runs serve with the automatic --procs and with an
+// explicit one: the listening line names the processors, Go runs with them
+// while serve does, batches keep one worker per CPU, and Go's own setting
+// is back once serve has stopped.
+func TestServeSetsProcs(t *testing.T) {
+	t.Setenv("GOMAXPROCS", "")
+	os.Unsetenv("GOMAXPROCS") // t.Setenv puts the original back
+	t.Setenv("SCREEN_PROCS", "")
+	t.Setenv("SCREEN_WORKERS", "")
+	before := runtime.GOMAXPROCS(0)
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{nil, serveProcs(0, before, runtime.NumCPU(), false)},
+		{[]string{"--procs", "3"}, 3},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		logs, done := startServe(ctx, append([]string{"--addr", "127.0.0.1:0", "--store", t.TempDir(), "--web=false"}, tt.args...)...)
+		waitFor(t, "the ready log line", func() bool { return logs.logLine("ready") != nil })
+		line := logs.logLine("listening")
+		if got, _ := line["procs"].(float64); int(got) != tt.want {
+			t.Errorf("%v: listening line says procs %v, want %d", tt.args, line["procs"], tt.want)
+		}
+		if got := runtime.GOMAXPROCS(0); got != tt.want {
+			t.Errorf("%v: GOMAXPROCS while serving = %d, want %d", tt.args, got, tt.want)
+		}
+		if got, _ := line["workers"].(float64); int(got) != min(before, runtime.NumCPU()) {
+			t.Errorf("%v: workers %v, want one per CPU (%d)", tt.args, line["workers"], min(before, runtime.NumCPU()))
+		}
+		cancel()
+		if code := <-done; code != exitOK {
+			t.Fatalf("%v: serve exited with %d:\n%s", tt.args, code, logs.String())
+		}
+		if got := runtime.GOMAXPROCS(0); got != before {
+			t.Errorf("%v: GOMAXPROCS after serve = %d, want %d back", tt.args, got, before)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs, done := startServe(ctx, "--addr", "127.0.0.1:0", "--procs", "-1")
+	if code := <-done; code == exitOK || !strings.Contains(logs.String(), "--procs -1") {
+		t.Errorf("--procs -1: exit %d:\n%s", code, logs.String())
 	}
 }
