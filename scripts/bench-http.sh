@@ -24,6 +24,10 @@
 # scheduling (2026-12-07: 62-71 ms with -t2, 23-28 ms with -t1, at the same
 # req/s and server CPU per request).
 #
+# The server runs with serve's default --procs (8 Go processors per CPU;
+# see README → Performance → Issue 21); SERVE_FLAGS="--procs 2" on 2 CPUs
+# measures Go's own default for comparison.
+#
 # Each run prints req/s, p50/p90/p99 latency, the CPU the server and wrk
 # used (cores = CPU seconds / wall seconds, and CPU microseconds per
 # request, which other jobs on the machine disturb much less than req/s),
