@@ -27,7 +27,9 @@ import (
 //
 // A CPU limit (a cgroup quota that lowers Go's default below the CPU count)
 // is left alone: there, threads beyond the quota would be throttled for
-// the rest of each period, which is worse than queueing.
+// the rest of each period, which is worse than queueing. When Go's default
+// is the CPU count (no quota, or one Go rounds up to it), its processors
+// can already keep every CPU busy, so more of them cannot use more CPU.
 const (
 	procsPerCPU  = 8
 	maxAutoProcs = 64
