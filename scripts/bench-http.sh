@@ -28,10 +28,11 @@
 # see README → Performance → Issue 21); SERVE_FLAGS="--procs 2" on 2 CPUs
 # measures Go's own default for comparison.
 #
-# Each run prints req/s, p50/p90/p99 latency, the CPU the server and wrk
-# used (cores = CPU seconds / wall seconds, and CPU microseconds per
-# request, which other jobs on the machine disturb much less than req/s),
-# the 1-minute load average at its end and the responses that were not 200;
+# Each run prints req/s, p50/p90/p99 latency, the server's peak RSS (since
+# its start: loading the lists included), the CPU the server and wrk used
+# (cores = CPU seconds / wall seconds, and CPU microseconds per request,
+# which other jobs on the machine disturb much less than req/s), the
+# 1-minute load average at its end and the responses that were not 200;
 # a run with any of those, or a socket error, fails the script (exit 1).
 # The request bodies are generated at run time into the work directory from
 # the list files, never kept.
@@ -135,6 +136,7 @@ for mode in $MODES; do
       : >"$work/wrk.time"
     fi
     c1=$(cpu_ticks "$server_pid"); t1=$(date +%s.%N)
+    rss=$(awk '/^VmHWM:/ {printf "%.0f MB", $2 / 1024}' "/proc/$server_pid/status")
     stop_server
     cat "$work/wrk.txt"
     rps=$(sed -n 's/^Requests\/sec: *//p' "$work/wrk.txt")
@@ -147,7 +149,7 @@ for mode in $MODES; do
       'BEGIN {printf "%.2f cores, %.0f us/request", (b - a) / t / (e - s), (n > 0 ? (b - a) / t / n * 1e6 : 0)}')
     wcpu=$(awk -v s="$t0" -v e="$t1" -v n="${reqs:-0}" \
       '/^wrk cpu/ {printf "%.2f cores, %.0f us/request", ($3 + $4) / (e - s), (n > 0 ? ($3 + $4) / n * 1e6 : 0)}' "$work/wrk.time")
-    line="$mode run $run: ${rps:-?} req/s, p50 ${p50:-?}, p99 ${p99:-?}; server CPU ${scpu}; wrk CPU ${wcpu:-?}; load average $(cut -d' ' -f1 /proc/loadavg); non-200 ${bad:-?}, socket errors ${sockerr:-?}"
+    line="$mode run $run: ${rps:-?} req/s, p50 ${p50:-?}, p99 ${p99:-?}; server CPU ${scpu}, peak RSS ${rss:-?}; wrk CPU ${wcpu:-?}; load average $(cut -d' ' -f1 /proc/loadavg); non-200 ${bad:-?}, socket errors ${sockerr:-?}"
     if [ "${bad:-x}" != 0 ] || [ "${sockerr:-x}" != 0 ] || [ -z "$rps" ]; then
       line="$line: FAILED"
       failed=1
