@@ -384,7 +384,8 @@ func TestServeProcs(t *testing.T) {
 
 // TestServeSetsProcs runs serve with the automatic --procs and with an
 // explicit one: the listening line names the processors, Go runs with them
-// while serve does, batches keep one worker per CPU, and Go's own setting
+// while serve does, batches keep one worker per CPU (also when --workers
+// is negative, which the server reads as automatic), and Go's own setting
 // is back once serve has stopped.
 func TestServeSetsProcs(t *testing.T) {
 	t.Setenv("GOMAXPROCS", "")
@@ -398,6 +399,7 @@ func TestServeSetsProcs(t *testing.T) {
 	}{
 		{nil, serveProcs(0, before, runtime.NumCPU(), false)},
 		{[]string{"--procs", "3"}, 3},
+		{[]string{"--workers", "-1"}, serveProcs(0, before, runtime.NumCPU(), false)},
 	} {
 		ctx, cancel := context.WithCancel(context.Background())
 		logs, done := startServe(ctx, append([]string{"--addr", "127.0.0.1:0", "--store", t.TempDir(), "--web=false"}, tt.args...)...)

@@ -59,7 +59,7 @@ func setServeProcs(c *cli.Context) (procs int, restore func(), err error) {
 		return 0, nil, fmt.Errorf("--procs %d: want 0 (automatic) or more", c.Int("procs"))
 	}
 	current := runtime.GOMAXPROCS(0)
-	if c.Int("workers") == 0 {
+	if c.Int("workers") <= 0 { // the server reads 0 or less as "one per processor"
 		if err := c.Set("workers", fmt.Sprint(min(current, runtime.NumCPU()))); err != nil {
 			return 0, nil, fmt.Errorf("--workers: %w", err)
 		}
