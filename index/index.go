@@ -273,26 +273,32 @@ func buildMem(ctx context.Context, keys [][]string) (bleve.Index, error) {
 }
 
 // buildDisk writes the documents keys[lo:hi] with Bleve's offline
-// builder, which merges them into one segment.
+// builder, which merges them into one segment. The builder's working
+// directory is one of ours, so that a build that fails or is cancelled is
+// abandoned (its segments removed) rather than closed: closing would merge
+// what was written for nothing, and Bleve's Builder.Close panics when no
+// segment was written yet.
 func buildDisk(ctx context.Context, path string, keys [][]string, lo, hi int) error {
-	b, err := bleve.NewBuilder(path, indexMapping(), map[string]any{"batchSize": batchSize, "mergeMax": 64})
+	work, err := os.MkdirTemp("", "screen-index-build-")
+	if err != nil {
+		return fmt.Errorf("index build dir: %w", err)
+	}
+	defer os.RemoveAll(work)
+	b, err := bleve.NewBuilder(path, indexMapping(), map[string]any{"batchSize": batchSize, "mergeMax": 64, "buildPathPrefix": work})
 	if err != nil {
 		return fmt.Errorf("create bleve index %s: %w", path, err)
 	}
 	for i := lo; i < hi; i++ {
 		if i%512 == 0 {
 			if err := ctx.Err(); err != nil {
-				b.Close()
 				return err
 			}
 		}
 		v, err := joinKeys(keys[i])
 		if err != nil {
-			b.Close()
 			return fmt.Errorf("index document %d: %w", i, err)
 		}
 		if err := b.Index(strconv.Itoa(i), map[string]any{keyField: v}); err != nil {
-			b.Close()
 			return fmt.Errorf("index document %d: %w", i, err)
 		}
 	}

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -249,4 +250,32 @@ func FuzzSplitKeys(f *testing.F) {
 			t.Fatalf("joinKeys(%q) = %q, %v", want, v, err)
 		}
 	})
+}
+
+// TestBuildDiskPartsError: a part's own error is the one reported, not the
+// cancellation it caused in the other; when the caller cancels, every part
+// stops (also one that has written no segment yet) and the cancellation is
+// reported once; the builders' working directories are removed either way.
+func TestBuildDiskPartsError(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	keys := make([][]string, 4096)
+	for i := range keys {
+		keys[i] = []string{fmt.Sprintf("t%d", i)}
+	}
+	bad := slices.Clone(keys)
+	bad[3000] = []string{""} // in the second part: joinKeys refuses an empty term
+	err := buildDiskParts(context.Background(), t.TempDir(), bad, 2)
+	if err == nil || !strings.Contains(err.Error(), "index document 3000") || errors.Is(err, context.Canceled) {
+		t.Errorf("a part's own error: got %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = buildDiskParts(ctx, t.TempDir(), keys, 2)
+	if !errors.Is(err, context.Canceled) || strings.Count(err.Error(), context.Canceled.Error()) != 1 {
+		t.Errorf("cancelled by the caller: got %q", err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("build directories left behind: %v", left)
+	}
 }

@@ -90,13 +90,19 @@ func buildDiskParts(ctx context.Context, dir string, keys [][]string, parts int)
 		})
 	}
 	wg.Wait()
-	// The first part's error, unless it only stopped for another's.
+	// The first part's error, unless it only stopped for another's; when
+	// every part stopped for the caller's cancellation, that once.
+	var stopped error
 	for _, err := range errs {
-		if err != nil && !errors.Is(err, context.Canceled) {
+		switch {
+		case err == nil:
+		case !errors.Is(err, context.Canceled):
 			return err
+		case stopped == nil:
+			stopped = err
 		}
 	}
-	return errors.Join(errs...)
+	return stopped
 }
 
 // openParts opens the parts Bleve indexes under dir, read-only.
